@@ -1,0 +1,1 @@
+"""kpi-scorecard application: schema, readers, validation, consolidation, ribbon handlers and CLI."""

@@ -1,0 +1,129 @@
+"""Findings: records of what is wrong or notable in a workbook, from a closed set of codes.
+
+A finding is data, never an exception. Each code has one severity and one
+message template per language; the details fill the template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+SEVERITY_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+
+
+@dataclass(frozen=True)
+class Code:
+    """A finding code of FORMAT.md with its severity and message templates."""
+
+    code: str
+    severity: str
+    en: str
+    zh: str
+
+
+_CODES = (
+    # file level
+    Code("FILE_UNREADABLE", ERROR, "cannot read the file: {reason}", "无法读取文件：{reason}"),
+    Code("NOT_A_SCORECARD", ERROR, "not a KPI scorecard: {reason}", "不是绩效考核表：{reason}"),
+    Code("TEMPLATE_VERSION", WARNING, "template {found} differs from the expected {expected}",
+         "模板版本 {found} 与期望的 {expected} 不一致"),
+    # data
+    Code("MISSING_FIELD", ERROR, "{field} is missing", "缺少{field}"),
+    Code("WEIGHTS_NOT_100", ERROR, "weights sum to {total}, expected 100%", "权重合计为 {total}，应为 100%"),
+    Code("NON_NUMERIC", ERROR, "{field} must be a number (got {value!r})", "{field}必须是数字（实际为 {value!r}）"),
+    Code("MISSING_ACTUAL", ERROR, "actual of {indicator} is blank; it scores 0",
+         "{indicator}的实际值为空，按 0 分计"),
+    Code("INVALID_VALUE", ERROR, "{field}: {problem}", "{field}：{problem}"),
+    Code("DUPLICATE_MANAGER", ERROR, "manager {manager_id} also appears in {other}",
+         "客户经理 {manager_id} 同时出现在 {other}"),
+    Code("PERIOD_MISMATCH", WARNING, "period {found} differs from {expected}", "考核期间 {found} 与 {expected} 不一致"),
+    Code("SETTINGS_CHANGED", WARNING, "{setting} differ from the master template", "{setting}与主模板不一致"),
+    # integrity
+    Code("FORMULA_OVERWRITTEN", WARNING, "{field} holds a typed value instead of its formula",
+         "{field}的公式被手工数值覆盖"),
+    Code("SCORE_MISMATCH", WARNING, "stored {field} {stored} differs from the recomputed {computed}",
+         "存储的{field} {stored} 与重新计算的 {computed} 不一致"),
+    Code("TARGET_ADJUSTED", INFO, "target of {indicator} adjusted from {target} to {adjusted}: {reason}",
+         "{indicator}的目标由 {target} 调整为 {adjusted}：{reason}"),
+    Code("TARGET_ADJUSTED_NO_REASON", WARNING, "target of {indicator} adjusted from {target} to {adjusted} without a reason",
+         "{indicator}的目标由 {target} 调整为 {adjusted}，但未填写调整原因"),
+    # statistics
+    Code("EXTREME_ACHIEVEMENT", WARNING, "achievement of {indicator} is {achievement:.0%}",
+         "{indicator}的达成率为 {achievement:.0%}，异常"),
+    Code("SCORE_OUTLIER", WARNING, "final score {score:.2f} is an outlier in {group} (robust z = {z:.1f})",
+         "综合得分 {score:.2f} 在{group}中异常（稳健 z = {z:.1f}）"),
+    Code("SELF_MANAGER_GAP", WARNING, "self ratings average {gap:.2f} above manager ratings",
+         "自评平均分比上级评分高 {gap:.2f}"),
+    Code("LENIENT_REVIEWER", WARNING, "reviewer {reviewer} rates {people} people {diff:+.2f} above the average manager rating",
+         "评价人 {reviewer} 对 {people} 人的评分比上级平均分高 {diff:+.2f}，偏宽松"),
+    Code("SEVERE_REVIEWER", WARNING, "reviewer {reviewer} rates {people} people {diff:+.2f} below the average manager rating",
+         "评价人 {reviewer} 对 {people} 人的评分比上级平均分低 {diff:+.2f}，偏严格"),
+    Code("FLAT_RATINGS", WARNING, "reviewer {reviewer} gave {rating:g} to all {items} items",
+         "评价人 {reviewer} 对全部 {items} 个评价项都给了 {rating:g} 分"),
+    Code("TIER_ACTUAL_MISMATCH", WARNING, "{tier} indicator {indicator} has different actuals within {group}: {values}",
+         "{tier}指标{indicator}在{group}内的实际值不一致：{values}"),
+    Code("GRADE_QUOTA_EXCEEDED", WARNING, "{group}: {count} managers graded {grades}, the quota allows {allowed}",
+         "{group}：{grades} 等级 {count} 人，超过配额 {allowed} 人"),
+)
+CODES: dict[str, Code] = {c.code: c for c in _CODES}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding: a code, a severity and a position the user can click."""
+
+    code: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    row: int | None = None  # 1-based worksheet row
+    manager_id: str = ""
+    severity: str = field(default="")
+    details: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self):
+        if self.code not in CODES:
+            raise ValueError(f"unknown finding code {self.code}")
+        if not self.severity:
+            object.__setattr__(self, "severity", CODES[self.code].severity)
+
+    def flat(self) -> tuple[str, str, str]:
+        """(file, cell, code): the triple tests assert."""
+        return (self.file, self.cell, self.code)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.pop("details")
+        return out
+
+
+def make(code: str, lang: str = "en", **details) -> Finding:
+    """Build a Finding whose message comes from the code's template in ``lang``.
+
+    Position keywords (file, sheet, cell, row, manager_id) are taken out of
+    ``details``; the rest fill the template.
+    """
+    position = {k: details.pop(k) for k in ("file", "sheet", "cell", "row", "manager_id") if k in details}
+    spec = CODES[code]
+    template = spec.zh if lang == "zh" else spec.en
+    try:
+        message = template.format(**details)
+    except (KeyError, ValueError, IndexError):
+        message = template
+    position = {k: ("" if v is None and k != "row" else v) for k, v in position.items()}
+    if "manager_id" in position:
+        position["manager_id"] = str(position["manager_id"])
+    return Finding(code=code, message=message, severity=spec.severity, details=details, **position)
+
+
+def sort_key(finding: Finding):
+    return (finding.file, SEVERITY_ORDER.get(finding.severity, 9), finding.sheet, finding.row or 0,
+            finding.cell, finding.code, finding.message)
+
+
+def has_errors(findings) -> bool:
+    return any(f.severity == ERROR for f in findings)

@@ -1,0 +1,114 @@
+"""Enumerations of SCORING.md: canonical English keys and their Chinese labels.
+
+Every parser accepts the key or the label, trimmed and case-insensitive, and
+returns the canonical key. Declared once here; the workbook schema, the
+templates and the validators all take their allowed values from this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import KpiInputError
+
+
+@dataclass(frozen=True)
+class Enumeration:
+    """A closed set of values, each with an English key and a Chinese label."""
+
+    name: str
+    labels: dict[str, str]  # key -> zh label, in display order
+    aliases: dict[str, str] | None = None  # extra accepted spellings -> key
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self.labels)
+
+    def label(self, key: str, lang: str = "en") -> str:
+        """The display text of ``key`` in ``lang`` ("en" gives the key itself)."""
+        return self.labels[key] if lang == "zh" else key
+
+    def choices(self, lang: str = "en") -> list[str]:
+        return [self.label(k, lang) for k in self.labels]
+
+    def lookup(self) -> dict[str, str]:
+        table = {k.lower(): k for k in self.labels}
+        table.update({v.lower(): k for k, v in self.labels.items()})
+        for alias, key in (self.aliases or {}).items():
+            table[alias.lower()] = key
+        return table
+
+    def parse(self, value, argument: str | None = None) -> str:
+        """Canonical key of one value; raises KpiInputError naming ``argument``."""
+        key = self.try_parse(value)
+        if key is None:
+            raise KpiInputError(self.error_text(value, argument))
+        return key
+
+    def try_parse(self, value) -> str | None:
+        if isinstance(value, (bool, np.bool_)) and self.aliases and "true" in self.aliases:
+            return self.aliases["true" if value else "false"]
+        if not isinstance(value, str):
+            if isinstance(value, (int, float, np.integer, np.floating)) and self.aliases:
+                text = str(int(value)) if float(value).is_integer() else str(value)
+                return self.aliases.get(text)
+            return None
+        return _LOOKUPS[self.name].get(value.strip().lower())
+
+    def error_text(self, value, argument: str | None = None) -> str:
+        allowed = ", ".join(f"{k}/{v}" for k, v in self.labels.items())
+        return f"{argument or self.name} must be one of {allowed} (got {value!r})"
+
+
+DIRECTION = Enumeration("direction", {"higher": "越高越好", "lower": "越低越好"})
+METHOD = Enumeration(
+    "method", {"linear": "线性", "band": "分档", "binary": "达标制", "deduction": "扣分制"}
+)
+DIMENSION = Enumeration("dimension", {"results": "业绩结果", "process": "过程行为", "customer": "客户价值"})
+TIER = Enumeration("tier", {"individual": "个人", "team": "团队", "company": "公司"})
+ROLE = Enumeration("role", {"self": "自评", "peer": "互评", "manager": "上级"})
+VETO = Enumeration(
+    "veto",
+    {"yes": "是", "no": "否"},
+    aliases={"true": "yes", "false": "no", "y": "yes", "n": "no", "1": "yes", "0": "no"},
+)
+GRADE = Enumeration("grade", {"S": "S", "A": "A", "B": "B", "C": "C", "D": "D"})
+SIZE = Enumeration("size", {"small": "小型", "medium": "中型", "large": "大型"})
+
+ALL = (DIRECTION, METHOD, DIMENSION, TIER, ROLE, VETO, GRADE, SIZE)
+_LOOKUPS = {e.name: e.lookup() for e in ALL}
+
+
+def parse_codes(values, enum: Enumeration, argument: str) -> np.ndarray:
+    """Parse a scalar or array of enumeration values into integer codes (index in ``enum.keys``).
+
+    Vectorised: each distinct value is parsed once, so a million rows of a few
+    distinct strings cost one ``np.unique``.
+    """
+    arr = values if isinstance(values, np.ndarray) else np.asarray(values)
+    if arr.ndim == 0:
+        return np.asarray(enum.keys.index(enum.parse(arr.item(), argument)))
+    if arr.dtype.kind == "U":
+        uniques, inverse = np.unique(arr, return_inverse=True)
+    else:
+        uniques, inverse = _unique_objects(arr.astype(object))
+    codes = np.empty(len(uniques), dtype=np.int8)
+    for i, value in enumerate(uniques):
+        codes[i] = enum.keys.index(enum.parse(value, argument))
+    return codes[inverse].reshape(arr.shape)
+
+
+def _unique_objects(arr: np.ndarray):
+    """np.unique for object arrays that may mix types (None, numbers, strings)."""
+    flat = arr.ravel()
+    seen: dict = {}
+    inverse = np.empty(flat.size, dtype=np.intp)
+    for i, value in enumerate(flat):
+        key = (type(value).__name__, value) if not isinstance(value, float) or value == value else ("nan", None)
+        inverse[i] = seen.setdefault(key, len(seen))
+    uniques = [None] * len(seen)
+    for (kind, value), index in seen.items():
+        uniques[index] = value if kind != "nan" else float("nan")
+    return uniques, inverse

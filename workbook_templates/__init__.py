@@ -1,0 +1,1 @@
+"""Standard assessment workbook templates: definitions per team size and the generator."""
