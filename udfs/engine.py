@@ -8,9 +8,10 @@ out, an array in gives a numpy array out. Invalid input raises
 Conventions this module settles where SCORING.md is silent (see docs/scoring-notes.md):
 
 * a blank actual (None / NaN) scores 0, as in the total;
-* a boundary counts as reached within ``TOLERANCE`` (1e-9) everywhere: bands,
-  binary, grades and forced-ranking ties;
-* ``cap`` must be at least 100.
+* a boundary counts as reached within ``TOLERANCE`` (1e-9) everywhere: thresholds,
+  bands, binary, grades and forced-ranking ties;
+* ``cap`` must be at least 100;
+* numbers must be finite; text or booleans where a number belongs are errors.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .enums import DIRECTION, GRADE, METHOD, ROLE, parse_codes
+from .enums import DIRECTION, GRADE, METHOD, ROLE, VETO, parse_codes
 from .errors import KpiInputError
 
 TOLERANCE = 1e-9
@@ -47,21 +48,34 @@ def _is_scalar(value) -> bool:
 
 
 def _numbers(value, argument: str, allow_blank: bool = True) -> np.ndarray:
-    """Float array of ``value``; blanks (None, "", NaN) become NaN; text raises."""
-    if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
-        return value.astype(float, copy=False)
-    arr = np.asarray(value, dtype=object) if not isinstance(value, np.ndarray) else value.astype(object)
-    if arr.dtype != object:
-        return arr.astype(float)
-    out = np.empty(arr.shape, dtype=float)
-    flat_in, flat_out = arr.ravel(), out.ravel()
-    for i, item in enumerate(flat_in):
-        if item is None or (isinstance(item, str) and not item.strip()):
-            flat_out[i] = np.nan
-        elif isinstance(item, (bool, np.bool_)) or not isinstance(item, (int, float, np.integer, np.floating)):
-            raise KpiInputError(f"{argument} must be a number (got {item!r})")
-        else:
-            flat_out[i] = float(item)
+    """Float array of ``value``; blanks (None, "", NaN) become NaN; text, booleans and
+    infinities raise KpiInputError naming ``argument``."""
+    if isinstance(value, np.ndarray):
+        arr = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        arr = np.asarray(float(value))
+    else:
+        try:
+            arr = np.asarray(value, dtype=object) if value is None or isinstance(value, str) else np.asarray(value)
+            if arr.dtype.kind in "USb" and not isinstance(value, (str, bool)):
+                arr = np.asarray(value, dtype=object)  # keep mixed text/number cells apart
+        except ValueError:
+            raise KpiInputError(f"{argument} must be a list of values or of equal-length rows") from None
+    if arr.dtype.kind in "fiu":
+        out = arr.astype(float, copy=False)
+    else:
+        out = np.empty(arr.shape, dtype=float)
+        flat_in, flat_out = arr.ravel(), out.ravel()
+        for i, item in enumerate(flat_in):
+            if item is None or (isinstance(item, str) and not item.strip()):
+                flat_out[i] = np.nan
+            elif isinstance(item, (bool, np.bool_)) or not isinstance(item, (int, float, np.integer, np.floating)):
+                shown = item.item() if isinstance(item, np.generic) else item
+                raise KpiInputError(f"{argument} must be a number (got {shown!r})")
+            else:
+                flat_out[i] = float(item)
+    if np.isinf(out).any():
+        raise KpiInputError(f"{argument} must be a finite number (got {_fmt(out[np.isinf(out)][0])})")
     if not allow_blank and np.isnan(out).any():
         raise KpiInputError(f"{argument} must not be blank")
     return out
@@ -94,7 +108,11 @@ def _check(mask: np.ndarray, message: str, values: np.ndarray | None = None) -> 
 
 def _fmt(value) -> str:
     value = float(value)
-    return str(int(value)) if value.is_integer() else f"{value:g}"
+    if math.isnan(value):
+        return "blank"
+    if math.isinf(value):
+        return "infinity" if value > 0 else "-infinity"
+    return str(int(value)) if value.is_integer() else f"{value:.10g}"
 
 
 # --------------------------------------------------------------------------- one indicator
@@ -113,8 +131,11 @@ def kpi_achievement(actual, target, direction="higher"):
     scalar = _is_scalar(actual) and _is_scalar(target) and _is_scalar(direction)
     a = _numbers(actual, "actual")
     t = _numbers(target, "target")
-    d = parse_codes(direction, DIRECTION, "direction")
-    a, t, d = np.broadcast_arrays(a, t, d)
+    d = parse_codes(direction, DIRECTION, "direction", default="higher")
+    try:
+        a, t, d = np.broadcast_arrays(a, t, d)
+    except ValueError:
+        raise KpiInputError(f"actual and target must have the same size (got {a.size} and {t.size})") from None
     _check(np.isnan(t), "target must not be blank")
     _check(t <= 0, "target must be > 0 for an achievement ratio", t)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -123,21 +144,40 @@ def kpi_achievement(actual, target, direction="higher"):
 
 
 def _bands_table(param) -> np.ndarray:
-    """(k, 2) array of (min achievement %, score), sorted by minimum descending."""
-    table = np.asarray(DEFAULT_BANDS if param is None else _numbers(param, "bands"), dtype=float)
+    """(k, 2) array of (min achievement %, score), sorted by minimum descending.
+
+    Blank rows (both cells empty, as at the end of a settings range) are skipped.
+    """
+    if param is None:
+        param = DEFAULT_BANDS
+    elif isinstance(param, Mapping):
+        param = list(param.items())
+    table = _numbers(param, "bands")
     if table.ndim != 2 or table.shape[1] != 2 or table.shape[0] == 0:
         raise KpiInputError("bands must be rows of (minimum achievement %, score)")
     table = table[~np.isnan(table).all(axis=1)]
+    if table.shape[0] == 0:
+        raise KpiInputError("bands must contain at least one row of (minimum achievement %, score)")
     if np.isnan(table).any():
         raise KpiInputError("bands must have a minimum and a score on every row")
     if (table[:, 1] < 0).any():
-        raise KpiInputError("band scores must be >= 0")
-    return table[np.argsort(-table[:, 0], kind="stable")]
+        raise KpiInputError(f"band scores must be >= 0 (got {_fmt(table[table[:, 1] < 0][0, 1])})")
+    table = table[np.lexsort((-table[:, 1], -table[:, 0]))]
+    same = np.flatnonzero((np.diff(table[:, 0]) == 0) & (np.diff(table[:, 1]) != 0))
+    if same.size:
+        raise KpiInputError(f"bands list the minimum {_fmt(table[same[0], 0])}% twice with different scores")
+    falls = np.flatnonzero(np.diff(table[:, 1]) > 0)  # minimum descending: scores must not rise
+    if falls.size:
+        high, low = table[falls[0]], table[falls[0] + 1]
+        raise KpiInputError(
+            f"bands must not give a lower score for a higher minimum (got {_fmt(high[0])}% → {_fmt(high[1])} "
+            f"but {_fmt(low[0])}% → {_fmt(low[1])})")
+    return table
 
 
 def _is_bands(param) -> bool:
-    """A bands table is 2-D: rows of (minimum %, score)."""
-    return param is not None and np.ndim(param) == 2
+    """A bands table is 2-D (rows of (minimum %, score)) or a {minimum %: score} mapping."""
+    return param is not None and (isinstance(param, Mapping) or np.ndim(param) == 2)
 
 
 def _split_param(param, method_codes: np.ndarray):
@@ -160,10 +200,12 @@ def score_rows(actual, target, threshold=None, stretch=None, direction="higher",
     Same arguments as :func:`kpi_score` (arrays broadcast against each other).
 
     Returns:
-        ``(scores, achievement, errors)``: float arrays (NaN where the row is
-        invalid) and a list of ``(row_index, argument, message)`` per invalid row.
-        Raises KpiInputError only for an unreadable argument as a whole
-        (text in a number column, an unknown enumeration value).
+        ``(scores, achievement, errors)``: float arrays of the broadcast shape (NaN
+        where the row is invalid; achievement is also NaN for a blank actual) and a
+        list of ``(flat_row_index, argument, message)``, one per invalid row (its
+        first problem), sorted by row. Raises KpiInputError only for an unreadable
+        argument as a whole (text in a number column, an unknown enumeration value,
+        a malformed bands table).
     """
     a = _numbers(actual, "actual")
     t = _numbers(target, "target")
@@ -171,18 +213,29 @@ def score_rows(actual, target, threshold=None, stretch=None, direction="higher",
     s = _numbers(stretch, "stretch")
     c = _numbers(cap, "cap")
     c = np.where(np.isnan(c), DEFAULT_CAP, c)
-    d = parse_codes(direction, DIRECTION, "direction")
-    m = parse_codes(method, METHOD, "method")
+    d = parse_codes(direction, DIRECTION, "direction", default="higher")
+    m = parse_codes(method, METHOD, "method", default="linear")
     bands, points = _split_param(param, m)
     if bands is None:
         bands = _bands_table(None)
-    a, t, f, s, c, d, m, points = np.broadcast_arrays(a, t, f, s, c, d, m, points)
+    try:
+        a, t, f, s, c, d, m, points = np.broadcast_arrays(a, t, f, s, c, d, m, points)
+    except ValueError:
+        shapes = ", ".join(f"{name} {np.shape(v)}" for name, v in
+                           (("actual", a), ("target", t), ("threshold", f), ("stretch", s),
+                            ("direction", d), ("method", m), ("param", points), ("cap", c)) if np.ndim(v))
+        raise KpiInputError(f"arguments must have the same number of rows (got {shapes})") from None
     scores, ratio, problems = _score_core(a, t, f, s, c, d, m, points, bands)
     errors = []
-    for argument, mask, message in problems:
-        for index in np.flatnonzero(mask.ravel()):
-            errors.append((int(index), argument, message))
-    errors.sort()
+    seen = np.zeros(a.size, dtype=bool)
+    for argument, mask, message, values in problems:  # in priority order: one message per row
+        flat = mask.ravel() & ~seen
+        seen |= flat
+        shown = None if values is None else values.ravel()
+        for index in np.flatnonzero(flat):
+            got = "" if shown is None else f" (got {_fmt(shown[index])})"
+            errors.append((int(index), argument, message + got))
+    errors.sort(key=lambda e: e[0])
     return scores, ratio, errors
 
 
@@ -193,50 +246,68 @@ def _score_core(a, t, f, s, c, d, m, points, bands):
     ratio_method = ~ded
     has_f, has_s = ~np.isnan(f), ~np.isnan(s)
 
+    not_positive = t <= 0
     problems = [
-        ("target", np.isnan(t), "target must not be blank"),
-        ("target", ratio_method & (t <= 0), "target must be > 0 for linear, band and binary scoring"),
-        ("target", ded & (t < 0), "target (incidents allowed) must be >= 0 for deduction scoring"),
-        ("actual", ded & (a < 0), "actual (incident count) must be >= 0 for deduction scoring"),
-        ("param", ded & (points < 0), "param (points per incident) must be >= 0"),
-        ("cap", c < 100, "cap must be >= 100"),
+        ("target", np.isnan(t), "target must not be blank", None),
+        ("target", (m == LINEAR) & not_positive, "target must be > 0 for linear scoring", t),
+        ("target", (m == BAND) & not_positive, "target must be > 0 for band scoring", t),
+        ("target", (m == BINARY) & not_positive, "target must be > 0 for binary scoring", t),
+        ("target", ded & (t < 0), "target (incidents allowed) must be >= 0 for deduction scoring", t),
+        ("actual", ded & (a < 0), "actual (incident count) must be >= 0 for deduction scoring", a),
+        ("param", ded & (points < 0), "param (points per incident) must be >= 0", points),
+        ("cap", c < 100, "cap must be >= 100", c),
         ("threshold", ratio_method & has_f & np.where(higher, f >= t, f <= t),
-         "threshold must be below the target for higher-is-better (above it for lower-is-better)"),
+         "threshold must be below the target for higher-is-better (above it for lower-is-better)", f),
         ("stretch", ratio_method & has_s & np.where(higher, s <= t, s >= t),
-         "stretch must be above the target for higher-is-better (below it for lower-is-better)"),
+         "stretch must be above the target for higher-is-better (below it for lower-is-better)", s),
     ]
     bad = np.zeros(a.shape, dtype=bool)
-    for _, mask, _ in problems:
+    for _, mask, _, _ in problems:
         bad |= mask
 
     with np.errstate(divide="ignore", invalid="ignore"):
         plain = a / t
         ratio = np.where(higher, plain, 2.0 - plain)
-        missed = has_f & np.where(higher, a < f, a > f)
-        beats = has_s & np.where(higher, a > t, a < t)
-        over = np.where(higher, (a - t) / (s - t), (t - a) / (t - s))
-        linear = np.where(beats, 100.0 + (c - 100.0) * over, 100.0 * ratio)
-        linear = np.clip(linear, 0.0, c)
-        percent = ratio * 100.0
-        band = np.zeros(a.shape)
-        reached = np.zeros(a.shape, dtype=bool)
-        for minimum, band_score in bands:  # a handful of bands, each a vector operation
-            hit = ~reached & (percent >= minimum - TOLERANCE)
-            band = np.where(hit, band_score, band)
-            reached |= hit
-        band = np.minimum(band, c)
-        binary = np.where(ratio >= 1.0 - TOLERANCE, 100.0, 0.0)
-        deduction = np.maximum(0.0, 100.0 - points * np.maximum(0.0, a - t))
+        score = np.zeros(a.shape)
+        if has_f.any():
+            missed = has_f & np.where(higher, a < f - TOLERANCE, a > f + TOLERANCE)
+        else:
+            missed = np.zeros(a.shape, dtype=bool)
 
-    score = np.select([m == LINEAR, m == BAND, m == BINARY], [linear, band, binary], deduction)
-    score = np.where(missed & ((m == LINEAR) | (m == BAND)), 0.0, score)
-    achievement = np.where(ded, deduction / 100.0, ratio)
+        is_linear = m == LINEAR
+        if is_linear.any():
+            linear = 100.0 * ratio
+            if has_s.any():
+                beats = has_s & np.where(higher, a > t, a < t)
+                over = np.where(higher, a - t, t - a) / np.abs(s - t)
+                linear = np.where(beats, 100.0 + (c - 100.0) * over, linear)
+            np.copyto(score, np.clip(linear, 0.0, c), where=is_linear)
+
+        is_band = m == BAND
+        if is_band.any():
+            percent = ratio * 100.0
+            band = np.zeros(a.shape)
+            # bands are sorted by minimum descending: assign from the lowest up so
+            # the largest reached minimum wins; a handful of vector operations
+            for minimum, band_score in bands[::-1]:
+                np.copyto(band, band_score, where=percent >= minimum - TOLERANCE)
+            np.copyto(score, np.minimum(band, c), where=is_band)
+
+        is_binary = m == BINARY
+        if is_binary.any():
+            np.copyto(score, np.where(ratio >= 1.0 - TOLERANCE, 100.0, 0.0), where=is_binary)
+
+        if ded.any():
+            deduction = np.maximum(0.0, 100.0 - points * np.maximum(0.0, a - t))
+            np.copyto(score, deduction, where=ded)
+            ratio = np.where(ded, score / 100.0, ratio)
+
+    score[missed & (is_linear | is_band)] = 0.0
     blank = np.isnan(a)
-    score = np.where(blank, 0.0, score)
-    achievement = np.where(blank, np.nan, achievement)
-    score = np.where(bad, np.nan, score)
-    achievement = np.where(bad, np.nan, achievement)
-    return score, achievement, problems
+    score[blank] = 0.0
+    ratio = np.where(blank | bad, np.nan, ratio)
+    score[bad] = np.nan
+    return score, ratio, problems
 
 
 def kpi_score(actual, target, threshold=None, stretch=None, direction="higher",
@@ -259,29 +330,16 @@ def kpi_score(actual, target, threshold=None, stretch=None, direction="higher",
         float for scalar input, numpy array otherwise.
 
     Raises:
-        KpiInputError: naming the argument, e.g. "target must be > 0 for linear, band
-        and binary scoring (got 0)".
+        KpiInputError: naming the argument, e.g. "target must be > 0 for linear
+        scoring (got 0)"; for arrays the first invalid row is named "(row 3)".
     """
     scalar = all(_is_scalar(v) for v in (actual, target, threshold, stretch, direction, method, cap)) \
         and (_is_scalar(param) or _is_bands(param))
     scores, _, errors = score_rows(actual, target, threshold, stretch, direction, method, param, cap)
     if errors:
-        index, argument, message = errors[0]
-        raise KpiInputError(message + _got(argument, index, locals()) + ("" if scalar else f" (row {index + 1})"))
+        index, _, message = errors[0]
+        raise KpiInputError(message + ("" if scalar else f" (row {index + 1})"))
     return _out(scores, scalar)
-
-
-def _got(argument: str, index: int, given: dict) -> str:
-    value = given.get(argument)
-    if value is None:
-        return ""
-    arr = np.asarray(value, dtype=object).ravel()
-    if arr.size == 0:
-        return ""
-    item = arr[index % arr.size] if arr.size > 1 else arr[0]
-    if isinstance(item, (int, float, np.integer, np.floating)) and not isinstance(item, bool):
-        return f" (got {_fmt(item)})"
-    return ""
 
 
 # --------------------------------------------------------------------------- totals
@@ -300,14 +358,20 @@ def normalise_weights(weights, argument: str = "weights") -> np.ndarray:
     positive = w > 0
     fractions = np.abs(total - 1.0) <= 0.001 + TOLERANCE
     all_points = np.where(positive, w >= 1.0, True).all(axis=-1)
-    percent = ~fractions & all_points & (np.abs(total - 100.0) <= 0.1 + TOLERANCE)
+    near_100 = np.abs(total - 100.0) <= 0.1 + TOLERANCE
+    percent = ~fractions & all_points & near_100
     bad = ~(fractions | percent)
     if np.any(bad):
-        shown = np.where(total > 1.5, total, total * 100.0)
         first = np.unravel_index(int(np.argmax(bad)), bad.shape) if bad.ndim else ()
-        raise KpiInputError(
-            f"{argument} sum to {shown[first]:.4g}%, expected 100%" + _where(np.asarray(bad))
-        )
+        where = _where(np.asarray(bad))
+        if near_100[first]:
+            small = np.asarray(w)[first][np.asarray(positive)[first] & (np.asarray(w)[first] < 1.0)]
+            raise KpiInputError(
+                f"{argument} sum to 100 but mix percent points and fractions (got {_fmt(small[0])}); "
+                f"enter all as fractions (0.4) or all as percent points (40)" + where
+            )
+        shown = total[first] if total[first] > 1.5 else total[first] * 100.0
+        raise KpiInputError(f"{argument} sum to {shown:.4g}%, expected 100%" + where)
     return np.where(np.expand_dims(percent, -1), w / 100.0, w)
 
 
@@ -321,6 +385,9 @@ def kpi_weighted(scores, weights):
 
     Returns:
         float, or numpy array for 2-D input.
+
+    Raises:
+        KpiInputError: "weights sum to 95%, expected 100%", or sizes that differ.
     """
     s = _numbers(scores, "scores")
     w = normalise_weights(weights)
@@ -338,19 +405,34 @@ def kpi_weighted(scores, weights):
 
 
 def _role_weights(role_weights) -> np.ndarray:
+    """Weights of (self, peer, manager) as fractions summing to 1.
+
+    Accepts a mapping {role: weight}, rows of (role, weight) (a tblRoleWeights
+    range) or three numbers in the order self, peer, manager; roles may be zh labels.
+    """
     if role_weights is None:
         role_weights = DEFAULT_ROLE_WEIGHTS
+    if not isinstance(role_weights, Mapping) and np.ndim(role_weights) == 2:
+        rows = [tuple(row) for row in np.asarray(role_weights, dtype=object)]
+        if any(len(row) != 2 for row in rows):
+            raise KpiInputError("role_weights must be rows of (role, weight)")
+        role_weights = {role: weight for role, weight in rows if not _blank(role) or not _blank(weight)}
     if isinstance(role_weights, Mapping):
         values = np.zeros(len(ROLE.keys))
         for role, weight in role_weights.items():
-            values[ROLE.keys.index(ROLE.parse(role, "role_weights"))] = float(weight)
+            index = ROLE.keys.index(ROLE.parse(role, "role_weights"))
+            values[index] = np.nan_to_num(_numbers(weight, f"role_weights ({ROLE.keys[index]})").item())
     else:
         values = _numbers(role_weights, "role_weights").ravel()
         if values.size != len(ROLE.keys):
-            raise KpiInputError("role_weights must give self, peer and manager weights (3 numbers)")
-        values = np.where(np.isnan(values), 0.0, values)
-    _check(values < 0, "role_weights must be >= 0", values)
-    return values
+            raise KpiInputError(
+                f"role_weights must give self, peer and manager weights (3 numbers, got {values.size})")
+    return normalise_weights(values, "role_weights")
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) \
+        or (isinstance(value, float) and math.isnan(value))
 
 
 def kpi_review(ratings, roles, role_weights=None):
@@ -360,7 +442,8 @@ def kpi_review(ratings, roles, role_weights=None):
         ratings: ratings 1–5 (decimals allowed); blanks are ignored. A 2-D array
             (managers × ratings) gives one score per row.
         roles: the role of each rating: self/自评, peer/互评, manager/上级.
-        role_weights: {role: weight} or (self, peer, manager); default 0.1/0.3/0.6.
+        role_weights: {role: weight}, rows of (role, weight) or (self, peer, manager);
+            fractions summing to 1 or percent points summing to 100; default 0.1/0.3/0.6.
             Absent roles' weights are shared out to present ones in proportion.
 
     Returns:
@@ -369,14 +452,20 @@ def kpi_review(ratings, roles, role_weights=None):
     r = _numbers(ratings, "ratings")
     scalar_out = r.ndim <= 1
     r = np.atleast_1d(r)
-    roles_arr = np.asarray(roles, dtype=object) if not isinstance(roles, np.ndarray) else roles
+    roles_arr = roles if isinstance(roles, np.ndarray) else np.asarray(roles, dtype=object)
+    try:
+        roles_arr = np.broadcast_to(roles_arr, r.shape)
+    except ValueError:
+        raise KpiInputError(
+            f"ratings and roles must have the same size (got {r.size} and {roles_arr.size})") from None
     present_rating = ~np.isnan(r)
-    roles_arr = np.broadcast_to(roles_arr, r.shape) if roles_arr.ndim else np.broadcast_to(roles_arr, r.shape)
-    blank_role = np.vectorize(lambda v: v is None or (isinstance(v, str) and not v.strip())
-                              or (isinstance(v, float) and math.isnan(v)), otypes=[bool])(roles_arr) \
-        if roles_arr.dtype == object else np.zeros(r.shape, dtype=bool)
+    if roles_arr.dtype == object:
+        blank_role = np.frompyfunc(_blank, 1, 1)(roles_arr).astype(bool)
+    else:
+        blank_role = np.char.strip(roles_arr.astype(str)) == "" if roles_arr.dtype.kind == "U" \
+            else np.zeros(r.shape, dtype=bool)
     _check(present_rating & blank_role, "roles must be given for every rating")
-    safe_roles = np.where(blank_role, "manager", roles_arr)
+    safe_roles = np.where(blank_role | ~present_rating, "manager", roles_arr)
     codes = parse_codes(safe_roles, ROLE, "roles")
     _check(present_rating & ((r < 1) | (r > 5)), "ratings must be between 1 and 5", r)
     weights = _role_weights(role_weights)
@@ -387,12 +476,13 @@ def kpi_review(ratings, roles, role_weights=None):
     for index, weight in enumerate(weights):
         mine = present_rating & (codes == index)
         count = mine.sum(axis=-1)
-        mean = np.where(count > 0, np.where(mine, filled, 0.0).sum(axis=-1) / np.maximum(count, 1), 0.0)
+        mean = np.where(mine, filled, 0.0).sum(axis=-1) / np.maximum(count, 1)
         present = count > 0
         total += np.where(present, weight * mean, 0.0)
         weight_sum += np.where(present, weight, 0.0)
     any_rating = present_rating.any(axis=-1)
-    _check(any_rating & (weight_sum <= 0), "role_weights give the roles present a total weight of 0")
+    _check(any_rating & (weight_sum <= 0),
+           "role_weights give the roles present a total weight of 0 (no qualitative score possible)")
     with np.errstate(divide="ignore", invalid="ignore"):
         qual = np.where(any_rating, 20.0 * total / weight_sum, np.nan)
     return _out(qual, scalar_out)
@@ -404,14 +494,17 @@ def kpi_final(quant, qual, quant_weight=DEFAULT_QUANT_WEIGHT):
     Args:
         quant: quantitative score(s) Q.
         qual: qualitative score(s); blank means no reviews.
-        quant_weight: k, the quantitative share between 0 and 1 (default 0.8).
+        quant_weight: k, the quantitative share between 0 and 1 (default 0.8; blank = default).
     """
     scalar = _is_scalar(quant) and _is_scalar(qual) and _is_scalar(quant_weight)
     q = _numbers(quant, "quant")
     v = _numbers(qual, "qual")
     k = _numbers(quant_weight, "quant_weight")
     k = np.where(np.isnan(k), DEFAULT_QUANT_WEIGHT, k)
-    q, v, k = np.broadcast_arrays(q, v, k)
+    try:
+        q, v, k = np.broadcast_arrays(q, v, k)
+    except ValueError:
+        raise KpiInputError(f"quant and qual must have the same size (got {q.size} and {v.size})") from None
     _check(np.isnan(q), "quant must not be blank")
     _check((k < 0) | (k > 1), "quant_weight must be between 0 and 1", k)
     return _out(np.where(np.isnan(v), q, k * q + (1.0 - k) * v), scalar)
@@ -422,24 +515,55 @@ def kpi_final(quant, qual, quant_weight=DEFAULT_QUANT_WEIGHT):
 def grade_bands(bands=None) -> list[tuple[str, float]]:
     """Grade bands as (grade, minimum) sorted by minimum descending.
 
-    Accepts None (defaults), a mapping {grade: minimum}, or rows of (grade, minimum).
+    Accepts None (defaults), a mapping {grade: minimum}, or rows of (grade, minimum);
+    rows with a blank grade are skipped (spare rows of a settings range).
     """
     if bands is None:
         return list(DEFAULT_GRADE_BANDS)
+    if isinstance(bands, str) or (not isinstance(bands, Mapping) and np.ndim(bands) != 2):
+        raise KpiInputError("bands must be rows of (grade, minimum score)")
     rows = list(bands.items()) if isinstance(bands, Mapping) else [tuple(r) for r in bands]
     out = []
     for row in rows:
         if len(row) != 2:
             raise KpiInputError("bands must be rows of (grade, minimum score)")
         grade, minimum = row
-        if grade is None or (isinstance(grade, str) and not grade.strip()):
-            continue
-        if isinstance(minimum, bool) or not isinstance(minimum, (int, float, np.integer, np.floating)):
+        if _blank(grade):
+            if _blank(minimum):
+                continue
+            raise KpiInputError(f"bands: the row with minimum {minimum!r} has no grade")
+        if isinstance(minimum, (bool, np.bool_)) or not isinstance(minimum, (int, float, np.integer, np.floating)) \
+                or not math.isfinite(minimum):
             raise KpiInputError(f"bands: the minimum score of grade {grade} must be a number (got {minimum!r})")
         out.append((str(grade).strip(), float(minimum)))
     if not out:
         raise KpiInputError("bands must contain at least one grade")
     return sorted(out, key=lambda row: -row[1])
+
+
+def _veto_flags(veto) -> np.ndarray:
+    """Boolean array of ``veto``: TRUE/FALSE, yes/no/是/否, or a count of vetoed indicators (> 0)."""
+    arr = veto if isinstance(veto, np.ndarray) else np.asarray(veto, dtype=object)
+    if arr.dtype.kind == "b":
+        return arr
+    if arr.dtype.kind in "fiu":
+        counts = np.nan_to_num(arr.astype(float))
+        _check(counts < 0, "veto must be TRUE/FALSE or a count of vetoed indicators >= 0", counts)
+        return counts > 0
+    out = np.zeros(arr.shape, dtype=bool)
+    for index, value in np.ndenumerate(arr):
+        if _blank(value):
+            continue
+        if isinstance(value, (bool, np.bool_)):
+            out[index] = bool(value)
+        elif isinstance(value, (int, float, np.integer, np.floating)):
+            if value < 0:
+                raise KpiInputError(
+                    f"veto must be TRUE/FALSE or a count of vetoed indicators >= 0 (got {_fmt(value)})")
+            out[index] = value > 0
+        else:
+            out[index] = VETO.parse(value, "veto") == "yes"
+    return out
 
 
 def kpi_grade(score, bands=None, veto=False):
@@ -448,39 +572,62 @@ def kpi_grade(score, bands=None, veto=False):
     Args:
         score: final score(s), unrounded.
         bands: optional custom bands ({grade: minimum} or rows of (grade, minimum)).
-        veto: True where a veto indicator (单项否决) scored 0: the lowest grade.
+        veto: True / "yes" / "是" or a count > 0 where a veto indicator (单项否决) scored 0:
+            the grade is then the lowest grade of ``bands`` (D by default).
 
     Returns:
         grade letter, or numpy array of letters; None for a blank score.
+        Scores below every minimum get the lowest grade.
     """
     scalar = _is_scalar(score) and _is_scalar(veto)
     table = grade_bands(bands)
     x = _numbers(score, "score")
-    vetoed = np.asarray(veto, dtype=bool)
-    x, vetoed = np.broadcast_arrays(x, vetoed)
+    vetoed = _veto_flags(False if veto is None else veto)
+    try:
+        x, vetoed = np.broadcast_arrays(x, vetoed)
+    except ValueError:
+        raise KpiInputError(f"score and veto must have the same size (got {x.size} and {vetoed.size})") from None
     lowest = table[-1][0]
     result = np.full(x.shape, lowest, dtype=object)
-    assigned = np.zeros(x.shape, dtype=bool)
-    for grade, minimum in table:
-        hit = ~assigned & (x >= minimum - TOLERANCE)
-        result[hit] = grade
-        assigned |= hit
+    for grade, minimum in reversed(table):  # lowest first: the largest minimum reached wins
+        result[x >= minimum - TOLERANCE] = grade
     result[vetoed] = lowest
     result[np.isnan(x)] = None
     return result.item() if scalar else result
 
 
+def _grade_order(names: list[str]) -> list[int]:
+    """Indices of ``names`` best grade first when they are S/A/B/C/D, else as given."""
+    upper = [n.upper() for n in names]
+    if all(n in GRADE.keys for n in upper):
+        return sorted(range(len(names)), key=lambda i: GRADE.keys.index(upper[i]))
+    return list(range(len(names)))
+
+
 def _shares(shares, argument: str, default: Mapping[str, float]) -> list[tuple[str, float]]:
+    """(grade, share) best grade first, shares as fractions rescaled to sum to exactly 1."""
     if shares is None:
         shares = default
+    if isinstance(shares, str) or (not isinstance(shares, Mapping) and np.ndim(shares) != 2):
+        raise KpiInputError(f"{argument} must be rows of (grade, share)")
     rows = list(shares.items()) if isinstance(shares, Mapping) else [tuple(r) for r in shares]
+    if any(len(row) != 2 for row in rows):
+        raise KpiInputError(f"{argument} must be rows of (grade, share)")
+    rows = [row for row in rows if not (_blank(row[0]) and _blank(row[1]))]
+    if not rows:
+        raise KpiInputError(f"{argument} must contain at least one grade")
+    for grade, _ in rows:
+        if _blank(grade):
+            raise KpiInputError(f"{argument}: every share needs a grade")
     names = [str(g).strip() for g, _ in rows]
     values = normalise_weights([v for _, v in rows], argument)
-    return list(zip(names, values.tolist()))
+    values = values / values.sum()
+    return [(names[i], float(values[i])) for i in _grade_order(names)]
 
 
 def forced_headcounts(n: int, quotas=None) -> list[tuple[str, int]]:
-    """Headcount per grade: quota × n by largest remainder, ties to the better grade."""
+    """Headcount per grade, best grade first: quota × n rounded by largest remainder
+    (ties in remainder go to the better grade), so the counts sum to ``n``."""
     table = _shares(quotas, "quotas", DEFAULT_QUOTAS)
     exact = np.array([share * n for _, share in table])
     counts = np.floor(exact + TOLERANCE).astype(int)
@@ -492,11 +639,23 @@ def forced_headcounts(n: int, quotas=None) -> list[tuple[str, int]]:
     return [(grade, int(count)) for (grade, _), count in zip(table, counts)]
 
 
+def _id_keys(ids) -> np.ndarray:
+    """Sort keys of manager ids: numeric when every id is a number, else text."""
+    items = list(np.asarray(ids, dtype=object).ravel())
+    for item in items:
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, (str, int, float, np.integer, np.floating)):
+            raise KpiInputError(f"ids must be text or numbers (got {item!r})")
+    if items and all(isinstance(i, (int, float, np.integer, np.floating)) and not isinstance(i, bool)
+                     for i in items):
+        return np.asarray(items, dtype=float)
+    return np.asarray(["" if i is None else str(i).strip() for i in items])
+
+
 def forced_order(ids, finals, quants) -> np.ndarray:
     """Indices ordering managers by Final desc, Q desc, id asc (ties within 1e-9)."""
-    f = _numbers(finals, "finals").ravel()
-    q = _numbers(quants, "quants").ravel()
-    keys = np.asarray([str(i) for i in np.asarray(ids, dtype=object).ravel()])
+    f = np.atleast_1d(_numbers(finals, "finals")).ravel()
+    q = np.atleast_1d(_numbers(quants, "quants")).ravel() if quants is not None else np.full(f.shape, np.nan)
+    keys = _id_keys(ids)
     if not (len(keys) == len(f) == len(q)):
         raise KpiInputError(f"ids, finals and quants must have the same length (got {len(keys)}, {len(f)}, {len(q)})")
     _check(np.isnan(f), "finals must not be blank")
@@ -508,10 +667,11 @@ def kpi_forced_grades(ids, finals, quants, quotas=None):
     """Forced distribution grades (SCORING.md §4), returned in the order of ``ids``.
 
     Args:
-        ids: manager ids (ties broken by id ascending).
+        ids: manager ids (ties broken by id ascending; numerically if all are numbers).
         finals: final scores.
-        quants: quantitative scores (first tie-breaker).
-        quotas: {grade: share} best grade first; default S 10 %, A 20 %, B 50 %, C 15 %, D 5 %.
+        quants: quantitative scores (first tie-breaker; blank ranks last among ties).
+        quotas: {grade: share} or rows of (grade, share), fractions or percent points;
+            default S 10 %, A 20 %, B 50 %, C 15 %, D 5 %.
 
     Returns:
         numpy array of grade letters.
@@ -529,12 +689,24 @@ def kpi_forced_grades(ids, finals, quants, quotas=None):
 def _coefficients(coefficients) -> dict[str, float]:
     if coefficients is None:
         return dict(DEFAULT_BONUS_COEFFICIENTS)
+    if isinstance(coefficients, str) or (not isinstance(coefficients, Mapping) and np.ndim(coefficients) != 2):
+        raise KpiInputError("coefficients must be rows of (grade, coefficient)")
     rows = coefficients.items() if isinstance(coefficients, Mapping) else [tuple(r) for r in coefficients]
     out = {}
-    for grade, value in rows:
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or value < 0:
+    for row in rows:
+        if len(row) != 2:
+            raise KpiInputError("coefficients must be rows of (grade, coefficient)")
+        grade, value = row
+        if _blank(grade) and _blank(value):
+            continue
+        if _blank(grade):
+            raise KpiInputError("coefficients: every coefficient needs a grade")
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
+                or not math.isfinite(value) or value < 0:
             raise KpiInputError(f"coefficients: grade {grade} needs a number >= 0 (got {value!r})")
-        out[str(grade).strip()] = float(value)
+        out[str(grade).strip().upper()] = float(value)
+    if not out:
+        raise KpiInputError("coefficients must contain at least one grade")
     return out
 
 
@@ -545,11 +717,10 @@ def kpi_bonus_coefficient(grade, coefficients=None):
     arr = np.asarray(grade, dtype=object)
     out = np.empty(arr.shape, dtype=float)
     for idx, g in np.ndenumerate(arr):
-        key = str(g).strip().upper() if g is not None else ""
-        match = next((v for k, v in table.items() if k.upper() == key), None)
-        if match is None:
+        key = str(g).strip().upper() if isinstance(g, str) else None
+        if key not in table:
             raise KpiInputError(f"grade must be one of {', '.join(table)} (got {g!r})")
-        out[idx] = match
+        out[idx] = table[key]
     return _out(out, scalar)
 
 
@@ -559,14 +730,18 @@ def kpi_bonus(grade, base, coefficients=None):
     Args:
         grade: grade letter(s) S/A/B/C/D.
         base: base bonus amount(s), >= 0.
-        coefficients: optional {grade: coefficient}.
+        coefficients: optional {grade: coefficient} or rows of (grade, coefficient).
     """
     scalar = _is_scalar(grade) and _is_scalar(base)
     coef = np.asarray(kpi_bonus_coefficient(grade, coefficients), dtype=float)
     b = _numbers(base, "base")
     _check(np.isnan(b), "base must not be blank")
     _check(b < 0, "base must be >= 0", b)
-    return _out(coef * b, scalar)
+    try:
+        result = coef * b
+    except ValueError:
+        raise KpiInputError(f"grade and base must have the same size (got {coef.size} and {b.size})") from None
+    return _out(result, scalar)
 
 
 def kpi_bonus_pool(grades, bases, pool, coefficients=None):
@@ -579,7 +754,8 @@ def kpi_bonus_pool(grades, bases, pool, coefficients=None):
         coefficients: optional {grade: coefficient}.
 
     Returns:
-        numpy array of bonuses summing to ``pool``.
+        numpy array of bonuses summing to ``pool``. With every raw bonus 0 a pool of 0
+        gives zeros; a positive pool raises (nobody to share it with).
     """
     raw = np.atleast_1d(np.asarray(kpi_bonus(grades, bases, coefficients), dtype=float))
     p = float(_numbers(pool, "pool", allow_blank=False))
@@ -589,8 +765,8 @@ def kpi_bonus_pool(grades, bases, pool, coefficients=None):
     if total <= 0:
         if p == 0:
             return np.zeros_like(raw)
-        raise KpiInputError("pool cannot be shared: every bonus before scaling is 0")
-    return raw * (p / total)
+        raise KpiInputError("pool cannot be shared: every bonus before scaling is 0 (all grades have coefficient 0)")
+    return raw / total * p  # raw / total <= 1 first: no overflow for tiny totals
 
 
 __all__ = [

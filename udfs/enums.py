@@ -59,6 +59,8 @@ class Enumeration:
 
     def error_text(self, value, argument: str | None = None) -> str:
         allowed = ", ".join(f"{k}/{v}" for k, v in self.labels.items())
+        if isinstance(value, np.generic):
+            value = value.item()
         return f"{argument or self.name} must be one of {allowed} (got {value!r})"
 
 
@@ -81,23 +83,46 @@ ALL = (DIRECTION, METHOD, DIMENSION, TIER, ROLE, VETO, GRADE, SIZE)
 _LOOKUPS = {e.name: e.lookup() for e in ALL}
 
 
-def parse_codes(values, enum: Enumeration, argument: str) -> np.ndarray:
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) \
+        or (isinstance(value, float) and value != value)
+
+
+def parse_codes(values, enum: Enumeration, argument: str, default: str | None = None) -> np.ndarray:
     """Parse a scalar or array of enumeration values into integer codes (index in ``enum.keys``).
 
-    Vectorised: each distinct value is parsed once, so a million rows of a few
-    distinct strings cost one ``np.unique``.
+    Vectorised: the exact spellings (keys and labels) are matched with one array
+    comparison each; only the rest (other case, spaces, aliases) goes through
+    ``np.unique`` and is parsed once per distinct value, so a million rows of a
+    few distinct strings stay cheap. With a ``default`` key, blanks (None, "", NaN)
+    take that value; without one they are an error.
     """
-    arr = values if isinstance(values, np.ndarray) else np.asarray(values)
+    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object if values is None else None)
     if arr.ndim == 0:
-        return np.asarray(enum.keys.index(enum.parse(arr.item(), argument)))
+        item = arr.item()
+        if default is not None and _is_blank(item):
+            return np.asarray(enum.keys.index(default), dtype=np.int8)
+        return np.asarray(enum.keys.index(enum.parse(item, argument)), dtype=np.int8)
+    codes = np.full(arr.shape, -1, dtype=np.int8)
     if arr.dtype.kind == "U":
-        uniques, inverse = np.unique(arr, return_inverse=True)
+        for code, key in enumerate(enum.keys):
+            for spelling in {key, enum.labels[key]}:
+                codes[arr == spelling] = code
+        rest = codes < 0
+        if not rest.any():
+            return codes
+        uniques, inverse = np.unique(arr[rest], return_inverse=True)
     else:
+        rest = np.ones(arr.shape, dtype=bool)
         uniques, inverse = _unique_objects(arr.astype(object))
-    codes = np.empty(len(uniques), dtype=np.int8)
+    parsed = np.empty(len(uniques), dtype=np.int8)
     for i, value in enumerate(uniques):
-        codes[i] = enum.keys.index(enum.parse(value, argument))
-    return codes[inverse].reshape(arr.shape)
+        if default is not None and _is_blank(value):
+            parsed[i] = enum.keys.index(default)
+        else:
+            parsed[i] = enum.keys.index(enum.parse(value, argument))
+    codes[rest] = parsed[inverse.ravel()]
+    return codes
 
 
 def _unique_objects(arr: np.ndarray):

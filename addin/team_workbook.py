@@ -1,0 +1,376 @@
+"""The team workbook of FORMAT.md, written with XlsxWriter, atomically.
+
+Sheets: a summary with charts (grade distribution against the quota, score
+histogram, average score per dimension per team), then one sheet per table of
+``schema.TEAM_TABLES`` (tblManagers, tblScores, tblFindings, tblFiles), each an
+Excel table with filters, a frozen header and conditional formatting. With
+``lang="en"`` the headers are exactly the keys. Text from the input files is
+always written with ``write_string`` so that "=cmd|..." stays text, never a
+formula. Findings link to the file (and cell) they are about.
+
+Big outputs (10,000 managers are 100,000 score rows) are streamed row by row
+with XlsxWriter's ``constant_memory`` mode to keep memory flat.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+
+from udfs.enums import DIMENSION, DIRECTION, METHOD, TIER
+
+from . import schema
+from .atomic import atomic_path
+from .errors import OutputError
+
+STREAM_MIN_CELLS = 150_000
+MAX_LINKS = 65_000  # Excel allows 65,530 hyperlinks per worksheet
+MAX_URL = 2_000
+
+_TEXT = {
+    "zh": {
+        "summary": "汇总", "title": "客户经理绩效考核 · 团队汇总", "files": "文件数", "merged": "已合并",
+        "rejected": "已拒绝", "duplicate": "重复文件", "managers": "客户经理人数", "errors": "错误",
+        "warnings": "警告", "infos": "提示", "periods": "考核期间", "grade": "等级", "absolute": "绝对等级人数",
+        "forced": "强制分布人数", "quota": "配额人数", "range": "得分区间", "count": "人数", "team": "团队",
+        "grade_chart": "等级分布与配额", "hist_chart": "综合得分分布", "dim_chart": "各团队分维度平均得分",
+        "all": "（未分组）",
+    },
+    "en": {
+        "summary": "Summary", "title": "Account manager appraisal · team summary", "files": "Files",
+        "merged": "Merged", "rejected": "Rejected", "duplicate": "Duplicates", "managers": "Managers",
+        "errors": "Errors", "warnings": "Warnings", "infos": "Info", "periods": "Periods", "grade": "Grade",
+        "absolute": "Absolute grade", "forced": "Forced grade", "quota": "Quota headcount", "range": "Score range",
+        "count": "Managers", "team": "Team", "grade_chart": "Grade distribution vs quota",
+        "hist_chart": "Final score histogram", "dim_chart": "Average score per dimension per team",
+        "all": "(no team)",
+    },
+}
+_BINS = [0, 50, 60, 70, 80, 90, 100, 110, 120]
+
+_NUMBER_FORMATS = {
+    "quant_score": "0.00", "qual_score": "0.00", "final_score": "0.00", "bonus_coefficient": "0.00",
+    "bonus": "#,##0.00", "weight": "0%", "target": "General", "effective_target": "General", "actual": "General",
+    "achievement": "0.0%", "score": "0.00", "weighted": "0.00",
+}
+_ENUMS = {"dimension": DIMENSION, "tier": TIER, "direction": DIRECTION, "method": METHOD}
+_GRADE_COLOURS = {"S": "#63BE7B", "A": "#B5D99C", "B": "#FFEB84", "C": "#F8B878", "D": "#F8696B"}
+_SEVERITY_COLOURS = {"error": "#F8696B", "warning": "#FFEB84", "info": "#BDD7EE"}
+_STATUS_COLOURS = {"rejected": "#F8696B", "duplicate": "#FFEB84", "merged": "#C6EFCE"}
+
+
+def write_team_workbook(result, output, lang: str = "zh", quotas=None, streaming: bool | None = None) -> Path:
+    """Write the team workbook of a ConsolidationResult to ``output`` atomically.
+
+    Args:
+        result: the ConsolidationResult (managers, scores, findings, files, summary).
+        output: target path (.xlsx).
+        lang: "zh" or "en" (en: table headers are exactly the keys).
+        quotas: the quotas used for the forced distribution (for the summary).
+        streaming: force (True) or forbid (False) constant-memory writing; None decides by size.
+
+    Returns:
+        the output path. Raises OutputError when it cannot be written.
+    """
+    output = Path(output)
+    cells = (len(result.scores) * len(schema.SCORES_OUT.columns)
+             + len(result.managers) * len(schema.MANAGERS_OUT.columns) + len(result.findings) * 7)
+    stream = cells >= STREAM_MIN_CELLS if streaming is None else streaming
+    try:
+        with atomic_path(output) as temp:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # XlsxWriter warns for over-long URLs etc.; we limit them
+                _write(result, temp, lang, quotas, stream)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+    return output
+
+
+class _Sheet:
+    """Writes one Excel table row by row (works in constant_memory mode)."""
+
+    def __init__(self, wb, ws, table: schema.OutputTable, lang: str, n_rows: int, formats: dict):
+        self.ws, self.table, self.lang, self.formats = ws, table, lang, formats
+        headers = table.headers(lang)
+        last_row = max(n_rows, 1)
+        options = {"name": table.name, "columns": [{"header": h} for h in headers], "style": "Table Style Medium 2"}
+        if getattr(ws, "constant_memory", False):
+            # XlsxWriter refuses add_table() when streaming only because cells could be out of
+            # order; we add it before any cell and re-write the header as inline strings.
+            ws.constant_memory = False
+            ws.add_table(0, 0, last_row, len(headers) - 1, options)
+            ws.constant_memory = True
+            for col, header in enumerate(headers):
+                ws.write_string(0, col, header, formats["header"])
+        else:
+            ws.add_table(0, 0, last_row, len(headers) - 1, options)
+        ws.freeze_panes(1, 0)
+        for col, key in enumerate(table.keys):
+            width = 12
+            if key in ("file", "message", "reason", "indicator"):
+                width = 40 if key != "indicator" else 22
+            elif key == "sha256":
+                width = 20
+            ws.set_column(col, col, width, formats.get(key))
+
+    def write_row(self, row: int, values: dict, links: dict | None = None) -> None:
+        ws = self.ws
+        for col, key in enumerate(self.table.keys):
+            value = values.get(key)
+            if links and key in links:
+                url, text = links[key]
+                ws.write_url(row, col, url, self.formats["link"], string=text)
+                continue
+            _write_value(ws, row, col, value, self.formats.get(key))
+
+
+def _write_value(ws, row, col, value, fmt=None) -> None:
+    if value is None:
+        return
+    if isinstance(value, (bool, np.bool_)):
+        ws.write_boolean(row, col, bool(value), fmt)
+    elif isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        if not math.isnan(number) and not math.isinf(number):
+            ws.write_number(row, col, number, fmt)
+    else:
+        text = str(value)
+        if text:
+            ws.write_string(row, col, text[:32767], fmt)  # user text stays text, never a formula
+
+
+def _display(key: str, value, lang: str):
+    enum = _ENUMS.get(key)
+    if enum is not None and isinstance(value, str) and value in enum.labels:
+        return enum.label(value, lang)
+    return value
+
+
+def _link(path: str, sheet: str = "", cell: str = "") -> str | None:
+    try:
+        target = str(Path(path).resolve())
+    except (OSError, RuntimeError):
+        return None
+    url = "external:" + target
+    if sheet and cell:
+        url += "#'" + sheet.replace("'", "''") + "'!" + cell
+    if len(url) > MAX_URL or "#" in target:
+        return None
+    return url
+
+
+def _write(result, path: Path, lang: str, quotas, stream: bool) -> None:
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": stream, "strings_to_formulas": False,
+                                         "strings_to_urls": False, "strings_to_numbers": False,
+                                         "nan_inf_to_errors": False})
+    try:
+        formats = {
+            "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#4472C4"}),
+            "link": wb.add_format({"font_color": "#0563C1", "underline": 1}),
+            "title": wb.add_format({"bold": True, "font_size": 14}),
+            "bold": wb.add_format({"bold": True}),
+        }
+        for key, number_format in _NUMBER_FORMATS.items():
+            formats[key] = wb.add_format({"num_format": number_format})
+        fills = {name: wb.add_format({"bg_color": colour}) for name, colour in
+                 {**_GRADE_COLOURS, **{f"sev_{k}": v for k, v in _SEVERITY_COLOURS.items()},
+                  **{f"st_{k}": v for k, v in _STATUS_COLOURS.items()}}.items()}
+        texts = _TEXT["zh" if lang == "zh" else "en"]
+        summary_ws = wb.add_worksheet(texts["summary"])
+        sheets = {t.name: wb.add_worksheet(t.sheet(lang)) for t in schema.TEAM_TABLES}
+        _write_managers(wb, sheets["tblManagers"], result.managers, lang, formats, fills)
+        _write_scores(wb, sheets["tblScores"], result.scores, lang, formats)
+        _write_findings(wb, sheets["tblFindings"], result.findings, lang, formats, fills)
+        _write_files(wb, sheets["tblFiles"], result.files, lang, formats, fills)
+        _write_summary(wb, summary_ws, result, lang, texts, formats, sheets)
+        summary_ws.activate()
+    finally:
+        wb.close()
+
+
+def _grade_formats(ws, first_row, last_row, col, fills):
+    for grade in _GRADE_COLOURS:
+        ws.conditional_format(first_row, col, last_row, col, {
+            "type": "cell", "criteria": "==", "value": f'"{grade}"', "format": fills[grade]})
+
+
+def _write_managers(wb, ws, frame: pd.DataFrame, lang, formats, fills):
+    table = schema.MANAGERS_OUT
+    sheet = _Sheet(wb, ws, table, lang, len(frame), formats)
+    for i, record in enumerate(frame.to_dict(orient="records")):
+        url = _link(record["file"]) if i < MAX_LINKS else None
+        sheet.write_row(i + 1, record, {"file": (url, record["file"])} if url else None)
+    n = max(len(frame), 1)
+    keys = table.keys
+    ws.conditional_format(1, keys.index("final_score"), n, keys.index("final_score"), {"type": "3_color_scale"})
+    for key in ("grade", "forced_grade", "team_forced_grade"):
+        _grade_formats(ws, 1, n, keys.index(key), fills)
+    ws.conditional_format(1, keys.index("veto"), n, keys.index("veto"), {
+        "type": "cell", "criteria": "==", "value": "TRUE", "format": fills["D"]})
+    ws.conditional_format(1, keys.index("findings"), n, keys.index("findings"), {
+        "type": "data_bar", "bar_color": "#F8B878", "bar_solid": True})
+
+
+def _write_scores(wb, ws, frame: pd.DataFrame, lang, formats):
+    table = schema.SCORES_OUT
+    sheet = _Sheet(wb, ws, table, lang, len(frame), formats)
+    keys = table.keys
+    enum_cols = [k for k in keys if k in _ENUMS]
+    for i, record in enumerate(frame.to_dict(orient="records")):
+        for key in enum_cols:
+            record[key] = _display(key, record[key], lang)
+        sheet.write_row(i + 1, record)
+    n = max(len(frame), 1)
+    ws.conditional_format(1, keys.index("score"), n, keys.index("score"), {"type": "3_color_scale"})
+    ws.conditional_format(1, keys.index("achievement"), n, keys.index("achievement"), {
+        "type": "data_bar", "bar_color": "#63BE7B", "bar_solid": True, "min_type": "num", "min_value": 0,
+        "max_type": "num", "max_value": 1.5})
+
+
+def _write_findings(wb, ws, findings, lang, formats, fills):
+    table = schema.FINDINGS_OUT
+    sheet = _Sheet(wb, ws, table, lang, len(findings), formats)
+    for i, finding in enumerate(findings):
+        record = {"file": finding.file, "manager_id": finding.manager_id, "sheet": finding.sheet,
+                  "cell": finding.cell, "code": finding.code, "severity": finding.severity,
+                  "message": finding.message}
+        url = _link(finding.file, finding.sheet, finding.cell) if finding.file and i < MAX_LINKS else None
+        sheet.write_row(i + 1, record, {"file": (url, finding.file)} if url else None)
+    n = max(len(findings), 1)
+    col = table.keys.index("severity")
+    for severity in _SEVERITY_COLOURS:
+        ws.conditional_format(1, col, n, col, {"type": "cell", "criteria": "==", "value": f'"{severity}"',
+                                               "format": fills[f"sev_{severity}"]})
+
+
+def _write_files(wb, ws, frame: pd.DataFrame, lang, formats, fills):
+    table = schema.FILES_OUT
+    sheet = _Sheet(wb, ws, table, lang, len(frame), formats)
+    for i, record in enumerate(frame.to_dict(orient="records")):
+        url = _link(record["file"]) if i < MAX_LINKS else None
+        sheet.write_row(i + 1, record, {"file": (url, record["file"])} if url else None)
+    n = max(len(frame), 1)
+    col = table.keys.index("status")
+    for status in _STATUS_COLOURS:
+        ws.conditional_format(1, col, n, col, {"type": "cell", "criteria": "==", "value": f'"{status}"',
+                                               "format": fills[f"st_{status}"]})
+
+
+def dimension_averages(managers: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Average per team of each manager's dimension score (Σ weight·score / Σ weight in the dimension)."""
+    if scores.empty:
+        return pd.DataFrame(columns=["team", *DIMENSION.keys])
+    s = scores[scores["weight"] > 0].copy()
+    s["ws"] = s["weight"] * s["score"]
+    per = s.groupby(["manager_id", "dimension"], sort=True)[["ws", "weight"]].sum()
+    per = (per["ws"] / per["weight"]).unstack("dimension")
+    teams = managers.set_index("manager_id")["team"].fillna("")
+    per["team"] = teams.reindex(per.index).values
+    out = per.groupby("team", sort=True).mean()
+    for key in DIMENSION.keys:
+        if key not in out.columns:
+            out[key] = np.nan
+    return out[list(DIMENSION.keys)].reset_index()
+
+
+def _write_summary(wb, ws, result, lang, texts, formats, sheets):
+    summary = result.summary
+    managers = result.managers
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 4, 14)
+    row = 0
+    ws.write_string(row, 0, texts["title"], formats["title"])
+    row = 2
+    periods = ", ".join(sorted({str(p) for p in managers["period"] if p})) if len(managers) else ""
+    figures = [("files", summary["files"]), ("merged", summary["merged"]), ("rejected", summary["rejected"]),
+               ("duplicate", summary["duplicate"]), ("managers", summary["managers"]),
+               ("errors", summary["findings"]["error"]), ("warnings", summary["findings"]["warning"]),
+               ("infos", summary["findings"]["info"])]
+    ws.write_string(row, 0, texts["periods"], formats["bold"])
+    _write_value(ws, row, 1, periods)
+    row += 1
+    for key, value in figures:
+        ws.write_string(row, 0, texts[key], formats["bold"])
+        ws.write_number(row, 1, value)
+        row += 1
+
+    # Grade distribution against the quota.
+    row += 1
+    grade_top = row
+    for col, key in enumerate(("grade", "absolute", "forced", "quota")):
+        ws.write_string(row, col, texts[key], formats["header"])
+    grades = list(summary["quota_headcounts"])
+    for grade in grades:
+        row += 1
+        ws.write_string(row, 0, grade)
+        ws.write_number(row, 1, summary["grades"].get(grade, 0))
+        ws.write_number(row, 2, summary["forced_grades"].get(grade, 0))
+        ws.write_number(row, 3, summary["quota_headcounts"].get(grade, 0))
+    grade_bottom = row
+
+    # Histogram of final scores.
+    row += 2
+    hist_top = row
+    ws.write_string(row, 0, texts["range"], formats["header"])
+    ws.write_string(row, 1, texts["count"], formats["header"])
+    finals = managers["final_score"].to_numpy(dtype=float) if len(managers) else np.array([])
+    edges = _BINS + [math.inf]
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        row += 1
+        label = f"<{_BINS[1]}" if lo == 0 else (f"≥{lo}" if hi == math.inf else f"{lo}–{hi}")
+        count = int(((finals >= lo) & (finals < hi)).sum()) if lo else int((finals < hi).sum())
+        ws.write_string(row, 0, label)
+        ws.write_number(row, 1, count)
+    hist_bottom = row
+
+    # Average score per dimension per team.
+    row += 2
+    dim_top = row
+    dims = dimension_averages(managers, result.scores)
+    ws.write_string(row, 0, texts["team"], formats["header"])
+    for col, key in enumerate(DIMENSION.keys, start=1):
+        ws.write_string(row, col, DIMENSION.label(key, lang), formats["header"])
+    for record in dims.to_dict(orient="records"):
+        row += 1
+        ws.write_string(row, 0, record["team"] or texts["all"])
+        for col, key in enumerate(DIMENSION.keys, start=1):
+            _write_value(ws, row, col, record.get(key), formats["score"])
+    dim_bottom = row
+    name = ws.get_name().replace("'", "''")
+    sheet_ref = f"'{name}'"
+
+    chart = wb.add_chart({"type": "column"})
+    for col, key in ((1, "absolute"), (2, "forced"), (3, "quota")):
+        chart.add_series({"name": texts[key],
+                          "categories": f"={sheet_ref}!$A${grade_top + 2}:$A${grade_bottom + 1}",
+                          "values": f"={sheet_ref}!${chr(65 + col)}${grade_top + 2}:${chr(65 + col)}${grade_bottom + 1}"})
+    chart.set_title({"name": texts["grade_chart"]})
+    ws.insert_chart(1, 6, chart, {"x_scale": 1.3, "y_scale": 1.0})
+
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"name": texts["count"],
+                      "categories": f"={sheet_ref}!$A${hist_top + 2}:$A${hist_bottom + 1}",
+                      "values": f"={sheet_ref}!$B${hist_top + 2}:$B${hist_bottom + 1}", "gap": 10})
+    chart.set_title({"name": texts["hist_chart"]})
+    chart.set_legend({"none": True})
+    ws.insert_chart(17, 6, chart, {"x_scale": 1.3, "y_scale": 1.0})
+
+    if dim_bottom > dim_top:
+        chart = wb.add_chart({"type": "column"})
+        for col, key in enumerate(DIMENSION.keys, start=1):
+            letter = chr(65 + col)
+            chart.add_series({"name": f"={sheet_ref}!${letter}${dim_top + 1}",
+                              "categories": f"={sheet_ref}!$A${dim_top + 2}:$A${dim_bottom + 1}",
+                              "values": f"={sheet_ref}!${letter}${dim_top + 2}:${letter}${dim_bottom + 1}"})
+        chart.set_title({"name": texts["dim_chart"]})
+        ws.insert_chart(33, 6, chart, {"x_scale": 1.3, "y_scale": 1.0})
+
+
+__all__ = ["write_team_workbook", "dimension_averages"]

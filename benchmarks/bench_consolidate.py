@@ -1,0 +1,215 @@
+"""Benchmark `kpi consolidate` against a naive openpyxl consolidation.
+
+    python benchmarks/bench_consolidate.py            # 1000 files
+    python benchmarks/bench_consolidate.py --files 10000
+
+Generates N per-manager workbooks (medium template, realistic actuals and reviews)
+with the template generator, then measures in the same run:
+
+1. ``consolidate()`` called in-process (read, validate, recompute, write the team workbook);
+2. ``kpi consolidate`` as a subprocess, with the peak resident memory of its whole
+   process tree (sampled from /proc every 20 ms; workers included);
+3. a naive consolidation: openpyxl ``load_workbook`` per file, read the stored
+   values of tblKPI and the result cells, write one openpyxl workbook. With
+   ``--naive-max`` smaller than N it runs on that many files and is extrapolated
+   linearly (reported as such).
+
+Generation is the slow part (the generator writes ~50 workbooks a second per core), so
+the files are made from ``--variants`` distinct generated workbooks, each cloned with
+new manager ids, names and teams (a string swap in sharedStrings.xml: every file is
+different, with its own SHA-256 and manager), and cached under ``--cache``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def generate(folder: Path, n: int, variants: int, seed: int = 1) -> list[Path]:
+    """N scorecards in ``folder`` (reused when already there)."""
+    from workbook_templates.definitions import default_rows
+    from workbook_templates.generator import write_template
+
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / f".complete-{n}-{variants}-{seed}"
+    files = sorted(folder.glob("m*.xlsx"))
+    if marker.exists() and len(files) == n:
+        return files
+    shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    rnd = random.Random(seed)
+    base_dir = folder / "_base"
+    base_dir.mkdir()
+    bases = []
+    defaults = default_rows("medium", "en")
+    targets = {"Sales revenue": 500, "New customers": 20, "Renewal rate": 0.9, "Customer visits": 60,
+               "Follow-up timeliness": 0.95, "CRM record completeness": 0.95, "Customer satisfaction": 90,
+               "Complaint handling time": 24}
+    for v in range(min(variants, n)):
+        rows = []
+        for row in defaults:
+            target = targets.get(row["indicator"], 100)
+            rows.append({"target": target, "actual": round(target * rnd.uniform(0.6, 1.35), 3)})
+        reviews = []
+        for role, reviewer in (("self", "SELF#####"), ("manager", f"BOSS{v % 9}")):
+            for competency in ("Customer relationships", "Professional skills", "Teamwork", "Compliance"):
+                reviews.append({"role": role, "reviewer": reviewer, "competency": competency,
+                                "rating": rnd.choice([3, 3.5, 4, 4.5, 5])})
+        header = {"manager_id": "ID#####", "manager_name": "NAME#####", "team": "TEAM##", "region": "East",
+                  "period": "2026Q3", "reviewer": f"BOSS{v % 9}"}
+        bases.append(write_template(base_dir / f"b{v:04d}.xlsx", size="medium", lang="en", header=header,
+                                    rows=rows, reviews=reviews))
+    blobs = []
+    for base in bases:
+        with zipfile.ZipFile(base) as z:
+            blobs.append([(info, z.read(info.filename)) for info in z.infolist()])
+    out = []
+    for i in range(n):
+        members = blobs[i % len(blobs)]
+        path = folder / f"m{i:05d}.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            for info, data in members:
+                if info.filename == "xl/sharedStrings.xml":
+                    data = (data.replace(b"ID#####", f"AM{i:05d}".encode())
+                            .replace(b"NAME#####", f"Manager {i:05d}".encode())
+                            .replace(b"SELF#####", f"Manager {i:05d}".encode())
+                            .replace(b"TEAM##", f"Team {i % 40:02d}".encode()))
+                z.writestr(info, data)
+        out.append(path)
+    shutil.rmtree(base_dir)
+    marker.touch()
+    return out
+
+
+def naive_openpyxl(files: list[Path], output: Path) -> int:
+    """The obvious approach: openpyxl per file, stored values, one output workbook."""
+    import openpyxl
+
+    out = openpyxl.Workbook()
+    ws = out.active
+    ws.append(["file", "manager_id", "indicator", "weight", "actual", "score", "final_score", "grade"])
+    rows = 0
+    for path in files:
+        wb = openpyxl.load_workbook(path, data_only=True)
+        names = {}
+        for name, dn in wb.defined_names.items():
+            for sheet, ref in dn.destinations:
+                names[name] = wb[sheet][ref.replace("$", "")].value
+        for sheet in wb.worksheets:
+            for table in sheet.tables.values():
+                if table.name != "tblKPI":
+                    continue
+                cells = list(sheet[table.ref])
+                header = [c.value for c in cells[0]]
+                index = {h: i for i, h in enumerate(header)}
+                for line in cells[1:]:
+                    values = [c.value for c in line]
+                    ws.append([str(path), names.get("kpi_manager_id"), values[index["Indicator"]],
+                               values[index["Weight"]], values[index["Actual"]], values[index["Score"]],
+                               names.get("kpi_final_score"), names.get("kpi_grade")])
+                    rows += 1
+        wb.close()
+    out.save(output)
+    return rows
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total = 0
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as handle:
+                    stack.extend(int(c) for c in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_cli(files_dir: Path, output: Path) -> tuple[float, float, int]:
+    """Wall time, peak RSS (MB, whole process tree) and exit code of `kpi consolidate`."""
+    command = [sys.executable, "-m", "addin.cli", "consolidate", str(files_dir), "-o", str(output),
+               "--lang", "en", "--no-progress"]
+    peak = 0
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if proc.returncode:
+        print(stdout.decode(), stderr.decode(), file=sys.stderr)
+    return elapsed, peak / 1024, proc.returncode
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=1000, help="number of workbooks (default 1000; try 10000)")
+    parser.add_argument("--variants", type=int, default=200, help="distinct generated workbooks (default 200)")
+    parser.add_argument("--naive-max", type=int, default=1000,
+                        help="run the openpyxl baseline on at most this many files, extrapolate beyond")
+    parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "kpi-bench"),
+                        help="folder for the generated files (reused between runs)")
+    args = parser.parse_args(argv)
+
+    from addin.consolidate import consolidate
+
+    folder = Path(args.cache) / f"n{args.files}"
+    t0 = time.perf_counter()
+    files = generate(folder, args.files, args.variants)
+    print(f"inputs: {len(files)} workbooks in {folder} (ready in {time.perf_counter() - t0:.1f} s)")
+    out_dir = Path(tempfile.mkdtemp(prefix="kpi-bench-out-"))
+    try:
+        started = time.perf_counter()
+        result = consolidate([folder], out_dir / "team.xlsx", lang="en")
+        library = time.perf_counter() - started
+        s = result.summary
+        print(f"consolidate() in-process: {library:.2f} s  ({s['merged']} merged, {s['rejected']} rejected, "
+              f"{len(result.scores)} score rows, {len(result.findings)} findings)")
+        cli_time, peak_mb, code = run_cli(folder, out_dir / "team-cli.xlsx")
+        print(f"kpi consolidate (subprocess): {cli_time:.2f} s, peak RSS {peak_mb:.0f} MB (process tree), exit {code}")
+
+        sample = files[: args.naive_max]
+        started = time.perf_counter()
+        naive_openpyxl(sample, out_dir / "naive.xlsx")
+        naive = time.perf_counter() - started
+        scaled = naive * len(files) / len(sample)
+        label = "" if len(sample) == len(files) else f" (measured on {len(sample)} files, extrapolated)"
+        print(f"naive openpyxl consolidation: {scaled:.2f} s{label}")
+        print(f"ratio naive / kpi consolidate: {scaled / library:.1f}x")
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

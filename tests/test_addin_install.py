@@ -1,0 +1,96 @@
+"""`kpi addin install` / `uninstall` against a temporary home (the COM step is faked)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import zipfile
+
+import pytest
+
+from addin import addin_install
+from addin.addin_build import ADDIN_NAME, read_settings
+from addin.addin_install import AddinInstallError, install, platform_paths, uninstall
+from addin.cli import main
+
+
+def _fake_import(calls):
+    def import_vba(addin, bas):
+        assert zipfile.is_zipfile(addin)
+        text = bas.read_bytes()
+        assert b"\r\n" in text and b"\n" not in text.replace(b"\r\n", b"")  # CRLF only
+        calls.append((addin.name, bas.name))
+    return import_vba
+
+
+def test_windows_paths_follow_appdata(tmp_path):
+    paths = platform_paths("win32", tmp_path, {"APPDATA": str(tmp_path / "Roaming")})
+    assert paths.addin == tmp_path / "Roaming" / "Microsoft" / "Excel" / "XLSTART" / ADDIN_NAME
+    default = platform_paths("win32", tmp_path, {})
+    assert default.startup_dir == tmp_path / "AppData" / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
+
+
+def test_mac_paths_are_excels_startup_and_script_folders(tmp_path):
+    paths = platform_paths("darwin", tmp_path, {})
+    assert paths.startup_dir == tmp_path / "Library/Group Containers/UBF8T346G9.Office/User Content/Startup/Excel"
+    assert paths.applescript_dir == tmp_path / "Library/Application Scripts/com.microsoft.Excel"
+
+
+def test_windows_install_and_uninstall(tmp_path):
+    env = {"APPDATA": str(tmp_path / "Roaming")}
+    calls = []
+    result = install("en", platform="win32", home=tmp_path, env=env, interpreter=r"C:\Py\python.exe",
+                     import_vba=_fake_import(calls))
+    assert calls == [(ADDIN_NAME, "KPIRibbon.bas")]
+    assert result.addin.is_file() and result.addin.parent.name == "XLSTART"
+    settings = read_settings(result.addin)
+    assert settings["Interpreter_Win"] == r"C:\Py\python.exe"
+    assert settings["UDF Modules"] == "udfs.excel_functions"
+    assert settings["KPI_LANG"] == "en"
+    assert settings["PYTHONPATH"]  # the folder holding the addin and udfs packages
+    manifest = json.loads((tmp_path / ".kpi-scorecard" / "install.json").read_text(encoding="utf-8"))
+    assert str(result.addin) in manifest["files"]
+
+    removed = uninstall(platform="win32", home=tmp_path, env=env)
+    assert result.addin in removed
+    assert not result.addin.exists()
+    assert not (tmp_path / ".kpi-scorecard").exists()
+    assert uninstall(platform="win32", home=tmp_path, env=env) == []
+
+
+def test_mac_install_adds_the_applescript_and_keeps_an_existing_one(tmp_path):
+    result = install("zh", platform="darwin", home=tmp_path, env={}, interpreter="/usr/bin/python3")
+    scripts = tmp_path / "Library/Application Scripts/com.microsoft.Excel"
+    applescript = next(scripts.glob("xlwings-*.applescript"))
+    assert applescript in result.created
+    assert read_settings(result.addin)["Interpreter_Mac"] == "/usr/bin/python3"
+    assert any("KPIRibbon.bas" in step for step in result.next_steps)
+    # a second install keeps the record, uninstall removes what install created
+    install("zh", platform="darwin", home=tmp_path, env={}, interpreter="/usr/bin/python3")
+    uninstall(platform="darwin", home=tmp_path, env={})
+    assert not applescript.exists() and not result.addin.exists()
+
+    applescript.parent.mkdir(parents=True, exist_ok=True)
+    applescript.write_text("theirs")  # installed by `xlwings runpython install`: not ours to remove
+    install("zh", platform="darwin", home=tmp_path, env={})
+    uninstall(platform="darwin", home=tmp_path, env={})
+    assert applescript.read_text() == "theirs"
+
+
+def test_trust_error_leaves_nothing_installed(tmp_path):
+    def refuse(addin, bas):
+        raise AddinInstallError("Excel does not allow access to the add-in's VBA project. " + addin_install.TRUST_STEPS)
+
+    with pytest.raises(AddinInstallError, match="Trust access to the VBA project object model"):
+        install("zh", platform="win32", home=tmp_path, env={}, import_vba=refuse)
+    assert not platform_paths("win32", tmp_path, {}).addin.exists()
+
+
+@pytest.mark.skipif(sys.platform.startswith(("win", "darwin")), reason="the Linux message")
+@pytest.mark.parametrize("action", ["install", "uninstall"])
+def test_linux_says_what_to_do_instead(action, capsys):
+    assert main(["addin", action]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: the Excel add-in needs desktop Excel on Windows or macOS")
+    assert "kpi addin lite" in err and "portable" in err
+    assert "Traceback" not in err

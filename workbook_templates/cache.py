@@ -1,0 +1,162 @@
+"""Cached results written with the formulas, computed by the engine.
+
+XlsxWriter stores a cached value with every formula. Writing the engine's result
+there (instead of XlsxWriter's default 0) means a freshly generated workbook shows
+the right numbers in viewers that do not recalculate (previews, calamine readers,
+LibreOffice's default "never recalculate" for files that claim to come from
+Excel). Excel recalculates everything on open anyway. The values equal what the
+portable formulas compute; invalid input gives the same error text.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from udfs import engine
+from udfs.enums import DIRECTION, METHOD, ROLE, VETO
+from udfs.errors import KpiInputError
+
+from .texts import T
+
+# engine message fragment -> error key of texts.T[lang]["err"] (first match wins)
+_MESSAGES = (
+    ("direction", "direction"), ("method", "method"), ("must be a number", "number"),
+    ("target must not be blank", "target_blank"), ("incidents allowed", "target_neg"),
+    ("target must be > 0", "target_pos"), ("incident count", "actual_neg"), ("points per incident", "param_neg"),
+    ("cap", "cap"), ("threshold", "threshold"), ("stretch", "stretch"), ("bands", "bands"),
+)
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
+
+
+def _num(v):
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+
+def _error(message: str, lang: str) -> str:
+    for fragment, key in _MESSAGES:
+        if fragment in message:
+            return T[lang]["err"][key]
+    return T[lang]["err"]["number"]
+
+
+def _score_row(row: dict, settings: dict, lang: str):
+    """Score of one row (number) or the error text its portable formula shows."""
+    target = row.get("adjusted_target") if not _blank(row.get("adjusted_target")) else row.get("target")
+    method = row.get("method")
+    band = METHOD.try_parse(method) == "band"
+    if METHOD.try_parse(method) is not None and DIRECTION.try_parse(row.get("direction")) is not None:
+        for key in ("actual", "target", "adjusted_target", "threshold", "stretch") + (() if band else ("param",)):
+            if not _blank(row.get(key)) and not _num(row.get(key)):
+                return T[lang]["err"]["number"]
+    param = np.asarray(settings["bands"], dtype=float) if band else (
+        None if _blank(row.get("param")) else row.get("param"))
+    try:
+        value = engine.kpi_score(None if _blank(row.get("actual")) else row.get("actual"),
+                                 None if _blank(target) else target,
+                                 None if _blank(row.get("threshold")) else row.get("threshold"),
+                                 None if _blank(row.get("stretch")) else row.get("stretch"),
+                                 row.get("direction"), method, param, settings["cap"])
+    except KpiInputError as exc:
+        return _error(str(exc), lang)
+    return float(value)
+
+
+def results(kpi_rows, review_rows, settings, head, lang) -> dict:
+    """Every computed cell's value: per row, per role, and the summary names."""
+    err = T[lang]["err"]
+    out = {"rows": []}
+    weights = [r.get("weight") for r in kpi_rows]
+    numeric_weights = [w for w in weights if _num(w)]
+    wsum = float(sum(numeric_weights))
+    out["weight_total"] = wsum
+    scores = []
+    for row in kpi_rows:
+        s = _score_row(row, settings, lang)
+        scores.append(s)
+        adj, tgt = row.get("adjusted_target"), row.get("target")
+        eff = adj if not _blank(adj) else ("" if _blank(tgt) else tgt)
+        cells = {"effective_target": eff, "score": s}
+        a = row.get("actual")
+        if _num(s) and _num(a) and _num(eff) and eff != 0:
+            if METHOD.try_parse(row.get("method")) == "deduction":
+                cells["achievement"] = s / 100
+            else:
+                cells["achievement"] = a / eff if DIRECTION.try_parse(row.get("direction")) == "higher" \
+                    else 2 - a / eff
+        else:
+            cells["achievement"] = ""
+        w = row.get("weight")
+        if _num(s):
+            cells["weighted"] = s * w / (100 if wsum > 1.5 else 1) if _num(w) and w > 0 else 0.0
+        else:
+            cells["weighted"] = ""
+        out["rows"].append(cells)
+
+    # veto count
+    vetoes = [VETO.try_parse(r.get("veto")) if not _blank(r.get("veto")) else "no" for r in kpi_rows]
+    if any(v is None for v in vetoes):
+        out["veto_count"] = err["veto"]
+    else:
+        out["veto_count"] = sum(1 for v, s in zip(vetoes, scores) if v == "yes" and _num(s) and s == 0)
+
+    # quantitative score
+    if any(not _blank(w) and not _num(w) for w in weights):
+        q = err["weights"]
+    else:
+        try:
+            engine.normalise_weights([None if _blank(w) else w for w in weights])
+            q = None
+        except KpiInputError:
+            q = err["weights"]
+        if q is None:
+            q = err["scores"] if not all(_num(s) for s in scores) else float(engine.kpi_weighted(scores, [
+                None if _blank(w) else w for w in weights]))
+    out["kpi_quant_score"] = q
+
+    # reviews: per role block and the qualitative score
+    role_weights = dict(settings["role_weights"])
+    ratings = [r.get("rating") for r in review_rows]
+    roles = [r.get("role") for r in review_rows]
+    out["roles"] = {}
+    for role in ROLE.keys:
+        mine = [x for x, ro in zip(ratings, roles) if _num(x) and 1 <= x <= 5 and not _blank(ro)
+                and ROLE.try_parse(ro) == role]
+        out["roles"][role] = (role_weights.get(role, 0.0), len(mine), sum(mine) / len(mine) if mine else "")
+    try:
+        if any(not _blank(x) and not _num(x) for x in ratings):
+            raise KpiInputError("ratings must be a number")
+        qual = engine.kpi_review([None if _blank(x) else x for x in ratings],
+                                 [None if _blank(x) else x for x in roles], role_weights)
+        qual = "" if qual is None else float(qual)
+    except KpiInputError as exc:
+        message = str(exc)
+        qual = err["ratings"] if "ratings" in message else (
+            err["role_weights"] if "role_weights" in message else err["roles"])
+    out["kpi_qual_score"] = qual
+
+    # final score and grade
+    k = head.get("quant_weight")
+    if not _num(q):
+        final = q
+    elif isinstance(qual, str) and qual:
+        final = qual
+    elif not _blank(k) and not _num(k):
+        final = err["quant_weight"]
+    else:
+        try:
+            final = float(engine.kpi_final(q, None if qual == "" else qual, None if _blank(k) else k))
+        except KpiInputError:
+            final = err["quant_weight"]
+    out["kpi_final_score"] = final
+    if not _num(final):
+        out["kpi_grade"] = final
+    elif not _num(out["veto_count"]):
+        out["kpi_grade"] = out["veto_count"]
+    else:
+        out["kpi_grade"] = engine.kpi_grade(final, settings["grades"], out["veto_count"] > 0)
+    return out
