@@ -32,6 +32,7 @@ QUICKSTART_NAME = "quickstart_addin_ribbon.xlam"
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
 CUSTOMUI_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 CUSTOMUI_PART = "customUI/customUI.xml"
+VBA_PART = "xl/vbaProject.bin"
 VBA_CALLBACK = "KPIRibbon_OnAction"
 PROJECT_NAME = "myaddin"  # the PROJECT_NAME constant compiled into the quickstart's VBA
 CONFIG_SHEET = f"{PROJECT_NAME}.conf"
@@ -114,12 +115,18 @@ def _config_sheet_part(parts: dict[str, bytes]) -> str:
 
 
 def rewrite_addin(source: str | Path, target: str | Path, lang: str = "zh",
-                  settings: list[tuple[str, str]] | None = None) -> Path:
-    """Copy the add-in ``source`` to ``target`` with the KPI ribbon and the given config settings."""
+                  settings: list[tuple[str, str]] | None = None, vba_project: bytes | None = None) -> Path:
+    """Copy the add-in ``source`` to ``target`` with the KPI ribbon and the given config settings.
+
+    ``vba_project``: a vbaProject.bin to use instead of the source's (one that already holds
+    the KPIRibbon module, kept from an earlier install).
+    """
     settings = default_settings(lang) if settings is None else settings
     with zipfile.ZipFile(source) as zin:
         infos = zin.infolist()
         parts = {info.filename: zin.read(info.filename) for info in infos}
+    if vba_project is not None:
+        parts[VBA_PART] = vba_project
     sheet_part = _config_sheet_part(parts)
     parts[CUSTOMUI_PART] = customui_xml(lang)
     parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
@@ -139,6 +146,12 @@ def _check_customui_relationship(parts: dict[str, bytes]) -> None:
     rels = parts.get("_rels/.rels", b"").decode("utf-8")
     if CUSTOMUI_REL not in rels or f'Target="{CUSTOMUI_PART}"' not in rels.replace('Target="/', 'Target="'):
         raise KpiError("the quickstart add-in's _rels/.rels does not point at customUI/customUI.xml")
+
+
+def vba_project(addin: str | Path) -> bytes:
+    """The binary VBA project of an add-in."""
+    with zipfile.ZipFile(addin) as z:
+        return z.read(VBA_PART)
 
 
 def read_settings(addin: str | Path) -> dict[str, str]:

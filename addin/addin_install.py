@@ -9,6 +9,7 @@ What install does (paths are injectable, so all of it but the COM step runs in t
    wrappers into its VBA project (needs "Trust access to the VBA project object model");
    macOS: copies ``KPIRibbon.bas`` to ``~/.kpi-scorecard`` for a one-time import in the VBA editor
    and installs xlwings' AppleScript that RunPython needs (what ``xlwings runpython install`` does);
+   a re-install keeps a module imported earlier while xlwings and KPIRibbon.bas are unchanged;
 3. copies the add-in into the start-up folder (Windows ``%APPDATA%\\Microsoft\\Excel\\XLSTART``,
    macOS ``~/Library/Group Containers/UBF8T346G9.Office/User Content/Startup/Excel``);
 4. records what it created in ``~/.kpi-scorecard/install.json`` so uninstall removes exactly that.
@@ -21,11 +22,12 @@ import os
 import shutil
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .addin_build import ADDIN_NAME, UDF_MODULES, default_settings, quickstart_addin, rewrite_addin
+from .addin_build import ADDIN_NAME, UDF_MODULES, default_settings, quickstart_addin, rewrite_addin, vba_project
 from .errors import KpiError
 
 BAS_NAME = "KPIRibbon.bas"
@@ -117,14 +119,18 @@ def install(lang: str = "zh", platform: str | None = None, home: str | Path | No
     (default on Windows: through Excel's COM object model; tests pass a fake).
     """
     paths = platform_paths(platform, home, env)
+    source = Path(source) if source else quickstart_addin()
     settings = install_settings(lang, paths.platform, interpreter)
     result = InstallResult(paths.addin)
     paths.state_dir.mkdir(parents=True, exist_ok=True)
     bas = paths.state_dir / BAS_NAME
     bas.write_bytes(bas_text().encode("ascii"))
     result.created.append(bas)
+    kept_vba = kept_vba_project(paths, source) if paths.platform == "mac" else None
     with tempfile.TemporaryDirectory() as temp:
-        built = rewrite_addin(source or quickstart_addin(), Path(temp) / ADDIN_NAME, lang, settings)
+        # another name than the installed add-in: the hidden Excel of the COM step loads XLSTART,
+        # and Excel cannot open two workbooks of the same name
+        built = rewrite_addin(source, Path(temp) / f"build_{ADDIN_NAME}", lang, settings, vba_project=kept_vba)
         if paths.platform == "win":
             (import_vba or import_vba_windows)(built, bas)
         _copy(built, paths.addin)
@@ -133,11 +139,39 @@ def install(lang: str = "zh", platform: str | None = None, home: str | Path | No
         script = _install_applescript(paths)
         if script:
             result.created.append(script)
-        result.next_steps += mac_steps(bas)
+        result.next_steps += mac_steps(bas, vba_kept=kept_vba is not None)
     else:
         result.next_steps += windows_steps()
     _write_manifest(paths, result.created)
     return result
+
+
+def kept_vba_project(paths: InstallPaths, source: Path) -> bytes | None:
+    """macOS: the VBA project of the installed add-in when the user imported KPIRibbon.bas into it.
+
+    Reused only when it was saved over the same xlwings version (its VBA calls the AppleScript of
+    that version) and the same KPIRibbon.bas; otherwise the one-time import is needed again.
+    """
+    manifest = paths.state_dir / MANIFEST
+    if not (paths.addin.is_file() and manifest.is_file()):
+        return None
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
+        installed = vba_project(paths.addin)
+    except (ValueError, AttributeError, OSError, KeyError, zipfile.BadZipFile):
+        return None
+    if not isinstance(recorded, dict) or {k: recorded.get(k) for k in _versions()} != _versions():
+        return None
+    return None if installed == vba_project(source) else installed
+
+
+def _versions() -> dict[str, str]:
+    """What the VBA of an installed add-in depends on: xlwings' version and our module's text."""
+    import hashlib
+
+    import xlwings
+
+    return {"xlwings": xlwings.__version__, "kpiribbon_sha256": hashlib.sha256(bas_text().encode()).hexdigest()}
 
 
 def uninstall(platform: str | None = None, home: str | Path | None = None,
@@ -196,7 +230,7 @@ def _write_manifest(paths: InstallPaths, created: list[Path]) -> None:
             files = list(dict.fromkeys(json.loads(manifest.read_text(encoding="utf-8")).get("files", []) + files))
         except (ValueError, AttributeError, TypeError):
             pass
-    data = {"addin": str(paths.addin), "platform": paths.platform, "files": files}
+    data = {"addin": str(paths.addin), "platform": paths.platform, **_versions(), "files": files}
     (paths.state_dir / MANIFEST).write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
@@ -208,11 +242,15 @@ def windows_steps() -> list[str]:
     ]
 
 
-def mac_steps(bas: Path) -> list[str]:
+def mac_steps(bas: Path, vba_kept: bool = False) -> list[str]:
+    import_step = (
+        "The KPIRibbon module you imported earlier was kept." if vba_kept else
+        "Once: Tools > Macro > Visual Basic Editor, select 'VBAProject (kpi_scorecard.xlam)', "
+        f"File > Import File... and choose {bas}, then File > Save (Cmd-S) and close the editor."
+    )
     return [
         "Quit Excel completely (Cmd-Q) and start it again: the KPI tab (绩效考核) appears.",
-        "Once: Tools > Macro > Visual Basic Editor, select 'VBAProject (kpi_scorecard.xlam)', "
-        f"File > Import File... and choose {bas}, then File > Save (Cmd-S) and close the editor.",
+        import_step,
         "Excel > Preferences > Security: allow macros for the add-in if Excel asks.",
         "Classic UDFs (=KPI_SCORE()) need Windows; on the Mac use portable scorecards or `kpi addin lite`.",
     ]

@@ -26,12 +26,12 @@ def _pad(text: str, width: int) -> str:
 
 def format_table(rows: list[tuple[str, ...]], header: tuple[str, ...], max_width: int = 60) -> str:
     """Plain-text table with CJK-aware column widths (long cells are cut)."""
-    def cut(text: str) -> str:
+    def cut(text: str, from_left: bool) -> str:
         text = str(text).replace("\n", " ")
-        while _width(text) > max_width:
-            text = text[:-2] + "…"
+        while _width(text) > max_width:  # paths keep their tail (the file name), messages their head
+            text = "…" + text[2:] if from_left else text[:-2] + "…"
         return text
-    rows = [tuple(cut(c) for c in row) for row in rows]
+    rows = [tuple(cut(c, i == 0) for i, c in enumerate(row)) for row in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
     lines = ["  ".join(_pad(h, w) for h, w in zip(header, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
@@ -39,8 +39,16 @@ def format_table(rows: list[tuple[str, ...]], header: tuple[str, ...], max_width
     return "\n".join(lines)
 
 
+def _shown(path: str) -> str:
+    """A path relative to the current folder when it is below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return path
+
+
 def _finding_rows(findings, lang):
-    return [(f.file, f.sheet, f.cell, f.code, SEVERITY_ZH.get(f.severity, f.severity) if lang == "zh" else f.severity,
+    return [(_shown(f.file), f.sheet, f.cell, f.code, SEVERITY_ZH.get(f.severity, f.severity) if lang == "zh" else f.severity,
              f.message) for f in findings]
 
 

@@ -141,10 +141,10 @@ LOADER = '''\
 
 
 def _load(package, sources):
-    """Execute the embedded sources as the modules of ``package`` (relative imports work)."""
-    if package in _sys.modules:
-        root = _sys.modules[package]
-        return {{name: getattr(root, name) for name in sources}}
+    """Execute the embedded sources as the modules of ``package`` (relative imports work).
+
+    Always afresh: xlwings Lite re-runs main.py after an edit, and the new sources must win.
+    """
     root = _types.ModuleType(package)
     root.__path__ = []
     _sys.modules[package] = root

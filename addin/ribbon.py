@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .errors import KpiError, KpiInputError
 from .findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING, Finding
+from .schema import FINDINGS_OUT
 
 # ----------------------------------------------------------------------------- the ribbon
 
@@ -224,15 +225,16 @@ def consolidation_summary(result, lang: str = "zh") -> str:
     statuses = Counter(files["status"]) if hasattr(files, "columns") else Counter(f.status for f in files)
     counts = Counter(f.severity for f in result.findings)
     n = len(result.managers) if result.managers is not None else 0
+    sheet = FINDINGS_OUT.sheet(lang)
     if lang == "zh":
         return (f"团队汇总已生成：{Path(result.output).name}\n"
                 f"文件：合并 {statuses['merged']} 个，拒收 {statuses['rejected']} 个，重复 {statuses['duplicate']} 个；"
                 f"客户经理 {n} 人。\n问题：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，提示 {counts[INFO]} 个"
-                f"（见“问题清单”工作表）。")
+                f"（见“{sheet}”工作表）。")
     return (f"Team workbook written: {Path(result.output).name}\n"
             f"Files: {statuses['merged']} merged, {statuses['rejected']} rejected, {statuses['duplicate']} duplicate; "
             f"{n} managers.\nFindings: {counts[ERROR]} error(s), {counts[WARNING]} warning(s), {counts[INFO]} info "
-            f"(see the Findings sheet).")
+            f"(see the '{sheet}' sheet).")
 
 
 def scorecard_files(folder: str | Path) -> list[Path]:
@@ -240,7 +242,7 @@ def scorecard_files(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise KpiError(f"not a folder: {folder}")
-    prefixes = ("~$", ".", *TEAM_PREFIX.values())
+    prefixes = ("~$", ".", *(f"{prefix}-" for prefix in TEAM_PREFIX.values()))
     return sorted(p for p in folder.iterdir()
                   if p.is_file() and p.suffix.lower() in SCORECARD_SUFFIXES and not p.name.startswith(prefixes))
 
@@ -249,7 +251,8 @@ def anomaly_inputs(active: str | Path) -> list[Path]:
     """The scorecards of the active workbook's folder; the active workbook itself when it is one."""
     active = Path(active)
     files = [p for p in scorecard_files(active.parent) if not _same_file(p, active)]
-    if active.suffix.lower() in SCORECARD_SUFFIXES and not active.name.startswith(tuple(TEAM_PREFIX.values())):
+    if active.suffix.lower() in SCORECARD_SUFFIXES and \
+            not active.name.startswith(tuple(f"{prefix}-" for prefix in TEAM_PREFIX.values())):
         files.append(active)
     return sorted(files)
 
@@ -310,7 +313,7 @@ def help_text(lang: str = "zh") -> str:
 
 
 def manager_cells(path: str | Path, manager_ids) -> dict[tuple[str, str], str]:
-    """{(sheet, cell): ""} of the manager_id cells of a team workbook's tblManagers for ``manager_ids``.
+    """{(sheet, cell): "warning"} of the manager_id cells of a team workbook's tblManagers for ``manager_ids``.
 
     A scorecard (no tblManagers) gives {}. Used to flag anomalous managers in a team workbook.
     """

@@ -95,6 +95,7 @@ class ManagerResult:
     settings: dict[str, Any]
     id_position: tuple[str, str, int]  # sheet, cell, row of kpi_manager_id
     final_position: tuple[str, str, int]  # sheet, cell, row of kpi_final_score (or the id)
+    period_position: tuple[str, str, int] | None = None  # sheet, cell, row of kpi_period
 
 
 @dataclass
@@ -697,6 +698,7 @@ def _compute(card: Scorecard, header, indicators, reviews, settings, out: _Colle
                     computed=_fmt(computed))
     id_cell = card.names["kpi_manager_id"]
     final_cell = card.names.get("kpi_final_score") or id_cell
+    period_cell = card.names.get("kpi_period")
     return ManagerResult(
         file=card.path, manager_id=header["manager_id"], name=header.get("manager_name", ""),
         team=header.get("team", ""), region=header.get("region", ""), period=header.get("period", ""),
@@ -705,6 +707,7 @@ def _compute(card: Scorecard, header, indicators, reviews, settings, out: _Colle
         settings={k: v for k, v in settings.items() if k not in ("positions", "invalid")},
         id_position=(id_cell.sheet, id_cell.cell, id_cell.row),
         final_position=(final_cell.sheet, final_cell.cell, final_cell.row),
+        period_position=(period_cell.sheet, period_cell.cell, period_cell.row) if period_cell else None,
     )
 
 
@@ -716,6 +719,15 @@ def discover(paths, exclude=()) -> list[Path]:
     Raises UsageError for a path that does not exist.
     """
     excluded = {Path(p).resolve() for p in exclude}
+    excluded_names = {e.name for e in excluded}
+    excluded_stems = tuple(f".{e.stem}-" for e in excluded)
+
+    def is_excluded(candidate: Path) -> bool:  # resolve() only for names that could match
+        name = candidate.name
+        if name not in excluded_names and not (excluded_stems and name.startswith(excluded_stems)):
+            return False
+        return candidate.resolve() in excluded or _is_temp_output(candidate.resolve(), excluded)
+
     found: dict[str, Path] = {}
     for raw in paths:
         path = Path(raw)
@@ -724,13 +736,10 @@ def discover(paths, exclude=()) -> list[Path]:
                 for name in files:
                     candidate = Path(dirpath) / name
                     if candidate.suffix.lower() in SPREADSHEET_SUFFIXES or is_lock_file(candidate):
-                        if name.startswith(".") and "-" in name and candidate.suffix.lower() == ".xlsx" \
-                                and _is_temp_output(candidate, excluded):
-                            continue
-                        if candidate.resolve() not in excluded:
+                        if not is_excluded(candidate):
                             found.setdefault(str(candidate), candidate)
         elif path.exists():
-            if path.resolve() not in excluded:
+            if not is_excluded(path):
                 found.setdefault(str(path), path)
         else:
             raise UsageError(f"no such file or folder: {raw}")
@@ -861,8 +870,9 @@ def cross_file_checks(entries: list[FileEntry], lang: str | None, period: str | 
             for entry in entries:
                 if entry.status == "merged" and _norm_period(entry.manager.period) != expected:
                     m = entry.manager
+                    sheet, cell, row = m.period_position or (m.id_position[0], "", None)
                     entry.findings.append(make("PERIOD_MISMATCH", lang or entry.lang, file=entry.path,
-                                               sheet=m.id_position[0], cell="", row=None, manager_id=m.manager_id,
+                                               sheet=sheet, cell=cell, row=row, manager_id=m.manager_id,
                                                found=m.period or "(blank)", expected=expected))
     return extra
 

@@ -68,12 +68,6 @@ def require() -> str:
     pytest.skip("LibreOffice (soffice) is not installed")
 
 
-def _skip_marker():
-    if soffice() or in_ci():
-        return pytest.mark.libreoffice
-    return pytest.mark.skip(reason="LibreOffice (soffice) is not installed")
-
-
 requires_libreoffice = pytest.mark.libreoffice
 """Marker for tests that need LibreOffice; call :func:`require` (or :func:`convert`) inside them."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -41,13 +42,14 @@ def test_windows_install_and_uninstall(tmp_path):
     calls = []
     result = install("en", platform="win32", home=tmp_path, env=env, interpreter=r"C:\Py\python.exe",
                      import_vba=_fake_import(calls))
-    assert calls == [(ADDIN_NAME, "KPIRibbon.bas")]
+    assert calls == [(f"build_{ADDIN_NAME}", "KPIRibbon.bas")]
     assert result.addin.is_file() and result.addin.parent.name == "XLSTART"
     settings = read_settings(result.addin)
     assert settings["Interpreter_Win"] == r"C:\Py\python.exe"
     assert settings["UDF Modules"] == "udfs.excel_functions"
     assert settings["KPI_LANG"] == "en"
-    assert settings["PYTHONPATH"]  # the folder holding the addin and udfs packages
+    assert (Path(settings["PYTHONPATH"]) / "addin" / "ribbon.py").is_file()  # RunPython finds the handlers
+    assert (Path(settings["PYTHONPATH"]) / "udfs" / "excel_functions.py").is_file()  # and the UDF module
     manifest = json.loads((tmp_path / ".kpi-scorecard" / "install.json").read_text(encoding="utf-8"))
     assert str(result.addin) in manifest["files"]
 
@@ -94,3 +96,36 @@ def test_linux_says_what_to_do_instead(action, capsys):
     assert err.startswith("Error: the Excel add-in needs desktop Excel on Windows or macOS")
     assert "kpi addin lite" in err and "portable" in err
     assert "Traceback" not in err
+
+
+def test_mac_reinstall_keeps_the_imported_ribbon_module(tmp_path):
+    from addin.addin_build import VBA_PART, vba_project
+
+    first = install("zh", platform="darwin", home=tmp_path, env={})
+    assert any("Import File" in step for step in first.next_steps)
+    # the user imports KPIRibbon.bas in the VBA editor and saves: Excel rewrites vbaProject.bin
+    saved = tmp_path / "saved.xlam"
+    with zipfile.ZipFile(first.addin) as zin, zipfile.ZipFile(saved, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, data + b"KPIRibbon" if item.filename == VBA_PART else data)
+    saved.replace(first.addin)
+    again = install("en", platform="darwin", home=tmp_path, env={})
+    assert vba_project(again.addin).endswith(b"KPIRibbon")
+    assert read_settings(again.addin)["KPI_LANG"] == "en"  # ribbon and settings are fresh
+    assert any("kept" in step for step in again.next_steps)
+
+
+def test_mac_reinstall_asks_again_when_the_module_changed(tmp_path, monkeypatch):
+    from addin.addin_build import VBA_PART
+
+    first = install("zh", platform="darwin", home=tmp_path, env={})
+    saved = tmp_path / "saved.xlam"
+    with zipfile.ZipFile(first.addin) as zin, zipfile.ZipFile(saved, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, data + b"old module" if item.filename == VBA_PART else data)
+    saved.replace(first.addin)
+    monkeypatch.setattr(addin_install, "bas_text", lambda: "Attribute VB_Name = \"KPIRibbon\"\r\n' newer\r\n")
+    again = install("zh", platform="darwin", home=tmp_path, env={})
+    assert any("Import File" in step for step in again.next_steps)

@@ -489,6 +489,8 @@ def test_forced_order_ties_within_1e_9_and_numeric_ids():
 @pytest.mark.parametrize("args,pattern", [
     ((["a", "b"], [80], [80, 70]), r"^ids, finals and quants must have the same length \(got 2, 1, 2\)"),
     ((["a"], [None], [80]), r"^finals must not be blank"),
+    ((["a", None], [80, 70], [80, 70]), r"^ids must not be blank \(row 2\)"),
+    (([True], [80], [80]), r"^ids must be text or numbers \(got True\)"),
     ((["a"], ["x"], [80]), r"^finals must be a number"),
     ((["a"], [80], [80], {"S": 0.5, "A": 0.4}), r"^quotas sum to 90%, expected 100%"),
     ((["a"], [80], [80], [("S", "ten")]), r"^quotas must be a number"),

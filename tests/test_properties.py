@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 from udfs import (
     DEFAULT_ROLE_WEIGHTS,
     forced_headcounts,
+    kpi_achievement,
     kpi_bonus_pool,
+    kpi_final,
     kpi_forced_grades,
+    kpi_grade,
     kpi_review,
     kpi_score,
     kpi_weighted,
@@ -201,3 +204,19 @@ def test_score_rows_never_raises_for_row_problems_and_agrees_with_kpi_score(rows
         else:
             assert i not in bad
             assert scores[i] == pytest.approx(kpi_score(actual[i], target[i], method=m))
+
+
+@given(st.lists(st.tuples(st.floats(0, 150), st.one_of(st.none(), st.floats(20, 100)), st.floats(0, 1),
+                          st.one_of(st.none(), st.booleans(), st.integers(0, 3)), directions, positive),
+                min_size=1, max_size=20))
+def test_other_elementwise_functions_vectorised_equal_scalar(rows):
+    quant, qual, k, veto, direction, target = (list(c) for c in zip(*rows))
+    finals = kpi_final(quant, [np.nan if v is None else v for v in qual], k)
+    grades = kpi_grade(finals, None, [False if v is None else v for v in veto])
+    ratios = kpi_achievement(quant, target, np.array(direction))
+    for i in range(len(rows)):
+        assert finals[i] == pytest.approx(kpi_final(quant[i], qual[i], k[i]))
+        assert grades[i] == kpi_grade(finals[i], None, veto[i])
+        assert ratios[i] == pytest.approx(kpi_achievement(quant[i], target[i], direction[i]))
+        if qual[i] is not None:
+            assert min(quant[i], qual[i]) - 1e-9 <= finals[i] <= max(quant[i], qual[i]) + 1e-9

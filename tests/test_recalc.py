@@ -67,6 +67,14 @@ def _indicator_cases() -> list[dict]:
         dict(actual=40, target=100, adjusted_target=45, direction="higher", method="binary"),
         dict(actual=3, target=1, adjusted_target=2, direction="lower", method="deduction", param=20),
         dict(actual=11, target=10, adjusted_target=12, direction="lower", method="band"),
+        # blank direction / method take the engine's defaults (higher, linear)
+        dict(actual=80, target=100, direction=None, method="linear"),
+        dict(actual=80, target=100, direction="lower", method=None),
+        dict(actual=95, target=100, direction=None, method=None),
+        # threshold boundary within 1e-9
+        dict(actual=60 - 1e-10, target=100, threshold=60, direction="higher", method="linear"),
+        dict(actual=130 + 1e-10, target=100, threshold=130, direction="lower", method="band"),
+        dict(actual=59.99, target=100, threshold=60, direction="higher", method="linear"),
         # invalid input: an error text, never a number
         dict(actual=80, target=0, direction="higher", method="linear"),
         dict(actual=80, target=None, direction="higher", method="linear"),
@@ -169,6 +177,18 @@ def _summary_cases() -> list[dict]:
              {i: dict(weight=0, actual=None) for i in range(1, 8)}),
         dict(name="grade_D_low", rows={i: dict(actual=None) for i in range(8)}),
         dict(name="invalid_row_poisons_total", rows={2: dict(target=0)}),
+        dict(name="unknown_role_without_rating", reviews=[dict(role="boss", rating=None),
+                                                          dict(role="self", rating=4)]),
+        # settings edited by HR after generation (written into the settings tables)
+        dict(name="role_weights_not_100", reviews=self_mgr,
+             settings={"role_weights": [("self", 0.1), ("peer", 0.3), ("manager", 0.5)]}),
+        dict(name="role_weights_percent_points", reviews=self_mgr,
+             settings={"role_weights": [("self", 10), ("peer", 30), ("manager", 60)]}),
+        dict(name="bands_any_order", settings={"bands": [(80, 50), (100, 100), (95, 90)]}),
+        dict(name="bands_not_monotone", settings={"bands": [(100, 100), (90, 80), (80, 90)]}),
+        dict(name="bands_duplicate_minimum", settings={"bands": [(100, 100), (90, 80), (90, 70)]}),
+        dict(name="grades_custom", settings={"grades": [("S", 100), ("A", 90), ("B", 75), ("C", 50), ("D", 0)]}),
+        dict(name="cap_150", rows={0: dict(actual=200)}, settings={"cap": 150}),
     ]
     return cases
 
@@ -261,6 +281,21 @@ def _same(actual, expected, where):
         assert math.isclose(actual, expected, rel_tol=0, abs_tol=TOL), f"{where}: expected {expected!r}, got {actual!r}"
 
 
+def _write_settings(wb, settings, lang):
+    """Overwrite the settings tables and the cap the way HR would edit them."""
+    tables = {"tblBands": settings["bands"], "tblGrades": settings["grades"],
+              "tblRoleWeights": [(ROLE.label(r, lang), w) for r, w in settings["role_weights"]]}
+    for name, rows in tables.items():
+        ws, table = _table(wb, name)
+        cells = ws[table.ref][1:]
+        assert len(cells) == len(rows), name
+        for row_cells, values in zip(cells, rows):
+            for cell, value in zip(row_cells, values):
+                cell.value = value
+    sheet, ref = next(iter(wb.defined_names["cfg_cap"].destinations))
+    wb[sheet][ref.replace("$", "")].value = settings["cap"]
+
+
 # ----------------------------------------------------------------------------- the test
 
 @pytest.fixture(scope="module")
@@ -277,13 +312,16 @@ def recalculated(tmp_path_factory):
             size = case.get("size", "medium")
             rows = _case_rows(size, lang, case.get("rows", {}))
             reviews = [dict(r, reviewer="R", competency="C") for r in case.get("reviews", [])]
+            settings = dict(default_settings(size), **case.get("settings", {}))
             jobs.append(dict(name=f"{case['name']}_{lang}", size=size, lang=lang, rows=rows,
-                             reviews=reviews, header=case.get("header", {})))
+                             reviews=reviews, header=case.get("header", {}), settings=settings))
     stripped = []
     for job in jobs:
         written = write_template(root / "written" / f"{job['name']}.xlsx", job["size"], job["lang"], "portable",
                                  header=job["header"], rows=job["rows"], reviews=job["reviews"])
         wb = openpyxl.load_workbook(written)          # openpyxl keeps formulas but no cached values
+        if "settings" in job:
+            _write_settings(wb, job["settings"], job["lang"])
         target = root / "stripped" / written.name
         target.parent.mkdir(exist_ok=True)
         wb.save(target)
@@ -314,7 +352,7 @@ def test_totals_reviews_final_and_grade_equal_the_engine(recalculated):
     for job, wb in recalculated:
         if job["name"].startswith("indicators_"):
             continue
-        settings = default_settings(job["size"])
+        settings = job["settings"]
         scores, quant, qual, final, grade = _expected_summary(job["rows"], job["reviews"], job["header"], settings)
         lang = job["lang"]
         got_scores = _column(wb, "tblKPI", "得分" if lang == "zh" else "Score")
@@ -339,6 +377,18 @@ def test_the_cases_cover_what_the_issue_asks(recalculated):
     expected = [_expected_score(r, settings) for r in rows]
     assert expected.count(ERROR) >= 14
     assert any(r.get("adjusted_target") is not None for r in rows)
-    grades = {_expected_summary(job["rows"], job["reviews"], job["header"], default_settings(job["size"]))[4]
+    grades = {_expected_summary(job["rows"], job["reviews"], job["header"], job["settings"])[4]
               for job, _ in recalculated if not job["name"].startswith("indicators_")}
     assert {"S", "A", "D", ERROR} <= grades
+
+
+def test_libreoffice_helper_skips_without_soffice_but_fails_in_ci(monkeypatch):
+    from tests import libreoffice as lo
+
+    monkeypatch.setattr(lo, "soffice", lambda: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="required in CI"):
+        lo.require()
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="not installed"):
+        lo.require()

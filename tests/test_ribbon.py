@@ -298,10 +298,11 @@ def test_summary_counts_and_quotes_the_first_findings():
 
 
 def test_scorecard_files_skip_lock_files_hidden_files_and_team_workbooks(tmp_path):
-    for name in ("a.xlsx", "b.xlsm", "~$a.xlsx", ".c.xlsx", "团队汇总-1.xlsx", "team-1.xlsx", "notes.txt"):
+    for name in ("a.xlsx", "b.xlsm", "~$a.xlsx", ".c.xlsx", "团队汇总-1.xlsx", "team-1.xlsx", "notes.txt",
+                 "team_north.xlsx"):
         (tmp_path / name).write_bytes(b"")
     (tmp_path / "sub").mkdir()
-    assert [p.name for p in scorecard_files(tmp_path)] == ["a.xlsx", "b.xlsm"]
+    assert [p.name for p in scorecard_files(tmp_path)] == ["a.xlsx", "b.xlsm", "team_north.xlsx"]
     with pytest.raises(ribbon.KpiError):
         scorecard_files(tmp_path / "missing")
 

@@ -8,6 +8,8 @@ import inspect
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from udfs import excel_convert as convert
 from udfs import kpi_forced_grades, kpi_score
@@ -204,7 +206,7 @@ def test_forced_grade_spills_in_the_order_of_ids_and_skips_blank_rows():
 
 def test_forced_grade_errors_are_one_text_for_the_group():
     assert KPI_FORCED_GRADE(column("a", "b"), column(80, None)) == "#KPI! finals must not be blank (row 2)"
-    assert KPI_FORCED_GRADE(column("a", None), column(80, 70)) == "#KPI! ids must not be blank (cell 2)"
+    assert KPI_FORCED_GRADE(column("a", None), column(80, 70)) == "#KPI! ids must not be blank (row 2)"
     assert KPI_FORCED_GRADE(column("a", "b"), column(80, "#N/A")) == "#KPI! finals holds an error in cell 2: #N/A"
     assert KPI_FORCED_GRADE(column("a"), column(80), None, [["S", 0.5], ["A", 0.4]]) \
         == "#KPI! quotas sum to 90%, expected 100%"
@@ -262,3 +264,54 @@ def test_grid_shapes():
 def test_cells_turn_nan_into_blank_and_numpy_into_python():
     assert convert.cells(np.array([np.nan, np.float64(2.5)]), (2, 1)) == [[None], [2.5]]
     assert type(convert.cells(np.array([np.float64(2.5)]), (1, 1))) is float
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+cell_values = st.one_of(
+    st.none(), st.just(""), st.booleans(), st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-10, 200), st.lists(st.integers(), max_size=1), st.sampled_from(["#N/A", "#DIV/0!", "higher", "越低越好", "band", "扣分制", "self",
+                                            "上级", "S", "a", "D", "是", "n/a", "  "]),
+    st.text(max_size=5),
+)
+
+
+@st.composite
+def excel_arguments(draw):
+    """What xlwings may hand a UDF: one cell, or a 2-D block of rows (sometimes 1-D from Python)."""
+    kind = draw(st.sampled_from(["cell", "column", "block", "list"]))
+    if kind == "cell":
+        return draw(cell_values)
+    rows = draw(st.integers(1, 4))
+    cols = 1 if kind in ("column", "list") else draw(st.integers(1, 3))
+    block = [[draw(cell_values) for _ in range(cols)] for _ in range(rows)]
+    return [r[0] for r in block] if kind == "list" else block
+
+
+def _all_values(value):
+    """Every scalar inside nested lists."""
+    if isinstance(value, (list, tuple)):
+        return [v for item in value for v in _all_values(item)]
+    return [value]
+
+
+def _flat_results(result):
+    if isinstance(result, list):
+        assert all(isinstance(row, list) for row in result)
+        return [v for row in result for v in row]
+    return [result]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(UDFS), st.data())
+def test_no_input_makes_a_function_raise(function, data):
+    """Any cells in any argument give numbers, grades, blanks or #KPI! texts: never an exception."""
+    count = len(inspect.signature(function).parameters)
+    args = [data.draw(excel_arguments()) for _ in range(count)]
+    texts_given = {v.strip() for v in _all_values(args) if isinstance(v, str)}
+    for value in _flat_results(function(*args)):
+        assert value is None or type(value) in (float, int, str), value
+        if isinstance(value, float):
+            assert np.isfinite(value)
+        if isinstance(value, str):  # an error text, or a grade: default or from a bands argument
+            assert value.startswith("#KPI! ") or value in {"S", "A", "B", "C", "D"} | texts_given, value

@@ -3,25 +3,32 @@
 Every function takes scalars or arrays (lists, numpy arrays; enumerations may
 be arrays too) and returns the same shape: a scalar in gives a Python scalar
 out, an array in gives a numpy array out. Invalid input raises
-:class:`~udfs.errors.KpiInputError` whose message names the argument.
+:class:`~udfs.errors.KpiInputError` whose message starts with the argument's
+name, e.g. ``target must be > 0 for linear scoring (got 0)``.
 
-Conventions this module settles where SCORING.md is silent (see docs/scoring-notes.md):
+Conventions this module settles where SCORING.md is silent (docs/scoring-notes.md):
 
 * a blank actual (None / NaN) scores 0, as in the total;
 * a boundary counts as reached within ``TOLERANCE`` (1e-9) everywhere: thresholds,
   bands, binary, grades and forced-ranking ties;
-* ``cap`` must be at least 100;
-* numbers must be finite; text or booleans where a number belongs are errors.
+* ``cap`` must be at least 100; blank direction/method/cap/param take the defaults;
+* numbers must be finite; text or booleans where a number belongs are errors;
+* bands must not give a lower score for a higher minimum;
+* a veto (TRUE, yes/是 or a count > 0) gives the lowest grade of the bands;
+* weights are percent points when every positive weight is >= 1 and they sum to 100;
+* forced-grade headcount ties in remainder go to the better grade; ids sort
+  numerically when all are numbers;
+* a bonus pool with every raw bonus 0 can only be 0.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 
-from .enums import DIRECTION, GRADE, METHOD, ROLE, VETO, parse_codes
+from .enums import DIRECTION, GRADE, METHOD, ROLE, VETO, _unique_objects, parse_codes
 from .errors import KpiInputError
 
 TOLERANCE = 1e-9
@@ -43,8 +50,16 @@ DEFAULT_BONUS_COEFFICIENTS: dict[str, float] = {"S": 1.5, "A": 1.2, "B": 1.0, "C
 
 # --------------------------------------------------------------------------- helpers
 
+def _ndim(value) -> int:
+    """np.ndim, with -1 for a ragged nested list (numpy refuses to build an array of it)."""
+    try:
+        return np.ndim(value)
+    except ValueError:
+        return -1
+
+
 def _is_scalar(value) -> bool:
-    return value is None or np.ndim(value) == 0
+    return value is None or _ndim(value) == 0
 
 
 def _numbers(value, argument: str, allow_blank: bool = True) -> np.ndarray:
@@ -67,8 +82,8 @@ def _numbers(value, argument: str, allow_blank: bool = True) -> np.ndarray:
         out = np.empty(arr.shape, dtype=float)
         flat_in, flat_out = arr.ravel(), out.ravel()
         for i, item in enumerate(flat_in):
-            if item is None or (isinstance(item, str) and not item.strip()):
-                flat_out[i] = np.nan
+            if item is None or (isinstance(item, str) and not item.strip()) or type(item).__name__ == "NAType":
+                flat_out[i] = np.nan  # a blank cell (None, "", pandas NA)
             elif isinstance(item, (bool, np.bool_)) or not isinstance(item, (int, float, np.integer, np.floating)):
                 shown = item.item() if isinstance(item, np.generic) else item
                 raise KpiInputError(f"{argument} must be a number (got {shown!r})")
@@ -177,7 +192,7 @@ def _bands_table(param) -> np.ndarray:
 
 def _is_bands(param) -> bool:
     """A bands table is 2-D (rows of (minimum %, score)) or a {minimum %: score} mapping."""
-    return param is not None and (isinstance(param, Mapping) or np.ndim(param) == 2)
+    return param is not None and (isinstance(param, Mapping) or _ndim(param) in (2, -1))
 
 
 def _split_param(param, method_codes: np.ndarray):
@@ -186,7 +201,7 @@ def _split_param(param, method_codes: np.ndarray):
         return None, np.asarray(DEFAULT_DEDUCTION_POINTS)
     if _is_bands(param):
         return _bands_table(param), np.asarray(DEFAULT_DEDUCTION_POINTS)
-    if np.ndim(param) == 1 and method_codes.ndim == 0 and int(method_codes) == BAND:
+    if _ndim(param) == 1 and method_codes.ndim == 0 and int(method_codes) == BAND:
         raise KpiInputError("bands must be rows of (minimum achievement %, score)")
     points = _numbers(param, "param")
     points = np.where(np.isnan(points), DEFAULT_DEDUCTION_POINTS, points)
@@ -412,7 +427,7 @@ def _role_weights(role_weights) -> np.ndarray:
     """
     if role_weights is None:
         role_weights = DEFAULT_ROLE_WEIGHTS
-    if not isinstance(role_weights, Mapping) and np.ndim(role_weights) == 2:
+    if not isinstance(role_weights, Mapping) and _ndim(role_weights) == 2:
         rows = [tuple(row) for row in np.asarray(role_weights, dtype=object)]
         if any(len(row) != 2 for row in rows):
             raise KpiInputError("role_weights must be rows of (role, weight)")
@@ -520,7 +535,7 @@ def grade_bands(bands=None) -> list[tuple[str, float]]:
     """
     if bands is None:
         return list(DEFAULT_GRADE_BANDS)
-    if isinstance(bands, str) or (not isinstance(bands, Mapping) and np.ndim(bands) != 2):
+    if isinstance(bands, str) or (not isinstance(bands, Mapping) and _ndim(bands) not in (2, -1)):
         raise KpiInputError("bands must be rows of (grade, minimum score)")
     rows = list(bands.items()) if isinstance(bands, Mapping) else [tuple(r) for r in bands]
     out = []
@@ -532,6 +547,7 @@ def grade_bands(bands=None) -> list[tuple[str, float]]:
             if _blank(minimum):
                 continue
             raise KpiInputError(f"bands: the row with minimum {minimum!r} has no grade")
+        _grade_name(grade, "bands")
         if isinstance(minimum, (bool, np.bool_)) or not isinstance(minimum, (int, float, np.integer, np.floating)) \
                 or not math.isfinite(minimum):
             raise KpiInputError(f"bands: the minimum score of grade {grade} must be a number (got {minimum!r})")
@@ -539,6 +555,13 @@ def grade_bands(bands=None) -> list[tuple[str, float]]:
     if not out:
         raise KpiInputError("bands must contain at least one grade")
     return sorted(out, key=lambda row: -row[1])
+
+
+def _grade_name(grade, argument: str) -> str:
+    """A grade name from a settings table: text such as S or 优."""
+    if not isinstance(grade, str):
+        raise KpiInputError(f"{argument}: each grade must be a text such as S or A (got {grade!r})")
+    return grade.strip()
 
 
 def _veto_flags(veto) -> np.ndarray:
@@ -550,20 +573,21 @@ def _veto_flags(veto) -> np.ndarray:
         counts = np.nan_to_num(arr.astype(float))
         _check(counts < 0, "veto must be TRUE/FALSE or a count of vetoed indicators >= 0", counts)
         return counts > 0
-    out = np.zeros(arr.shape, dtype=bool)
-    for index, value in np.ndenumerate(arr):
+    uniques, inverse = _unique_objects(arr)  # each distinct value is read once
+    flags = np.zeros(len(uniques), dtype=bool)
+    for i, value in enumerate(uniques):
         if _blank(value):
             continue
         if isinstance(value, (bool, np.bool_)):
-            out[index] = bool(value)
+            flags[i] = bool(value)
         elif isinstance(value, (int, float, np.integer, np.floating)):
             if value < 0:
                 raise KpiInputError(
                     f"veto must be TRUE/FALSE or a count of vetoed indicators >= 0 (got {_fmt(value)})")
-            out[index] = value > 0
+            flags[i] = value > 0
         else:
-            out[index] = VETO.parse(value, "veto") == "yes"
-    return out
+            flags[i] = VETO.parse(value, "veto") == "yes"
+    return flags[inverse].reshape(arr.shape)
 
 
 def kpi_grade(score, bands=None, veto=False):
@@ -608,7 +632,7 @@ def _shares(shares, argument: str, default: Mapping[str, float]) -> list[tuple[s
     """(grade, share) best grade first, shares as fractions rescaled to sum to exactly 1."""
     if shares is None:
         shares = default
-    if isinstance(shares, str) or (not isinstance(shares, Mapping) and np.ndim(shares) != 2):
+    if isinstance(shares, str) or (not isinstance(shares, Mapping) and _ndim(shares) not in (2, -1)):
         raise KpiInputError(f"{argument} must be rows of (grade, share)")
     rows = list(shares.items()) if isinstance(shares, Mapping) else [tuple(r) for r in shares]
     if any(len(row) != 2 for row in rows):
@@ -619,6 +643,7 @@ def _shares(shares, argument: str, default: Mapping[str, float]) -> list[tuple[s
     for grade, _ in rows:
         if _blank(grade):
             raise KpiInputError(f"{argument}: every share needs a grade")
+        _grade_name(grade, argument)
     names = [str(g).strip() for g, _ in rows]
     values = normalise_weights([v for _, v in rows], argument)
     values = values / values.sum()
@@ -642,7 +667,9 @@ def forced_headcounts(n: int, quotas=None) -> list[tuple[str, int]]:
 def _id_keys(ids) -> np.ndarray:
     """Sort keys of manager ids: numeric when every id is a number, else text."""
     items = list(np.asarray(ids, dtype=object).ravel())
-    for item in items:
+    for row, item in enumerate(items, start=1):
+        if _blank(item):
+            raise KpiInputError(f"ids must not be blank (row {row})")
         if isinstance(item, (bool, np.bool_)) or not isinstance(item, (str, int, float, np.integer, np.floating)):
             raise KpiInputError(f"ids must be text or numbers (got {item!r})")
     if items and all(isinstance(i, (int, float, np.integer, np.floating)) and not isinstance(i, bool)
@@ -689,7 +716,7 @@ def kpi_forced_grades(ids, finals, quants, quotas=None):
 def _coefficients(coefficients) -> dict[str, float]:
     if coefficients is None:
         return dict(DEFAULT_BONUS_COEFFICIENTS)
-    if isinstance(coefficients, str) or (not isinstance(coefficients, Mapping) and np.ndim(coefficients) != 2):
+    if isinstance(coefficients, str) or (not isinstance(coefficients, Mapping) and _ndim(coefficients) not in (2, -1)):
         raise KpiInputError("coefficients must be rows of (grade, coefficient)")
     rows = coefficients.items() if isinstance(coefficients, Mapping) else [tuple(r) for r in coefficients]
     out = {}
@@ -701,6 +728,7 @@ def _coefficients(coefficients) -> dict[str, float]:
             continue
         if _blank(grade):
             raise KpiInputError("coefficients: every coefficient needs a grade")
+        _grade_name(grade, "coefficients")
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
                 or not math.isfinite(value) or value < 0:
             raise KpiInputError(f"coefficients: grade {grade} needs a number >= 0 (got {value!r})")
@@ -711,17 +739,22 @@ def _coefficients(coefficients) -> dict[str, float]:
 
 
 def kpi_bonus_coefficient(grade, coefficients=None):
-    """Bonus coefficient of a grade: S 1.5, A 1.2, B 1.0, C 0.5, D 0 by default."""
+    """Bonus coefficient of a grade: S 1.5, A 1.2, B 1.0, C 0.5, D 0 by default.
+
+    Grades are matched case-insensitively with spaces trimmed; each distinct grade
+    is looked up once, so arrays cost one pass.
+    """
     table = _coefficients(coefficients)
     scalar = _is_scalar(grade)
     arr = np.asarray(grade, dtype=object)
-    out = np.empty(arr.shape, dtype=float)
-    for idx, g in np.ndenumerate(arr):
+    uniques, inverse = _unique_objects(arr)
+    values = np.empty(len(uniques), dtype=float)
+    for i, g in enumerate(uniques):
         key = str(g).strip().upper() if isinstance(g, str) else None
         if key not in table:
             raise KpiInputError(f"grade must be one of {', '.join(table)} (got {g!r})")
-        out[idx] = table[key]
-    return _out(out, scalar)
+        values[i] = table[key]
+    return _out(values[inverse].reshape(arr.shape), scalar)
 
 
 def kpi_bonus(grade, base, coefficients=None):
@@ -758,7 +791,10 @@ def kpi_bonus_pool(grades, bases, pool, coefficients=None):
         gives zeros; a positive pool raises (nobody to share it with).
     """
     raw = np.atleast_1d(np.asarray(kpi_bonus(grades, bases, coefficients), dtype=float))
-    p = float(_numbers(pool, "pool", allow_blank=False))
+    pools = _numbers(pool, "pool", allow_blank=False)
+    if pools.size != 1:
+        raise KpiInputError(f"pool must be one number (got {pools.size} values)")
+    p = float(pools.ravel()[0])
     if p < 0:
         raise KpiInputError(f"pool must be >= 0 (got {_fmt(p)})")
     total = raw.sum()

@@ -130,10 +130,18 @@ def _unique_objects(arr: np.ndarray):
     flat = arr.ravel()
     seen: dict = {}
     inverse = np.empty(flat.size, dtype=np.intp)
+    uniques: list = []
     for i, value in enumerate(flat):
-        key = (type(value).__name__, value) if not isinstance(value, float) or value == value else ("nan", None)
-        inverse[i] = seen.setdefault(key, len(seen))
-    uniques = [None] * len(seen)
-    for (kind, value), index in seen.items():
-        uniques[index] = value if kind != "nan" else float("nan")
+        if isinstance(value, float) and value != value:
+            key = ("nan", None)
+        else:
+            try:
+                key = (type(value).__name__, value)
+                hash(key)
+            except TypeError:  # a list or dict: kept as its own value (and rejected by the caller)
+                key = ("id", id(value))
+        index = seen.setdefault(key, len(seen))
+        if index == len(uniques):
+            uniques.append(value)
+        inverse[i] = index
     return uniques, inverse

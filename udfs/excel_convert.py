@@ -51,6 +51,9 @@ def grid(value) -> np.ndarray:
         arr = arr.reshape(-1, 1)
     elif arr.ndim > 2:
         raise KpiInputError("a range must be 2-dimensional")
+    for item in arr.ravel():
+        if isinstance(item, (list, tuple, dict, set, np.ndarray)):
+            raise KpiInputError(f"a cell must hold one value (got {item!r})")
     return arr
 
 
@@ -138,6 +141,28 @@ def elementwise(engine_function: Callable, row_arguments: dict, fixed: dict | No
             out[index] = value.item() if isinstance(value, np.ndarray) else value
         except KpiInputError as error:
             out[index] = error_text(error)
+    return cells(out, shape)
+
+
+def group_rows(arguments: dict, present: tuple[str, ...]):
+    """Columns of a group function (forced grades, pooled bonus) as equal-length arrays.
+
+    Each argument is a range of the common shape or one cell. Rows where every
+    argument named in ``present`` is blank are spare rows and left out; the rest
+    must not hold Excel errors. Returns ``(shape, keep_mask, {name: kept values})``.
+    """
+    shape, arrays = broadcast({name: grid(value) for name, value in arguments.items()})
+    columns = {name: arr.ravel() for name, arr in arrays.items()}
+    keep = non_blank_rows(*(columns[name] for name in present))
+    for name, values in columns.items():
+        reject_error_cells(values[keep], name)
+    return shape, keep, {name: values[keep] for name, values in columns.items()}
+
+
+def spread(values, keep: np.ndarray, shape: tuple[int, int]):
+    """Results of the kept rows back into the range's shape, blank in the spare rows."""
+    out = np.full(keep.size, None, dtype=object)
+    out[keep] = list(np.asarray(values, dtype=object).ravel())
     return cells(out, shape)
 
 

@@ -142,20 +142,10 @@ def KPI_GRADE(score, bands=None, veto=False):
 def KPI_FORCED_GRADE(ids, finals, quants=None, quotas=None):
     """Forced-distribution grade (强制分布) of each manager of a group: managers ranked by final score get the grades in the quota proportions (S 10%, A 20%, B 50%, C 15%, D 5%)."""
     try:
-        shape = convert.grid(ids).shape
-        id_values, final_values = convert.flat(ids), convert.flat(finals)
-        quant_values = convert.flat(quants) if quants is not None else np.full(id_values.size, None, dtype=object)
-        convert.same_length({"ids": id_values, "finals": final_values, "quants": quant_values})
-        keep = convert.non_blank_rows(id_values, final_values)
-        for name, values in (("ids", id_values), ("finals", final_values), ("quants", quant_values)):
-            convert.reject_error_cells(values[keep], name)
-        missing_id = keep & ~convert.non_blank_rows(id_values)
-        if missing_id.any():
-            raise KpiInputError(f"ids must not be blank (cell {int(np.argmax(missing_id)) + 1})")
-        out = np.full(id_values.size, None, dtype=object)
-        out[keep] = engine.kpi_forced_grades(id_values[keep], final_values[keep], quant_values[keep],
-                                             convert.table_rows(quotas))
-        return convert.cells(out, shape)
+        shape, keep, rows = convert.group_rows({"ids": ids, "finals": finals, "quants": quants},
+                                               present=("ids", "finals"))
+        grades = engine.kpi_forced_grades(rows["ids"], rows["finals"], rows["quants"], convert.table_rows(quotas))
+        return convert.spread(grades, keep, shape)
     except KpiInputError as error:
         return convert.error_text(error)
 
@@ -173,14 +163,8 @@ def KPI_BONUS(grade, base, coefficients=None, pool=None):
         if pool_value is None:
             return convert.elementwise(engine.kpi_bonus, {"grade": grade, "base": base},
                                        fixed={"coefficients": table}, blank_when="grade")
-        shape, arrays = convert.broadcast({"grade": convert.grid(grade), "base": convert.grid(base)})
-        grades, bases = arrays["grade"].ravel(), arrays["base"].ravel()
-        keep = convert.non_blank_rows(grades)
-        convert.reject_error_cells(grades[keep], "grade")
-        convert.reject_error_cells(bases[keep], "base")
-        out = np.full(grades.size, None, dtype=object)
-        out[keep] = list(engine.kpi_bonus_pool(grades[keep], bases[keep], pool_value, table))
-        return convert.cells(out, shape)
+        shape, keep, rows = convert.group_rows({"grade": grade, "base": base}, present=("grade",))
+        return convert.spread(engine.kpi_bonus_pool(rows["grade"], rows["base"], pool_value, table), keep, shape)
     except KpiInputError as error:
         return convert.error_text(error)
 

@@ -25,7 +25,7 @@ _MESSAGES = (
     ("direction", "direction"), ("method", "method"), ("must be a number", "number"),
     ("target must not be blank", "target_blank"), ("incidents allowed", "target_neg"),
     ("target must be > 0", "target_pos"), ("incident count", "actual_neg"), ("points per incident", "param_neg"),
-    ("cap", "cap"), ("threshold", "threshold"), ("stretch", "stretch"), ("bands", "bands"),
+    ("cap", "cap"), ("threshold", "threshold"), ("stretch", "stretch"), ("band", "bands"),
 )
 
 
@@ -35,6 +35,16 @@ def _blank(v) -> bool:
 
 def _num(v):
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+
+def _direction(row) -> str | None:
+    value = row.get("direction")
+    return "higher" if _blank(value) else DIRECTION.try_parse(value)
+
+
+def _method(row) -> str | None:
+    value = row.get("method")
+    return "linear" if _blank(value) else METHOD.try_parse(value)
 
 
 def _error(message: str, lang: str) -> str:
@@ -47,9 +57,9 @@ def _error(message: str, lang: str) -> str:
 def _score_row(row: dict, settings: dict, lang: str):
     """Score of one row (number) or the error text its portable formula shows."""
     target = row.get("adjusted_target") if not _blank(row.get("adjusted_target")) else row.get("target")
-    method = row.get("method")
-    band = METHOD.try_parse(method) == "band"
-    if METHOD.try_parse(method) is not None and DIRECTION.try_parse(row.get("direction")) is not None:
+    method = None if _blank(row.get("method")) else row.get("method")
+    band = _method(row) == "band"
+    if _method(row) is not None and _direction(row) is not None:
         for key in ("actual", "target", "adjusted_target", "threshold", "stretch") + (() if band else ("param",)):
             if not _blank(row.get(key)) and not _num(row.get(key)):
                 return T[lang]["err"]["number"]
@@ -60,10 +70,40 @@ def _score_row(row: dict, settings: dict, lang: str):
                                  None if _blank(target) else target,
                                  None if _blank(row.get("threshold")) else row.get("threshold"),
                                  None if _blank(row.get("stretch")) else row.get("stretch"),
-                                 row.get("direction"), method, param, settings["cap"])
+                                 None if _blank(row.get("direction")) else row.get("direction"), method, param, settings["cap"])
     except KpiInputError as exc:
         return _error(str(exc), lang)
     return float(value)
+
+
+def _scores(kpi_rows, settings, lang) -> list:
+    """Scores of all rows: one vectorised engine call, row by row only when a row is unreadable."""
+    default_bands = [tuple(map(float, b)) for b in settings["bands"]] == [tuple(b) for b in engine.DEFAULT_BANDS]
+    columns = {key: [None if _blank(r.get(key)) else r.get(key) for r in kpi_rows]
+               for key in ("actual", "target", "adjusted_target", "threshold", "stretch", "param",
+                           "direction", "method")}
+    plain = default_bands and kpi_rows and all(
+        _num(v) or v is None for key in ("actual", "target", "adjusted_target", "threshold", "stretch", "param")
+        for v in columns[key]) and all(_method(r) and _direction(r) for r in kpi_rows)
+    if plain:
+        target = [adj if adj is not None else t for adj, t in zip(columns["adjusted_target"], columns["target"])]
+        nan = float("nan")
+        try:
+            values, _, errors = engine.score_rows(
+                np.array([nan if v is None else v for v in columns["actual"]], dtype=float),
+                np.array([nan if v is None else v for v in target], dtype=float),
+                np.array([nan if v is None else v for v in columns["threshold"]], dtype=float),
+                np.array([nan if v is None else v for v in columns["stretch"]], dtype=float),
+                np.array([_direction(r) for r in kpi_rows]), np.array([_method(r) for r in kpi_rows]),
+                np.array([nan if v is None else v for v in columns["param"]], dtype=float), settings["cap"])
+        except KpiInputError:
+            pass
+        else:
+            out = [float(v) for v in values]
+            for index, _, message in errors:
+                out[index] = _error(message, lang)
+            return out
+    return [_score_row(row, settings, lang) for row in kpi_rows]
 
 
 def results(kpi_rows, review_rows, settings, head, lang) -> dict:
@@ -74,19 +114,17 @@ def results(kpi_rows, review_rows, settings, head, lang) -> dict:
     numeric_weights = [w for w in weights if _num(w)]
     wsum = float(sum(numeric_weights))
     out["weight_total"] = wsum
-    scores = []
-    for row in kpi_rows:
-        s = _score_row(row, settings, lang)
-        scores.append(s)
+    scores = _scores(kpi_rows, settings, lang)
+    for row, s in zip(kpi_rows, scores):
         adj, tgt = row.get("adjusted_target"), row.get("target")
         eff = adj if not _blank(adj) else ("" if _blank(tgt) else tgt)
         cells = {"effective_target": eff, "score": s}
         a = row.get("actual")
         if _num(s) and _num(a) and _num(eff) and eff != 0:
-            if METHOD.try_parse(row.get("method")) == "deduction":
+            if _method(row) == "deduction":
                 cells["achievement"] = s / 100
             else:
-                cells["achievement"] = a / eff if DIRECTION.try_parse(row.get("direction")) == "higher" \
+                cells["achievement"] = a / eff if _direction(row) == "higher" \
                     else 2 - a / eff
         else:
             cells["achievement"] = ""

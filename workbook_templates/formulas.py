@@ -126,8 +126,12 @@ def score(r: Refs, mode: str) -> str:
     bm, bs = Refs.setting(BANDS, "min_achievement", r.lang), Refs.setting(BANDS, "score", r.lang)
     numbers_ok = "AND(" + ",".join(_blank_or_number(c) for c in (a, t, adj, F, S)) + \
         f",OR({band},{_blank_or_number(P)}))"
-    bands_bad = (f"OR(COUNTA({bm})<>COUNT({bm}),COUNTA({bs})<>COUNT({bs}),"
-                 f"SUMPRODUCT(--(ISNUMBER({bm})<>ISNUMBER({bs})))>0,COUNTIF({bs},\"<0\")>0)")
+    both = f"ISNUMBER({bm})*ISNUMBER({bs})"
+    bands_bad = (f"OR(COUNTA({bm})<>COUNT({bm}),COUNTA({bs})<>COUNT({bs}),COUNT({bm})=0,"
+                 f"SUMPRODUCT(--(ISNUMBER({bm})<>ISNUMBER({bs})))>0,COUNTIF({bs},\"<0\")>0,"
+                 # the same minimum twice with different scores, or a higher minimum scoring less
+                 f"SUMPRODUCT({both}*COUNTIFS({bm},{bm},{bs},\"<>\"&{bs}))>0,"
+                 f"SUMPRODUCT({both}*COUNTIFS({bm},\">\"&{bm},{bs},\"<\"&{bs}))>0)")
     ratio = f"IF({hi},{a}/{T_},2-{a}/{T_})"
     pct = f"({ratio})*100+{EPS}"
     band_score = (f"IF(COUNTIF({bm},\"<=\"&({pct}))=0,0,"
@@ -217,14 +221,19 @@ def qual_score(r: Refs, mode: str) -> str:
     counts = "+".join(r.role_cells[k][1] for k in roles)
     num = "+".join(f"IF({r.role_cells[k][1]}>0,{r.role_cells[k][0]}*{r.role_cells[k][2]},0)" for k in roles)
     den = "+".join(f"IF({r.role_cells[k][1]}>0,{r.role_cells[k][0]},0)" for k in roles)
+    rwr = Refs.setting(ROLE_WEIGHTS, "role", r.lang)
+    all_roles = _array([x for k in roles for x in (k, ROLE.labels[k])])
     fractions = f"ABS(SUM({rw})-1)<=0.001+{EPS}"
     percent = f'AND(COUNTIFS({rw},">0",{rw},"<1")=0,ABS(SUM({rw})-100)<=0.1+{EPS})'
     return (f'=IF(OR(COUNTA({rt})<>COUNT({rt}),COUNTIF({rt},"<1")+COUNTIF({rt},">5")>0),{r.err("ratings")},'
             f"IF(COUNT({rt})<>{counts},{r.err('roles')},"
             f'IF(COUNT({rt})=0,"",'
-            f'IF(OR(COUNTA({rw})<>COUNT({rw}),COUNTIF({rw},"<0")>0,NOT(OR({fractions},{percent})),({den})<=0),'
-            f'{r.err("role_weights")},'
-            f"20*({num})/({den}))))))")
+            # separate IFs: LibreOffice gives #VALUE! for SUMPRODUCT(MATCH(range, {…})) nested in OR()
+            f"IF(COUNTA({rwr})<>SUMPRODUCT(--ISNUMBER(MATCH({rwr},{all_roles},0))),{r.err('role_weights')},"
+            f'IF(OR(COUNTA({rw})<>COUNT({rw}),COUNTIF({rw},"<0")>0),{r.err("role_weights")},'
+            f"IF(NOT(OR({fractions},{percent})),{r.err('role_weights')},"
+            f"IF(({den})<=0,{r.err('role_weights')},"
+            f"20*({num})/({den}))))))))")
 
 
 def final_score(r: Refs, mode: str) -> str:
@@ -244,12 +253,13 @@ def grade(r: Refs, mode: str) -> str:
     """Grade from tblGrades on the unrounded final score; a veto indicator at 0 gives the lowest grade."""
     f, veto = "kpi_final_score", r.veto_cell
     if mode == "addin":
-        return f"=KPI_GRADE({f},tblGrades,{veto}>0)"
+        return f"=KPI_GRADE({f},tblGrades,{veto})"  # veto: the count of veto indicators at 0
     gg, gm = Refs.setting(GRADES, "grade", r.lang), Refs.setting(GRADES, "min_score", r.lang)
     lowest = f"INDEX({gg},MATCH(MIN({gm}),{gm},0))"
     return (f"=IF(NOT(ISNUMBER({f})),{f},IF(NOT(ISNUMBER({veto})),{veto},"
+            f"IF(OR(COUNT({gm})=0,COUNTA({gm})<>COUNT({gm}),COUNTA({gg})<>COUNT({gm})),{r.err('grades')},"
             f"IF(OR({veto}>0,COUNTIF({gm},\"<=\"&({f}+{EPS}))=0),{lowest},"
-            f"INDEX({gg},MATCH(LARGE({gm},COUNTIF({gm},\">\"&({f}+{EPS}))+1),{gm},0)))))")
+            f"INDEX({gg},MATCH(LARGE({gm},COUNTIF({gm},\">\"&({f}+{EPS}))+1),{gm},0))))))")
 
 
 @lru_cache(maxsize=None)

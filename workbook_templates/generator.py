@@ -54,8 +54,10 @@ WIDTHS = {
     "dimension": 9, "tier": 6.5, "indicator": 18, "unit": 7.5, "weight": 7, "direction": 9.5, "method": 8.5,
     "veto": 6.5, "threshold": 8.5, "target": 8.5, "stretch": 8.5, "adjusted_target": 9.5,
     "adjust_reason": 12, "effective_target": 9, "actual": 9, "param": 8, "source": 10,
-    "achievement": 9, "score": 8, "weighted": 8.5, "comment": 14,
+    "achievement": 9, "score": 12, "weighted": 8.5, "comment": 14,
 }
+EN_WIDTHS = {"tier": 9, "indicator": 23, "unit": 9, "param": 9.5, "source": 14, "achievement": 12.5,
+             "score": 13}
 COL = {key: i for i, key in enumerate(KPI_COLUMNS)}
 
 # Scorecard rows (0-based)
@@ -75,7 +77,7 @@ INPUT_NAMES = {"kpi_manager_id", "kpi_manager_name", "kpi_team", "kpi_region", "
 REVIEW_HEADER = 3
 REVIEW_SPARE_ROWS = 4       # empty rows for extra reviewers (blank rows count for nothing)
 ROLE_BLOCK_COL = 6
-REVIEW_WIDTHS = (10, 14, 24, 8, 30)
+REVIEW_WIDTHS = (10, 16, 26, 8, 32)
 
 # Settings sheet: first column of each table
 SETTINGS_COLS = {"tblBands": 0, "tblGrades": 3, "tblQuotas": 6, "tblBonus": 9, "tblRoleWeights": 12}
@@ -92,12 +94,13 @@ _FORMATS = {
     "in_pct": {"locked": False, "bg_color": "#FFF9DB", "border": 1, "border_color": "#BFBFBF",
                "num_format": "0.0%"},
     "fixed": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF"},
-    "calc_num": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF", "num_format": "0.00"},
+    "calc_num": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF", "num_format": "0.00",
+                 "shrink": True},
     "calc_pct": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF", "num_format": "0.0%"},
     "calc_int": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF", "num_format": "0"},
-    "result": {"bold": True, "font_size": 12, "bg_color": "#E2EFDA", "border": 1, "border_color": "#A6A6A6",
+    "result": {"bold": True, "font_size": 12, "shrink": True, "bg_color": "#E2EFDA", "border": 1, "border_color": "#A6A6A6",
                "num_format": "0.00", "align": "center"},
-    "grade": {"bold": True, "font_size": 14, "bg_color": "#E2EFDA", "border": 1, "border_color": "#A6A6A6",
+    "grade": {"bold": True, "font_size": 14, "shrink": True, "bg_color": "#E2EFDA", "border": 1, "border_color": "#A6A6A6",
               "align": "center"},
     "header": {"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "font_color": "#FFFFFF",
                "bg_color": "#1F4E78", "border": 1, "border_color": "#FFFFFF"},
@@ -281,7 +284,7 @@ def _scorecard(wb, ws, f, t, lang, size, mode, head, kpi_rows, formulas, cached)
     sheet = t["sheet_kpi"]
     last_col = len(KPI_COLUMNS) - 1
     for key, width in WIDTHS.items():
-        ws.set_column(COL[key], COL[key], width)
+        ws.set_column(COL[key], COL[key], EN_WIDTHS.get(key, width) if lang == "en" else width)
     ws.set_row(0, 24)
     ws.merge_range(0, 0, 0, 12, f"{t['title']}（{t['size_label'][size]}）" if lang == "zh"
                    else f"{t['title']} ({t['size_label'][size]})", f["title"])
@@ -436,7 +439,8 @@ def _reviews(wb, ws, f, t, lang, review_rows, formulas, cached) -> None:
 
 def _settings(wb, ws, f, t, lang, settings) -> None:
     ws.write_string(0, 0, t["settings_title"], f["title"])
-    ws.write_string(1, 0, t["bands_note"] + " " + t["quotas_note"], f["legend"])
+    ws.set_row(1, 30)
+    ws.merge_range(1, 0, 1, CAP_COL + 1, t["bands_note"] + " " + t["quotas_note"], f["legend"])
     tables = (
         (BANDS, settings["bands"], (f["in_num"], f["in_num"])),
         (GRADES, settings["grades"], (f["in_text"], f["in_num"])),
@@ -447,7 +451,7 @@ def _settings(wb, ws, f, t, lang, settings) -> None:
     ws.set_row(SETTINGS_HEADER, 30)
     for table, data, fmts in tables:
         c0 = SETTINGS_COLS[table.name]
-        ws.set_column(c0, c0 + 1, 11)
+        ws.set_column(c0, c0 + 1, 14 if table is BANDS else 11)
         ws.set_column(c0 + 2, c0 + 2, 3)
         ws.add_table(SETTINGS_HEADER, c0, SETTINGS_HEADER + len(data), c0 + 1, {
             "name": table.name, "style": "Table Style Light 15", "autofilter": False,
@@ -469,7 +473,7 @@ def _settings(wb, ws, f, t, lang, settings) -> None:
         if table is BANDS:
             _dv(ws, first, c0, last, {"validate": "decimal", "criteria": ">=", "value": 0}, t, "dv_number",
                 "dv_number_error")
-    ws.set_column(CAP_COL, CAP_COL, 14)
+    ws.set_column(CAP_COL, CAP_COL, 20)
     ws.set_column(CAP_COL + 1, CAP_COL + 1, 8)
     ws.write_string(SETTINGS_HEADER, CAP_COL, t["cap"], f["label"])
     ws.write_number(SETTINGS_HEADER, CAP_COL + 1, settings["cap"], f["in_num"])
@@ -483,7 +487,7 @@ def _settings(wb, ws, f, t, lang, settings) -> None:
 
 
 def _instructions(ws, f, t) -> None:
-    ws.set_column(0, 0, 110)
+    ws.set_column(0, 0, 80)
     ws.write_string(0, 0, t["help_title"], f["title"])
     ws.set_row(0, 24)
     for i, (kind, text) in enumerate(t["help"], start=2):
@@ -493,9 +497,10 @@ def _instructions(ws, f, t) -> None:
         else:
             # CJK characters are about twice as wide as Latin ones
             width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-            ws.set_row(i, 14 * max(1, math.ceil(width / 120)) + 4)
+            ws.set_row(i, 15 * max(1, math.ceil(width / 64)) + 4)
             ws.write_string(i, 0, text, f["para"])
     ws.set_paper(9)
+    ws.set_margins(left=0.5, right=0.5)
     ws.fit_to_pages(1, 0)
     ws.protect("", {"format_columns": True, "format_rows": True})
 

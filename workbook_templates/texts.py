@@ -40,15 +40,14 @@ T = {
         "dv_cap": ("得分上限", "单项指标的最高得分，不小于 100（默认 120）。"),
         "dv_cap_error": ("上限无效", "上限须为不小于 100 的数字。"),
         "dv_text": ("说明", "调整目标时请写明原因。"),
-        "err": {
-            "direction": "错误：方向无效", "method": "错误：计分方式无效", "number": "错误：数值栏含文字",
-            "target_blank": "错误：目标值为空", "target_pos": "错误：目标值须大于0",
-            "target_neg": "错误：允许次数须≥0", "actual_neg": "错误：次数须≥0", "param_neg": "错误：参数须≥0",
-            "cap": "错误：上限须≥100", "threshold": "错误：门槛值与目标矛盾",
-            "stretch": "错误：挑战值与目标矛盾", "bands": "错误：分档表不完整",
-            "weights": "错误：权重合计须为100%", "scores": "错误：有指标得分出错",
-            "ratings": "错误：评分须为1–5", "roles": "错误：角色无效", "role_weights": "错误：角色权重无效",
-            "quant_weight": "错误：定量占比须在0–1之间", "veto": "错误：否决项须为是/否",
+        "err": {  # short: they show in narrow score cells
+            "direction": "错误：方向无效", "method": "错误：计分方式无效", "number": "错误：数值栏有文字",
+            "target_blank": "错误：缺目标值", "target_pos": "错误：目标须>0",
+            "target_neg": "错误：允许次数<0", "actual_neg": "错误：次数<0", "param_neg": "错误：参数<0",
+            "cap": "错误：上限<100", "threshold": "错误：门槛值", "stretch": "错误：挑战值", "bands": "错误：分档表",
+            "weights": "错误：权重≠100%", "scores": "错误：见指标得分", "ratings": "错误：评分须1–5",
+            "roles": "错误：角色无效", "role_weights": "错误：角色权重", "quant_weight": "错误：定量占比",
+            "veto": "错误：否决项", "grades": "错误：等级表",
         },
         "help": [
             ("h", "一、这张表做什么"),
@@ -67,7 +66,7 @@ T = {
             ("p", "达标制：达成率 ≥ 100% 得 100 分，否则 0 分。"),
             ("p", "扣分制：实际值填写事件次数，目标值填写允许次数（常为 0），每超出一次扣“参数”分（默认 10），最低 0 分。"),
             ("p", "否决项：标为“是”的指标得 0 分时，无论总分多少，等级为最低等级（D）。"),
-            ("p", "实际值留空按 0 分计。输入有误时得分单元格显示“错误：…”，请按提示修改。"),
+            ("p", "实际值留空按 0 分计。输入有误时得分单元格显示“错误：…”（例如“错误：缺目标值”），请按提示修改该行。"),
             ("h", "四、总分与等级"),
             ("p", "定量得分 = Σ 权重 × 单项得分（权重合计须为 100%，不是 100% 时“权重合计”变红）。"),
             ("p", "定性得分 = 20 × Σ 角色权重 × 该角色平均分（5 分对应 100 分）；缺少的角色的权重按比例分给其他角色。"),
@@ -119,17 +118,14 @@ T = {
         "dv_cap": ("Score cap", "The highest score of one indicator, at least 100 (default 120)."),
         "dv_cap_error": ("Invalid cap", "The cap must be a number of at least 100."),
         "dv_text": ("Reason", "Say why the target was adjusted."),
-        "err": {
-            "direction": "Error: invalid direction", "method": "Error: invalid method",
-            "number": "Error: text in a number cell", "target_blank": "Error: target is blank",
-            "target_pos": "Error: target must be > 0", "target_neg": "Error: allowed incidents < 0",
-            "actual_neg": "Error: incidents < 0", "param_neg": "Error: parameter < 0",
-            "cap": "Error: cap must be >= 100", "threshold": "Error: threshold vs target",
-            "stretch": "Error: stretch vs target", "bands": "Error: bands table incomplete",
-            "weights": "Error: weights must total 100%", "scores": "Error: an indicator score is invalid",
-            "ratings": "Error: ratings must be 1-5", "roles": "Error: invalid role",
-            "role_weights": "Error: invalid role weights", "quant_weight": "Error: quantitative share not 0-1",
-            "veto": "Error: veto must be yes/no",
+        "err": {  # short: they show in narrow score cells
+            "direction": "Error: direction", "method": "Error: method", "number": "Error: not a number",
+            "target_blank": "Error: no target", "target_pos": "Error: target<=0",
+            "target_neg": "Error: target<0", "actual_neg": "Error: actual<0", "param_neg": "Error: param<0",
+            "cap": "Error: cap<100", "threshold": "Error: threshold", "stretch": "Error: stretch",
+            "bands": "Error: bands", "weights": "Error: weights≠100%", "scores": "Error: see scores",
+            "ratings": "Error: rating 1-5", "roles": "Error: role", "role_weights": "Error: role weights",
+            "quant_weight": "Error: quant share", "veto": "Error: veto", "grades": "Error: grades",
         },
         "help": [
             ("h", "1. What this workbook is for"),
@@ -157,7 +153,8 @@ T = {
             ("p", "Deduction: actual = number of incidents, target = incidents allowed (often 0); each "
                   "incident beyond the target costs Parameter points (default 10), down to 0."),
             ("p", "Veto: an indicator marked yes that scores 0 makes the grade the lowest (D), whatever the total."),
-            ("p", "A blank actual scores 0. Invalid input shows \"Error: …\" in the score cell: fix what it says."),
+            ("p", "A blank actual scores 0. Invalid input shows \"Error: …\" in the score cell (e.g. \"Error: no target\"): "
+                  "fix what it names on that row."),
             ("h", "4. Totals and grade"),
             ("p", "Quantitative score = Σ weight × score (weights must total 100%; Weight total turns red otherwise)."),
             ("p", "Qualitative score = 20 × Σ role weight × mean rating of the role (5 → 100); the weight of a "

@@ -1,0 +1,68 @@
+"""`kpi demo` end to end: a synthetic team with planted problems, consolidated."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addin.cli import main
+from addin.consolidate import consolidate
+from addin.demo import PERIOD, build_team
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_demo_end_to_end(tmp_path, capsys):
+    started = time.perf_counter()
+    assert main(["demo", "-o", str(tmp_path / "demo"), "--lang", "en"]) == 0
+    assert time.perf_counter() - started < 20
+    out = capsys.readouterr().out
+    assert "files 24: merged 23, rejected 1, duplicate 0" in out
+    assert str(tmp_path / "demo" / "team.xlsx") in out
+    for code in ("LENIENT_REVIEWER", "WEIGHTS_NOT_100", "FORMULA_OVERWRITTEN", "MISSING_ACTUAL"):
+        assert code in out
+    book = openpyxl.load_workbook(tmp_path / "demo" / "team.xlsx")
+    assert {"tblManagers", "tblScores", "tblFindings", "tblFiles"} <= {
+        name for ws in book.worksheets for name in ws.tables}
+    assert (tmp_path / "demo" / "roster.csv").read_text(encoding="utf-8-sig").startswith("manager_id,")
+
+
+def test_demo_planted_problems_are_found_where_planted(tmp_path):
+    paths, planted = build_team(tmp_path / "d", managers=24, size="medium", lang="zh", seed=7)
+    assert len(paths) == 24 and all(p.exists() for p in paths)
+    result = consolidate([tmp_path / "d" / "scorecards"], tmp_path / "d" / "team.xlsx", period=PERIOD, lang="zh")
+    by_code = {}
+    for f in result.findings:
+        by_code.setdefault(f.code, set()).add(f.manager_id)
+    assert planted.weights in by_code["WEIGHTS_NOT_100"]
+    assert planted.overwritten in by_code["FORMULA_OVERWRITTEN"]
+    assert planted.missing_actual in by_code["MISSING_ACTUAL"]
+    lenient = [f for f in result.findings if f.code == "LENIENT_REVIEWER"]
+    assert [f.details["reviewer"] for f in lenient] == [planted.lenient_reviewer]
+    status = dict(zip(result.files["file"].map(lambda p: Path(p).name[:5]), result.files["status"]))
+    assert status[planted.weights] == "rejected"
+    assert status[planted.missing_actual] == "merged"
+    assert len(result.managers) == 23
+    # Chinese file names are fine
+    assert any("_" in Path(p).name and not Path(p).name.isascii() for p in paths)
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_demo_sizes_and_seed_reproducible(tmp_path, size):
+    a = build_team(tmp_path / "a", managers=12, size=size, lang="en", seed=3)[0]
+    b = build_team(tmp_path / "b", managers=12, size=size, lang="en", seed=3)[0]
+    ra = consolidate([tmp_path / "a" / "scorecards"], None, lang="en", write=False)
+    rb = consolidate([tmp_path / "b" / "scorecards"], None, lang="en", write=False)
+    assert len(a) == len(b) == 12
+    assert list(ra.managers["final_score"]) == list(rb.managers["final_score"])
+
+
+def test_demo_usage_error(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "addin.cli", "demo", "-o", str(tmp_path / "x"), "--managers", "0"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2 and "Error:" in proc.stderr and "Traceback" not in proc.stderr
