@@ -31,7 +31,10 @@ def format_table(rows: list[tuple[str, ...]], header: tuple[str, ...], max_width
         while _width(text) > max_width:  # paths keep their tail (the file name), messages their head
             text = "…" + text[2:] if from_left else text[:-2] + "…"
         return text
-    rows = [tuple(cut(c, i == 0) for i, c in enumerate(row)) for row in rows]
+    def cut_message(text: str) -> str:
+        text = str(text).replace("\n", " ")
+        return text if _width(text) <= 2 * max_width else text[: 2 * max_width - 1] + "…"
+    rows = [tuple(cut(c, i == 0) if i < len(row) - 1 else cut_message(c) for i, c in enumerate(row)) for row in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
     lines = ["  ".join(_pad(h, w) for h, w in zip(header, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
@@ -68,10 +71,10 @@ def run_validate(args) -> int:
         print(f"{entry.path}: {entry.reason}")
     s = report.stats
     if lang == "zh":
-        print(f"\n{s['files']} 个文件：{s['merged']} 个有效，{s['rejected']} 个被拒绝，{s['duplicate']} 个重复；"
+        print(f"\n{s['files']} 个文件：{s['merged']} 个可合并，{s['rejected']} 个将被拒绝，{s['duplicate']} 个重复；"
               f"错误 {s['errors']}，警告 {s['warnings']}，提示 {s['infos']}")
     else:
-        print(f"\n{s['files']} files: {s['merged']} valid, {s['rejected']} rejected, {s['duplicate']} duplicate; "
+        print(f"\n{s['files']} files: {s['merged']} can be merged, {s['rejected']} rejected, {s['duplicate']} duplicate; "
               f"{s['errors']} errors, {s['warnings']} warnings, {s['infos']} info")
     return 0 if report.valid else 1
 

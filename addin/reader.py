@@ -252,9 +252,26 @@ def _small_xml_tags(data: bytes, name: str) -> list[tuple[str, dict[str, str]]]:
     several times faster than a parser. A DTD (the vehicle of entity tricks) is
     refused outright, as defusedxml would.
     """
+    cached = _PARSED.get(data)
+    if cached is not None:
+        return cached
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise UnsafeFile(f"part {name} uses forbidden XML constructs (DTD/entities)")
-    return [(tag.decode(), _attrs(attrs)) for tag, attrs in _TAG_RE.findall(data)]
+    parsed = [(tag.decode(), _attrs(attrs)) for tag, attrs in _TAG_RE.findall(data)]
+    _remember(data, parsed)
+    return parsed
+
+
+# Parts that are the same in every workbook made from one template (tables, relationships,
+# workbook.xml) are parsed once per run: keyed by their exact bytes, so never confused.
+_PARSED: dict[bytes, Any] = {}
+
+
+def _remember(data: bytes, parsed) -> None:
+    if len(_PARSED) >= 4096:
+        _PARSED.clear()
+    if len(data) <= 64 * 1024:
+        _PARSED[data] = parsed
 
 
 def _rels(opened, part: str) -> dict[str, tuple[str, str]]:
@@ -303,16 +320,19 @@ def _parse(card: Scorecard, data: bytes, suffix: str) -> None:
         raise UnsafeFile(reason)
 
     workbook = read_member(opened, "xl/workbook.xml", 16 * 1024 * 1024)
-    if b"<!DOCTYPE" in workbook or b"<!ENTITY" in workbook:
-        raise UnsafeFile("part xl/workbook.xml uses forbidden XML constructs (DTD/entities)")
+    elements = _PARSED.get(workbook)
+    if elements is None:
+        if b"<!DOCTYPE" in workbook or b"<!ENTITY" in workbook:
+            raise UnsafeFile("part xl/workbook.xml uses forbidden XML constructs (DTD/entities)")
+        elements = [(tag, _attrs(attr_text), text) for tag, attr_text, text in _WORKBOOK_RE.findall(workbook)]
+        _remember(workbook, elements)
     rels = _rels(opened, "xl/workbook.xml")
     sheet_parts: dict[str, str] = {}
     local_ids: list[str] = []
     raw_names: dict[str, str] = {}
     # workbook.xml is a flat list of elements with attributes (no DTD, so no entities):
     # a regular expression reads it faster than a parser.
-    for tag, attr_text, text in _WORKBOOK_RE.findall(workbook):
-        attrs = _attrs(attr_text)
+    for tag, attrs, text in elements:
         if tag == b"sheet":
             name = attrs.get("name", "")
             local_ids.append(name)

@@ -8,19 +8,24 @@ Excel table with filters, a frozen header and conditional formatting. With
 always written with ``write_string`` so that "=cmd|..." stays text, never a
 formula. Findings link to the file (and cell) they are about.
 
-Big outputs (10,000 managers are 100,000 score rows) are streamed row by row
-with XlsxWriter's ``constant_memory`` mode to keep memory flat.
+The bulk of the workbook, tblScores (one row per manager and indicator: 80,000
+rows for 10,000 managers), is serialised directly as SpreadsheetML rows and
+added to the sheet XlsxWriter wrote (same styles, same table), which is several
+times faster and lighter than a cell-by-cell write.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from udfs.enums import DIMENSION, DIRECTION, METHOD, TIER
 
@@ -28,8 +33,8 @@ from . import schema
 from .atomic import atomic_path
 from .errors import OutputError
 
-STREAM_MIN_CELLS = 150_000
 MAX_LINKS = 65_000  # Excel allows 65,530 hyperlinks per worksheet
+LINKED_MANAGERS = 5_000  # up to this many managers, tblManagers.file links to the file
 MAX_URL = 2_000
 
 _TEXT = {
@@ -64,7 +69,7 @@ _SEVERITY_COLOURS = {"error": "#F8696B", "warning": "#FFEB84", "info": "#BDD7EE"
 _STATUS_COLOURS = {"rejected": "#F8696B", "duplicate": "#FFEB84", "merged": "#C6EFCE"}
 
 
-def write_team_workbook(result, output, lang: str = "zh", quotas=None, streaming: bool | None = None) -> Path:
+def write_team_workbook(result, output, lang: str = "zh", quotas=None, fast_rows: bool = True) -> Path:
     """Write the team workbook of a ConsolidationResult to ``output`` atomically.
 
     Args:
@@ -72,20 +77,20 @@ def write_team_workbook(result, output, lang: str = "zh", quotas=None, streaming
         output: target path (.xlsx).
         lang: "zh" or "en" (en: table headers are exactly the keys).
         quotas: the quotas used for the forced distribution (for the summary).
-        streaming: force (True) or forbid (False) constant-memory writing; None decides by size.
+        fast_rows: write the rows of tblScores (10 per manager) as XML directly
+            (see :func:`_inject_rows`); False writes every cell through XlsxWriter.
 
     Returns:
         the output path. Raises OutputError when it cannot be written.
     """
     output = Path(output)
-    cells = (len(result.scores) * len(schema.SCORES_OUT.columns)
-             + len(result.managers) * len(schema.MANAGERS_OUT.columns) + len(result.findings) * 7)
-    stream = cells >= STREAM_MIN_CELLS if streaming is None else streaming
     try:
         with atomic_path(output) as temp:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # XlsxWriter warns for over-long URLs etc.; we limit them
-                _write(result, temp, lang, quotas, stream)
+                injected = _write(result, temp, lang, quotas, fast_rows)
+            if injected:
+                _inject_rows(temp, injected)
     except OutputError:
         raise
     except OSError as exc:
@@ -94,23 +99,14 @@ def write_team_workbook(result, output, lang: str = "zh", quotas=None, streaming
 
 
 class _Sheet:
-    """Writes one Excel table row by row (works in constant_memory mode)."""
+    """Writes one Excel table row by row."""
 
     def __init__(self, wb, ws, table: schema.OutputTable, lang: str, n_rows: int, formats: dict):
         self.ws, self.table, self.lang, self.formats = ws, table, lang, formats
         headers = table.headers(lang)
         last_row = max(n_rows, 1)
-        options = {"name": table.name, "columns": [{"header": h} for h in headers], "style": "Table Style Medium 2"}
-        if getattr(ws, "constant_memory", False):
-            # XlsxWriter refuses add_table() when streaming only because cells could be out of
-            # order; we add it before any cell and re-write the header as inline strings.
-            ws.constant_memory = False
-            ws.add_table(0, 0, last_row, len(headers) - 1, options)
-            ws.constant_memory = True
-            for col, header in enumerate(headers):
-                ws.write_string(0, col, header, formats["header"])
-        else:
-            ws.add_table(0, 0, last_row, len(headers) - 1, options)
+        ws.add_table(0, 0, last_row, len(headers) - 1, {
+            "name": table.name, "columns": [{"header": h} for h in headers], "style": "Table Style Medium 2"})
         ws.freeze_panes(1, 0)
         for col, key in enumerate(table.keys):
             width = 12
@@ -166,8 +162,9 @@ def _link(path: str, sheet: str = "", cell: str = "") -> str | None:
     return url
 
 
-def _write(result, path: Path, lang: str, quotas, stream: bool) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": stream, "strings_to_formulas": False,
+def _write(result, path: Path, lang: str, quotas, fast_rows: bool):
+    """Write the workbook with XlsxWriter; returns the rows left for _inject_rows (or None)."""
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
                                          "strings_to_urls": False, "strings_to_numbers": False,
                                          "nan_inf_to_errors": False})
     try:
@@ -179,20 +176,24 @@ def _write(result, path: Path, lang: str, quotas, stream: bool) -> None:
         }
         for key, number_format in _NUMBER_FORMATS.items():
             formats[key] = wb.add_format({"num_format": number_format})
+        for fmt in formats.values():
+            fmt._get_xf_index()  # fix the style ids now: _inject_rows refers to them
         fills = {name: wb.add_format({"bg_color": colour}) for name, colour in
                  {**_GRADE_COLOURS, **{f"sev_{k}": v for k, v in _SEVERITY_COLOURS.items()},
                   **{f"st_{k}": v for k, v in _STATUS_COLOURS.items()}}.items()}
         texts = _TEXT["zh" if lang == "zh" else "en"]
         summary_ws = wb.add_worksheet(texts["summary"])
         sheets = {t.name: wb.add_worksheet(t.sheet(lang)) for t in schema.TEAM_TABLES}
-        _write_managers(wb, sheets["tblManagers"], result.managers, lang, formats, fills)
-        _write_scores(wb, sheets["tblScores"], result.scores, lang, formats)
+        injected = [_write_managers(wb, sheets["tblManagers"], result.managers, lang, formats, fills, fast_rows),
+                    _write_scores(wb, sheets["tblScores"], result.scores, lang, formats, fast_rows)]
+        injected = [item for item in injected if item is not None]
         _write_findings(wb, sheets["tblFindings"], result.findings, lang, formats, fills)
         _write_files(wb, sheets["tblFiles"], result.files, lang, formats, fills)
         _write_summary(wb, summary_ws, result, lang, texts, formats, sheets)
         summary_ws.activate()
     finally:
         wb.close()
+    return injected
 
 
 def _grade_formats(ws, first_row, last_row, col, fills):
@@ -201,12 +202,31 @@ def _grade_formats(ws, first_row, last_row, col, fills):
             "type": "cell", "criteria": "==", "value": f'"{grade}"', "format": fills[grade]})
 
 
-def _write_managers(wb, ws, frame: pd.DataFrame, lang, formats, fills):
+def _sheet_index(table: schema.OutputTable) -> int:
+    """1-based worksheet number XlsxWriter gives the table's sheet (the summary is sheet 1)."""
+    return 2 + [t.name for t in schema.TEAM_TABLES].index(table.name)
+
+
+def _fast(sheet: "_Sheet", records: list[dict], formats: dict) -> dict:
+    """First row through XlsxWriter (fixes styles and the table), the rest as serialised XML."""
+    keys = sheet.table.keys
+    sheet.write_row(1, records[0])
+    styles = [formats[k].xf_index if k in formats else 0 for k in keys]
+    return {"sheet_index": _sheet_index(sheet.table), "rows": (records[1:], keys, styles),
+            "last_row": len(records) + 1, "last_col": len(keys) - 1}
+
+
+def _write_managers(wb, ws, frame: pd.DataFrame, lang, formats, fills, fast_rows: bool):
     table = schema.MANAGERS_OUT
     sheet = _Sheet(wb, ws, table, lang, len(frame), formats)
-    for i, record in enumerate(frame.to_dict(orient="records")):
-        url = _link(record["file"]) if i < MAX_LINKS else None
-        sheet.write_row(i + 1, record, {"file": (url, record["file"])} if url else None)
+    records = frame.to_dict(orient="records")
+    injected = None
+    if fast_rows and len(records) > LINKED_MANAGERS:
+        injected = _fast(sheet, records, formats)  # a big team: file paths as text, no links
+    else:
+        for i, record in enumerate(records):
+            url = _link(record["file"])
+            sheet.write_row(i + 1, record, {"file": (url, record["file"])} if url else None)
     n = max(len(frame), 1)
     keys = table.keys
     ws.conditional_format(1, keys.index("final_score"), n, keys.index("final_score"), {"type": "3_color_scale"})
@@ -216,22 +236,99 @@ def _write_managers(wb, ws, frame: pd.DataFrame, lang, formats, fills):
         "type": "cell", "criteria": "==", "value": "TRUE", "format": fills["D"]})
     ws.conditional_format(1, keys.index("findings"), n, keys.index("findings"), {
         "type": "data_bar", "bar_color": "#F8B878", "bar_solid": True})
+    return injected
 
 
-def _write_scores(wb, ws, frame: pd.DataFrame, lang, formats):
+def _write_scores(wb, ws, frame: pd.DataFrame, lang, formats, fast_rows: bool):
     table = schema.SCORES_OUT
     sheet = _Sheet(wb, ws, table, lang, len(frame), formats)
     keys = table.keys
     enum_cols = [k for k in keys if k in _ENUMS]
-    for i, record in enumerate(frame.to_dict(orient="records")):
-        for key in enum_cols:
-            record[key] = _display(key, record[key], lang)
-        sheet.write_row(i + 1, record)
+    for key in enum_cols:
+        frame = frame.assign(**{key: [_display(key, v, lang) for v in frame[key]]})
+    records = frame.to_dict(orient="records")
+    injected = None
+    if fast_rows and len(records) > 1:
+        # The bulk of the team workbook (~10 rows per manager): XlsxWriter needs ~8 µs a cell.
+        injected = _fast(sheet, records, formats)
+    else:
+        for i, record in enumerate(records):
+            sheet.write_row(i + 1, record)
     n = max(len(frame), 1)
     ws.conditional_format(1, keys.index("score"), n, keys.index("score"), {"type": "3_color_scale"})
     ws.conditional_format(1, keys.index("achievement"), n, keys.index("achievement"), {
         "type": "data_bar", "bar_color": "#63BE7B", "bar_solid": True, "min_type": "num", "min_value": 0,
         "max_type": "num", "max_value": 1.5})
+    return injected
+
+
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    text = _ILLEGAL_XML.sub("", text[:32767])
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _rows_xml(records, keys, styles, first_row: int):
+    """SpreadsheetML <row> elements: numbers as <v>, text as inline strings (never formulas)."""
+    letters = [xl_col_to_name(i) for i in range(len(keys))]
+    style_attr = [f' s="{s}"' if s else "" for s in styles]
+    for offset, record in enumerate(records):
+        r = first_row + offset
+        cells = []
+        for i, key in enumerate(keys):
+            value = record.get(key)
+            if value is None:
+                continue
+            if isinstance(value, (bool, np.bool_)):
+                cells.append(f'<c r="{letters[i]}{r}"{style_attr[i]} t="b"><v>{int(value)}</v></c>')
+            elif isinstance(value, (int, float, np.integer, np.floating)):
+                number = float(value)
+                if math.isfinite(number):
+                    cells.append(f'<c r="{letters[i]}{r}"{style_attr[i]}><v>{number:.16G}</v></c>')  # as XlsxWriter
+            else:
+                text = str(value)
+                if text:
+                    cells.append(f'<c r="{letters[i]}{r}"{style_attr[i]} t="inlineStr"><is>'
+                                 f'<t xml:space="preserve">{_xml_text(text)}</t></is></c>')
+        yield f'<row r="{r}">{"".join(cells)}</row>'.encode("utf-8")
+
+
+def _inject_rows(path: Path, injected: list[dict]) -> None:
+    """Append the serialised rows to each sheet's <sheetData> and fix its <dimension>.
+
+    Rows are generated and compressed in batches, so memory stays flat however big.
+    """
+    parts = {f"xl/worksheets/sheet{item['sheet_index']}.xml": item for item in injected}
+    temp = path.with_name(path.name + ".part")
+    try:
+        with zipfile.ZipFile(path) as zin, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+            for info in zin.infolist():
+                data = zin.read(info.filename)
+                item = parts.get(info.filename)
+                if item is None:
+                    zout.writestr(info.filename, data)
+                    continue
+                head, tail = data.rsplit(b"</sheetData>", 1)
+                dimension = f'<dimension ref="A1:{xl_col_to_name(item["last_col"])}{item["last_row"]}"/>'
+                head = re.sub(rb'<dimension ref="[^"]*"/>', dimension.encode(), head, count=1)
+                records, keys, styles = item["rows"]
+                with zout.open(info.filename, "w", force_zip64=True) as handle:
+                    handle.write(head)
+                    batch = []
+                    for row in _rows_xml(records, keys, styles, first_row=3):
+                        batch.append(row)
+                        if len(batch) >= 2000:
+                            handle.write(b"".join(batch))
+                            batch.clear()
+                    handle.write(b"".join(batch))
+                    handle.write(b"</sheetData>")
+                    handle.write(tail)
+        temp.replace(path)
+    finally:
+        if temp.exists():
+            temp.unlink()
 
 
 def _write_findings(wb, ws, findings, lang, formats, fills):
@@ -271,7 +368,7 @@ def dimension_averages(managers: pd.DataFrame, scores: pd.DataFrame) -> pd.DataF
     s["ws"] = s["weight"] * s["score"]
     per = s.groupby(["manager_id", "dimension"], sort=True)[["ws", "weight"]].sum()
     per = (per["ws"] / per["weight"]).unstack("dimension")
-    teams = managers.set_index("manager_id")["team"].fillna("")
+    teams = managers.drop_duplicates("manager_id").set_index("manager_id")["team"].fillna("")
     per["team"] = teams.reindex(per.index).values
     out = per.groupby("team", sort=True).mean()
     for key in DIMENSION.keys:

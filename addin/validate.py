@@ -16,6 +16,8 @@ see docs/consolidation.md.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import os
 from collections import Counter
@@ -41,7 +43,7 @@ MISMATCH_TOLERANCE = 1e-6
 
 # ----------------------------------------------------------------------------- results
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorResult:
     """One recomputed indicator row."""
 
@@ -63,7 +65,7 @@ class IndicatorResult:
     actual_cell: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ReviewResult:
     role: str
     reviewer: str
@@ -704,7 +706,7 @@ def _compute(card: Scorecard, header, indicators, reviews, settings, out: _Colle
         team=header.get("team", ""), region=header.get("region", ""), period=header.get("period", ""),
         reviewer=header.get("reviewer", ""), quant=quant, qual=qual, final=final, grade=grade, veto=veto,
         indicators=indicators, reviews=reviews,
-        settings={k: v for k, v in settings.items() if k not in ("positions", "invalid")},
+        settings={k: settings.get(k) for k in ("quotas", "bonus")},  # the team-level ones
         id_position=(id_cell.sheet, id_cell.cell, id_cell.row),
         final_position=(final_cell.sheet, final_cell.cell, final_cell.row),
         period_position=(period_cell.sheet, period_cell.cell, period_cell.row) if period_cell else None,
@@ -895,7 +897,8 @@ def validate_paths(paths, lang: str | None = None, master=None, period: str | No
     """
     files = discover(paths, exclude)
     master_data = _master_data if _master_data is not None else (master_settings(master) if master else None)
-    entries = read_all(files, lang, master_data, period, progress)
+    with _no_gc():
+        entries = read_all(files, lang, master_data, period, progress)
     cross_file_checks(entries, lang, period)
     from .anomalies import across_managers
     managers = [e.manager for e in entries if e.status == "merged"]
@@ -919,6 +922,19 @@ def validate_paths(paths, lang: str | None = None, master=None, period: str | No
         "infos": sum(f.severity == "info" for f in findings),
     }
     return ValidationReport(files=entries, findings=findings, stats=stats)
+
+
+@contextlib.contextmanager
+def _no_gc():
+    """Pause the cyclic garbage collector while tens of thousands of long-lived result
+    objects are created (its full passes grow with the heap); nothing here makes cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _majority_lang(entries: list[FileEntry]) -> str:

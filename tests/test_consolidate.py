@@ -161,7 +161,7 @@ def test_user_text_is_never_a_formula(tmp_path):
 
 def test_streaming_writer_gives_the_same_tables(team, tmp_path):
     result = consolidate([team], tmp_path / "a.xlsx", lang="en")
-    write_team_workbook(result, tmp_path / "s.xlsx", lang="en", streaming=True)
+    write_team_workbook(result, tmp_path / "s.xlsx", lang="en", fast_rows=False)
     for spec in schema.TEAM_TABLES:
         assert _table(tmp_path / "a.xlsx", spec.name) == _table(tmp_path / "s.xlsx", spec.name)
 
@@ -265,3 +265,37 @@ def test_parallel_and_serial_agree(tmp_path, monkeypatch):
     assert serial.managers.equals(parallel.managers)
     assert [f.as_dict() for f in serial.findings] == [f.as_dict() for f in parallel.findings]
     assert np.isfinite(parallel.managers["final_score"]).all()
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+    from addin.progress import ProgressBar
+
+    stream = io.StringIO()
+    assert ProgressBar.wanted(stream=stream) is False  # not a TTY
+    assert ProgressBar.wanted(disabled=True, stream=stream) is False
+    bar = ProgressBar(stream=stream, min_total=1)
+    for done in range(1, 101):
+        bar(done, 100)
+    text = stream.getvalue()
+    assert text.endswith("100/100 files\n") and "[" in text
+
+
+def test_progress_callback_is_called(team, tmp_path):
+    calls = []
+    consolidate([team], tmp_path / "t.xlsx", lang="en", progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (12, 12) and len(calls) == 12
+
+
+def test_fast_rows_for_big_teams_match_the_cell_writer(team, tmp_path, monkeypatch):
+    import addin.team_workbook as tw
+    result = consolidate([team], tmp_path / "a.xlsx", lang="zh")
+    monkeypatch.setattr(tw, "LINKED_MANAGERS", 3)  # take the big-team route for tblManagers too
+    write_team_workbook(result, tmp_path / "fast.xlsx", lang="zh")
+    write_team_workbook(result, tmp_path / "slow.xlsx", lang="zh", fast_rows=False)
+    for spec in schema.TEAM_TABLES:
+        assert _table(tmp_path / "fast.xlsx", spec.name) == _table(tmp_path / "slow.xlsx", spec.name)
+    import python_calamine
+    book = python_calamine.CalamineWorkbook.from_path(tmp_path / "fast.xlsx")
+    rows = book.get_sheet_by_name(schema.MANAGERS_OUT.sheet("zh")).to_python()
+    assert len(rows) == 13 and rows[12][9] in (True, False)

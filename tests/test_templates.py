@@ -400,3 +400,41 @@ def test_file_names_are_safe_on_windows():
     assert safe_filename('a<b>c:d"e/f\\g|h?i*j') == "a_b_c_d_e_f_g_h_i_j"
     assert safe_filename("CON") == "_CON" and safe_filename(" x. ") == "x"
     assert file_name({"manager_id": "AM1", "team": "", "manager_name": "张伟"}, "") == "AM1_张伟.xlsx"
+
+
+# ----------------------------------------------------------------------------- fast path = reference build
+
+def _all_cells(path, data_only):
+    wb = openpyxl.load_workbook(path, data_only=data_only)
+    return {(ws.title, c.coordinate): (c.value, c.number_format, c.protection.locked, c.font.b, c.fill.fgColor.rgb)
+            for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if c.value is not None or c.has_style}
+
+
+@pytest.mark.parametrize("size,lang,mode", [("small", "zh", "portable"), ("medium", "en", "addin"),
+                                            ("large", "zh", "addin"), ("large", "en", "portable")])
+def test_prebuilt_fast_path_writes_the_same_workbook_as_a_full_build(tmp_path, size, lang, mode):
+    from workbook_templates.generator import _write_direct
+    import numpy as np
+
+    rows = [{"target": 100, "actual": 92.5, "method": "band", "comment": "  <b>&\"quoted\"  "},
+            {"target": np.int64(20), "actual": np.float64(18), "direction": "越低越好", "veto": True},
+            {"target": None, "actual": "n/a", "indicator": "=1+1", "unit": "line\nbreak\x01"},
+            {"weight": 0.5, "threshold": 10, "stretch": 200, "target": 100, "actual": float("nan")}]
+    rows += [{"target": 1, "actual": 1}] * 8 + [{"indicator": "extra", "weight": 0, "target": 3, "actual": 0}]
+    reviews = [{"role": "self", "reviewer": "张伟", "competency": "专业能力", "rating": 4.5},
+               {"role": "上级", "reviewer": "李经理", "competency": "团队协作", "rating": 3}]
+    header = dict(HEADER, manager_id=1001, quant_weight=0.7)
+    for i, (r, v) in enumerate([(rows, reviews), (None, None), (rows[:2], [])]):
+        fast = write_template(tmp_path / f"fast{i}.xlsx", size, lang, mode, header=header, rows=r, reviews=v)
+        slow = _write_direct(tmp_path / f"slow{i}.xlsx", size, lang, mode, header=header, rows=r, reviews=v)
+        assert structure(fast) == structure(slow)
+        for data_only in (False, True):
+            a, b = _all_cells(fast, data_only), _all_cells(slow, data_only)
+            assert a.keys() == b.keys()
+            for key in a:
+                if isinstance(a[key][0], float):
+                    assert a[key][0] == pytest.approx(b[key][0], rel=1e-15), key
+                    assert a[key][1:] == b[key][1:], key
+                else:
+                    assert a[key] == b[key], key

@@ -33,8 +33,10 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
 
 
-def _num(v):
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+def _num(v) -> bool:
+    """A finite number (NaN, the blank of numpy/pandas, is not)."""
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) \
+        and math.isfinite(v)
 
 
 def _direction(row) -> str | None:

@@ -21,11 +21,17 @@ Every sheet is protected without a password; input cells are unlocked.
 
 from __future__ import annotations
 
+import io
 import math
+import numbers
 import os
+import re
+import zipfile
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
@@ -96,6 +102,7 @@ _FORMATS = {
     "fixed": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF"},
     "calc_num": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF", "num_format": "0.00",
                  "shrink": True},
+    "calc_plain": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF", "num_format": "#,##0.####"},
     "calc_pct": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF", "num_format": "0.0%"},
     "calc_int": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF", "num_format": "0"},
     "result": {"bold": True, "font_size": 12, "shrink": True, "bg_color": "#E2EFDA", "border": 1, "border_color": "#A6A6A6",
@@ -189,12 +196,19 @@ def _enum_text(key: str, value, lang: str):
 
 
 def _put(ws, row: int, col: int, value, fmt) -> None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """Write a value by its type (numpy numbers too); text is never turned into a formula."""
+    if isinstance(value, (bool, np.bool_)):
+        ws.write_boolean(row, col, bool(value), fmt)
+    elif isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isnan(number):
+            ws.write_blank(row, col, None, fmt)
+        elif math.isinf(number):  # not storable as a number: keep it visible, formulas flag it
+            ws.write_string(row, col, str(number), fmt)
+        else:
+            ws.write_number(row, col, number, fmt)
+    elif value is None:
         ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
-        ws.write_boolean(row, col, value, fmt)
-    elif isinstance(value, (int, float)):
-        ws.write_number(row, col, value, fmt)
     else:
         ws.write_string(row, col, str(value), fmt)
 
@@ -232,6 +246,19 @@ def write_template(path, size: str = "medium", lang: str = "zh", mode: str = "ad
     """
     _check(size, lang, mode)
     path = Path(path)
+    head, kpi_rows, review_rows, settings = _inputs(size, lang, header, rows, reviews)
+    cached = _cache.results(kpi_rows, review_rows, settings, head, lang)
+    vals = _values(head, kpi_rows, review_rows, cached, lang)
+    with atomic_path(path) as temp:
+        if len(vals) < _SENTINELS:
+            _skeleton(size, lang, mode, len(kpi_rows), len(review_rows)).write(os.fspath(temp), vals)
+        else:  # thousands of rows: more cells than stand-ins, build it in full
+            _build(os.fspath(temp), size, lang, mode, head, len(kpi_rows), len(review_rows), settings, vals)
+    return path
+
+
+def _inputs(size, lang, header, rows, reviews):
+    """(head, kpi_rows, review_rows, settings) of a template: defaults merged with the caller's values."""
     kpi_rows = _merge_rows(rows, default_rows(size, lang)) if rows is not None else default_rows(size, lang)
     review_rows = [dict(r) for r in reviews] if reviews is not None else default_reviews(size, lang)
     settings = default_settings(size)
@@ -241,12 +268,59 @@ def write_template(path, size: str = "medium", lang: str = "zh", mode: str = "ad
         if key in ("template", "size"):
             continue
         head[key] = value
+    return head, kpi_rows, review_rows, settings
+
+
+def _values(head, kpi_rows, review_rows, cached, lang) -> dict:
+    """Every cell value that differs between workbooks of one shape, keyed by its place.
+
+    The XlsxWriter build (:func:`_build`) takes its variable values from this mapping
+    only, which is what lets :class:`_Skeleton` patch them into a prebuilt workbook.
+    """
+    def result(value):  # a cached formula result: NaN would be invalid XML, show blank
+        return "" if isinstance(value, float) and not math.isfinite(value) else value
+
+    vals = {("head", name): head.get(name[4:]) for name in INPUT_NAMES}
+    for name in ("kpi_quant_score", "kpi_qual_score", "kpi_final_score", "kpi_grade", "weight_total",
+                 "veto_count"):
+        vals[("cache", name)] = result(cached.get(name, ""))
+    for i, row in enumerate(kpi_rows):
+        for key in KPI_COLUMNS:
+            if key in FORMULA_COLUMNS:
+                vals[("kpif", i, key)] = result(cached["rows"][i].get(key, ""))
+            else:
+                vals[("kpi", i, key)] = _enum_text(key, row.get(key), lang)
+    for i, row in enumerate(review_rows):
+        for column in REVIEW.columns:
+            value = row.get(column.key)
+            if column.key == "role" and value is not None:
+                parsed = ROLE.try_parse(value)
+                value = ROLE.label(parsed, lang) if parsed else value
+            vals[("rev", i, column.key)] = value
+    for role in ROLE.keys:
+        for j in range(3):
+            vals[("role", role, j)] = result(cached["roles"][role][j])
+    vals[("qual_echo",)] = result(cached.get("kpi_qual_score", ""))
+    return vals
+
+
+def _write_direct(path, size="medium", lang="zh", mode="addin", header=None, rows=None, reviews=None) -> Path:
+    """The reference implementation of :func:`write_template`: one full XlsxWriter build.
+
+    ``write_template`` patches a cached build of the same shape instead, which is several
+    times faster; the tests check that both give the same workbook.
+    """
+    _check(size, lang, mode)
+    path = Path(path)
+    head, kpi_rows, review_rows, settings = _inputs(size, lang, header, rows, reviews)
+    cached = _cache.results(kpi_rows, review_rows, settings, head, lang)
+    vals = _values(head, kpi_rows, review_rows, cached, lang)
     with atomic_path(path) as temp:
-        _build(os.fspath(temp), size, lang, mode, head, kpi_rows, review_rows, settings)
+        _build(os.fspath(temp), size, lang, mode, head, len(kpi_rows), len(review_rows), settings, vals)
     return path
 
 
-def _build(filename, size, lang, mode, head, kpi_rows, review_rows, settings) -> None:
+def _build(filename, size, lang, mode, head, n_rows, n_reviews, settings, vals) -> None:
     t = T[lang]
     wb = xlsxwriter.Workbook(filename, {
         "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -256,7 +330,6 @@ def _build(filename, size, lang, mode, head, kpi_rows, review_rows, settings) ->
     f = {name: wb.add_format({**fonts, **props}) for name, props in _FORMATS.items()}
     refs = _refs(lang)
     formulas = all_formulas(refs, mode)
-    cached = _cache.results(kpi_rows, review_rows, settings, head, lang)
 
     ws = wb.add_worksheet(t["sheet_kpi"], worksheet_class=_Sheet)
     wr = wb.add_worksheet(t["sheet_review"], worksheet_class=_Sheet)
@@ -264,13 +337,110 @@ def _build(filename, size, lang, mode, head, kpi_rows, review_rows, settings) ->
     wh = wb.add_worksheet(t["sheet_help"], worksheet_class=_Sheet)
     ws.activate()
 
-    _scorecard(wb, ws, f, t, lang, size, mode, head, kpi_rows, formulas, cached)
-    _reviews(wb, wr, f, t, lang, review_rows, formulas, cached)
+    _scorecard(wb, ws, f, t, lang, size, mode, head, n_rows, formulas, vals)
+    _reviews(wb, wr, f, t, lang, n_reviews, formulas, vals)
     _settings(wb, wset, f, t, lang, settings)
     _instructions(wh, f, t)
     wb.set_properties({"title": t["title"], "subject": TEMPLATE_TAG, "author": "kpi-scorecard",
                        "keywords": f"{TEMPLATE_TAG}, {size}, {lang}, {mode}"})
     wb.close()
+
+
+# --------------------------------------------------------------------------- prebuilt workbooks
+
+_SENTINEL_BASE = 987654300000  # stand-in numbers, one per variable cell, in a prebuilt workbook
+_SENTINELS = 100_000  # the pattern below matches 987654300000 … 987654399999
+# one <c> element holding a stand-in (formula text is XML-escaped, so it has no "<")
+_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-z]+="[^"]*")*)>(<f>[^<]*</f>)?<v>(9876543[0-9]{5})(?:\.0)?</v></c>')
+_BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CORE_TIMES = re.compile(r"(<dcterms:(?:created|modified) xsi:type=\"dcterms:W3CDTF\">)[^<]*(</dcterms:)")
+
+
+def _xml_text(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BAD_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def _cell_xml(ref: str, attrs: str, formula: str | None, value) -> str:
+    """The <c> element of one cell holding ``value`` (the cached result when ``formula``)."""
+    style = "".join(a for a in re.findall(r' [a-z]+="[^"]*"', attrs) if a.startswith(" s="))
+    if isinstance(value, (bool, np.bool_)):
+        return f'<c r="{ref}"{style} t="b">{formula or ""}<v>{int(bool(value))}</v></c>'
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isnan(number):
+            value = None if formula is None else ""
+        elif math.isinf(number):
+            value = str(number)
+        elif formula is None:  # as XlsxWriter writes numbers and cached results
+            return f'<c r="{ref}"{style}><v>{number:.16G}</v></c>'
+        else:
+            shown = str(int(value)) if isinstance(value, (int, np.integer)) else str(number)
+            return f'<c r="{ref}"{style}>{formula}<v>{shown}</v></c>'
+    if formula is not None:
+        if value is None or value == "":
+            return f'<c r="{ref}"{style}>{formula}<v></v></c>'
+        return f'<c r="{ref}"{style} t="str">{formula}<v>{_xml_text(str(value))}</v></c>'
+    if value is None or value == "":
+        return f'<c r="{ref}"{style}/>'
+    text = str(value)
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
+
+
+class _Skeleton:
+    """One XlsxWriter build of a template shape with stand-in numbers in every variable cell.
+
+    ``write`` copies its parts into a new zip, replacing each stand-in by the cell of the
+    real value (numbers, booleans, blanks, inline strings; formulas keep their text and get
+    the cached result). Everything else (styles, tables, validations, names, the settings
+    and instructions sheets) is reused byte for byte.
+    """
+
+    def __init__(self, size, lang, mode, n_rows, n_reviews):
+        head, _, _, settings = _inputs(size, lang, None, None, None)
+        keys = list(_values(head, [{}] * n_rows, [{}] * n_reviews, _blank_results(n_rows), lang))
+        self.keys = {str(_SENTINEL_BASE + i): key for i, key in enumerate(keys)}
+        stand_ins = {key: float(_SENTINEL_BASE + i) for i, key in enumerate(keys)}
+        buffer = io.BytesIO()
+        _build(buffer, size, lang, mode, head, n_rows, n_reviews, settings, stand_ins)
+        with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+            self.parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+        self.patched = set()
+        for name, data in self.parts:
+            text = data.decode("utf-8")
+            found = {m.group(4) for m in _CELL.finditer(text)}
+            if found:
+                self.patched.add(name)
+        missing = set(self.keys) - {m.group(4) for name, data in self.parts if name in self.patched
+                                    for m in _CELL.finditer(data.decode("utf-8"))}
+        if missing:  # a layout change that the patcher does not understand: fail loudly, never silently
+            raise RuntimeError(f"prebuilt template lost {len(missing)} variable cells")
+
+    def write(self, filename: str, vals: dict) -> None:
+        def replace(match):
+            ref, attrs, formula, sentinel = match.groups()
+            return _cell_xml(ref, attrs, formula, vals[self.keys[sentinel]])
+
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with zipfile.ZipFile(filename, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, data in self.parts:
+                if name in self.patched:
+                    data = _CELL.sub(replace, data.decode("utf-8")).encode("utf-8")
+                elif name == "docProps/core.xml":
+                    data = _CORE_TIMES.sub(lambda m: m.group(1) + now + m.group(2), data.decode("utf-8")).encode()
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, data)
+
+
+def _blank_results(n_rows: int) -> dict:
+    return {"rows": [{} for _ in range(n_rows)], "roles": {role: ("", "", "") for role in ROLE.keys}}
+
+
+@lru_cache(maxsize=64)
+def _skeleton(size, lang, mode, n_rows, n_reviews) -> _Skeleton:
+    return _Skeleton(size, lang, mode, n_rows, n_reviews)
 
 
 def _dv(ws, first_row, col, last_row, spec, t, prompt, error) -> None:
@@ -280,7 +450,7 @@ def _dv(ws, first_row, col, last_row, spec, t, prompt, error) -> None:
     ws.data_validation(first_row, col, last_row, col, options)
 
 
-def _scorecard(wb, ws, f, t, lang, size, mode, head, kpi_rows, formulas, cached) -> None:
+def _scorecard(wb, ws, f, t, lang, size, mode, head, n_rows, formulas, vals) -> None:
     sheet = t["sheet_kpi"]
     last_col = len(KPI_COLUMNS) - 1
     for key, width in WIDTHS.items():
@@ -301,7 +471,7 @@ def _scorecard(wb, ws, f, t, lang, size, mode, head, kpi_rows, formulas, cached)
                 ws.write_string(row, l0, label, f["label"])
             if name in INPUT_NAMES:
                 fmt = f["in_pct"] if name == "kpi_quant_weight" else f["in_text"]
-                value = head.get(name[4:])
+                value = vals[("head", name)]
             elif name in ("kpi_template", "kpi_size"):
                 fmt, value = f["fixed"], head[name[4:]]
             else:
@@ -311,7 +481,7 @@ def _scorecard(wb, ws, f, t, lang, size, mode, head, kpi_rows, formulas, cached)
             if v1 > v0:
                 ws.merge_range(row, v0, row, v1, None, fmt)
             if name in formulas:
-                ws.write_formula(row, v0, formulas[name], fmt, cached.get(name, ""))
+                ws.write_formula(row, v0, formulas[name], fmt, vals[("cache", name)])
             else:
                 _put(ws, row, v0, value, fmt)
             if name.startswith("kpi_"):
@@ -331,7 +501,7 @@ def _scorecard(wb, ws, f, t, lang, size, mode, head, kpi_rows, formulas, cached)
         "format": f["err_font"]})
 
     # tblKPI
-    first, last = TABLE_HEADER + 1, TABLE_HEADER + len(kpi_rows)
+    first, last = TABLE_HEADER + 1, TABLE_HEADER + n_rows
     columns = []
     for key in KPI_COLUMNS:
         header = T[lang][key] if key in ("effective_target", "achievement") else KPI.column(key).label(lang)
@@ -344,20 +514,19 @@ def _scorecard(wb, ws, f, t, lang, size, mode, head, kpi_rows, formulas, cached)
     ws.add_table(TABLE_HEADER, 0, last, last_col, {
         "name": KPI.name, "columns": columns, "style": "Table Style Light 15", "autofilter": False})
     number_format = {"weight": f["in_pct"]}
-    for i, row in enumerate(kpi_rows):
+    for i in range(n_rows):
         r = first + i
         for key in KPI_COLUMNS:
             c = COL[key]
             if key in FORMULA_COLUMNS:
-                fmt = f["calc_pct"] if key == "achievement" else (
-                    f["calc_num"] if key != "effective_target" else f["calc_num"])
-                ws.write_formula(r, c, formulas[key], fmt, cached["rows"][i].get(key, ""))
+                fmt = {"achievement": f["calc_pct"], "effective_target": f["calc_plain"]}.get(key, f["calc_num"])
+                ws.write_formula(r, c, formulas[key], fmt, vals[("kpif", i, key)])
             else:
                 kind = KPI.column(key).kind
                 fmt = number_format.get(key, f["in_num"] if kind == "number" else f["in_text"])
-                _put(ws, r, c, _enum_text(key, row.get(key), lang), fmt)
+                _put(ws, r, c, vals[("kpi", i, key)], fmt)
 
-    if kpi_rows:
+    if n_rows:
         for key in ("dimension", "tier", "direction", "method", "veto"):
             _dv(ws, first, COL[key], last, {"validate": "list", "source": ENUMS[key].choices(lang)},
                 t, "dv_list", "dv_list_error")
@@ -388,7 +557,7 @@ def _scorecard(wb, ws, f, t, lang, size, mode, head, kpi_rows, formulas, cached)
     ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True})
 
 
-def _reviews(wb, ws, f, t, lang, review_rows, formulas, cached) -> None:
+def _reviews(wb, ws, f, t, lang, n_reviews, formulas, vals) -> None:
     for i, width in enumerate(REVIEW_WIDTHS):
         ws.set_column(i, i, width)
     ws.set_column(ROLE_BLOCK_COL - 1, ROLE_BLOCK_COL - 1, 3)
@@ -396,18 +565,14 @@ def _reviews(wb, ws, f, t, lang, review_rows, formulas, cached) -> None:
     ws.write_string(0, 0, t["review_title"], f["title"])
     ws.set_row(1, 45)
     ws.merge_range(1, 0, 1, ROLE_BLOCK_COL + 3, t["review_legend"], f["legend"])
-    n = len(review_rows) + REVIEW_SPARE_ROWS
+    n = n_reviews + REVIEW_SPARE_ROWS
     first, last = REVIEW_HEADER + 1, REVIEW_HEADER + n
     ws.add_table(REVIEW_HEADER, 0, last, len(REVIEW.columns) - 1, {
         "name": REVIEW.name, "style": "Table Style Light 15", "autofilter": False,
         "columns": [{"header": c.label(lang), "header_format": f["header"]} for c in REVIEW.columns]})
     for i in range(n):
-        row = review_rows[i] if i < len(review_rows) else {}
         for c, column in enumerate(REVIEW.columns):
-            value = row.get(column.key)
-            if column.key == "role" and value is not None:
-                parsed = ROLE.try_parse(value)
-                value = ROLE.label(parsed, lang) if parsed else value
+            value = vals[("rev", i, column.key)] if i < n_reviews else None
             _put(ws, first + i, c, value, f["in_num"] if column.kind == "number" else f["in_text"])
     _dv(ws, first, 0, last, {"validate": "list", "source": ROLE.choices(lang)}, t, "dv_list", "dv_list_error")
     _dv(ws, first, REVIEW.keys.index("rating"), last,
@@ -421,14 +586,14 @@ def _reviews(wb, ws, f, t, lang, review_rows, formulas, cached) -> None:
         r = REVIEW_HEADER + 1 + i
         ws.write_string(r, ROLE_BLOCK_COL, ROLE.label(role, lang), f["fixed"])
         ws.write_formula(r, ROLE_BLOCK_COL + 1, formulas[f"role_weight_{role}"], f["calc_pct"],
-                         cached["roles"][role][0])
+                         vals[("role", role, 0)])
         ws.write_formula(r, ROLE_BLOCK_COL + 2, formulas[f"role_count_{role}"], f["calc_int"],
-                         cached["roles"][role][1])
+                         vals[("role", role, 1)])
         ws.write_formula(r, ROLE_BLOCK_COL + 3, formulas[f"role_mean_{role}"], f["calc_num"],
-                         cached["roles"][role][2])
+                         vals[("role", role, 2)])
     r = REVIEW_HEADER + 1 + len(ROLE.keys)
     ws.merge_range(r, ROLE_BLOCK_COL, r, ROLE_BLOCK_COL + 2, t["qual"], f["label"])
-    ws.write_formula(r, ROLE_BLOCK_COL + 3, "=kpi_qual_score", f["result"], cached.get("kpi_qual_score", ""))
+    ws.write_formula(r, ROLE_BLOCK_COL + 3, "=kpi_qual_score", f["result"], vals[("qual_echo",)])
     ws.freeze_panes(first, 0)
     ws.set_landscape()
     ws.set_paper(9)
