@@ -4,9 +4,9 @@ The demo writes into ``DIR``:
 
 * ``roster.csv``: the team roster (manager id, name, team, region, reviewer, period),
   the input of ``kpi new --roster``;
-* ``scorecards/``: one workbook per manager made by the template generator with the
-  roster's header fields, filled with plausible quarter data (targets, actuals,
-  reviews) drawn from ``--seed``;
+* ``scorecards/``: one workbook per manager, as ``kpi new --roster`` makes them (same
+  roster reader, header fields and file names), filled with plausible quarter data
+  (targets, actuals, reviews) drawn from ``--seed``;
 * ``team.xlsx``: the team workbook of ``kpi consolidate``.
 
 Planted problems (each becomes a finding the summary reports): a lenient reviewer,
@@ -158,6 +158,7 @@ def build_team(folder: Path, managers: int = 24, size: str = "medium", lang: str
     for old in cards.glob("*.xlsx"):
         old.unlink()  # a previous demo run: start clean so the numbers are reproducible
     _write_roster_csv(folder / "roster.csv", roster)
+    headers = _roster_headers(folder / "roster.csv")
 
     planted = Planted()
     lenient_team = roster[0]["team"]
@@ -183,8 +184,7 @@ def build_team(folder: Path, managers: int = 24, size: str = "medium", lang: str
         peers = [p["manager_name"] for p in roster if p["team"] == person["team"] and p is not person]
         leniency = 1.0 if person["team"] == lenient_team else 0.0
         reviews = _reviews(size, lang, person, ability, rnd, leniency, peers)
-        header = {k: v for k, v in person.items()}
-        name = f"{person['manager_id']}_{person['manager_name']}.xlsx".replace(" ", " ")
+        header, name = headers[person["manager_id"]]
         path = write_template(cards / name, size=size, lang=lang, mode="addin", header=header, rows=rows,
                               reviews=reviews)
         if i == overwrite_idx:
@@ -192,6 +192,19 @@ def build_team(folder: Path, managers: int = 24, size: str = "medium", lang: str
             planted.overwritten = person["manager_id"]
         paths.append(path)
     return paths, planted
+
+
+def _roster_headers(roster_csv: Path) -> dict[str, tuple[dict, str]]:
+    """Header fields and file name per manager id, exactly as `kpi new --roster` derives them
+    (the same roster reader and file naming); the demo then fills each workbook with data."""
+    from workbook_templates.roster import file_name, read_roster
+
+    out = {}
+    for row in read_roster(roster_csv):
+        header = {k: row.get(k) or None for k in ("manager_id", "manager_name", "team", "region", "reviewer")}
+        header["period"] = row.get("period") or PERIOD
+        out[row["manager_id"]] = (header, file_name(row, header["period"]))
+    return out
 
 
 def _default_weight(size: str, lang: str, index: int) -> float:

@@ -17,6 +17,7 @@ times faster and lighter than a cell-by-cell write.
 from __future__ import annotations
 
 import math
+import os
 import re
 import warnings
 import zipfile
@@ -151,8 +152,8 @@ def _display(key: str, value, lang: str):
 
 def _link(path: str, sheet: str = "", cell: str = "") -> str | None:
     try:
-        target = str(Path(path).resolve())
-    except (OSError, RuntimeError):
+        target = os.path.abspath(path)
+    except (OSError, ValueError):
         return None
     url = "external:" + target
     if sheet and cell:
@@ -212,16 +213,28 @@ def _fast(sheet: "_Sheet", records: list[dict], formats: dict) -> dict:
     keys = sheet.table.keys
     sheet.write_row(1, records[0])
     styles = [formats[k].xf_index if k in formats else 0 for k in keys]
+    # The table was declared over the header and this first row only (XlsxWriter keeps a
+    # dict entry per table cell); _inject_rows widens its ref to all rows.
     return {"sheet_index": _sheet_index(sheet.table), "rows": (records[1:], keys, styles),
-            "last_row": len(records) + 1, "last_col": len(keys) - 1}
+            "last_row": len(records) + 1, "last_col": len(keys) - 1, "table": sheet.table.name}
+
+
+def _records(frame: pd.DataFrame, keys) -> list[dict]:
+    """Rows of a frame as dicts (faster than DataFrame.to_dict for big frames); NaN -> None."""
+    columns = []
+    for key in keys:
+        values = frame[key].tolist()
+        columns.append([None if isinstance(v, float) and v != v else v for v in values])
+    return [dict(zip(keys, row)) for row in zip(*columns)]
 
 
 def _write_managers(wb, ws, frame: pd.DataFrame, lang, formats, fills, fast_rows: bool):
     table = schema.MANAGERS_OUT
-    sheet = _Sheet(wb, ws, table, lang, len(frame), formats)
-    records = frame.to_dict(orient="records")
+    records = _records(frame, table.keys)
+    fast = fast_rows and len(records) > LINKED_MANAGERS
+    sheet = _Sheet(wb, ws, table, lang, 1 if fast else len(frame), formats)
     injected = None
-    if fast_rows and len(records) > LINKED_MANAGERS:
+    if fast:
         injected = _fast(sheet, records, formats)  # a big team: file paths as text, no links
     else:
         for i, record in enumerate(records):
@@ -241,14 +254,15 @@ def _write_managers(wb, ws, frame: pd.DataFrame, lang, formats, fills, fast_rows
 
 def _write_scores(wb, ws, frame: pd.DataFrame, lang, formats, fast_rows: bool):
     table = schema.SCORES_OUT
-    sheet = _Sheet(wb, ws, table, lang, len(frame), formats)
     keys = table.keys
-    enum_cols = [k for k in keys if k in _ENUMS]
-    for key in enum_cols:
-        frame = frame.assign(**{key: [_display(key, v, lang) for v in frame[key]]})
-    records = frame.to_dict(orient="records")
+    records = _records(frame, keys)
+    for key in (k for k in keys if k in _ENUMS):
+        for record in records:
+            record[key] = _display(key, record[key], lang)
+    fast = fast_rows and len(records) > 1
+    sheet = _Sheet(wb, ws, table, lang, 1 if fast else len(frame), formats)
     injected = None
-    if fast_rows and len(records) > 1:
+    if fast:
         # The bulk of the team workbook (~10 rows per manager): XlsxWriter needs ~8 µs a cell.
         injected = _fast(sheet, records, formats)
     else:
@@ -301,6 +315,7 @@ def _inject_rows(path: Path, injected: list[dict]) -> None:
     Rows are generated and compressed in batches, so memory stays flat however big.
     """
     parts = {f"xl/worksheets/sheet{item['sheet_index']}.xml": item for item in injected}
+    tables = {item["table"]: f"A1:{xl_col_to_name(item['last_col'])}{item['last_row']}" for item in injected}
     temp = path.with_name(path.name + ".part")
     try:
         with zipfile.ZipFile(path) as zin, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
@@ -308,6 +323,11 @@ def _inject_rows(path: Path, injected: list[dict]) -> None:
                 data = zin.read(info.filename)
                 item = parts.get(info.filename)
                 if item is None:
+                    if info.filename.startswith("xl/tables/"):
+                        name = re.search(rb'displayName="([^"]+)"', data)
+                        ref = tables.get(name.group(1).decode()) if name else None
+                        if ref:
+                            data = re.sub(rb'\bref="[^"]*"', f'ref="{ref}"'.encode(), data)
                     zout.writestr(info.filename, data)
                     continue
                 head, tail = data.rsplit(b"</sheetData>", 1)
@@ -350,7 +370,7 @@ def _write_findings(wb, ws, findings, lang, formats, fills):
 def _write_files(wb, ws, frame: pd.DataFrame, lang, formats, fills):
     table = schema.FILES_OUT
     sheet = _Sheet(wb, ws, table, lang, len(frame), formats)
-    for i, record in enumerate(frame.to_dict(orient="records")):
+    for i, record in enumerate(_records(frame, table.keys)):
         url = _link(record["file"]) if i < MAX_LINKS else None
         sheet.write_row(i + 1, record, {"file": (url, record["file"])} if url else None)
     n = max(len(frame), 1)
@@ -381,7 +401,7 @@ def _write_summary(wb, ws, result, lang, texts, formats, sheets):
     summary = result.summary
     managers = result.managers
     ws.set_column(0, 0, 22)
-    ws.set_column(1, 4, 14)
+    ws.set_column(1, 4, 17)
     row = 0
     ws.write_string(row, 0, texts["title"], formats["title"])
     row = 2

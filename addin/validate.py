@@ -791,7 +791,13 @@ def _read_and_check(args):
     if is_lock_file(Path(path)):
         return _lock_entry(path)
     card = read_scorecard(path)
-    return check_scorecard(card, lang, master, period)
+    try:
+        return check_scorecard(card, lang, master, period)
+    except Exception as exc:  # noqa: BLE001 - a safety net: one odd file must not stop the batch
+        finding = make("FILE_UNREADABLE", lang or card.lang, file=path,
+                       reason=f"unexpected content ({type(exc).__name__}: {exc})"[:300])
+        return FileEntry(path=path, sha256=card.sha256, status="rejected", reason=finding.message,
+                         findings=[finding], lang=lang or card.lang)
 
 
 def _lock_entry(path: str) -> FileEntry:

@@ -12,7 +12,7 @@ import pytest
 from addin.consolidate import consolidate
 from addin.reader import read_scorecard
 from addin.validate import validate_paths
-from tests.fixtures.build import post_edit, write_scorecard
+from fixtures.build import post_edit, write_scorecard
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

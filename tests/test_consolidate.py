@@ -20,7 +20,7 @@ from addin.cli import main
 from addin.consolidate import consolidate
 from addin.errors import OutputError
 from addin.team_workbook import write_team_workbook
-from tests.fixtures.build import DEFAULT_ROWS, write_scorecard
+from fixtures.build import DEFAULT_ROWS, write_scorecard
 from udfs import engine
 
 

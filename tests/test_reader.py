@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from addin.reader import _split_ref, a1, col_index, col_letter, parse_a1, parse_range, read_scorecard
-from tests.fixtures.build import write_scorecard
+from fixtures.build import write_scorecard
 
 
 @pytest.mark.parametrize("index,letters", [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA"), (16383, "XFD")])

@@ -21,7 +21,7 @@ import pytest
 
 from addin.reader import read_scorecard
 from addin.validate import check_scorecard, validate_paths
-from tests.fixtures.build import DEFAULT_ROWS, post_edit, write_scorecard
+from fixtures.build import DEFAULT_ROWS, post_edit, write_scorecard
 
 
 def flat(report, folder: Path):

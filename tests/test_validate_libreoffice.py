@@ -1,0 +1,51 @@
+"""Files saved by a spreadsheet application: their cached values are stored scores and are compared.
+
+LibreOffice recalculates a portable-mode template (native formulas) and saves it;
+the validator must then trust the cached values, find them equal to the engine's,
+and report an overwritten score (and the weighted score LibreOffice computed from it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from addin.reader import read_scorecard
+from addin.validate import validate_paths
+from libreoffice import convert, requires_libreoffice
+
+generator = pytest.importorskip("workbook_templates.generator")
+
+ROWS = [{"target": 100, "actual": 95}, {"target": 20, "actual": 22}, {"target": 90, "actual": 85},
+        {"target": 40, "actual": 38}, {"target": 95, "actual": 97}, {"target": 90, "actual": 85},
+        {"target": 90, "actual": 88}, {"target": 24, "actual": 20}]
+REVIEWS = [{"role": "self", "reviewer": "A", "competency": "Teamwork", "rating": 4},
+           {"role": "manager", "reviewer": "B", "competency": "Teamwork", "rating": 3.5}]
+
+
+@requires_libreoffice
+def test_saved_by_libreoffice_cached_values_are_compared(tmp_path):
+    from addin.demo import _type_over_formula
+
+    clean = generator.write_template(tmp_path / "clean.xlsx", size="medium", lang="en", mode="portable",
+                                     header={"manager_id": "P1", "period": "2026Q3"}, rows=ROWS, reviews=REVIEWS)
+    typed = generator.write_template(tmp_path / "typed.xlsx", size="medium", lang="en", mode="portable",
+                                     header={"manager_id": "P2", "period": "2026Q3"}, rows=ROWS, reviews=REVIEWS)
+    _type_over_formula(typed, row_index=0, key="score", value=100)
+    saved = convert([clean, typed], tmp_path / "saved", "xlsx")
+    for path in saved:
+        assert read_scorecard(path).cached_values_trusted  # saved by an application that calculated them
+    report = validate_paths([tmp_path / "saved"])
+    card = read_scorecard(saved[1])
+    score_cell = card.tables["tblKPI"].cell(0, "score")
+    weighted_cell = card.tables["tblKPI"].cell(0, "weighted")
+    # LibreOffice computed the weighted score, Q and the final score from the typed 100;
+    # the engine recomputes from the inputs: every one of those stored numbers differs
+    expected = [("typed.xlsx", score_cell, "FORMULA_OVERWRITTEN"), ("typed.xlsx", score_cell, "SCORE_MISMATCH"),
+                ("typed.xlsx", weighted_cell, "SCORE_MISMATCH"),
+                ("typed.xlsx", card.names["kpi_quant_score"].cell, "SCORE_MISMATCH"),
+                ("typed.xlsx", card.names["kpi_final_score"].cell, "SCORE_MISMATCH")]
+    assert sorted((Path(f.file).name, f.cell, f.code) for f in report.findings) == sorted(expected)
+    assert card.names["kpi_grade"].value == "B"  # 92.31 and 91.31 are both B: no grade mismatch
+    assert [e.status for e in report.files] == ["merged", "merged"]
