@@ -192,6 +192,9 @@ _CONTRACTS = {
 }
 
 
+_SETTING_NAMES = frozenset(n.name.lower() for n in schema.SETTING_NAMES)
+
+
 class _NotScorecard(Exception):
     pass
 
@@ -341,7 +344,8 @@ def _parse(card: Scorecard, data: bytes, suffix: str) -> None:
                 sheet_parts[name] = rels[rid][1]
         elif tag == b"definedName":
             name = attrs.get("name", "").lower()
-            if name.startswith("kpi_") and ("localSheetId" not in attrs or name not in raw_names):
+            if (name.startswith("kpi_") or name in _SETTING_NAMES) and \
+                    ("localSheetId" not in attrs or name not in raw_names):
                 raw_names[name] = _unescape(text.decode("utf-8", "replace"))
         elif tag == b"calcPr":
             if attrs.get("fullCalcOnLoad") in ("1", "true"):

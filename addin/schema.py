@@ -164,6 +164,11 @@ RESULT_NAMES = (
     N("kpi_grade", "等级", "Grade", "formula"),
 )
 DEFINED_NAMES = HEADER_NAMES + RESULT_NAMES
+# One-cell settings names on the settings sheet (not ``kpi_*``: HR settings, read like the settings tables).
+SETTING_NAMES = (
+    N("cfg_cap", "得分上限", "Score cap", "number"),
+)
+CAP_NAME = SETTING_NAMES[0].name  # the indicator score cap (default 120, at least 100)
 
 
 # ----------------------------------------------------------------- team workbook (kpi consolidate)

@@ -152,6 +152,7 @@ _ENGINE_SETTINGS = {
     "bonus": list(engine.DEFAULT_BONUS_COEFFICIENTS.items()),
     "role_weights": list(engine.DEFAULT_ROLE_WEIGHTS.items()),
     "quant_weight": engine.DEFAULT_QUANT_WEIGHT,
+    "cap": engine.DEFAULT_CAP,
 }
 SETTING_TABLES = {"bands": schema.BANDS, "grades": schema.GRADES, "quotas": schema.QUOTAS,
                   "bonus": schema.BONUS, "role_weights": schema.ROLE_WEIGHTS}
@@ -160,7 +161,10 @@ SETTING_LABELS = {
     "quotas": ("强制分布比例", "forced-distribution quotas"), "bonus": ("奖金系数", "bonus coefficients"),
     "role_weights": ("评价角色权重", "review role weights"), "quant_weight": ("定量占比", "quantitative share"),
     "weights": ("指标权重", "indicator weights"),
+    "cap": (schema.SETTING_NAMES[0].zh, schema.SETTING_NAMES[0].en.lower()),
 }
+SCALAR_SETTINGS = ("quant_weight", "cap")
+COMPARED_SETTINGS = ("bands", "grades", "quotas", "bonus", "role_weights", "quant_weight", "cap")
 
 
 def default_settings(size: str | None) -> dict[str, Any]:
@@ -177,7 +181,7 @@ def default_settings(size: str | None) -> dict[str, Any]:
 
 def _canonical(kind: str, value) -> Any:
     """Comparable form of one setting (sorted, percent points normalised, rounded)."""
-    key = (kind, value if kind == "quant_weight" else tuple(value.items()) if isinstance(value, dict) else tuple(value))
+    key = (kind, value if kind in SCALAR_SETTINGS else tuple(value.items()) if isinstance(value, dict) else tuple(value))
     if key not in _CANONICAL:
         _CANONICAL[key] = _canonical_uncached(kind, value)
     return _CANONICAL[key]
@@ -187,7 +191,7 @@ _CANONICAL: dict = {}
 
 
 def _canonical_uncached(kind: str, value) -> Any:
-    if kind == "quant_weight":
+    if kind in SCALAR_SETTINGS:
         return round(float(value), 9)
     rows = list(value.items()) if isinstance(value, dict) else list(value)
     if kind in ("quotas", "role_weights"):
@@ -450,12 +454,14 @@ def _check_indicators(card: Scorecard, kpi: TableData, settings: dict, out: _Col
     )
     points = np.array([np.nan if p["param"] is None else p["param"] for p in rows], dtype=float)
     active = weights > 0
-    scores, achievement, errors = engine.score_rows(param=points, **arrays)
+    cap = settings.get("cap") or engine.DEFAULT_CAP
+    scores, achievement, errors = engine.score_rows(param=points, cap=cap, **arrays)
     band_rows = np.array([p["method"] == "band" for p in rows])
     if band_rows.any() and settings.get("bands") is not None \
             and sorted(tuple(b) for b in settings["bands"]) != _DEFAULT_BANDS:
         b_scores, b_ach, b_errors = engine.score_rows(
-            param=np.array(settings["bands"], dtype=float), **{k: v[band_rows] for k, v in arrays.items()})
+            param=np.array(settings["bands"], dtype=float), cap=cap,
+            **{k: v[band_rows] for k, v in arrays.items()})
         scores[band_rows], achievement[band_rows] = b_scores, b_ach
         positions = np.flatnonzero(band_rows)
         errors = [e for e in errors if not band_rows[e[0]]] + [(int(positions[i]), a, m) for i, a, m in b_errors]
@@ -611,6 +617,7 @@ def _read_settings(card: Scorecard, out: _Collector) -> dict[str, Any]:
         else:
             settings["quant_weight"] = float(qw.value)
         settings["positions"]["quant_weight"] = (qw.sheet, qw.cell, qw.row)
+    settings["cap"] = _read_cap(card, out, settings)
     # Tables the engine validates as a whole.
     for kind, check in (("quotas", lambda v: engine.forced_headcounts(10, v)),
                         ("grades", engine.grade_bands),
@@ -635,10 +642,30 @@ def _read_settings(card: Scorecard, out: _Collector) -> dict[str, Any]:
     return settings
 
 
+def _read_cap(card: Scorecard, out: _Collector, settings: dict) -> float | None:
+    """The indicator score cap (defined name ``cfg_cap``): None when absent or blank (120 applies)."""
+    name = schema.SETTING_NAMES[0]
+    cap = card.names.get(name.name)
+    if cap is None or _blank(cap.value):
+        return None
+    settings["positions"]["cap"] = (cap.sheet, cap.cell, cap.row)
+    if not _is_number(cap.value):
+        out.add("NON_NUMERIC", cap.sheet, cap.cell, cap.row, field=f"{name.label(out.lang)} ({name.name})",
+                value=cap.value)
+    elif float(cap.value) < 100:
+        out.add("INVALID_VALUE", cap.sheet, cap.cell, cap.row, field=f"{name.label(out.lang)} ({name.name})",
+                problem=(f"应不小于 100（实际为 {_fmt(float(cap.value))}）" if out.lang == "zh"
+                         else f"must be at least 100 (got {_fmt(float(cap.value))})"))
+    else:
+        return float(cap.value)
+    settings["invalid"] = True
+    return None
+
+
 def _compare_settings(card, settings, baseline, indicators, with_master: bool, out: _Collector) -> None:
     if settings.get("invalid"):
         return
-    for kind in ("bands", "grades", "quotas", "bonus", "role_weights", "quant_weight"):
+    for kind in COMPARED_SETTINGS:
         mine = settings.get(kind)
         theirs = baseline.get(kind)
         if mine is None or theirs is None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from addin.reader import read_scorecard
+from addin.consolidate import consolidate
 from addin.validate import validate_paths
 from libreoffice import convert, requires_libreoffice
 
@@ -49,3 +50,28 @@ def test_saved_by_libreoffice_cached_values_are_compared(tmp_path):
     assert sorted((Path(f.file).name, f.cell, f.code) for f in report.findings) == sorted(expected)
     assert card.names["kpi_grade"].value == "B"  # 92.31 and 91.31 are both B: no grade mismatch
     assert [e.status for e in report.files] == ["merged", "merged"]
+
+
+@requires_libreoffice
+def test_score_cap_set_by_hr_is_used(tmp_path):
+    """HR raised the cap (cfg_cap) to 150: LibreOffice's scores and the recomputation agree."""
+    from fixtures.build import set_named_value
+
+    rows = [dict(r) for r in ROWS]
+    rows[0] = {"target": 100, "actual": 140}  # linear, 140 % achieved: 140 under cap 150, 120 under the default
+    path = generator.write_template(tmp_path / "cap.xlsx", size="medium", lang="en", mode="portable",
+                                    header={"manager_id": "CAP1", "period": "2026Q3"}, rows=rows, reviews=REVIEWS)
+    set_named_value(path, "cfg_cap", 150)
+    saved = convert([path], tmp_path / "saved", "xlsx")[0]
+    card = read_scorecard(saved)
+    assert card.cached_values_trusted and card.names["cfg_cap"].value == 150
+    office_score = card.tables["tblKPI"].value(0, "score")
+    assert office_score > 120  # LibreOffice applied the file's own cap
+    result = consolidate([tmp_path / "saved"], tmp_path / "team.xlsx", lang="en")
+    assert result.managers["manager_id"].tolist() == ["CAP1"]
+    first = result.scores.iloc[0]
+    assert first["score"] == pytest.approx(office_score, abs=1e-9)
+    assert result.managers.iloc[0]["final_score"] == pytest.approx(card.names["kpi_final_score"].value, abs=1e-6)
+    codes = {f.code for f in result.findings}
+    assert "SCORE_MISMATCH" not in codes and "FORMULA_OVERWRITTEN" not in codes
+    assert "SETTINGS_CHANGED" in codes  # 150 differs from the template default of 120

@@ -22,13 +22,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from addin.schema import BANDS, GRADES, KPI, REVIEW, ROLE_WEIGHTS
+from addin.schema import BANDS, CAP_NAME, GRADES, KPI, REVIEW, ROLE_WEIGHTS
 from udfs.engine import DEFAULT_DEDUCTION_POINTS, DEFAULT_QUANT_WEIGHT, TOLERANCE
 from udfs.enums import DIRECTION, METHOD, ROLE, VETO
 
 from .texts import T
 
-CAP_NAME = "cfg_cap"  # defined name of the indicator score cap on the settings sheet
 EPS = "1E-9"
 assert float(EPS) == TOLERANCE
 
