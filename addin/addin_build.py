@@ -175,4 +175,6 @@ def build_addin(output_dir: str | Path = ".", lang: str = "zh",
     output_dir = Path(output_dir)
     if output_dir.exists() and not output_dir.is_dir():
         raise KpiError(f"{output_dir} is a file; -o expects a folder")
+    if (output_dir / ADDIN_NAME).is_dir():
+        raise KpiError(f"{output_dir / ADDIN_NAME} is a folder; remove it or choose another -o folder")
     return rewrite_addin(quickstart_addin(), output_dir / ADDIN_NAME, lang, settings)

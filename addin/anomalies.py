@@ -9,7 +9,6 @@ the user can click through (docs/consolidation.md lists which cell).
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 
 import numpy as np

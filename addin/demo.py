@@ -216,28 +216,50 @@ def _type_over_formula(path: Path, row_index: int, key: str, value: float) -> No
     """Replace the formula of one tblKPI cell by a typed number, as a hurried user would."""
     from .reader import read_scorecard
 
-    card = read_scorecard(path)
-    table = card.tables["tblKPI"]
-    cell = table.cell(row_index, key)
+    table = read_scorecard(path).tables["tblKPI"]
+    set_cell(path, table.sheet, table.cell(row_index, key), value)
+
+
+def set_cell(path: Path, sheet: str, cell: str, value) -> None:
+    """Replace one existing cell of a saved workbook by a typed value (a number, text, or
+    None for blank), keeping its style; its formula, if any, is gone."""
     with zipfile.ZipFile(path) as z:
         members = [(info, z.read(info.filename)) for info in z.infolist()]
         workbook = z.read("xl/workbook.xml").decode()
         rels = z.read("xl/_rels/workbook.xml.rels").decode()
-    sheet_rid = re.search(r'<sheet [^>]*name="%s"[^>]*r:id="(rId\d+)"' % re.escape(table.sheet), workbook).group(1)
+    sheet_rid = re.search(r'<sheet [^>]*name="%s"[^>]*r:id="(rId\d+)"' % re.escape(sheet), workbook).group(1)
     target = re.search(r'Id="%s"[^>]*Target="([^"]+)"' % sheet_rid, rels) or \
         re.search(r'Target="([^"]+)"[^>]*Id="%s"' % sheet_rid, rels)
     part = "xl/" + target.group(1).lstrip("/").removeprefix("xl/")
     pattern = re.compile(rb'<c r="%s"([^>]*?)(?:/>|>.*?</c>)' % cell.encode(), re.S)
 
     def typed(match):
-        attrs = re.sub(rb'\s+t="[^"]*"', b"", match.group(1))
-        return b'<c r="%s"%s><v>%s</v></c>' % (cell.encode(), attrs, repr(float(value)).encode())
+        attrs, ref = re.sub(rb'\s+t="[^"]*"', b"", match.group(1)), cell.encode()
+        if value is None:
+            return b'<c r="%s"%s/>' % (ref, attrs)
+        if isinstance(value, str):
+            text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
+            return b'<c r="%s"%s t="inlineStr"><is><t>%s</t></is></c>' % (ref, attrs, text)
+        return b'<c r="%s"%s><v>%s</v></c>' % (ref, attrs, repr(float(value)).encode())
 
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for info, data in members:
             if info.filename == part:
-                data = pattern.sub(typed, data, count=1)
+                data, count = pattern.subn(typed, data, count=1)
+                if not count:
+                    raise ValueError(f"cell {sheet}!{cell} is not in {path}")
             z.writestr(info, data)
+
+
+_TEXTS = {
+    "zh": {"wrote": "已生成 {n} 份客户经理考核表：{folder}（名单 {roster}）", "planted": "预置问题：", "sep": "；",
+           "lenient_reviewer": "评价偏宽松的上级 {}", "weights": "{} 权重合计 95%",
+           "overwritten": "{} 得分公式被手工数值覆盖", "missing_actual": "{} 缺少实际值", "codes": "问题代码："},
+    "en": {"wrote": "wrote {n} manager scorecards to {folder} (roster {roster})", "planted": "planted problems: ",
+           "sep": "; ", "lenient_reviewer": "lenient reviewer {}", "weights": "{} weights sum to 95%",
+           "overwritten": "{} score formula overwritten", "missing_actual": "{} actual missing",
+           "codes": "finding codes: "},
+}
 
 
 def run(args) -> int:
@@ -250,22 +272,12 @@ def run(args) -> int:
     paths, planted = build_team(folder, args.managers, args.size, lang, args.seed)
     output = folder / "team.xlsx"
     result = consolidate([folder / "scorecards"], output, period=PERIOD, lang=lang)
-    if lang == "zh":
-        print(f"已生成 {len(paths)} 份客户经理考核表：{folder / 'scorecards'}（名单 {folder / 'roster.csv'}）")
-        print("预置问题：" + "；".join(p for p in (
-            planted.lenient_reviewer and f"评价偏宽松的上级 {planted.lenient_reviewer}",
-            planted.weights and f"{planted.weights} 权重合计 95%",
-            planted.overwritten and f"{planted.overwritten} 得分公式被手工数值覆盖",
-            planted.missing_actual and f"{planted.missing_actual} 缺少实际值") if p))
-    else:
-        print(f"wrote {len(paths)} manager scorecards to {folder / 'scorecards'} (roster {folder / 'roster.csv'})")
-        print("planted problems: " + "; ".join(p for p in (
-            planted.lenient_reviewer and f"lenient reviewer {planted.lenient_reviewer}",
-            planted.weights and f"{planted.weights} weights sum to 95%",
-            planted.overwritten and f"{planted.overwritten} score formula overwritten",
-            planted.missing_actual and f"{planted.missing_actual} actual missing") if p))
+    t = _TEXTS[lang]
+    print(t["wrote"].format(n=len(paths), folder=folder / "scorecards", roster=folder / "roster.csv"))
+    print(t["planted"] + t["sep"].join(t[key].format(getattr(planted, key)) for key in (
+        "lenient_reviewer", "weights", "overwritten", "missing_actual") if getattr(planted, key)))
     print()
     print_summary(result, lang)
     codes = result.summary["findings_by_code"]
-    print(("问题代码：" if lang == "zh" else "finding codes: ") + ", ".join(f"{k} {v}" for k, v in codes.items()))
+    print(t["codes"] + ", ".join(f"{k} {v}" for k, v in codes.items()))
     return 0

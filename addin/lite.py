@@ -173,6 +173,7 @@ ENUM_KPI = {enum_kpi}
 # FORMAT.md, generated from addin.schema and addin.findings.
 TABLES = {tables}
 HEADER_LABELS = {header_labels}
+CAP_NAME = {cap_name!r}
 REQUIRED_KPI = {required}
 NUMBER_KPI = {numbers}
 FINDING_CODES = {codes}
@@ -209,6 +210,7 @@ def main_py() -> str:
         exports="\n".join(f"{name} = _modules[{ENTRY_MODULE!r}].{name}" for name in functions),
         tables=_pretty(tables),
         header_labels=_pretty({n.name: (n.zh, n.en) for n in schema.DEFINED_NAMES}),
+        cap_name=schema.CAP_NAME,
         required=repr(tuple(c.key for c in schema.KPI.columns if c.required)),
         numbers=repr(tuple(c.key for c in schema.KPI.columns if c.kind == "number")),
         codes=_pretty({c.code: (c.severity, c.en, c.zh) for c in findings.CODES.values()}),
@@ -238,6 +240,8 @@ def write_lite(output_dir: str | Path) -> list[Path]:
         raise KpiError(f"{output_dir} is a file; -o expects a folder")
     written = []
     for name, text in (("main.py", main_py()), ("requirements.txt", requirements_txt())):
+        if (output_dir / name).is_dir():
+            raise KpiError(f"{output_dir / name} is a folder; remove it or choose another -o folder")
         with atomic_path(output_dir / name) as temp:
             temp.write_text(text, encoding="utf-8")
         written.append(output_dir / name)

@@ -29,7 +29,7 @@ from typing import Any
 from . import schema
 from .findings import Finding, make
 from .safety import (
-    MAX_FILE_BYTES, UnsafeFile, container_kind, open_zip, read_member, sniff,
+    MAX_FILE_BYTES, UnsafeFile, container_kind, inflate, open_zip, raw_member, read_member, sniff,
 )
 
 _EMPTY: frozenset = frozenset()
@@ -37,7 +37,20 @@ MAX_TABLE_ROWS = 5000  # a scorecard has tens of rows; a bigger table is not a s
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 _CELL_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
-_FORMULA_CELL_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<(?:\w+:)?f\b')
+_F_TAG_RE = re.compile(rb"<(?:\w+:)?f\b")
+_C_OPEN_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*')
+
+
+def formula_cells(xml: bytes) -> frozenset[str]:
+    """A1 refs of the cells of a sheet part holding a formula: each ``<f>`` element whose
+    preceding tag is its cell's ``<c r="..">`` (formulas are few; cells are many)."""
+    cells = []
+    for match in _F_TAG_RE.finditer(xml):
+        start = xml.rfind(b"<", 0, match.start())
+        cell = _C_OPEN_RE.fullmatch(xml, start, match.start())
+        if cell:
+            cells.append(cell.group(1).decode())
+    return frozenset(cells)
 
 
 # ----------------------------------------------------------------------------- A1 helpers
@@ -193,6 +206,8 @@ _CONTRACTS = {
 
 
 _SETTING_NAMES = frozenset(n.name.lower() for n in schema.SETTING_NAMES)
+_WANTED_TABLES = frozenset(t.name.lower() for t in schema.SCORECARD_TABLES)
+_RESULT_NAMES = frozenset(n.name for n in schema.RESULT_NAMES)
 
 
 class _NotScorecard(Exception):
@@ -248,6 +263,11 @@ def _attrs(attr_text: bytes) -> dict[str, str]:
     return values
 
 
+def _refuse_dtd(data: bytes, name: str) -> None:
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise UnsafeFile(f"part {name} uses forbidden XML constructs (DTD/entities)")
+
+
 def _small_xml_tags(data: bytes, name: str) -> list[tuple[str, dict[str, str]]]:
     """(tag, attributes) of the relationship/table elements of a small part.
 
@@ -255,26 +275,64 @@ def _small_xml_tags(data: bytes, name: str) -> list[tuple[str, dict[str, str]]]:
     several times faster than a parser. A DTD (the vehicle of entity tricks) is
     refused outright, as defusedxml would.
     """
-    cached = _PARSED.get(data)
-    if cached is not None:
-        return cached
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise UnsafeFile(f"part {name} uses forbidden XML constructs (DTD/entities)")
-    parsed = [(tag.decode(), _attrs(attrs)) for tag, attrs in _TAG_RE.findall(data)]
-    _remember(data, parsed)
-    return parsed
+    _refuse_dtd(data, name)
+    return [(tag.decode(), _attrs(attrs)) for tag, attrs in _TAG_RE.findall(data)]
+
+
+def _workbook_elements(data: bytes, name: str) -> list[tuple[bytes, dict[str, str], bytes]]:
+    """(tag, attributes, text) of the sheet, definedName and calcPr elements of workbook.xml.
+
+    workbook.xml is a flat list of elements with attributes (no DTD, so no entities):
+    a regular expression reads it faster than a parser."""
+    _refuse_dtd(data, name)
+    return [(tag, _attrs(attr_text), text) for tag, attr_text, text in _WORKBOOK_RE.findall(data)]
+
+
+def _table_part(data: bytes, name: str) -> tuple[str, dict | None]:
+    """(lower-case table name, :func:`_table_spec`) of a table part; ("", None) for anything else."""
+    tags = _small_xml_tags(data, name)
+    if not tags or tags[0][0] != "table":
+        return "", None
+    return (tags[0][1].get("displayName") or tags[0][1].get("name") or "").lower(), _table_spec(tags)
 
 
 # Parts that are the same in every workbook made from one template (tables, relationships,
-# workbook.xml) are parsed once per run: keyed by their exact bytes, so never confused.
-_PARSED: dict[bytes, Any] = {}
+# workbook.xml) are parsed once per run, keyed by the parser and their exact compressed
+# bytes and method (equal compressed bytes mean equal content), so never confused and
+# not even decompressed again.
+_PARSED: dict[tuple, Any] = {}
+_MAX_CACHED_PART = 64 * 1024
 
 
-def _remember(data: bytes, parsed) -> None:
-    if len(_PARSED) >= 4096:
-        _PARSED.clear()
-    if len(data) <= 64 * 1024:
-        _PARSED[data] = parsed
+def _parsed_part(opened, name: str, parse, cap: int):
+    """``parse(bytes, name)`` of one member, cached across files by its compressed bytes."""
+    raw = raw_member(opened, name)
+    if raw is None:  # an unusual compression method: zipfile reads it, nothing is cached
+        return parse(read_member(opened, name, cap), name)
+    key = (parse, raw[0], raw[1])
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        parsed = parse(inflate(opened, name, raw[0], raw[1], cap), name)
+        if len(raw[1]) <= _MAX_CACHED_PART:
+            if len(_PARSED) >= 4096:
+                _PARSED.clear()
+            _PARSED[key] = parsed
+    return parsed
+
+
+_NAME_REFS: dict[str, Any] = {}
+
+
+def _name_ref(text: str):
+    """(sheet, A1 cell, (row, col)) of a defined name's text, None when it is not one cell (memoised)."""
+    found = _NAME_REFS.get(text, _NAME_REFS)
+    if found is _NAME_REFS:
+        ref = _split_ref(text)
+        found = (ref[0], ref[1], parse_a1(ref[1])) if ref else None
+        if len(_NAME_REFS) >= 4096:
+            _NAME_REFS.clear()
+        _NAME_REFS[text] = found
+    return found
 
 
 def _rels(opened, part: str) -> dict[str, tuple[str, str]]:
@@ -284,7 +342,7 @@ def _rels(opened, part: str) -> dict[str, tuple[str, str]]:
     if rels_name not in opened.names:
         return {}
     out = {}
-    for tag, rel in _small_xml_tags(read_member(opened, rels_name, 4 * 1024 * 1024), rels_name):
+    for tag, rel in _parsed_part(opened, rels_name, _small_xml_tags, 4 * 1024 * 1024):
         if tag != "Relationship":
             continue
         target = rel.get("Target") or ""
@@ -322,19 +380,11 @@ def _parse(card: Scorecard, data: bytes, suffix: str) -> None:
     if reason:
         raise UnsafeFile(reason)
 
-    workbook = read_member(opened, "xl/workbook.xml", 16 * 1024 * 1024)
-    elements = _PARSED.get(workbook)
-    if elements is None:
-        if b"<!DOCTYPE" in workbook or b"<!ENTITY" in workbook:
-            raise UnsafeFile("part xl/workbook.xml uses forbidden XML constructs (DTD/entities)")
-        elements = [(tag, _attrs(attr_text), text) for tag, attr_text, text in _WORKBOOK_RE.findall(workbook)]
-        _remember(workbook, elements)
+    elements = _parsed_part(opened, "xl/workbook.xml", _workbook_elements, 16 * 1024 * 1024)
     rels = _rels(opened, "xl/workbook.xml")
     sheet_parts: dict[str, str] = {}
     local_ids: list[str] = []
     raw_names: dict[str, str] = {}
-    # workbook.xml is a flat list of elements with attributes (no DTD, so no entities):
-    # a regular expression reads it faster than a parser.
     for tag, attrs, text in elements:
         if tag == b"sheet":
             name = attrs.get("name", "")
@@ -352,18 +402,14 @@ def _parse(card: Scorecard, data: bytes, suffix: str) -> None:
                 card.cached_values_trusted = False
     card.sheets = local_ids
 
-    tables: dict[str, tuple[str, Any]] = {}  # lower name -> (sheet, table xml root)
-    wanted = {t.name.lower() for t in schema.SCORECARD_TABLES}
+    tables: dict[str, tuple[str, dict | None]] = {}  # lower name -> (sheet, table spec)
     for sheet_name, part in sheet_parts.items():
         for rid, (kind, target) in _rels(opened, part).items():
             if kind != "table" or target not in opened.names:
                 continue
-            root = _small_xml_tags(read_member(opened, target, 4 * 1024 * 1024), target)
-            if not root or root[0][0] != "table":
-                continue
-            name = (root[0][1].get("displayName") or root[0][1].get("name") or "").lower()
-            if name in wanted and name not in tables:
-                tables[name] = (sheet_name, root)
+            name, spec = _parsed_part(opened, target, _table_part, 4 * 1024 * 1024)
+            if name in _WANTED_TABLES and name not in tables:
+                tables[name] = (sheet_name, spec)
 
     if "tblkpi" not in tables:
         raise _NotScorecard("no table tblKPI (the indicator table of the standard template)")
@@ -371,17 +417,13 @@ def _parse(card: Scorecard, data: bytes, suffix: str) -> None:
         raise _NotScorecard("no defined name kpi_template")
 
     # Resolve where everything is, then load each needed sheet once.
-    name_refs = {}
-    for name, text in raw_names.items():
-        ref = _split_ref(text)
-        name_refs[name] = (ref[0], ref[1], parse_a1(ref[1])) if ref else None
+    name_refs = {name: _name_ref(text) for name, text in raw_names.items()}
     needed: dict[str, list] = {}
     for name, ref in name_refs.items():
         if ref and ref[0] in sheet_parts:
             needed.setdefault(ref[0], [])
     table_specs = {}
-    for lower, (sheet_name, root) in tables.items():
-        spec = _table_spec(root)
+    for lower, (sheet_name, spec) in tables.items():
         if spec is None:
             continue
         if spec["rows"] > MAX_TABLE_ROWS:
@@ -397,13 +439,13 @@ def _parse(card: Scorecard, data: bytes, suffix: str) -> None:
     formulas: dict[str, set[str]] = {}
     computed_sheets = {table_specs["tblkpi"][0]} | {
         ref[0] for name, ref in name_refs.items()
-        if ref and name in {n.name for n in schema.RESULT_NAMES}
+        if ref and name in _RESULT_NAMES
     }
     for sheet_name in needed:
         part = sheet_parts[sheet_name]
         xml = read_member(opened, part)  # capped: a hostile sheet never reaches calamine uncapped
         if sheet_name in computed_sheets:
-            formulas[sheet_name] = frozenset(m.decode() for m in _FORMULA_CELL_RE.findall(xml))
+            formulas[sheet_name] = formula_cells(xml)
         del xml
         max_row = 0
         for lower, (tsheet, spec) in table_specs.items():

@@ -366,7 +366,8 @@ def on_action(control_id: str, lang: str = "", folder_hex: str = "") -> None:
             handler(lang, decode_hex(folder_hex))
         else:
             handler(lang)
-    except (KpiError, KpiInputError) as exc:  # a job that cannot go on: say why, no traceback
+    except (KpiError, KpiInputError, OSError) as exc:  # a job that cannot go on: say why, no traceback
+        # OSError: a file locked by another program, a folder that vanished, a full disk
         _alert(("无法完成：" if lang == "zh" else "Cannot finish: ") + str(exc), lang, critical=True)
 
 

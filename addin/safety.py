@@ -11,8 +11,10 @@ just bytes that are never looked at.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 
 # Caps. A per-manager scorecard is 20–60 KB; these are generous for real workbooks and
 # small enough that a hostile file cannot exhaust memory or time.
@@ -37,6 +39,8 @@ class OpenedZip:
 
     zf: zipfile.ZipFile
     names: set[str]
+    data: bytes = b""
+    infos: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
 
 def sniff(data: bytes, suffix: str) -> str | None:
@@ -79,7 +83,7 @@ def open_zip(data: bytes) -> OpenedZip:
         raise UnsafeFile(
             f"zip bomb suspected: {total // (1024 * 1024)} MB uncompressed (limit {MAX_TOTAL_UNCOMPRESSED // (1024 * 1024)} MB)"
         )
-    return OpenedZip(zf, {info.filename for info in infos})
+    return OpenedZip(zf, {info.filename for info in infos}, data, {info.filename: info for info in infos})
 
 
 def container_kind(opened: OpenedZip) -> str | None:
@@ -103,8 +107,58 @@ def container_kind(opened: OpenedZip) -> str | None:
     return "a zip file without an Excel workbook inside"
 
 
+_LOCAL_HEADER = struct.Struct("<4s22xHH")
+
+
+def raw_member(opened: OpenedZip, name: str) -> tuple[int, bytes] | None:
+    """(compression method, compressed bytes) of a member, sliced straight from the file's
+    bytes (no decompression); None when the member is missing or not a plain stored/deflated
+    one (read_member then goes through zipfile). Equal compressed bytes and method mean
+    equal content, so parsed parts can be cached by them."""
+    info = opened.infos.get(name)
+    if info is None or not opened.data or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    offset = info.header_offset
+    header = opened.data[offset:offset + 30]
+    if len(header) < 30:
+        raise UnsafeFile(f"part {name} is corrupt (truncated local header)")
+    magic, name_len, extra_len = _LOCAL_HEADER.unpack(header)
+    if magic != b"PK\x03\x04":
+        raise UnsafeFile(f"part {name} is corrupt (bad local header)")
+    start = offset + 30 + name_len + extra_len
+    raw = opened.data[start:start + info.compress_size]
+    if len(raw) != info.compress_size:
+        raise UnsafeFile(f"part {name} is corrupt (truncated)")
+    return info.compress_type, raw
+
+
+def inflate(opened: OpenedZip, name: str, method: int, raw: bytes, cap: int = MAX_MEMBER_UNCOMPRESSED) -> bytes:
+    """Decompress what :func:`raw_member` returned: at most ``cap`` bytes whatever the
+    headers claim, CRC checked (as zipfile would)."""
+    if method == zipfile.ZIP_STORED:
+        data = raw[: cap + 1]
+        complete = True
+    else:
+        try:
+            inflater = zlib.decompressobj(-15)
+            data = inflater.decompress(raw, cap + 1)
+        except zlib.error as exc:
+            raise UnsafeFile(f"part {name} is corrupt ({exc})") from None
+        complete = inflater.eof
+    if len(data) > cap:
+        raise UnsafeFile(f"part {name} is larger than {cap // (1024 * 1024)} MB uncompressed")
+    if not complete:
+        raise UnsafeFile(f"part {name} is corrupt (compressed data ends early)")
+    if zlib.crc32(data) != opened.infos[name].CRC:
+        raise UnsafeFile(f"part {name} is corrupt (bad CRC-32)")
+    return data
+
+
 def read_member(opened: OpenedZip, name: str, cap: int = MAX_MEMBER_UNCOMPRESSED) -> bytes:
     """Bytes of one member, decompressing at most ``cap`` bytes whatever the headers claim."""
+    raw = raw_member(opened, name)
+    if raw is not None:
+        return inflate(opened, name, raw[0], raw[1], cap)
     try:
         with opened.zf.open(name) as handle:
             data = handle.read(cap + 1)

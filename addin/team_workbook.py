@@ -257,8 +257,13 @@ def _write_scores(wb, ws, frame: pd.DataFrame, lang, formats, fast_rows: bool):
     keys = table.keys
     records = _records(frame, keys)
     for key in (k for k in keys if k in _ENUMS):
+        shown: dict = {}  # a handful of distinct values per column
         for record in records:
-            record[key] = _display(key, record[key], lang)
+            value = record[key]
+            label = shown.get(value, shown)
+            if label is shown:
+                label = shown[value] = _display(key, value, lang)
+            record[key] = label
     fast = fast_rows and len(records) > 1
     sheet = _Sheet(wb, ws, table, lang, 1 if fast else len(frame), formats)
     injected = None
@@ -288,23 +293,43 @@ def _rows_xml(records, keys, styles, first_row: int):
     """SpreadsheetML <row> elements: numbers as <v>, text as inline strings (never formulas)."""
     letters = [xl_col_to_name(i) for i in range(len(keys))]
     style_attr = [f' s="{s}"' if s else "" for s in styles]
+    columns = list(zip(keys, letters, style_attr))
+    escaped: dict[str, str] = {}  # texts repeat (dimensions, indicators, labels): escape each once
+    isfinite = math.isfinite
     for offset, record in enumerate(records):
         r = first_row + offset
         cells = []
-        for i, key in enumerate(keys):
+        for key, letter, style in columns:
             value = record.get(key)
             if value is None:
                 continue
-            if isinstance(value, (bool, np.bool_)):
-                cells.append(f'<c r="{letters[i]}{r}"{style_attr[i]} t="b"><v>{int(value)}</v></c>')
+            kind = type(value)
+            if kind is float:  # the common cases first (exact types: bool is not float or str)
+                if isfinite(value):
+                    cells.append(f'<c r="{letter}{r}"{style}><v>{value:.16G}</v></c>')  # as XlsxWriter
+                continue
+            if kind is str:
+                if value:
+                    text = escaped.get(value)
+                    if text is None:
+                        text = _xml_text(value)
+                        if len(escaped) < 100_000:
+                            escaped[value] = text
+                    cells.append(f'<c r="{letter}{r}"{style} t="inlineStr"><is>'
+                                 f'<t xml:space="preserve">{text}</t></is></c>')
+                continue
+            if kind is int:
+                cells.append(f'<c r="{letter}{r}"{style}><v>{float(value):.16G}</v></c>')
+            elif isinstance(value, (bool, np.bool_)):
+                cells.append(f'<c r="{letter}{r}"{style} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, (int, float, np.integer, np.floating)):
                 number = float(value)
-                if math.isfinite(number):
-                    cells.append(f'<c r="{letters[i]}{r}"{style_attr[i]}><v>{number:.16G}</v></c>')  # as XlsxWriter
+                if isfinite(number):
+                    cells.append(f'<c r="{letter}{r}"{style}><v>{number:.16G}</v></c>')
             else:
                 text = str(value)
                 if text:
-                    cells.append(f'<c r="{letters[i]}{r}"{style_attr[i]} t="inlineStr"><is>'
+                    cells.append(f'<c r="{letter}{r}"{style} t="inlineStr"><is>'
                                  f'<t xml:space="preserve">{_xml_text(text)}</t></is></c>')
         yield f'<row r="{r}">{"".join(cells)}</row>'.encode("utf-8")
 

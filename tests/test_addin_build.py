@@ -181,3 +181,32 @@ def test_hex_path_round_trip_matches_the_vba_encoding():
     assert re.fullmatch(r"([0-9A-F]{4})+", encoded)
     assert ribbon.decode_hex(encoded) == path
     assert ribbon.decode_hex("") == ""
+
+
+def test_cli_build_into_unusable_places_is_a_one_line_error(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    assert main(["addin", "build", "-o", str(tmp_path / "file" / "sub")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: cannot write") and "Traceback" not in err
+    (tmp_path / "out" / ADDIN_NAME).mkdir(parents=True)  # a folder where the add-in goes
+    assert main(["addin", "build", "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "is a folder" in err and "Traceback" not in err
+
+
+def test_cli_lite_twice_into_one_folder_overwrites_and_refuses_unusable_places(tmp_path, capsys):
+    out = tmp_path / "lite"
+    assert main(["addin", "lite", "-o", str(out)]) == 0
+    first = (out / "main.py").read_text(encoding="utf-8")
+    assert main(["addin", "lite", "-o", str(out)]) == 0
+    assert (out / "main.py").read_text(encoding="utf-8") == first
+    assert sorted(p.name for p in out.iterdir()) == ["main.py", "requirements.txt"]  # no temporary files left
+    capsys.readouterr()
+    (tmp_path / "file").write_text("x")
+    for output, message in ((tmp_path / "file", "is a file"), (tmp_path / "file" / "sub", "cannot write")):
+        assert main(["addin", "lite", "-o", str(output)]) == 1
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err
+    (tmp_path / "busy" / "main.py").mkdir(parents=True)
+    assert main(["addin", "lite", "-o", str(tmp_path / "busy")]) == 1
+    assert "is a folder" in capsys.readouterr().err

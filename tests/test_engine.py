@@ -546,3 +546,90 @@ def test_parse_codes_exact_labels_other_spellings_and_blanks():
         parse_codes(np.array(["band", "curve"]), METHOD, "method")
     with pytest.raises(KpiInputError, match=r"^direction must be one of"):
         parse_codes([None], DIRECTION, "direction")
+
+
+# --------------------------------------------------------------------------- any wrong input: KpiInputError only
+
+WRONG_VALUES = [
+    None, "", "abc", "40%", True, [], [[]], [1, "x"], float("nan"), float("inf"), -1, 0, {"a": 1}, [1, 2, 3],
+    [[1, 2], [3]], np.array([]), np.array([[1, 2], [3, 4]]), object(), b"x", 1 + 2j, "越高越好", "线性",
+    np.array(["a", "b"]), [None, None], [np.nan], (1,), {1}, 1e308, -0.0, "1", ["1", "2"],
+]
+VALID_CALLS = {
+    kpi_achievement: [80, 100, "higher"],
+    kpi_score: [80, 100, None, None, "higher", "linear", None, 120],
+    score_rows: [80, 100, None, None, "higher", "linear", None, 120],
+    kpi_weighted: [[80, 90], [0.5, 0.5]],
+    kpi_review: [[4, 5], ["self", "manager"], None],
+    kpi_final: [90, 80, 0.8],
+    kpi_grade: [90, None, False],
+    kpi_forced_grades: [["a", "b"], [90, 80], [90, 80], None],
+    kpi_bonus: [["A", "B"], [100, 100], None],
+    kpi_bonus_pool: [["A", "B"], [100, 100], 500, None],
+    kpi_bonus_coefficient: ["A", None],
+    normalise_weights: [[0.5, 0.5]],
+    forced_headcounts: [10, None],
+    grade_bands: [None],
+}
+
+
+@pytest.mark.parametrize("function", list(VALID_CALLS), ids=lambda f: f.__name__)
+def test_any_wrong_argument_raises_kpi_input_error_and_nothing_else(function):
+    """Wrong types, text in number arguments, unknown spellings, ragged or empty lists, NaN, overflow:
+    each public function either computes or raises KpiInputError, with no numpy warning leaking."""
+    import warnings
+
+    valid = VALID_CALLS[function]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for position in range(len(valid)):
+            for wrong in WRONG_VALUES:
+                args = list(valid)
+                args[position] = wrong
+                try:
+                    function(*args)
+                except KpiInputError as error:
+                    assert str(error) and "Traceback" not in str(error)
+                except Exception as error:  # pragma: no cover - the failure message is the point
+                    pytest.fail(f"{function.__name__} argument {position} = {wrong!r}: "
+                                f"{type(error).__name__}: {error}")
+
+
+@pytest.mark.parametrize("call,pattern", [
+    (lambda: forced_headcounts(2.5), r"^n must be a whole number of managers >= 0 \(got 2.5\)"),
+    (lambda: forced_headcounts(-1), r"^n must be a whole number"),
+    (lambda: forced_headcounts(None), r"^n must be a whole number"),
+    (lambda: kpi_score(80, 100, method="band", param=5), r"^bands must be rows of .* \(got 5\)"),
+    (lambda: kpi_score(3, 0, method="deduction", param=[[100, 100], [90, 80]]),
+     r"^param for deduction scoring is the points per incident"),
+    (lambda: kpi_score([80], [100], direction=[["higher"], []]), r"^direction must be a list of values"),
+    (lambda: kpi_bonus_pool(["A", "A"], [1e308, 1e308], 10), r"^bases are too large"),
+    (lambda: kpi_review([4], ["self"], [["self", 0.1], ["自评", 0.3], ["manager", 0.6]]),
+     r"^role_weights list the role self twice"),
+])
+def test_review_found_inputs_that_used_to_leak(call, pattern):
+    with pytest.raises(KpiInputError, match=pattern):
+        call()
+
+
+def test_band_with_a_blank_param_takes_the_default_bands():
+    assert kpi_score(92, 100, method="band", param=None) == 80
+    assert kpi_score(92, 100, method="band", param="") == 80
+
+
+def test_every_function_takes_a_2d_block_and_keeps_its_shape():
+    """Issue 2: arrays in, arrays out, 2-D included (elementwise functions keep the block's shape;
+    the totals give one value per row; forced grades rank the whole block as one group)."""
+    block = np.array([[80.0, 120.0], [95.0, None]], dtype=object)
+    finals = np.array([[80.0, 120.0], [95.0, 60.0]])
+    assert kpi_achievement(finals, 100).shape == (2, 2)
+    assert kpi_score(finals, 100, direction=[["higher", "越低越好"], ["lower", "higher"]],
+                     method=[["linear", "分档"], ["binary", "linear"]]).shape == (2, 2)
+    assert kpi_final(finals, finals[::-1]).shape == (2, 2)
+    grades = kpi_grade(block, veto=[[False, "是"], [0, None]])
+    assert grades.tolist() == [["B", "D"], ["A", None]]
+    assert kpi_bonus(np.array([["S", "A"], ["B", "D"]]), [[100, 100], [100, 100]]).tolist() == [[150, 120], [100, 0]]
+    forced = kpi_forced_grades([["a", "b"], ["c", "d"]], finals, finals)
+    assert forced.shape == (2, 2) and forced[0, 1] == "A"  # the best of the four, wherever it sits
+    assert kpi_weighted(finals, [0.5, 0.5]).shape == (2,)
+    assert kpi_review([[4, 5], [3, None]], [["self", "manager"], ["self", "manager"]]).shape == (2,)

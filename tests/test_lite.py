@@ -266,3 +266,20 @@ def test_validate_script_on_a_clean_card_finds_nothing(lite_main, tmp_path):
     assert book.sheets["检查结果"].written["A1"][1:] == []
     assert book.alerts[-1].startswith("未发现问题")
     assert math.isfinite(lite_main.recompute(*lite_main.read_book(book))["final"])
+
+
+def test_refresh_scores_uses_the_workbook_cap(lite_main, tmp_path):
+    """The Lite recompute reads cfg_cap like the portable formulas and the validator do."""
+    path = _card(tmp_path, actuals=(200, 40, 85, 96, 20))
+    wb = openpyxl.load_workbook(path)
+    sheet, ref = next(iter(wb.defined_names["cfg_cap"].destinations))
+    wb[sheet][ref.replace("$", "")].value = 150
+    wb.save(path)
+    result = lite_main.recompute(*lite_main.read_book(LiteBook(path)))
+    assert result["indicators"][0]["score"] == pytest.approx(150.0)
+
+
+def test_refresh_scores_with_weights_not_100_says_so_instead_of_a_traceback(lite_main, tmp_path):
+    book = LiteBook(_card(tmp_path, weights=(0.4, 0.2, 0.2, 0.1, 0.05)))
+    lite_main.refresh_scores(book)
+    assert "weights sum to 95%" in book.alerts[-1] and book.alerts[-1].startswith("无法计算总分")

@@ -90,6 +90,29 @@ def _indicator_cases() -> list[dict]:
         dict(actual=-1, target=0, direction="lower", method="deduction"),
         dict(actual=2, target=0, direction="lower", method="deduction", param=-5),
         dict(actual=2, target=0, direction="lower", method="deduction", param="ten"),
+        # edge cases the three implementations must agree on (engine, UDF, portable)
+        dict(actual=50, target=100, stretch=60, direction="lower", method="linear"),      # far beyond stretch
+        dict(actual=60, target=100, stretch=60, direction="lower", method="linear"),      # exactly at stretch
+        dict(actual=0, target=50, direction="lower", method="linear"),                    # 2 − 0 → capped
+        dict(actual=-10, target=100, direction="higher", method="linear"),                # clamped at 0
+        dict(actual=130, target=100, threshold=130, direction="lower", method="linear"),  # at the threshold
+        dict(actual=90 - 1e-10, target=100, direction="higher", method="band"),           # band boundary − ε
+        dict(actual=89.99, target=100, direction="higher", method="band"),
+        dict(actual=100, target=100, direction="higher", method="band"),
+        dict(actual=110, target=100, stretch=130, direction="higher", method="band"),     # stretch ignored
+        dict(actual=100.0000000001, target=100, direction="lower", method="binary"),
+        dict(actual=50, target=100, threshold=60, direction="higher", method="binary"),   # threshold ignored
+        dict(actual=2, target=0, threshold=5, stretch=-1, direction="higher", method="deduction"),
+        dict(actual=3, target=0, adjusted_target=1, direction="higher", method="deduction", param=15),
+        dict(actual=1.5, target=1, direction="higher", method="deduction", param=10),
+        dict(actual=40, target=100, adjusted_target=0, direction="higher", method="linear"),
+        dict(actual=40, target=100, adjusted_target="n/a", direction="higher", method="linear"),
+        dict(actual=45, target=100, adjusted_target=50, threshold=45, direction="higher", method="linear"),
+        dict(actual=45, target=100, adjusted_target=50, threshold=50, direction="higher", method="linear"),
+        # typed spellings kept as they are (_raw): trimmed, any case, zh labels in an en workbook
+        dict(actual=80, target=100, direction=" Higher ", method="LINEAR ", _raw=True),
+        dict(actual=80, target=100, direction="越低越好", method=" 分档", _raw=True),
+        dict(actual=3, target=0, direction="  ", method="Deduction", _raw=True),
     ]
     rng = random.Random(20260701)
     for method, direction in itertools.product(METHOD.keys, DIRECTION.keys):
@@ -129,6 +152,9 @@ def _localise(rows: list[dict], lang: str) -> list[dict]:
     out = []
     for row in rows:
         row = dict(row)
+        if row.pop("_raw", False):  # a spelling typed by hand: written as it is
+            out.append(row)
+            continue
         for key, enum in enums.items():
             parsed = enum.try_parse(row.get(key)) if row.get(key) is not None else None
             if parsed:
@@ -184,11 +210,37 @@ def _summary_cases() -> list[dict]:
              settings={"role_weights": [("self", 0.1), ("peer", 0.3), ("manager", 0.5)]}),
         dict(name="role_weights_percent_points", reviews=self_mgr,
              settings={"role_weights": [("self", 10), ("peer", 30), ("manager", 60)]}),
+        dict(name="role_weights_role_twice", reviews=self_mgr,
+             settings={"role_weights": [("self", 0.1), ("self", 0.3), ("manager", 0.6)]}),
+        dict(name="role_weights_key_and_label_of_one_role", reviews=self_mgr,
+             settings={"role_weights": [("manager", 0.1), ("peer", 0.3), ("上级", 0.6)]}),
         dict(name="bands_any_order", settings={"bands": [(80, 50), (100, 100), (95, 90)]}),
         dict(name="bands_not_monotone", settings={"bands": [(100, 100), (90, 80), (80, 90)]}),
         dict(name="bands_duplicate_minimum", settings={"bands": [(100, 100), (90, 80), (90, 70)]}),
         dict(name="grades_custom", settings={"grades": [("S", 100), ("A", 90), ("B", 75), ("C", 50), ("D", 0)]}),
         dict(name="cap_150", rows={0: dict(actual=200)}, settings={"cap": 150}),
+        # reviews with every rating left blank: no qualitative score, Final = Q
+        dict(name="reviews_all_blank", reviews=[dict(role="self", rating=None), dict(role="manager", rating=None)]),
+        # weights: percent points with zeros, near-sums within the tolerances, mixed, blank
+        dict(name="weights_percent_with_zero", rows={i: dict(weight=w) for i, w in
+                                                      enumerate([50, 0, 15, 10, 10, 5, 10, 0])}),
+        dict(name="weights_percent_near_100", rows={0: dict(weight=25.05)} |
+             {i: dict(weight=w) for i, w in enumerate([15, 15, 10, 10, 5, 10, 10], start=1)}),
+        dict(name="weights_fraction_near_1", rows={0: dict(weight=0.2505)}),
+        dict(name="weights_fraction_off_by_0_002", rows={0: dict(weight=0.252)}),
+        dict(name="weights_mixed_points_and_fractions", rows={i: dict(weight=w) for i, w in
+                                                               enumerate([40, 0.5, 15, 10, 10, 5, 10, 9.5])}),
+        dict(name="weights_blank_cell", rows={0: dict(weight=0.4), 1: dict(weight=None)}),
+        # veto spellings: the dropdown's 是 in an English workbook, and pasted TRUE / 1 / Y
+        dict(name="veto_zh_label_in_any_language", raw={0: dict(veto="是", actual=0)}),
+        dict(name="veto_true_boolean", raw={0: dict(veto=True, actual=0)}),
+        dict(name="veto_one", raw={0: dict(veto=1, actual=0)}),
+        dict(name="veto_y_not_zero_score", raw={0: dict(veto="Y")}),
+        dict(name="veto_false_and_zero", raw={0: dict(veto=False, actual=0), 1: dict(veto=0, actual=0),
+                                              2: dict(veto=None)}),
+        dict(name="veto_unknown", raw={0: dict(veto="maybe")}),
+        dict(name="quant_weight_percent", header={"quant_weight": 80}, reviews=self_mgr),
+        dict(name="quant_weight_one", header={"quant_weight": 1}, reviews=self_mgr),
     ]
     return cases
 
@@ -230,7 +282,7 @@ def _expected_summary(rows, reviews, header, settings):
         quant = ERROR
     try:
         qual = engine.kpi_review([r.get("rating") for r in reviews], [r.get("role") for r in reviews],
-                                 dict(settings["role_weights"])) if reviews else None
+                                 [list(row) for row in settings["role_weights"]]) if reviews else None
     except KpiInputError:
         qual = ERROR
     k = header.get("quant_weight", settings["quant_weight"])
@@ -241,8 +293,10 @@ def _expected_summary(rows, reviews, header, settings):
             final = float(engine.kpi_final(quant, qual, k))
         except KpiInputError:
             final = ERROR
-    veto = any(VETO.try_parse(r.get("veto") or "no") == "yes" and s == 0 for r, s in zip(rows, scores))
-    grade = ERROR if final == ERROR else engine.kpi_grade(final, settings["grades"], veto)
+    vetoes = ["no" if r.get("veto") is None else VETO.try_parse(r.get("veto")) for r in rows]
+    veto = any(v == "yes" and s == 0 for v, s in zip(vetoes, scores))
+    unknown_veto = None in vetoes  # the engine refuses it: kpi_grade(veto="maybe") raises
+    grade = ERROR if final == ERROR or unknown_veto else engine.kpi_grade(final, settings["grades"], veto)
     return scores, quant, qual, final, grade
 
 
@@ -284,7 +338,7 @@ def _same(actual, expected, where):
 def _write_settings(wb, settings, lang):
     """Overwrite the settings tables and the cap the way HR would edit them."""
     tables = {"tblBands": settings["bands"], "tblGrades": settings["grades"],
-              "tblRoleWeights": [(ROLE.label(r, lang), w) for r, w in settings["role_weights"]]}
+              "tblRoleWeights": [(ROLE.label(r, lang) if r in ROLE.keys else r, w) for r, w in settings["role_weights"]]}
     for name, rows in tables.items():
         ws, table = _table(wb, name)
         cells = ws[table.ref][1:]
@@ -294,6 +348,18 @@ def _write_settings(wb, settings, lang):
                 cell.value = value
     sheet, ref = next(iter(wb.defined_names["cfg_cap"].destinations))
     wb[sheet][ref.replace("$", "")].value = settings["cap"]
+
+
+def _write_raw(wb, raw: dict, lang: str):
+    """Type values into tblKPI cells as a user would (bypassing the generator's label translation)."""
+    if not raw:
+        return
+    ws, table = _table(wb, "tblKPI")
+    cells = ws[table.ref]
+    headers = [c.value for c in cells[0]]
+    for i, values in raw.items():
+        for key, value in values.items():
+            cells[1 + i][headers.index(KPI.column(key).label(lang))].value = value
 
 
 # ----------------------------------------------------------------------------- the test
@@ -313,15 +379,20 @@ def recalculated(tmp_path_factory):
             rows = _case_rows(size, lang, case.get("rows", {}))
             reviews = [dict(r, reviewer="R", competency="C") for r in case.get("reviews", [])]
             settings = dict(default_settings(size), **case.get("settings", {}))
-            jobs.append(dict(name=f"{case['name']}_{lang}", size=size, lang=lang, rows=rows,
+            raw = case.get("raw", {})
+            jobs.append(dict(name=f"{case['name']}_{lang}", size=size, lang=lang, written_rows=rows, raw=raw,
+                             rows=[dict(row, **raw.get(i, {})) for i, row in enumerate(rows)],
                              reviews=reviews, header=case.get("header", {}), settings=settings))
     stripped = []
     for job in jobs:
         written = write_template(root / "written" / f"{job['name']}.xlsx", job["size"], job["lang"], "portable",
-                                 header=job["header"], rows=job["rows"], reviews=job["reviews"])
+                                 header=job["header"], rows=job.get("written_rows", job["rows"]),
+                                 reviews=job["reviews"])
+        job["written"] = written
         wb = openpyxl.load_workbook(written)          # openpyxl keeps formulas but no cached values
         if "settings" in job:
             _write_settings(wb, job["settings"], job["lang"])
+        _write_raw(wb, job.get("raw", {}), job["lang"])
         target = root / "stripped" / written.name
         target.parent.mkdir(exist_ok=True)
         wb.save(target)
@@ -367,6 +438,31 @@ def test_totals_reviews_final_and_grade_equal_the_engine(recalculated):
 
 
 @requires_libreoffice
+def test_cached_values_the_generator_writes_equal_what_libreoffice_computes(recalculated):
+    """The values stored with each formula (shown before any recalculation) are LibreOffice's own."""
+    checked = 0
+    for job, wb in recalculated:
+        if job.get("raw") or job.get("settings", {}) != default_settings(job["size"]) and "settings" in job:
+            continue  # edited after writing: the stored values are of the unedited workbook
+        cached = openpyxl.load_workbook(job["written"], data_only=True)
+        score = "得分" if job["lang"] == "zh" else "Score"
+        for i, (got, want) in enumerate(zip(_column(cached, "tblKPI", score), _column(wb, "tblKPI", score))):
+            _same_values(got, want, f"{job['name']} row {i + 1}")
+        for name in ("kpi_quant_score", "kpi_qual_score", "kpi_final_score", "kpi_grade"):
+            _same_values(_name(cached, name), _name(wb, name), f"{job['name']} {name}")
+        checked += 1
+    assert checked >= 40
+
+
+def _same_values(cached, computed, where):
+    if isinstance(computed, (int, float)) and not isinstance(computed, bool):
+        assert isinstance(cached, (int, float)) and math.isclose(cached, computed, abs_tol=TOL), \
+            f"{where}: cached {cached!r}, LibreOffice {computed!r}"
+    else:
+        assert (cached or "") == (computed or ""), f"{where}: cached {cached!r}, LibreOffice {computed!r}"
+
+
+@requires_libreoffice
 def test_the_cases_cover_what_the_issue_asks(recalculated):
     """Guard against the case list shrinking: every method × direction, errors, grades, veto."""
     rows = _fill(_indicator_cases())
@@ -392,3 +488,76 @@ def test_libreoffice_helper_skips_without_soffice_but_fails_in_ci(monkeypatch):
     monkeypatch.setenv("CI", "")
     with pytest.raises(pytest.skip.Exception, match="not installed"):
         lo.require()
+
+
+# ----------------------------------------------------------------------------- the third implementation: the UDFs
+
+def _cell(value):
+    """A cell as xlwings hands it to a UDF: blank is None."""
+    return None if value is None or value == "" else value
+
+
+def _udf_score(row: dict, settings: dict):
+    """KPI_SCORE called the way the add-in template calls it (formulas.score, mode addin)."""
+    from udfs.excel_functions import KPI_SCORE
+
+    adjusted, target = _cell(row.get("adjusted_target")), _cell(row.get("target"))
+    effective = adjusted if adjusted is not None else target
+    band = METHOD.try_parse(row.get("method")) == "band"
+    param = [list(b) for b in settings["bands"]] if band else _cell(row.get("param"))
+    return KPI_SCORE(_cell(row.get("actual")), effective, _cell(row.get("threshold")), _cell(row.get("stretch")),
+                     _cell(row.get("direction")), _cell(row.get("method")), param, settings["cap"])
+
+
+def _same_udf(got, expected, where):
+    if expected == ERROR:
+        assert isinstance(got, str) and got.startswith("#KPI! "), f"{where}: expected #KPI! text, got {got!r}"
+    else:
+        _same(got, expected, where)
+
+
+def test_udfs_agree_with_the_engine_on_every_indicator_case():
+    """KPI_SCORE with Excel-shaped cells gives the engine's number, or a #KPI! text where it refuses."""
+    settings = default_settings("medium")
+    for lang in ("zh", "en"):
+        for i, row in enumerate(_localise(_fill(_indicator_cases()), lang)):
+            _same_udf(_udf_score(row, settings), _expected_score(row, settings), f"{lang} row {i + 1} {row}")
+
+
+def test_udfs_agree_with_the_engine_on_every_summary_case():
+    """KPI_WEIGHTED, KPI_REVIEW, KPI_FINAL and KPI_GRADE chained as in the add-in template."""
+    from udfs.excel_functions import KPI_FINAL, KPI_GRADE, KPI_REVIEW, KPI_WEIGHTED
+
+    for case in _summary_cases():
+        for lang in ("zh", "en"):
+            size = case.get("size", "medium")
+            raw = case.get("raw", {})
+            rows = [dict(row, **raw.get(i, {})) for i, row in enumerate(_case_rows(size, lang, case.get("rows", {})))]
+            reviews = case.get("reviews", [])
+            settings = dict(default_settings(size), **case.get("settings", {}))
+            header = case.get("header", {})
+            scores, quant, qual, final, grade = _expected_summary(rows, reviews, header, settings)
+            where = f"{case['name']}_{lang}"
+            got_scores = [_udf_score(row, settings) for row in rows]
+            for i, (g, e) in enumerate(zip(got_scores, scores)):
+                _same_udf(g, e, f"{where} row {i + 1}")
+            got_quant = KPI_WEIGHTED([[s] for s in got_scores], [[_cell(r.get("weight"))] for r in rows])
+            _same_udf(got_quant, quant, f"{where} quant")
+            ratings = [[_cell(r.get("rating"))] for r in reviews] or [[None]]
+            roles = [[_cell(r.get("role"))] for r in reviews] or [[None]]
+            role_table = [[ROLE.label(role, lang) if role in ROLE.keys else role, weight]
+                          for role, weight in settings["role_weights"]]
+            got_qual = KPI_REVIEW(ratings, roles, role_table)
+            _same_udf(got_qual, qual, f"{where} qual")
+            k = header.get("quant_weight", settings["quant_weight"])
+            got_final = KPI_FINAL(got_quant, got_qual, _cell(k))
+            _same_udf(got_final, final, f"{where} final")
+            if final == ERROR:
+                continue
+            vetoes = ["no" if r.get("veto") is None else VETO.try_parse(r.get("veto")) for r in rows]
+            if None in vetoes:  # the template's veto count shows an error text: the grade passes it on
+                assert grade == ERROR
+                continue
+            count = sum(v == "yes" and s == 0 for v, s in zip(vetoes, got_scores))
+            got_grade = KPI_GRADE(got_final, [list(g) for g in settings["grades"]], count)
+            _same_udf(got_grade, grade, f"{where} grade")

@@ -331,3 +331,15 @@ def test_manager_cells_find_rows_of_a_team_workbook(tmp_path):
     assert book[sheet][cell].value == "AM001"
     book.close()
     assert ribbon.manager_cells(tmp_path / "am000.xlsx", {"AM001"}) == {}
+
+
+def test_file_system_errors_become_a_message_box_not_a_traceback(tmp_path, excel, monkeypatch):
+    book = excel(scorecard(tmp_path / "am001.xlsx"))
+
+    def locked(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "KPI"))
+
+    monkeypatch.setattr(ribbon, "template_output_path", locked)
+    ribbon.on_action("kpiNewSmall", "zh")
+    prompt, _, mode = book.app.alerts[-1]
+    assert mode == "critical" and prompt.startswith("无法完成：") and "Permission denied" in prompt

@@ -438,3 +438,66 @@ def test_prebuilt_fast_path_writes_the_same_workbook_as_a_full_build(tmp_path, s
                     assert a[key][1:] == b[key][1:], key
                 else:
                     assert a[key] == b[key], key
+
+
+# ----------------------------------------------------------------------------- bad paths and rosters: messages, no tracebacks
+
+_ROSTER = [["客户经理编号", "姓名", "团队", "区域", "考核人", "备用列"],
+           ["AM001", "张伟", "华东一组", "华东", "李经理", "x"], ["AM002", "王芳", "华东一组", "华东", "李经理", "y"]]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+def test_roster_csv_in_the_encodings_excel_saves(tmp_path, encoding):
+    """Chinese Excel's plain "CSV" is GBK; "CSV UTF-8" has a BOM; "Unicode text" is UTF-16."""
+    roster = tmp_path / "roster.csv"
+    with open(roster, "w", newline="", encoding=encoding) as handle:
+        csv.writer(handle).writerows(_ROSTER)
+    paths = write_roster(roster, tmp_path / "out", "small", "zh", "addin")
+    assert [p.name for p in paths] == ["华东一组_AM001_张伟.xlsx", "华东一组_AM002_王芳.xlsx"]
+    assert _name_cell(openpyxl.load_workbook(paths[0]), "kpi_manager_name").value == "张伟"
+
+
+def _run_kpi(capsys, *argv):
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return code, captured.out, captured.err
+
+
+def test_kpi_new_output_paths_that_cannot_work_give_one_line_errors(tmp_path, capsys):
+    code, out, _ = _run_kpi(capsys, "new", "-o", str(tmp_path / "new" / "dir" / "card.xlsx"))
+    assert code == 0 and (tmp_path / "new" / "dir" / "card.xlsx").is_file()  # folders are created
+    (tmp_path / "folder.xlsx").mkdir()
+    code, _, err = _run_kpi(capsys, "new", "-o", str(tmp_path / "folder.xlsx"))
+    assert code == 2 and "is a folder" in err
+    (tmp_path / "file").write_text("x")
+    code, _, err = _run_kpi(capsys, "new", "-o", str(tmp_path / "file" / "card.xlsx"))
+    assert code == 1 and err.startswith("Error: cannot write") and "is a file, not a folder" in err
+    code, _, err = _run_kpi(capsys, "new", "-o", str(tmp_path / "card.txt"))
+    assert code == 2 and ".xlsx" in err
+
+
+def test_kpi_new_roster_problems_give_one_line_errors(tmp_path, capsys):
+    roster = _csv(tmp_path / "roster.csv", _ROSTER)
+    cases = {
+        "missing.csv": "roster file not found",
+        "old.xls": "legacy .xls rosters cannot be read",
+        "empty.csv": "the roster is empty",
+        "binary.csv": "cannot decode the CSV",
+    }
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "binary.csv").write_bytes(b"\x81\x30\x81\xff\xff\xff")
+    for name, message in cases.items():
+        code, _, err = _run_kpi(capsys, "new", "--roster", str(tmp_path / name), "-o", str(tmp_path / "out"))
+        assert code == 1 and err.startswith("Error: ") and name in err and message in err, err
+    (tmp_path / "file").write_text("x")
+    for output, message in ((tmp_path / "file", "must be a folder"), (tmp_path / "file" / "sub", "is a file")):
+        code, _, err = _run_kpi(capsys, "new", "--roster", str(roster), "-o", str(output))
+        assert code == 1 and message in err, err
+    (tmp_path / "out" / "华东一组_AM002_王芳.xlsx").mkdir(parents=True)  # a folder where a workbook goes
+    code, _, err = _run_kpi(capsys, "new", "--roster", str(roster), "-o", str(tmp_path / "out"))
+    assert code == 1 and "is a folder" in err
+    assert not (tmp_path / "out" / "华东一组_AM001_张伟.xlsx").exists()  # refused before writing any
+    code, out, _ = _run_kpi(capsys, "new", "--roster", str(roster), "-o", str(tmp_path / "ok"))
+    assert code == 0 and out.startswith("Wrote 2 workbooks")

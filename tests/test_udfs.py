@@ -315,3 +315,16 @@ def test_no_input_makes_a_function_raise(function, data):
             assert np.isfinite(value)
         if isinstance(value, str):  # an error text, or a grade: default or from a bands argument
             assert value.startswith("#KPI! ") or value in {"S", "A", "B", "C", "D"} | texts_given, value
+
+
+def test_score_band_with_a_single_number_param_is_an_error_not_the_default_bands():
+    from udfs.excel_functions import KPI_SCORE
+
+    assert KPI_SCORE(80, 100, None, None, "higher", "band", 5).startswith("#KPI! param must be the bands table")
+    assert KPI_SCORE(80, 100, None, None, "higher", "分档", None) == 60.0
+    # mixed methods: the number is the deduction rows' points, band rows take the default bands
+    assert KPI_SCORE([[80], [3]], [[100], [0]], None, None, "higher", [["band"], ["deduction"]], 5) == [[60.0], [85.0]]
+    # and a bands table where only deduction rows are scored would silently deduct 10 points
+    assert KPI_SCORE(3, 0, None, None, "higher", "扣分制", [[100, 100], [90, 80]]).startswith(
+        "#KPI! param for deduction scoring is the points per incident")
+    assert KPI_SCORE(3, 0, None, None, "higher", "deduction", [[None, None]]) == 70.0  # blank range: default

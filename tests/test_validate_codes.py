@@ -352,3 +352,51 @@ def test_zip_members_are_not_modified(tmp_path):
     assert path.read_bytes() == before
     with zipfile.ZipFile(path) as z:
         assert z.testzip() is None
+
+
+# ----------------------------------------------------------------------------- the score cap (cfg_cap)
+
+def _cap_file(path, cap):
+    from workbook_templates.generator import write_template
+
+    from fixtures.build import set_named_value
+
+    rows = [{"target": 100, "actual": 140}] + [{"target": t, "actual": t} for t in (20, 0.9, 60, 0.95, 0.95, 90, 24)]
+    write_template(path, size="medium", lang="en", mode="portable", header={"manager_id": "CAP", "period": "2026Q3"},
+                   rows=rows)
+    return set_named_value(path, "cfg_cap", cap)
+
+
+@pytest.mark.parametrize("cap, expected_score, codes", [
+    (150, 140.0, ["SETTINGS_CHANGED"]), (120, 120.0, []), (None, 120.0, []), (130, 130.0, ["SETTINGS_CHANGED"]),
+])
+def test_score_cap_of_the_file_is_used(tmp_path, cap, expected_score, codes):
+    path = _cap_file(tmp_path / "cap.xlsx", cap)
+    report = validate_paths([path])
+    entry = report.files[0]
+    assert entry.status == "merged"
+    assert entry.manager.indicators[0].score == pytest.approx(expected_score)
+    cap_cell = read_scorecard(path).names["cfg_cap"]
+    assert [(f.code, f.cell) for f in report.findings] == [(c, cap_cell.cell) for c in codes]
+
+
+@pytest.mark.parametrize("cap, code, words", [("high", "NON_NUMERIC", "'high'"), (90, "INVALID_VALUE", "at least 100")])
+def test_bad_score_cap_rejects_the_file(tmp_path, cap, code, words):
+    path = _cap_file(tmp_path / "cap.xlsx", cap)
+    report = validate_paths([path])
+    cap_cell = read_scorecard(path).names["cfg_cap"]
+    assert [(f.code, f.sheet, f.cell) for f in report.findings] == [(code, cap_cell.sheet, cap_cell.cell)]
+    assert words in report.findings[0].message and "cfg_cap" in report.findings[0].message
+    assert report.files[0].status == "rejected"
+    assert f"({cap_cell.sheet}!{cap_cell.cell})" in report.files[0].reason
+
+
+def test_score_cap_compared_with_master(tmp_path):
+    master = _cap_file(tmp_path / "master.xlsx", 150)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    same = _cap_file(inputs / "same.xlsx", 150)
+    report = validate_paths([same], master=master)
+    assert report.findings == [] and report.files[0].manager.indicators[0].score == pytest.approx(140.0)
+    other = _cap_file(inputs / "other.xlsx", 120)
+    assert [f.code for f in validate_paths([other], master=master).findings] == ["SETTINGS_CHANGED"]

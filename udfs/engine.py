@@ -200,9 +200,15 @@ def _split_param(param, method_codes: np.ndarray):
     if param is None:
         return None, np.asarray(DEFAULT_DEDUCTION_POINTS)
     if _is_bands(param):
+        if method_codes.ndim == 0 and int(method_codes) == DEDUCTION:
+            raise KpiInputError("param for deduction scoring is the points per incident (one number), "
+                                "not a bands table")
         return _bands_table(param), np.asarray(DEFAULT_DEDUCTION_POINTS)
-    if _ndim(param) == 1 and method_codes.ndim == 0 and int(method_codes) == BAND:
-        raise KpiInputError("bands must be rows of (minimum achievement %, score)")
+    if _ndim(param) in (0, 1) and method_codes.ndim == 0 and int(method_codes) == BAND \
+            and not (_ndim(param) == 0 and _blank(param)):
+        # a number where the bands table belongs would silently score with the default bands
+        raise KpiInputError("bands must be rows of (minimum achievement %, score)"
+                            + (f" (got {param!r})" if _ndim(param) == 0 else ""))
     points = _numbers(param, "param")
     points = np.where(np.isnan(points), DEFAULT_DEDUCTION_POINTS, points)
     return None, points
@@ -431,7 +437,14 @@ def _role_weights(role_weights) -> np.ndarray:
         rows = [tuple(row) for row in np.asarray(role_weights, dtype=object)]
         if any(len(row) != 2 for row in rows):
             raise KpiInputError("role_weights must be rows of (role, weight)")
-        role_weights = {role: weight for role, weight in rows if not _blank(role) or not _blank(weight)}
+        rows = [(role, weight) for role, weight in rows if not _blank(role) or not _blank(weight)]
+        seen = set()
+        for role, _ in rows:  # a role listed twice (self and 自评 included) is ambiguous: refuse it
+            key = ROLE.parse(role, "role_weights")
+            if key in seen:
+                raise KpiInputError(f"role_weights list the role {key} twice")
+            seen.add(key)
+        role_weights = dict(rows)
     if isinstance(role_weights, Mapping):
         values = np.zeros(len(ROLE.keys))
         for role, weight in role_weights.items():
@@ -653,8 +666,10 @@ def _shares(shares, argument: str, default: Mapping[str, float]) -> list[tuple[s
 def forced_headcounts(n: int, quotas=None) -> list[tuple[str, int]]:
     """Headcount per grade, best grade first: quota × n rounded by largest remainder
     (ties in remainder go to the better grade), so the counts sum to ``n``."""
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise KpiInputError(f"n must be a whole number of managers >= 0 (got {n!r})")
     table = _shares(quotas, "quotas", DEFAULT_QUOTAS)
-    exact = np.array([share * n for _, share in table])
+    exact = np.array([share * int(n) for _, share in table])
     counts = np.floor(exact + TOLERANCE).astype(int)
     remainders = np.round(exact - counts, 9)
     left = n - int(counts.sum())
@@ -687,7 +702,8 @@ def forced_order(ids, finals, quants) -> np.ndarray:
         raise KpiInputError(f"ids, finals and quants must have the same length (got {len(keys)}, {len(f)}, {len(q)})")
     _check(np.isnan(f), "finals must not be blank")
     q = np.where(np.isnan(q), -np.inf, q)
-    return np.lexsort((keys, -np.round(q, 9), -np.round(f, 9)))
+    with np.errstate(over="ignore", invalid="ignore"):  # np.round of ±1e308 overflows to ±inf: still ordered
+        return np.lexsort((keys, -np.round(q, 9), -np.round(f, 9)))
 
 
 def kpi_forced_grades(ids, finals, quants, quotas=None):
@@ -701,7 +717,8 @@ def kpi_forced_grades(ids, finals, quants, quotas=None):
             default S 10 %, A 20 %, B 50 %, C 15 %, D 5 %.
 
     Returns:
-        numpy array of grade letters.
+        numpy array of grade letters, in the shape of ``ids`` (a 2-D block of ids gives a
+        2-D block of grades; the ranking runs over the whole group).
     """
     order = forced_order(ids, finals, quants)
     counts = forced_headcounts(len(order), quotas)
@@ -710,7 +727,7 @@ def kpi_forced_grades(ids, finals, quants, quotas=None):
     for grade, count in counts:
         grades[order[position:position + count]] = grade
         position += count
-    return grades
+    return grades.reshape(np.shape(ids)) if _ndim(ids) > 1 else grades
 
 
 def _coefficients(coefficients) -> dict[str, float]:
@@ -797,7 +814,10 @@ def kpi_bonus_pool(grades, bases, pool, coefficients=None):
     p = float(pools.ravel()[0])
     if p < 0:
         raise KpiInputError(f"pool must be >= 0 (got {_fmt(p)})")
-    total = raw.sum()
+    with np.errstate(over="ignore"):
+        total = raw.sum()
+    if not math.isfinite(total):
+        raise KpiInputError("bases are too large to add up (the total bonus overflows)")
     if total <= 0:
         if p == 0:
             return np.zeros_like(raw)

@@ -97,7 +97,10 @@ def parse_codes(values, enum: Enumeration, argument: str, default: str | None = 
     few distinct strings stay cheap. With a ``default`` key, blanks (None, "", NaN)
     take that value; without one they are an error.
     """
-    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object if values is None else None)
+    try:
+        arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object if values is None else None)
+    except ValueError:  # a ragged nested list
+        raise KpiInputError(f"{argument} must be a list of values or of equal-length rows") from None
     if arr.ndim == 0:
         item = arr.item()
         if default is not None and _is_blank(item):

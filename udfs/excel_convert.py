@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .enums import METHOD
 from .errors import KpiInputError
 
 ERROR_PREFIX = "#KPI! "
@@ -188,6 +189,19 @@ def non_blank_rows(*columns: np.ndarray) -> np.ndarray:
     for column in columns:
         mask |= ~np.frompyfunc(is_blank, 1, 1)(column).astype(bool)
     return mask
+
+
+def reject_param_of_the_wrong_kind(param_cells: np.ndarray, method) -> None:
+    """A param that cannot be meant for the method(s) given would silently score with a default:
+    one number for band scoring (default bands), a 2-column bands table for deduction (10 points)."""
+    methods = {METHOD.try_parse(m) for m in flat(method)}
+    if param_cells.shape[1] == 2 and methods == {"deduction"} \
+            and not all(is_blank(v) for v in param_cells.ravel()):
+        raise KpiInputError("param for deduction scoring is the points per incident (one number), "
+                            "not a bands table")
+    if param_cells.shape == (1, 1) and not is_blank(param_cells[0, 0]) and methods == {"band"}:
+        raise KpiInputError("param must be the bands table (2 columns: minimum achievement %, score) "
+                            f"for band scoring (got {param_cells[0, 0]!r})")
 
 
 def same_length(named: dict[str, np.ndarray]) -> None:

@@ -47,7 +47,9 @@ def KPI_SCORE(actual, target, threshold=None, stretch=None, direction="higher", 
         rows = {"actual": actual, "target": target, "threshold": threshold, "stretch": stretch,
                 "direction": direction, "method": method, "cap": cap}
         fixed = {}
-        if convert.grid(param).shape[1] == 2:  # a bands table such as tblBands
+        param_cells = convert.grid(param)
+        convert.reject_param_of_the_wrong_kind(param_cells, method)
+        if param_cells.shape[1] == 2:  # a bands table such as tblBands
             fixed["param"] = convert.table_rows(param)
         else:  # points per incident: one cell, or one per row
             rows["param"] = param

@@ -20,7 +20,8 @@ def run(args) -> int:
     if args.roster:
         paths = write_roster(args.roster, output, size=args.size, lang=args.lang, mode=args.mode,
                              period=args.period)
-        print(f"Wrote {len(paths)} workbooks ({args.size}, {args.lang}, {args.mode}) to {output}")
+        noun = "workbook" if len(paths) == 1 else "workbooks"
+        print(f"Wrote {len(paths)} {noun} ({args.size}, {args.lang}, {args.mode}) to {output}")
         return 0
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"{output}: the output must be an .xlsx file (or a folder with --roster)")

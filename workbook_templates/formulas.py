@@ -42,6 +42,15 @@ def _is(cell: str, enum, key: str) -> str:
     return f"OR({cell}={_q(key)},{cell}={_q(enum.labels[key])})"
 
 
+def _trimmed(cell: str) -> str:
+    """An enumeration cell with its spaces trimmed, as the engine reads it (" higher " = higher).
+
+    TRIM knows only the ASCII space: a full-width space (U+3000) around a label gives an
+    error text here while the engine accepts it. SUBSTITUTE-ing it away would push the score
+    formula past Excel's 8,192-character limit (the drop-downs never produce one)."""
+    return f"TRIM({cell})"
+
+
 def _one_of(cell: str, enum, keys=None) -> str:
     """cell is blank (the engine's default) or one of the keys / zh labels."""
     keys = keys or enum.keys
@@ -52,11 +61,18 @@ def _one_of(cell: str, enum, keys=None) -> str:
 
 
 def _array(values) -> str:
-    return "{" + ",".join(_q(v) for v in values) + "}"
+    """An inline array constant: texts quoted, booleans as TRUE/FALSE, numbers as they are."""
+    def item(v):
+        if isinstance(v, bool):
+            return "TRUE" if v else "FALSE"
+        return f"{v:g}" if isinstance(v, (int, float)) else _q(v)
+    return "{" + ",".join(item(v) for v in values) + "}"
 
 
-VETO_YES = ("yes", "是", "y", "true")
-VETO_ALL = VETO_YES + ("no", "否", "n", "false")
+# every veto spelling the engine accepts (VETO): a pasted TRUE or 1 bypasses the dropdown,
+# and a formula that rejected it would disagree with `kpi validate` / `kpi consolidate`
+VETO_YES = ("yes", "是", "y", "true", "1", True, 1)
+VETO_ALL = VETO_YES + ("no", "否", "n", "false", "0", False, 0)
 assert all(VETO.try_parse(v) == "yes" for v in VETO_YES)
 assert all(VETO.try_parse(v) in ("yes", "no") for v in VETO_ALL)
 
@@ -97,6 +113,15 @@ class Refs:
         return _q(T[self.lang]["err"][key])
 
 
+def _weight_forms(w: str) -> tuple[str, str, str]:
+    """Conditions on a weights range, as ``engine.normalise_weights`` reads it: (not numbers
+    or negative, fractions summing to 1 ±0.001, percent points summing to 100 ±0.1)."""
+    unreadable = f'OR(COUNTA({w})<>COUNT({w}),COUNTIF({w},"<0")>0)'
+    fractions = f"ABS(SUM({w})-1)<=0.001+{EPS}"
+    percent = f'AND(COUNTIFS({w},">0",{w},"<1")=0,ABS(SUM({w})-100)<=0.1+{EPS})'
+    return unreadable, fractions, percent
+
+
 def _blank_or_number(cell: str) -> str:
     return f"OR({cell}=\"\",ISNUMBER({cell}))"
 
@@ -112,10 +137,11 @@ def effective_target(r: Refs) -> str:
 def score(r: Refs, mode: str) -> str:
     """Score of this indicator row (SCORING.md §1)."""
     a, T_, F, S, P = (r.row(k) for k in ("actual", "effective_target", "threshold", "stretch", "param"))
-    d, m = r.row("direction"), r.row("method")
+    raw_d, raw_m = r.row("direction"), r.row("method")
+    d, m = _trimmed(raw_d), _trimmed(raw_m)
     band = _is(m, METHOD, "band")
     if mode == "addin":
-        return (f"=KPI_SCORE({a},{T_},{F},{S},{d},{m},"
+        return (f"=KPI_SCORE({a},{T_},{F},{S},{raw_d},{raw_m},"
                 f"IF({band},tblBands,{P}),{CAP_NAME})")
     t, adj = r.row("target"), r.row("adjusted_target")
     hi = f'OR({d}="",{_is(d, DIRECTION, "higher")})'  # blank direction = higher
@@ -160,7 +186,8 @@ def score(r: Refs, mode: str) -> str:
 
 def achievement(r: Refs) -> str:
     """Achievement ratio for display: a/T, 2 − a/T, or score/100 for deduction; blank when not scored."""
-    a, T_, s, d, m = (r.row(k) for k in ("actual", "effective_target", "score", "direction", "method"))
+    a, T_, s = (r.row(k) for k in ("actual", "effective_target", "score"))
+    d, m = _trimmed(r.row("direction")), _trimmed(r.row("method"))
     return (f'=IF(OR(NOT(ISNUMBER({s})),{a}=""),"",IF({_is(m, METHOD, "deduction")},{s}/100,'
             f'IF(OR({d}="",{_is(d, DIRECTION, "higher")}),{a}/{T_},2-{a}/{T_})))')
 
@@ -176,7 +203,8 @@ def weighted(r: Refs) -> str:
 def veto_count(r: Refs) -> str:
     """Number of veto indicators scoring 0 (an error text when a veto cell is not yes/no)."""
     v, s = r.col("veto"), r.col("score")
-    return (f"=IF(COUNTA({v})<>SUMPRODUCT(--ISNUMBER(MATCH({v},{_array(VETO_ALL)},0))),{r.err('veto')},"
+    # ({v}<>"") keeps a blank cell from matching the 0/FALSE of the array (blank = no veto)
+    return (f"=IF(COUNTA({v})<>SUMPRODUCT(({v}<>\"\")*ISNUMBER(MATCH({v},{_array(VETO_ALL)},0))),{r.err('veto')},"
             f"SUMPRODUCT(ISNUMBER(MATCH({v},{_array(VETO_YES)},0))*({s}=0)))")
 
 
@@ -185,9 +213,8 @@ def quant_score(r: Refs, mode: str) -> str:
     w, s = r.col("weight"), r.col("score")
     if mode == "addin":
         return f"=KPI_WEIGHTED({s},{w})"
-    fractions = f"ABS(SUM({w})-1)<=0.001+{EPS}"
-    percent = f'AND(COUNTIFS({w},">0",{w},"<1")=0,ABS(SUM({w})-100)<=0.1+{EPS})'
-    return (f'=IF(OR(COUNTA({w})<>COUNT({w}),COUNTIF({w},"<0")>0),{r.err("weights")},'
+    unreadable, fractions, percent = _weight_forms(w)
+    return (f'=IF({unreadable},{r.err("weights")},'
             f"IF(NOT(OR({fractions},{percent})),{r.err('weights')},"
             f"IF(COUNT({s})<ROWS({s}),{r.err('scores')},"
             f"SUMPRODUCT(({w}>0)*{w},{s})/IF({fractions},1,100))))")
@@ -222,17 +249,18 @@ def qual_score(r: Refs, mode: str) -> str:
     den = "+".join(f"IF({r.role_cells[k][1]}>0,{r.role_cells[k][0]},0)" for k in roles)
     rwr = Refs.setting(ROLE_WEIGHTS, "role", r.lang)
     all_roles = _array([x for k in roles for x in (k, ROLE.labels[k])])
-    fractions = f"ABS(SUM({rw})-1)<=0.001+{EPS}"
-    percent = f'AND(COUNTIFS({rw},">0",{rw},"<1")=0,ABS(SUM({rw})-100)<=0.1+{EPS})'
+    twice = "OR(" + ",".join(f"COUNTIF({rwr},{_q(k)})+COUNTIF({rwr},{_q(ROLE.labels[k])})>1" for k in roles) + ")"
+    unreadable, fractions, percent = _weight_forms(rw)
     return (f'=IF(OR(COUNTA({rt})<>COUNT({rt}),COUNTIF({rt},"<1")+COUNTIF({rt},">5")>0),{r.err("ratings")},'
             f"IF(COUNT({rt})<>{counts},{r.err('roles')},"
             f'IF(COUNT({rt})=0,"",'
             # separate IFs: LibreOffice gives #VALUE! for SUMPRODUCT(MATCH(range, {…})) nested in OR()
             f"IF(COUNTA({rwr})<>SUMPRODUCT(--ISNUMBER(MATCH({rwr},{all_roles},0))),{r.err('role_weights')},"
-            f'IF(OR(COUNTA({rw})<>COUNT({rw}),COUNTIF({rw},"<0")>0),{r.err("role_weights")},'
+            f"IF({twice},{r.err('role_weights')},"
+            f'IF({unreadable},{r.err("role_weights")},'
             f"IF(NOT(OR({fractions},{percent})),{r.err('role_weights')},"
             f"IF(({den})<=0,{r.err('role_weights')},"
-            f"20*({num})/({den}))))))))")
+            f"20*({num})/({den})))))))))")
 
 
 def final_score(r: Refs, mode: str) -> str:

@@ -37,6 +37,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from addin.atomic import atomic_path
+from addin.errors import OutputError
 from addin.schema import (
     BANDS, BONUS, GRADES, HEADER_NAMES, KPI, LANGS, MODES, QUOTAS, RESULT_NAMES, REVIEW, ROLE_WEIGHTS,
     SIZES, TEMPLATE_TAG,
@@ -244,11 +245,7 @@ def write_template(path, size: str = "medium", lang: str = "zh", mode: str = "ad
     Returns:
         The path written, as a :class:`~pathlib.Path`.
     """
-    _check(size, lang, mode)
-    path = Path(path)
-    head, kpi_rows, review_rows, settings = _inputs(size, lang, header, rows, reviews)
-    cached = _cache.results(kpi_rows, review_rows, settings, head, lang)
-    vals = _values(head, kpi_rows, review_rows, cached, lang)
+    path, head, kpi_rows, review_rows, settings, vals = _prepare(path, size, lang, mode, header, rows, reviews)
     with atomic_path(path) as temp:
         if len(vals) < _SENTINELS:
             _skeleton(size, lang, mode, len(kpi_rows), len(review_rows)).write(os.fspath(temp), vals)
@@ -304,17 +301,32 @@ def _values(head, kpi_rows, review_rows, cached, lang) -> dict:
     return vals
 
 
+def check_output_file(path) -> None:
+    """Raise OutputError, before any work, when ``path`` cannot become a workbook file."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; give a file name such as scorecard.xlsx")
+    blocking = next((p for p in path.parents if p.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise OutputError(f"cannot write {path}: {blocking} is a file, not a folder")
+
+
+def _prepare(path, size, lang, mode, header, rows, reviews):
+    """Checked arguments, the merged inputs and every variable cell value of one workbook."""
+    _check(size, lang, mode)
+    check_output_file(path)
+    head, kpi_rows, review_rows, settings = _inputs(size, lang, header, rows, reviews)
+    cached = _cache.results(kpi_rows, review_rows, settings, head, lang)
+    return Path(path), head, kpi_rows, review_rows, settings, _values(head, kpi_rows, review_rows, cached, lang)
+
+
 def _write_direct(path, size="medium", lang="zh", mode="addin", header=None, rows=None, reviews=None) -> Path:
     """The reference implementation of :func:`write_template`: one full XlsxWriter build.
 
     ``write_template`` patches a cached build of the same shape instead, which is several
     times faster; the tests check that both give the same workbook.
     """
-    _check(size, lang, mode)
-    path = Path(path)
-    head, kpi_rows, review_rows, settings = _inputs(size, lang, header, rows, reviews)
-    cached = _cache.results(kpi_rows, review_rows, settings, head, lang)
-    vals = _values(head, kpi_rows, review_rows, cached, lang)
+    path, head, kpi_rows, review_rows, settings, vals = _prepare(path, size, lang, mode, header, rows, reviews)
     with atomic_path(path) as temp:
         _build(os.fspath(temp), size, lang, mode, head, len(kpi_rows), len(review_rows), settings, vals)
     return path

@@ -3,7 +3,9 @@
 A roster is an .xlsx (first sheet) or .csv file whose first row holds headers;
 columns are found by header text in Chinese or English, in any order:
 manager_id/客户经理编号 (required), name/姓名, team/团队, region/区域,
-reviewer/考核人, period/考核期间. Rows without any value are skipped.
+reviewer/考核人, period/考核期间; other columns are ignored. Rows without any value are
+skipped. A CSV may be UTF-8 (with or without BOM), GBK/GB18030 (Excel's plain "CSV" on
+Chinese Windows) or UTF-16 with a BOM; legacy .xls files are refused with a hint.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from addin.errors import RosterError
 from addin.schema import normalise_header
 
-from .generator import write_template
+from .generator import check_output_file, write_template
 
 # roster column key -> accepted header texts (compared normalised: trimmed, case-folded)
 COLUMNS = {
@@ -59,6 +61,9 @@ def read_roster(path) -> list[dict]:
             table = _read_csv(path)
         elif suffix in (".xlsx", ".xlsm"):
             table = _read_xlsx(path)
+        elif suffix == ".xls":
+            raise RosterError(f"{path.name}: legacy .xls rosters cannot be read; open it in Excel and "
+                              "save it as .xlsx or as CSV")
         else:
             raise RosterError(f"{path.name}: a roster must be an .xlsx or .csv file")
     except RosterError:
@@ -110,14 +115,17 @@ def read_roster(path) -> list[dict]:
 
 def _read_csv(path: Path) -> list[list]:
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
+    # Excel saves "CSV UTF-8" with a BOM, plain "CSV" in the system code page (GBK on Chinese
+    # Windows; gb18030 is its superset), and "Unicode text" as UTF-16 with a BOM
+    encodings = ("utf-16",) if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
         try:
             text = raw.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes almost anything
-        raise RosterError(f"{path.name}: cannot decode the CSV (save it as UTF-8)")
+    else:
+        raise RosterError(f"{path.name}: cannot decode the CSV (save it as \"CSV UTF-8\" in Excel)")
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
     except csv.Error:
@@ -183,6 +191,8 @@ def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", m
         header = {k: row.get(k) or None for k in ("manager_id", "manager_name", "team", "region", "reviewer")}
         header["period"] = row_period or None
         planned.append((out_dir / name, header))
+    for path, _ in planned:  # refuse before writing anything
+        check_output_file(path)
     written = []
     for path, header in planned:
         written.append(write_template(path, size=size, lang=lang, mode=mode, header=header))

@@ -151,14 +151,15 @@ def recompute(names, tables):
     """Engine scores of one scorecard: per indicator, Q, Qual, Final and grade (SCORING.md)."""
     kpi = table_rows(tables["tblKPI"])
     bands = _settings_rows(tables, "tblBands")
+    cap = names.get(CAP_NAME) if _is_number(names.get(CAP_NAME)) else engine.DEFAULT_CAP
     indicators, scores, weights, vetoed = [], [], [], False
     for row in kpi:
         target = row.get("adjusted_target") if _is_number(row.get("adjusted_target")) else row.get("target")
         method = row.get("method") or "linear"
-        param = bands if METHOD.try_parse(method) == "band" and bands else row.get("param")
+        param = (bands or None) if METHOD.try_parse(method) == "band" else row.get("param")
         try:
             score = engine.kpi_score(row.get("actual"), target, row.get("threshold"), row.get("stretch"),
-                                     row.get("direction") or "higher", method, param)
+                                     row.get("direction") or "higher", method, param, cap)
         except KpiInputError:
             score = None
         indicators.append({"indicator": row.get("indicator"), "stored": row.get("score"), "score": score,
@@ -215,6 +216,10 @@ def read_book(book):
             names[name] = book.names[name].refers_to_range.value
         except Exception:  # a missing name is a finding, not a crash
             names[name] = None
+    try:
+        names[CAP_NAME] = book.names[CAP_NAME].refers_to_range.value
+    except Exception:  # no cap setting: the default cap
+        names[CAP_NAME] = None
     tables = {}
     for name in TABLES:
         table = read_table(book, name)
@@ -271,7 +276,12 @@ def refresh_scores(book: xw.Book):
     if "tblKPI" not in tables:
         _tell(book, "不是绩效考核表（没有 tblKPI 表）" if lang == "zh" else "Not a scorecard (no tblKPI table)", lang)
         return
-    result = recompute(names, tables)
+    try:
+        result = recompute(names, tables)
+    except KpiInputError as error:  # weights not 100 %, bad role weights or grade bands: say so, no traceback
+        head = "无法计算总分：" if lang == "zh" else "Cannot compute the totals: "
+        _tell(book, head + str(error) + ("（请先运行“检查本表”）" if lang == "zh" else " (run Validate first)"), lang)
+        return
     header = ["指标", "表中得分", "引擎得分", "差异"] if lang == "zh" else ["Indicator", "Stored score", "Engine score", "Difference"]
     rows, differ = [header], 0
     for item in result["indicators"]:
