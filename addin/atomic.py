@@ -17,6 +17,8 @@ def atomic_path(target: str | os.PathLike):
     A crash or exception leaves ``target`` untouched (no half-written workbook).
     """
     target = Path(target)
+    if target.is_dir():
+        raise OutputError(f"cannot write {target}: it is a folder; give a file name such as {target / 'out.xlsx'}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
@@ -29,6 +31,8 @@ def atomic_path(target: str | os.PathLike):
         os.replace(temp_path, target)
     except PermissionError:
         raise OutputError(f"cannot replace {target}: is it open in Excel?") from None
+    except IsADirectoryError:
+        raise OutputError(f"cannot write {target}: it is a folder") from None
     finally:
         if temp_path.exists():
             temp_path.unlink()

@@ -9,38 +9,61 @@ manager's own scores use the settings of the manager's own file.
 
 from __future__ import annotations
 
+import math
+import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from udfs import engine
 from udfs.errors import KpiInputError
 
 from . import schema
 from .anomalies import prevailing_setting
-from .errors import KpiError
+from .errors import KpiError, UsageError
 from .findings import ERROR, INFO, WARNING, Finding, sort_key
+from .reader import read_scorecard
 from .validate import ValidationReport, master_settings, validate_paths
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 VETO_SINK = 1e12  # vetoed managers are ordered after everyone else
 
 
 @dataclass
 class ConsolidationResult:
-    """What `kpi consolidate` produced: the team tables, findings, file list and a summary."""
+    """What `kpi consolidate` produced: the team tables, findings, file list and a summary.
 
-    managers: pd.DataFrame
-    scores: pd.DataFrame
+    The tables are kept as rows (dicts keyed as ``schema.MANAGERS_OUT``/``SCORES_OUT``/
+    ``FILES_OUT``; tblManagers by rank); ``managers``, ``scores`` and ``files`` are the
+    same as pandas DataFrames, built on first use (the command line never needs pandas).
+    """
+
+    manager_rows: list[dict[str, Any]]
+    score_rows: list[dict[str, Any]]
     findings: list[Finding]
-    files: pd.DataFrame
+    file_rows: list[dict[str, Any]]
     summary: dict[str, Any]
     output: Path | None
     report: ValidationReport | None = field(default=None, repr=False)
+
+    @cached_property
+    def managers(self) -> pd.DataFrame:
+        return _frame(self.manager_rows, schema.MANAGERS_OUT)
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        return _frame(self.score_rows, schema.SCORES_OUT)
+
+    @cached_property
+    def files(self) -> pd.DataFrame:
+        return _frame(self.file_rows, schema.FILES_OUT)
 
     @property
     def has_errors(self) -> bool:
@@ -49,16 +72,21 @@ class ConsolidationResult:
     def as_dict(self) -> dict[str, Any]:
         return {
             "summary": self.summary,
-            "managers": _records(self.managers),
-            "scores": _records(self.scores),
+            "managers": _records(self.manager_rows),
+            "scores": _records(self.score_rows),
             "findings": [f.as_dict() for f in self.findings],
-            "files": _records(self.files),
+            "files": _records(self.file_rows),
         }
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
-            for row in frame.to_dict(orient="records")]
+def _frame(rows: list[dict], table: schema.OutputTable) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=list(table.keys))
+
+
+def _records(rows: list[dict]) -> list[dict]:
+    return [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()} for row in rows]
 
 
 def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=None,
@@ -81,11 +109,16 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
         ConsolidationResult (``output`` is None when ``write`` is False).
 
     Raises:
-        UsageError for a missing input path or an unreadable master; OutputError when
+        UsageError (before any file is read) for a missing input path, no spreadsheet
+        files, an output that is a folder, an input or a scorecard, a negative bonus
+        amount, a period without a year, or an unreadable master; OutputError when
         the team workbook cannot be written; KpiInputError for an impossible bonus pool.
     """
     started = time.perf_counter()
     output = Path(output) if output is not None else None
+    check_amounts(bonus_pool, base_bonus)
+    if write and output is not None:
+        check_output(output, paths)
     master_data = master_settings(master) if master else None
     report = validate_paths(paths, lang=lang, master=master, period=period,
                             exclude=[output] if output else (), progress=progress,
@@ -98,13 +131,12 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
     coefficients = (master_data or {}).get("bonus") or prevailing_setting(managers, "bonus")
     findings_per_file = Counter(f.file for f in report.findings)
 
-    managers_df = _managers_frame(managers, quotas, coefficients, bonus_pool, base_bonus, findings_per_file)
-    scores_df = _scores_frame(managers)
-    files_df = pd.DataFrame([{"file": e.path, "sha256": e.sha256, "status": e.status, "reason": e.reason}
-                             for e in entries], columns=list(schema.FILES_OUT.keys))
+    manager_rows = _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findings_per_file)
+    score_rows = _score_rows(managers)
+    file_rows = [{"file": e.path, "sha256": e.sha256, "status": e.status, "reason": e.reason} for e in entries]
     findings = sorted(report.findings, key=sort_key)
-    summary = _summary(entries, managers_df, findings, quotas, output if write else None)
-    result = ConsolidationResult(managers_df, scores_df, findings, files_df, summary,
+    summary = _summary(entries, manager_rows, findings, quotas, output if write else None)
+    result = ConsolidationResult(manager_rows, score_rows, findings, file_rows, summary,
                                  output if write else None, report)
     if write and output is not None:
         from .team_workbook import write_team_workbook
@@ -113,10 +145,50 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
     return result
 
 
-def _managers_frame(managers, quotas, coefficients, bonus_pool, base_bonus, findings_per_file) -> pd.DataFrame:
-    columns = list(schema.MANAGERS_OUT.keys)
+def check_amounts(bonus_pool, base_bonus) -> None:
+    """UsageError for a bonus pool or base bonus that is negative or not a number (before any file is read)."""
+    for option, value in (("--bonus-pool", bonus_pool), ("--base-bonus", base_bonus)):
+        if value is None:
+            continue
+        try:
+            amount = float(value)
+        except (TypeError, ValueError):
+            raise UsageError(f"{option} must be an amount of money (got {value!r})") from None
+        if not math.isfinite(amount) or amount < 0:
+            raise UsageError(f"{option} must be an amount of 0 or more (got {value!r})")
+
+
+def check_output(output: Path, paths) -> None:
+    """UsageError, before any file is read, for an output that cannot or must not be written:
+    a folder, not .xlsx, under a file or an unwritable folder, one of the inputs, or an existing
+    scorecard (the team workbook would replace it). Missing folders are created (as `kpi new`)."""
+    if output.is_dir():
+        raise UsageError(f"-o {output} is a folder; give the team workbook's file name, e.g. {output / 'team.xlsx'}")
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"-o {output}: the team workbook is an .xlsx file (e.g. {output.with_suffix('.xlsx')})")
+    existing = output.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"-o {output}: cannot create a folder there, {existing} is a file")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"-o {output}: the folder {existing} is not writable")
+    if not output.is_file():
+        return
+    target = output.resolve()
+    for raw in paths:
+        if Path(raw).is_file() and Path(raw).resolve() == target:
+            raise UsageError(f"-o {output} is one of the input files; write the team workbook to another file")
+    card = read_scorecard(output)
+    if card.ok:
+        raise UsageError(f"-o {output} is a scorecard (it has the table tblKPI); the team workbook would "
+                         f"replace it: write it to another file")
+
+
+def _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findings_per_file) -> list[dict]:
+    """tblManagers rows, by rank."""
     if not managers:
-        return pd.DataFrame(columns=columns)
+        return []
     ids = [m.manager_id for m in managers]
     finals = np.array([m.final for m in managers], dtype=float)
     quants = np.array([m.quant for m in managers], dtype=float)
@@ -155,15 +227,16 @@ def _managers_frame(managers, quotas, coefficients, bonus_pool, base_bonus, find
             "manager_id": m.manager_id, "name": m.name, "team": m.team, "region": m.region, "period": m.period,
             "quant_score": m.quant, "qual_score": np.nan if m.qual is None else m.qual, "final_score": m.final,
             "grade": m.grade, "veto": bool(m.veto), "rank": int(rank[i]), "team_rank": int(team_rank[i]),
-            "forced_grade": forced[i], "team_forced_grade": team_forced[i], "bonus_coefficient": float(coef[i]),
+            "forced_grade": str(forced[i]), "team_forced_grade": str(team_forced[i]),
+            "bonus_coefficient": float(coef[i]),
             "bonus": float(bonus[i]), "file": m.file, "findings": int(findings_per_file.get(m.file, 0)),
         })
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.sort_values(["rank"], kind="stable").reset_index(drop=True)
+    rows.sort(key=lambda row: row["rank"])
+    return rows
 
 
-def _scores_frame(managers) -> pd.DataFrame:
-    columns = list(schema.SCORES_OUT.keys)
+def _score_rows(managers) -> list[dict]:
+    """tblScores rows: one per manager and indicator (missing numbers are NaN)."""
     rows = []
     for m in managers:
         for ind in m.indicators:
@@ -176,12 +249,14 @@ def _scores_frame(managers) -> pd.DataFrame:
                 "achievement": np.nan if ind.achievement is None else ind.achievement,
                 "score": ind.score, "weighted": ind.weighted,
             })
-    return pd.DataFrame(rows, columns=columns)
+    return rows
 
 
-def _summary(entries, managers_df, findings, quotas, output) -> dict[str, Any]:
-    n = len(managers_df)
+def _summary(entries, manager_rows, findings, quotas, output) -> dict[str, Any]:
+    n = len(manager_rows)
     grade_keys = [g for g, _ in engine.forced_headcounts(0, quotas)]
+    grades = Counter(row["grade"] for row in manager_rows)
+    forced = Counter(row["forced_grade"] for row in manager_rows)
     return {
         "files": len(entries),
         "merged": sum(e.status == "merged" for e in entries),
@@ -190,8 +265,8 @@ def _summary(entries, managers_df, findings, quotas, output) -> dict[str, Any]:
         "managers": n,
         "findings": {sev: sum(f.severity == sev for f in findings) for sev in (ERROR, WARNING, INFO)},
         "findings_by_code": dict(sorted(Counter(f.code for f in findings).items())),
-        "grades": {g: int((managers_df["grade"] == g).sum()) if n else 0 for g in grade_keys},
-        "forced_grades": {g: int((managers_df["forced_grade"] == g).sum()) if n else 0 for g in grade_keys},
+        "grades": {g: grades.get(g, 0) for g in grade_keys},
+        "forced_grades": {g: forced.get(g, 0) for g in grade_keys},
         "quota_headcounts": dict(engine.forced_headcounts(n, quotas)),
         "output": str(output) if output else None,
     }

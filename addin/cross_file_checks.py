@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .cell_values import norm_period
+from .errors import UsageError
 from .findings import Finding, make
 from .validation_results import FileEntry
 
@@ -51,3 +53,12 @@ def cross_file_checks(entries: list[FileEntry], lang: str | None, period: str | 
                                                sheet=sheet, cell=cell, row=row, manager_id=m.manager_id,
                                                found=m.period or "(blank)", expected=expected))
     return extra
+
+
+_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+
+
+def check_period(period: str | None) -> None:
+    """Raise UsageError for a ``--period`` that names no year (FORMAT.md: 2026Q3, 2026H2, 2026)."""
+    if period is not None and not _YEAR.search(str(period)):
+        raise UsageError(f"--period {period!r} is not an assessment period such as 2026Q3, 2026H2 or 2026")

@@ -19,20 +19,27 @@ from __future__ import annotations
 import math
 import os
 import re
+import unicodedata
 import warnings
 import zipfile
 from pathlib import Path
 
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from udfs import engine
 from udfs.enums import DIMENSION, DIRECTION, METHOD, TIER
 
 from . import schema
 from .atomic import atomic_path
 from .errors import OutputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_LINKS = 65_000  # Excel allows 65,530 hyperlinks per worksheet
 LINKED_MANAGERS = 5_000  # up to this many managers, tblManagers.file links to the file
@@ -43,18 +50,18 @@ _TEXT = {
         "summary": "汇总", "title": "客户经理绩效考核 · 团队汇总", "files": "文件数", "merged": "已合并",
         "rejected": "已拒绝", "duplicate": "重复文件", "managers": "客户经理人数", "errors": "错误",
         "warnings": "警告", "infos": "提示", "periods": "考核期间", "grade": "等级", "absolute": "绝对等级人数",
-        "forced": "强制分布人数", "quota": "配额人数", "range": "得分区间", "count": "人数", "team": "团队",
+        "forced": "强制分布人数", "quota": "配额人数", "quota_share": "配额比例", "range": "得分区间", "count": "人数", "team": "团队",
         "grade_chart": "等级分布与配额", "hist_chart": "综合得分分布", "dim_chart": "各团队分维度平均得分",
-        "all": "（未分组）",
+        "all": "（未分组）", "score_axis": "平均得分",
     },
     "en": {
         "summary": "Summary", "title": "Account manager appraisal · team summary", "files": "Files",
         "merged": "Merged", "rejected": "Rejected", "duplicate": "Duplicates", "managers": "Managers",
         "errors": "Errors", "warnings": "Warnings", "infos": "Info", "periods": "Periods", "grade": "Grade",
-        "absolute": "Absolute grade", "forced": "Forced grade", "quota": "Quota headcount", "range": "Score range",
+        "absolute": "Absolute grade", "forced": "Forced grade", "quota": "Quota headcount", "quota_share": "Quota share", "range": "Score range",
         "count": "Managers", "team": "Team", "grade_chart": "Grade distribution vs quota",
         "hist_chart": "Final score histogram", "dim_chart": "Average score per dimension per team",
-        "all": "(no team)",
+        "all": "(no team)", "score_axis": "Average score",
     },
 }
 _BINS = [0, 50, 60, 70, 80, 90, 100, 110, 120]
@@ -109,12 +116,15 @@ class _Sheet:
         ws.add_table(0, 0, last_row, len(headers) - 1, {
             "name": table.name, "columns": [{"header": h} for h in headers], "style": "Table Style Medium 2"})
         ws.freeze_panes(1, 0)
-        for col, key in enumerate(table.keys):
+        _print_setup(ws, pages_high=0)
+        ws.repeat_rows(0)  # the header row on every printed page
+        for col, (key, header) in enumerate(zip(table.keys, headers)):
             width = 12
             if key in ("file", "message", "reason", "indicator"):
                 width = 40 if key != "indicator" else 22
             elif key == "sha256":
                 width = 20
+            width = max(width, _display_width(header) + 4)  # the header and its filter button fit
             ws.set_column(col, col, width, formats.get(key))
 
     def write_row(self, row: int, values: dict, links: dict | None = None) -> None:
@@ -126,6 +136,18 @@ class _Sheet:
                 ws.write_url(row, col, url, self.formats["link"], string=text)
                 continue
             _write_value(ws, row, col, value, self.formats.get(key))
+
+
+def _display_width(text: str) -> int:
+    """Width of a text in Excel column units (CJK characters count double)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _print_setup(ws, pages_high: int) -> None:
+    """A4 landscape, as wide as one page (``pages_high`` 0: as many pages down as needed)."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, pages_high)
 
 
 def _write_value(ws, row, col, value, fmt=None) -> None:
@@ -174,6 +196,7 @@ def _write(result, path: Path, lang: str, quotas, fast_rows: bool):
             "link": wb.add_format({"font_color": "#0563C1", "underline": 1}),
             "title": wb.add_format({"bold": True, "font_size": 14}),
             "bold": wb.add_format({"bold": True}),
+            "share": wb.add_format({"num_format": "0%"}),
         }
         for key, number_format in _NUMBER_FORMATS.items():
             formats[key] = wb.add_format({"num_format": number_format})
@@ -185,12 +208,12 @@ def _write(result, path: Path, lang: str, quotas, fast_rows: bool):
         texts = _TEXT["zh" if lang == "zh" else "en"]
         summary_ws = wb.add_worksheet(texts["summary"])
         sheets = {t.name: wb.add_worksheet(t.sheet(lang)) for t in schema.TEAM_TABLES}
-        injected = [_write_managers(wb, sheets["tblManagers"], result.managers, lang, formats, fills, fast_rows),
-                    _write_scores(wb, sheets["tblScores"], result.scores, lang, formats, fast_rows)]
+        injected = [_write_managers(wb, sheets["tblManagers"], result.manager_rows, lang, formats, fills, fast_rows),
+                    _write_scores(wb, sheets["tblScores"], result.score_rows, lang, formats, fast_rows)]
         injected = [item for item in injected if item is not None]
         _write_findings(wb, sheets["tblFindings"], result.findings, lang, formats, fills)
-        _write_files(wb, sheets["tblFiles"], result.files, lang, formats, fills)
-        _write_summary(wb, summary_ws, result, lang, texts, formats, sheets)
+        _write_files(wb, sheets["tblFiles"], result.file_rows, lang, formats, fills)
+        _write_summary(wb, summary_ws, result, lang, texts, formats, sheets, quotas)
         summary_ws.activate()
     finally:
         wb.close()
@@ -219,20 +242,11 @@ def _fast(sheet: "_Sheet", records: list[dict], formats: dict) -> dict:
             "last_row": len(records) + 1, "last_col": len(keys) - 1, "table": sheet.table.name}
 
 
-def _records(frame: pd.DataFrame, keys) -> list[dict]:
-    """Rows of a frame as dicts (faster than DataFrame.to_dict for big frames); NaN -> None."""
-    columns = []
-    for key in keys:
-        values = frame[key].tolist()
-        columns.append([None if isinstance(v, float) and v != v else v for v in values])
-    return [dict(zip(keys, row)) for row in zip(*columns)]
-
-
-def _write_managers(wb, ws, frame: pd.DataFrame, lang, formats, fills, fast_rows: bool):
+def _write_managers(wb, ws, records: list[dict], lang, formats, fills, fast_rows: bool):
+    """tblManagers from the result's rows (NaN, like None, writes nothing)."""
     table = schema.MANAGERS_OUT
-    records = _records(frame, table.keys)
     fast = fast_rows and len(records) > LINKED_MANAGERS
-    sheet = _Sheet(wb, ws, table, lang, 1 if fast else len(frame), formats)
+    sheet = _Sheet(wb, ws, table, lang, 1 if fast else len(records), formats)
     injected = None
     if fast:
         injected = _fast(sheet, records, formats)  # a big team: file paths as text, no links
@@ -240,22 +254,24 @@ def _write_managers(wb, ws, frame: pd.DataFrame, lang, formats, fills, fast_rows
         for i, record in enumerate(records):
             url = _link(record["file"])
             sheet.write_row(i + 1, record, {"file": (url, record["file"])} if url else None)
-    n = max(len(frame), 1)
+    n = max(len(records), 1)
     keys = table.keys
     ws.conditional_format(1, keys.index("final_score"), n, keys.index("final_score"), {"type": "3_color_scale"})
     for key in ("grade", "forced_grade", "team_forced_grade"):
         _grade_formats(ws, 1, n, keys.index(key), fills)
-    ws.conditional_format(1, keys.index("veto"), n, keys.index("veto"), {
-        "type": "cell", "criteria": "==", "value": "TRUE", "format": fills["D"]})
+    # A vetoed manager's id and name are highlighted. (Any rule on the TRUE/FALSE veto cells
+    # themselves makes LibreOffice crash when it prints the workbook to PDF.)
+    ws.conditional_format(1, keys.index("manager_id"), n, keys.index("name"), {
+        "type": "formula", "criteria": f"=${xl_col_to_name(keys.index('veto'))}2=TRUE", "format": fills["D"]})
     ws.conditional_format(1, keys.index("findings"), n, keys.index("findings"), {
         "type": "data_bar", "bar_color": "#F8B878", "bar_solid": True})
     return injected
 
 
-def _write_scores(wb, ws, frame: pd.DataFrame, lang, formats, fast_rows: bool):
+def _write_scores(wb, ws, rows: list[dict], lang, formats, fast_rows: bool):
     table = schema.SCORES_OUT
     keys = table.keys
-    records = _records(frame, keys)
+    records = [dict(row) for row in rows]  # enumerations are shown as labels: the result's rows stay keys
     for key in (k for k in keys if k in _ENUMS):
         shown: dict = {}  # a handful of distinct values per column
         for record in records:
@@ -265,7 +281,7 @@ def _write_scores(wb, ws, frame: pd.DataFrame, lang, formats, fast_rows: bool):
                 label = shown[value] = _display(key, value, lang)
             record[key] = label
     fast = fast_rows and len(records) > 1
-    sheet = _Sheet(wb, ws, table, lang, 1 if fast else len(frame), formats)
+    sheet = _Sheet(wb, ws, table, lang, 1 if fast else len(records), formats)
     injected = None
     if fast:
         # The bulk of the team workbook (~10 rows per manager): XlsxWriter needs ~8 µs a cell.
@@ -273,7 +289,7 @@ def _write_scores(wb, ws, frame: pd.DataFrame, lang, formats, fast_rows: bool):
     else:
         for i, record in enumerate(records):
             sheet.write_row(i + 1, record)
-    n = max(len(frame), 1)
+    n = max(len(records), 1)
     ws.conditional_format(1, keys.index("score"), n, keys.index("score"), {"type": "3_color_scale"})
     ws.conditional_format(1, keys.index("achievement"), n, keys.index("achievement"), {
         "type": "data_bar", "bar_color": "#63BE7B", "bar_solid": True, "min_type": "num", "min_value": 0,
@@ -289,49 +305,54 @@ def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _rows_xml(records, keys, styles, first_row: int):
+def _cell_xml(ref: str, style: str, value, escaped: dict) -> str:
+    """One <c> element (or "" for nothing): numbers as <v> in XlsxWriter's %.16G, text inline."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        return f'<c r="{ref}"{style}><v>{number:.16G}</v></c>' if math.isfinite(number) else ""
+    text = str(value)
+    if not text:
+        return ""
+    shown = escaped.get(text)
+    if shown is None:
+        shown = _xml_text(text)
+        if len(escaped) < 100_000:
+            escaped[text] = shown
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{shown}</t></is></c>'
+
+
+def _column_xml(letter: str, style: str, rows: range, values: list, escaped: dict) -> list[str]:
+    """The <c> elements of one column over ``rows``, a whole column at a time: a column of
+    floats or of texts (the usual case) in one comprehension, anything else cell by cell."""
+    kinds = {type(v) for v in values}
+    if kinds <= {float, type(None)}:
+        finite = math.isfinite
+        return [f'<c r="{letter}{r}"{style}><v>{v:.16G}</v></c>' if v is not None and finite(v) else ""
+                for r, v in zip(rows, values)]
+    if kinds <= {str, type(None)}:
+        for v in set(values):
+            if v and v not in escaped:
+                escaped[v] = _xml_text(v)
+        return [f'<c r="{letter}{r}"{style} t="inlineStr"><is><t xml:space="preserve">{escaped[v]}</t></is></c>'
+                if v else "" for r, v in zip(rows, values)]
+    return [_cell_xml(f"{letter}{r}", style, v, escaped) for r, v in zip(rows, values)]
+
+
+def _rows_xml(records, keys, styles, first_row: int, batch: int = 2000):
     """SpreadsheetML <row> elements: numbers as <v>, text as inline strings (never formulas)."""
-    letters = [xl_col_to_name(i) for i in range(len(keys))]
-    style_attr = [f' s="{s}"' if s else "" for s in styles]
-    columns = list(zip(keys, letters, style_attr))
-    escaped: dict[str, str] = {}  # texts repeat (dimensions, indicators, labels): escape each once
-    isfinite = math.isfinite
-    for offset, record in enumerate(records):
-        r = first_row + offset
-        cells = []
-        for key, letter, style in columns:
-            value = record.get(key)
-            if value is None:
-                continue
-            kind = type(value)
-            if kind is float:  # the common cases first (exact types: bool is not float or str)
-                if isfinite(value):
-                    cells.append(f'<c r="{letter}{r}"{style}><v>{value:.16G}</v></c>')  # as XlsxWriter
-                continue
-            if kind is str:
-                if value:
-                    text = escaped.get(value)
-                    if text is None:
-                        text = _xml_text(value)
-                        if len(escaped) < 100_000:
-                            escaped[value] = text
-                    cells.append(f'<c r="{letter}{r}"{style} t="inlineStr"><is>'
-                                 f'<t xml:space="preserve">{text}</t></is></c>')
-                continue
-            if kind is int:
-                cells.append(f'<c r="{letter}{r}"{style}><v>{float(value):.16G}</v></c>')
-            elif isinstance(value, (bool, np.bool_)):
-                cells.append(f'<c r="{letter}{r}"{style} t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, (int, float, np.integer, np.floating)):
-                number = float(value)
-                if isfinite(number):
-                    cells.append(f'<c r="{letter}{r}"{style}><v>{number:.16G}</v></c>')
-            else:
-                text = str(value)
-                if text:
-                    cells.append(f'<c r="{letter}{r}"{style} t="inlineStr"><is>'
-                                 f'<t xml:space="preserve">{_xml_text(text)}</t></is></c>')
-        yield f'<row r="{r}">{"".join(cells)}</row>'.encode("utf-8")
+    columns = [(key, xl_col_to_name(i), f' s="{s}"' if s else "") for i, (key, s) in enumerate(zip(keys, styles))]
+    for start in range(0, len(records), batch):
+        chunk = records[start:start + batch]
+        rows = range(first_row + start, first_row + start + len(chunk))
+        escaped: dict[str, str] = {}  # texts repeat (dimensions, indicators, labels): escape each once
+        cells = [_column_xml(letter, style, rows, [record.get(key) for record in chunk], escaped)
+                 for key, letter, style in columns]
+        for r, row in zip(rows, zip(*cells)):
+            yield f'<row r="{r}">{"".join(row)}</row>'.encode("utf-8")
 
 
 def _inject_rows(path: Path, injected: list[dict]) -> None:
@@ -392,13 +413,13 @@ def _write_findings(wb, ws, findings, lang, formats, fills):
                                                "format": fills[f"sev_{severity}"]})
 
 
-def _write_files(wb, ws, frame: pd.DataFrame, lang, formats, fills):
+def _write_files(wb, ws, records: list[dict], lang, formats, fills):
     table = schema.FILES_OUT
-    sheet = _Sheet(wb, ws, table, lang, len(frame), formats)
-    for i, record in enumerate(_records(frame, table.keys)):
+    sheet = _Sheet(wb, ws, table, lang, len(records), formats)
+    for i, record in enumerate(records):
         url = _link(record["file"]) if i < MAX_LINKS else None
         sheet.write_row(i + 1, record, {"file": (url, record["file"])} if url else None)
-    n = max(len(frame), 1)
+    n = max(len(records), 1)
     col = table.keys.index("status")
     for status in _STATUS_COLOURS:
         ws.conditional_format(1, col, n, col, {"type": "cell", "criteria": "==", "value": f'"{status}"',
@@ -407,30 +428,53 @@ def _write_files(wb, ws, frame: pd.DataFrame, lang, formats, fills):
 
 def dimension_averages(managers: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     """Average per team of each manager's dimension score (Σ weight·score / Σ weight in the dimension)."""
-    if scores.empty:
-        return pd.DataFrame(columns=["team", *DIMENSION.keys])
-    s = scores[scores["weight"] > 0].copy()
-    s["ws"] = s["weight"] * s["score"]
-    per = s.groupby(["manager_id", "dimension"], sort=True)[["ws", "weight"]].sum()
-    per = (per["ws"] / per["weight"]).unstack("dimension")
-    teams = managers.drop_duplicates("manager_id").set_index("manager_id")["team"].fillna("")
-    per["team"] = teams.reindex(per.index).values
-    out = per.groupby("team", sort=True).mean()
-    for key in DIMENSION.keys:
-        if key not in out.columns:
-            out[key] = np.nan
-    return out[list(DIMENSION.keys)].reset_index()
+    import pandas as pd
+
+    rows = dimension_rows(managers.to_dict(orient="records"), scores.to_dict(orient="records"))
+    return pd.DataFrame(rows, columns=["team", *DIMENSION.keys])
 
 
-def _write_summary(wb, ws, result, lang, texts, formats, sheets):
+def dimension_rows(manager_rows: list[dict], score_rows: list[dict]) -> list[dict]:
+    """:func:`dimension_averages` on the result's rows: one dict per team (sorted; "" for no
+    team) with the mean over its managers of each dimension score (NaN: nobody has it)."""
+    sums: dict[tuple[str, str], list[list[float]]] = defaultdict(lambda: [[], []])
+    for row in score_rows:
+        weight = row["weight"]
+        if weight > 0:
+            entry = sums[(row["manager_id"], row["dimension"])]
+            entry[0].append(weight * row["score"])
+            entry[1].append(weight)
+    team_of: dict[str, str] = {}
+    for row in manager_rows:
+        team = row["team"]
+        team_of.setdefault(row["manager_id"], "" if team is None or team != team else team)
+    per_team: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for (manager, dimension), (ws, weights) in sums.items():
+        if manager in team_of:
+            per_team[team_of[manager]][dimension].append(math.fsum(ws) / math.fsum(weights))
+    return [{"team": team, **{key: (math.fsum(values[key]) / len(values[key]) if values.get(key) else math.nan)
+                              for key in DIMENSION.keys}}
+            for team, values in sorted(per_team.items())]
+
+
+def _quota_shares(quotas) -> dict[str, float]:
+    """Quota of each grade as a fraction (quotas may be fractions or percent points)."""
+    rows = list((quotas.items() if isinstance(quotas, dict) else quotas) or engine.DEFAULT_QUOTAS.items())
+    total = sum(float(v) for _, v in rows)
+    scale = 100.0 if total > 1.5 else 1.0
+    return {str(g): float(v) / scale for g, v in rows}
+
+
+def _write_summary(wb, ws, result, lang, texts, formats, sheets, quotas=None):
     summary = result.summary
-    managers = result.managers
+    managers = result.manager_rows
     ws.set_column(0, 0, 22)
     ws.set_column(1, 4, 17)
+    _print_setup(ws, pages_high=1)  # figures and charts on one page
     row = 0
     ws.write_string(row, 0, texts["title"], formats["title"])
     row = 2
-    periods = ", ".join(sorted({str(p) for p in managers["period"] if p})) if len(managers) else ""
+    periods = ", ".join(sorted({str(m["period"]) for m in managers if m["period"]}))
     figures = [("files", summary["files"]), ("merged", summary["merged"]), ("rejected", summary["rejected"]),
                ("duplicate", summary["duplicate"]), ("managers", summary["managers"]),
                ("errors", summary["findings"]["error"]), ("warnings", summary["findings"]["warning"]),
@@ -446,15 +490,18 @@ def _write_summary(wb, ws, result, lang, texts, formats, sheets):
     # Grade distribution against the quota.
     row += 1
     grade_top = row
-    for col, key in enumerate(("grade", "absolute", "forced", "quota")):
+    for col, key in enumerate(("grade", "absolute", "forced", "quota", "quota_share")):
         ws.write_string(row, col, texts[key], formats["header"])
     grades = list(summary["quota_headcounts"])
+    shares = _quota_shares(quotas)
     for grade in grades:
         row += 1
         ws.write_string(row, 0, grade)
         ws.write_number(row, 1, summary["grades"].get(grade, 0))
         ws.write_number(row, 2, summary["forced_grades"].get(grade, 0))
         ws.write_number(row, 3, summary["quota_headcounts"].get(grade, 0))
+        if grade in shares:
+            ws.write_number(row, 4, shares[grade], formats["share"])
     grade_bottom = row
 
     # Histogram of final scores.
@@ -462,7 +509,7 @@ def _write_summary(wb, ws, result, lang, texts, formats, sheets):
     hist_top = row
     ws.write_string(row, 0, texts["range"], formats["header"])
     ws.write_string(row, 1, texts["count"], formats["header"])
-    finals = managers["final_score"].to_numpy(dtype=float) if len(managers) else np.array([])
+    finals = np.array([m["final_score"] for m in managers], dtype=float)
     edges = _BINS + [math.inf]
     for lo, hi in zip(edges[:-1], edges[1:]):
         row += 1
@@ -475,11 +522,11 @@ def _write_summary(wb, ws, result, lang, texts, formats, sheets):
     # Average score per dimension per team.
     row += 2
     dim_top = row
-    dims = dimension_averages(managers, result.scores)
+    dims = dimension_rows(managers, result.score_rows)
     ws.write_string(row, 0, texts["team"], formats["header"])
     for col, key in enumerate(DIMENSION.keys, start=1):
-        ws.write_string(row, col, DIMENSION.label(key, lang), formats["header"])
-    for record in dims.to_dict(orient="records"):
+        ws.write_string(row, col, DIMENSION.label(key, lang) if lang == "zh" else key.capitalize(), formats["header"])
+    for record in dims:
         row += 1
         ws.write_string(row, 0, record["team"] or texts["all"])
         for col, key in enumerate(DIMENSION.keys, start=1):
@@ -494,13 +541,19 @@ def _write_summary(wb, ws, result, lang, texts, formats, sheets):
                           "categories": f"={sheet_ref}!$A${grade_top + 2}:$A${grade_bottom + 1}",
                           "values": f"={sheet_ref}!${chr(65 + col)}${grade_top + 2}:${chr(65 + col)}${grade_bottom + 1}"})
     chart.set_title({"name": texts["grade_chart"]})
+    chart.set_x_axis({"name": texts["grade"]})
+    chart.set_y_axis({"name": texts["count"], "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom"})
     ws.insert_chart(1, 6, chart, {"x_scale": 1.3, "y_scale": 1.0})
 
     chart = wb.add_chart({"type": "column"})
     chart.add_series({"name": texts["count"],
                       "categories": f"={sheet_ref}!$A${hist_top + 2}:$A${hist_bottom + 1}",
-                      "values": f"={sheet_ref}!$B${hist_top + 2}:$B${hist_bottom + 1}", "gap": 10})
+                      "values": f"={sheet_ref}!$B${hist_top + 2}:$B${hist_bottom + 1}", "gap": 10,
+                      "data_labels": {"value": True}})
     chart.set_title({"name": texts["hist_chart"]})
+    chart.set_x_axis({"name": texts["range"]})
+    chart.set_y_axis({"name": texts["count"]})
     chart.set_legend({"none": True})
     ws.insert_chart(17, 6, chart, {"x_scale": 1.3, "y_scale": 1.0})
 
@@ -512,6 +565,8 @@ def _write_summary(wb, ws, result, lang, texts, formats, sheets):
                               "categories": f"={sheet_ref}!$A${dim_top + 2}:$A${dim_bottom + 1}",
                               "values": f"={sheet_ref}!${letter}${dim_top + 2}:${letter}${dim_bottom + 1}"})
         chart.set_title({"name": texts["dim_chart"]})
+        chart.set_y_axis({"name": texts["score_axis"], "num_format": "0"})
+        chart.set_legend({"position": "bottom"})
         ws.insert_chart(33, 6, chart, {"x_scale": 1.3, "y_scale": 1.0})
 
 

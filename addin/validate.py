@@ -36,8 +36,9 @@ from collections import Counter
 from pathlib import Path
 
 from .cell_values import FindingCollector
-from .cross_file_checks import cross_file_checks
+from .cross_file_checks import check_period, cross_file_checks
 from .data_checks import check_header, check_indicators, check_reviews
+from .errors import UsageError
 from .findings import ERROR, make, sort_key
 from .input_files import SPREADSHEET_SUFFIXES, discover, lock_entry
 from .integrity_checks import MISMATCH_TOLERANCE, compute_manager
@@ -168,8 +169,16 @@ def validate_paths(paths, lang: str | None = None, master=None, period: str | No
 
     Returns:
         a ValidationReport with one FileEntry per input file, in path order.
+
+    Raises:
+        UsageError for a path that does not exist, no spreadsheet file at all, a
+        ``period`` without a year, or an unreadable master template.
     """
+    check_period(period)
     files = discover(paths, exclude)
+    if not files:
+        where = ", ".join(str(p) for p in paths)
+        raise UsageError(f"no spreadsheet files ({', '.join(SPREADSHEET_SUFFIXES[:2])}, …) found in {where}")
     master_data = _master_data if _master_data is not None else (master_settings(master) if master else None)
     with _no_gc():
         entries = read_all(files, lang, master_data, period, progress)

@@ -18,7 +18,7 @@ import pytest
 from addin import schema
 from addin.cli import main
 from addin.consolidate import consolidate
-from addin.errors import OutputError
+from addin.errors import OutputError, UsageError
 from addin.team_workbook import write_team_workbook
 from fixtures.build import DEFAULT_ROWS, write_scorecard
 from udfs import engine
@@ -181,11 +181,73 @@ def test_failed_write_leaves_previous_output(team, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".t-")] == []
 
 
-def test_unwritable_output_is_an_output_error(team, tmp_path):
+def test_output_under_a_file_is_refused_before_reading(team, tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(OutputError):
+    monkeypatch.setattr("addin.validate.read_all", lambda *a, **k: pytest.fail("files were read"))
+    with pytest.raises(UsageError, match="is a file"):
         consolidate([team], blocker / "sub" / "t.xlsx", lang="en")
+
+
+def test_write_failure_is_an_output_error(team, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("addin.atomic.os.replace", refuse)
+    with pytest.raises(OutputError, match="open in Excel"):
+        consolidate([team], tmp_path / "t.xlsx", lang="en")
+    assert not list(tmp_path.glob("*.xlsx"))  # no half-written file left behind
+
+
+def _bad_inputs(team: Path, tmp_path: Path):
+    """(arguments after `kpi`, words the message must contain, exit code) of bad command lines."""
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "a-file").write_text("x")
+    first = sorted(team.glob("*.xlsx"))[0]
+    out = str(tmp_path / "t.xlsx")
+    return [
+        (["consolidate", str(team), "-o", str(tmp_path)], ["is a folder", "team.xlsx"], 2),
+        (["consolidate", str(team), "-o", str(tmp_path / "a-file" / "t.xlsx")], ["a-file is a file"], 2),
+        (["consolidate", str(team), "-o", str(tmp_path / "team")], [".xlsx"], 2),
+        (["consolidate", str(first), str(team), "-o", str(first)], ["is one of the input files"], 2),
+        (["consolidate", str(team), "-o", str(first)], [first.name, "is a scorecard", "another file"], 2),
+        (["consolidate", str(tmp_path / "empty"), "-o", out], ["no spreadsheet files", "empty"], 2),
+        (["consolidate", str(team), "-o", out, "--bonus-pool", "-5"], ["--bonus-pool", "-5"], 2),
+        (["consolidate", str(team), "-o", out, "--base-bonus", "nan"], ["--base-bonus"], 2),
+        (["consolidate", str(team), "-o", out, "--period", "zzz"], ["--period", "'zzz'", "2026Q3"], 2),
+        (["consolidate", str(tmp_path / "missing"), "-o", out], ["no such file or folder", "missing"], 2),
+        (["consolidate", str(team), "-o", out, "--bonus-pool", "lots"], ["--bonus-pool", "lots"], 2),
+        (["validate", str(tmp_path / "missing.xlsx")], ["no such file or folder", "missing.xlsx"], 2),
+        (["validate", str(tmp_path / "empty")], ["no spreadsheet files"], 2),
+        (["validate", str(team), "--period", "Q3"], ["--period", "'Q3'"], 2),
+    ]
+
+
+def _exit_code(argv) -> int:
+    try:
+        return main(argv)
+    except SystemExit as exc:  # argparse's own usage errors
+        return exc.code
+
+
+def test_bad_command_lines_give_a_clear_message(team, tmp_path, capsys):
+    before = {p: p.read_bytes() for p in team.glob("*.xlsx")}
+    for argv, words, code in _bad_inputs(team, tmp_path):
+        rc = _exit_code(argv)
+        err = capsys.readouterr().err
+        assert rc == code, (argv, err)
+        assert "Error: " in err and "Traceback" not in err, (argv, err)
+        for word in words:
+            assert word in err, (argv, word, err)
+    assert {p: p.read_bytes() for p in team.glob("*.xlsx")} == before  # no input was touched
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_bad_command_line_in_a_shell_has_no_traceback(team, tmp_path):
+    first = sorted(team.glob("*.xlsx"))[0]
+    proc = subprocess.run([sys.executable, "-m", "addin.cli", "consolidate", str(team), "-o", str(first)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "is a scorecard" in proc.stderr
 
 
 def test_period_filter_and_majority(tmp_path):

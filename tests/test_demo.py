@@ -69,3 +69,27 @@ def test_demo_usage_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "addin.cli", "demo", "-o", str(tmp_path / "x"), "--managers", "0"],
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2 and "Error:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.libreoffice
+def test_team_workbook_prints(tmp_path):
+    """LibreOffice prints the team workbook: the summary (figures and the three charts) on one
+    A4 landscape page; every table fits the page width. (A conditional format on the TRUE/FALSE
+    veto cells once made LibreOffice crash here.)"""
+    import shutil
+
+    from libreoffice import convert
+
+    assert main(["demo", "-o", str(tmp_path / "demo"), "--managers", "12", "--lang", "en"]) == 0
+    pdf = convert([tmp_path / "demo" / "team.xlsx"], tmp_path / "pdf", "pdf")[0]
+    pdftotext, pdfinfo = shutil.which("pdftotext"), shutil.which("pdfinfo")
+    if not pdftotext or not pdfinfo:
+        pytest.skip("poppler-utils not installed")
+    first = subprocess.run([pdftotext, "-layout", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    for text in ("team summary", "Grade distribution vs quota", "Final score histogram",
+                 "Average score per dimension per team", "Quota share"):
+        assert text in first
+    info = subprocess.run([pdfinfo, "-f", "1", "-l", "1", str(pdf)], capture_output=True, text=True).stdout
+    width, height = (float(v) for v in info.split("Page    1 size:")[1].split("pts")[0].split(" x "))
+    assert width > height  # landscape

@@ -633,3 +633,24 @@ def test_every_function_takes_a_2d_block_and_keeps_its_shape():
     assert forced.shape == (2, 2) and forced[0, 1] == "A"  # the best of the four, wherever it sits
     assert kpi_weighted(finals, [0.5, 0.5]).shape == (2,)
     assert kpi_review([[4, 5], [3, None]], [["self", "manager"], ["self", "manager"]]).shape == (2,)
+
+
+def test_huge_finite_inputs_give_clipped_scores_without_numpy_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kpi_score(1e308, 1e-308) == 120
+        assert kpi_score(-1e308, 1e-300, direction="lower") == 120
+        assert kpi_score(1e308, 1, stretch=2, cap=100) == 100  # not cap 100 × inf = NaN
+        assert kpi_score(1e308, 0, method="deduction", param=1e308) == 0
+        assert kpi_achievement(1e308, 1e-308) == float("inf")
+        with pytest.raises(KpiInputError, match=r"^weights sum to inf%"):
+            kpi_weighted([1, 1], [1e308, 1e308])
+
+
+def test_forced_grades_refuse_a_repeated_id():
+    with pytest.raises(KpiInputError, match=r"^ids must be unique \(got 'AM001' 2 times\)"):
+        kpi_forced_grades(["AM001", "AM002", "AM001"], [90, 80, 70], [90, 80, 70])
+    with pytest.raises(KpiInputError, match=r"^ids must be unique \(got 7 2 times\)"):
+        kpi_forced_grades([7, 8, 7], [90, 80, 70], [90, 80, 70])

@@ -206,8 +206,8 @@ def test_addin_formulas_call_the_udfs_with_their_argument_order():
     assert formulas["score"] == (
         "=KPI_SCORE(tblKPI[[#This Row],[Actual]],tblKPI[[#This Row],[Effective target]],"
         "tblKPI[[#This Row],[Threshold]],tblKPI[[#This Row],[Stretch]],tblKPI[[#This Row],[Direction]],"
-        "tblKPI[[#This Row],[Method]],IF(OR(tblKPI[[#This Row],[Method]]=\"band\","
-        "tblKPI[[#This Row],[Method]]=\"分档\"),tblBands,tblKPI[[#This Row],[Parameter]]),cfg_cap)")
+        "tblKPI[[#This Row],[Method]],IF(OR(TRIM(tblKPI[[#This Row],[Method]])=\"band\","
+        "TRIM(tblKPI[[#This Row],[Method]])=\"分档\"),tblBands,tblKPI[[#This Row],[Parameter]]),cfg_cap)")
     assert formulas["kpi_quant_score"] == "=KPI_WEIGHTED(tblKPI[Score],tblKPI[Weight])"
     assert formulas["kpi_qual_score"] == "=KPI_REVIEW(tblReview[Rating],tblReview[Role],tblRoleWeights)"
     assert formulas["kpi_final_score"] == "=KPI_FINAL(kpi_quant_score,kpi_qual_score,kpi_quant_weight)"

@@ -328,3 +328,10 @@ def test_score_band_with_a_single_number_param_is_an_error_not_the_default_bands
     assert KPI_SCORE(3, 0, None, None, "higher", "扣分制", [[100, 100], [90, 80]]).startswith(
         "#KPI! param for deduction scoring is the points per incident")
     assert KPI_SCORE(3, 0, None, None, "higher", "deduction", [[None, None]]) == 70.0  # blank range: default
+
+
+def test_an_infinite_result_is_an_error_text_not_inf():
+    from udfs.excel_functions import KPI_ACHIEVEMENT
+
+    assert KPI_ACHIEVEMENT(1e308, 1e-308).startswith("#KPI! the result is too large")
+    assert KPI_ACHIEVEMENT([[1e308], [1]], [[1e-308], [2]])[1] == [0.5]

@@ -153,9 +153,9 @@ def kpi_achievement(actual, target, direction="higher"):
         raise KpiInputError(f"actual and target must have the same size (got {a.size} and {t.size})") from None
     _check(np.isnan(t), "target must not be blank")
     _check(t <= 0, "target must be > 0 for an achievement ratio", t)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # 1e308 / 1e-308 is inf, not a warning
         ratio = a / t
-    return _out(np.where(d == LOWER, 2.0 - ratio, ratio), scalar)
+        return _out(np.where(d == LOWER, 2.0 - ratio, ratio), scalar)
 
 
 def _bands_table(param) -> np.ndarray:
@@ -286,7 +286,7 @@ def _score_core(a, t, f, s, c, d, m, points, bands):
     for _, mask, _, _ in problems:
         bad |= mask
 
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # huge inputs overflow to ±inf: clipped
         plain = a / t
         ratio = np.where(higher, plain, 2.0 - plain)
         score = np.zeros(a.shape)
@@ -301,7 +301,8 @@ def _score_core(a, t, f, s, c, d, m, points, bands):
             if has_s.any():
                 beats = has_s & np.where(higher, a > t, a < t)
                 over = np.where(higher, a - t, t - a) / np.abs(s - t)
-                linear = np.where(beats, 100.0 + (c - 100.0) * over, linear)
+                # the cap is reached at over = 1: clipping first keeps cap 100 × infinite over from being NaN
+                linear = np.where(beats, 100.0 + (c - 100.0) * np.minimum(over, 1.0), linear)
             np.copyto(score, np.clip(linear, 0.0, c), where=is_linear)
 
         is_band = m == BAND
@@ -375,7 +376,8 @@ def normalise_weights(weights, argument: str = "weights") -> np.ndarray:
     w = _numbers(weights, argument)
     w = np.where(np.isnan(w), 0.0, w)
     _check(w < 0, f"{argument} must be >= 0", w)
-    total = w.sum(axis=-1)
+    with np.errstate(over="ignore"):  # weights of 1e308: the sum is inf, reported below
+        total = w.sum(axis=-1)
     positive = w > 0
     fractions = np.abs(total - 1.0) <= 0.001 + TOLERANCE
     all_points = np.where(positive, w >= 1.0, True).all(axis=-1)
@@ -701,6 +703,11 @@ def forced_order(ids, finals, quants) -> np.ndarray:
     if not (len(keys) == len(f) == len(q)):
         raise KpiInputError(f"ids, finals and quants must have the same length (got {len(keys)}, {len(f)}, {len(q)})")
     _check(np.isnan(f), "finals must not be blank")
+    unique, counts = np.unique(keys, return_counts=True)
+    if (counts > 1).any():  # one person, one grade: a repeated id would take two quota places
+        repeated = unique[np.argmax(counts > 1)].item()
+        shown = _fmt(repeated) if isinstance(repeated, float) else repr(repeated)
+        raise KpiInputError(f"ids must be unique (got {shown} {counts[np.argmax(counts > 1)]} times)")
     q = np.where(np.isnan(q), -np.inf, q)
     with np.errstate(over="ignore", invalid="ignore"):  # np.round of ±1e308 overflows to ±inf: still ordered
         return np.lexsort((keys, -np.round(q, 9), -np.round(f, 9)))

@@ -97,6 +97,8 @@ def cell(value):
     if value is None:
         return None
     if isinstance(value, (float, np.floating)):
+        if math.isinf(value):  # 1e308 / 1e-308: Excel has no infinity
+            return error_text("the result is too large for a cell (check the actual and the target)")
         return None if math.isnan(value) else float(value)
     if isinstance(value, (np.integer,)):
         return int(value)
