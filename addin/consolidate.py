@@ -28,7 +28,7 @@ from .anomalies import prevailing_setting
 from .errors import KpiError, UsageError
 from .findings import ERROR, INFO, WARNING, Finding, sort_key
 from .reader import read_scorecard
-from .validate import ValidationReport, master_settings, validate_paths
+from .validate import ValidationReport, master_settings, no_gc, validate_paths
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,6 +119,11 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
     check_amounts(bonus_pool, base_bonus)
     if write and output is not None:
         check_output(output, paths)
+    with no_gc():  # tens of thousands of long-lived objects and no cycles: the collector only costs
+        return _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started)
+
+
+def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started):
     master_data = master_settings(master) if master else None
     report = validate_paths(paths, lang=lang, master=master, period=period,
                             exclude=[output] if output else (), progress=progress,

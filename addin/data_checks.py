@@ -27,6 +27,9 @@ from .reader import Scorecard, TableData
 from .validation_results import IndicatorResult, ReviewResult
 
 KPI_COLUMNS = {c.key: c for c in schema.KPI.columns}
+# Enumerations of tblKPI and their value when blank (SCORING.md; a blank dimension is MISSING_FIELD).
+_ENUM_DEFAULTS = (("dimension", None), ("tier", "individual"), ("direction", "higher"), ("method", "linear"),
+                  ("veto", "no"))
 
 
 def check_header(card: Scorecard, out: FindingCollector, period: str | None) -> dict[str, Any]:
@@ -81,13 +84,7 @@ def check_indicators(card: Scorecard, kpi: TableData, settings: dict, out: Findi
         if all(is_blank(kpi.value(index, key)) for key in ("indicator", "weight", "target", "actual")):
             continue  # a spare template row
         row_no = kpi.row_number(index)
-        parsed = {
-            "dimension": cell_enum(kpi, index, "dimension", out, col("dimension"), None),
-            "tier": cell_enum(kpi, index, "tier", out, col("tier"), "individual"),
-            "direction": cell_enum(kpi, index, "direction", out, col("direction"), "higher"),
-            "method": cell_enum(kpi, index, "method", out, col("method"), "linear"),
-            "veto": cell_enum(kpi, index, "veto", out, col("veto"), "no"),
-        }
+        parsed = {key: cell_enum(kpi, index, key, out, col(key), default) for key, default in _ENUM_DEFAULTS}
         for key in ("weight", "threshold", "target", "stretch", "adjusted_target", "actual", "param"):
             parsed[key] = cell_number(kpi, index, key, out, col(key)) if key in kpi.columns else None
         parsed["indicator"] = as_text(kpi.value(index, "indicator"))

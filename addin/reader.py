@@ -309,7 +309,7 @@ def _parsed_part(opened, name: str, parse, cap: int):
     raw = raw_member(opened, name)
     if raw is None:  # an unusual compression method: zipfile reads it, nothing is cached
         return parse(read_member(opened, name, cap), name)
-    key = (parse, raw[0], raw[1])
+    key = (parse, raw[0], opened.infos[name].CRC, raw[1])  # with the CRC: a corrupt one is still found
     parsed = _PARSED.get(key)
     if parsed is None:
         parsed = parse(inflate(opened, name, raw[0], raw[1], cap), name)

@@ -53,3 +53,44 @@ def test_real_template_reads(tmp_path):
     kpi = card.tables["tblKPI"]
     assert {"score", "weighted", "actual", "target", "weight"} <= set(kpi.columns)
     assert kpi.cell(0, "score") in kpi.formulas  # the template's score cells are formulas
+
+
+def test_parts_shared_between_files_are_never_confused(tmp_path):
+    """Parsed parts are cached across files by their compressed bytes: files whose tables
+    sit elsewhere (or whose cap differs) are each read as they are."""
+    a = write_scorecard(tmp_path / "a.xlsx")
+    b = write_scorecard(tmp_path / "b.xlsx", kpi_origin=(20, 3))
+    again = write_scorecard(tmp_path / "c.xlsx")
+    cards = [read_scorecard(p) for p in (a, b, again, b)]
+    assert [c.tables["tblKPI"].header_row for c in cards] == [11, 20, 11, 20]
+    assert [c.tables["tblKPI"].first_col for c in cards] == [0, 3, 0, 3]
+    assert cards[0].tables["tblKPI"].rows == cards[1].tables["tblKPI"].rows
+
+
+def _corrupt_member(path, member: str, how: str) -> None:
+    """Spoil one part of a saved zip: its CRC-32 in the central directory, or the second
+    half of its compressed bytes (the declared sizes stay)."""
+    import struct
+    import zipfile
+
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(member)
+    if how == "crc":
+        at = raw.find(struct.pack("<I", info.CRC), raw.find(b"PK\x01\x02"))  # in the central directory
+        raw[at:at + 4] = struct.pack("<I", info.CRC ^ 0xFFFFFFFF)
+    else:
+        name_len, extra_len = struct.unpack("<HH", raw[info.header_offset + 26:info.header_offset + 30])
+        start = info.header_offset + 30 + name_len + extra_len
+        half = info.compress_size // 2
+        raw[start + half:start + info.compress_size] = b"\x00" * (info.compress_size - half)
+    path.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize("how", ["crc", "truncated"])
+def test_corrupt_part_is_file_unreadable(tmp_path, how):
+    path = write_scorecard(tmp_path / "bad.xlsx")
+    _corrupt_member(path, "xl/workbook.xml", how)
+    card = read_scorecard(path)
+    assert not card.ok and card.findings[0].code == "FILE_UNREADABLE"
+    assert "xl/workbook.xml" in card.reason and "corrupt" in card.reason
