@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from .errors import KpiError, KpiInputError, UsageError
 from .schema import LANGS, MODES, SIZES

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import unicodedata
 from pathlib import Path
@@ -61,7 +60,9 @@ def run_validate(args) -> int:
 
     report = validate_paths(args.paths, lang=args.lang, master=args.master, period=args.period)
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+        from .report_json import validation_json
+
+        print(validation_json(report))
         return 0 if report.valid else 1
     lang = args.lang or _majority([e.lang for e in report.files])
     if report.findings:
@@ -123,8 +124,9 @@ def run_consolidate(args) -> int:
     result = consolidate(args.paths, args.output, period=args.period, master=args.master, lang=args.lang,
                          bonus_pool=args.bonus_pool, base_bonus=args.base_bonus, progress=progress)
     if args.json:
+        from .report_json import consolidation_json
+
         with atomic_path(args.json) as temp:
-            Path(temp).write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=2, default=str),
-                                  encoding="utf-8")
+            Path(temp).write_text(consolidation_json(result), encoding="utf-8")
     print_summary(result, args.lang)
     return 1 if args.strict and result.has_errors else 0

@@ -6,7 +6,7 @@ labels, types and allowed values from here and nowhere else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from udfs.enums import DIMENSION, DIRECTION, GRADE, METHOD, ROLE, SIZE, TIER, VETO, Enumeration
 

@@ -10,7 +10,6 @@ that a column stays a column and an #N/A never counts as a blank.
 
 from __future__ import annotations
 
-import numpy as np
 from xlwings import arg, func
 
 from . import engine
