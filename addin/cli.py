@@ -33,7 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGS, default="zh", help="language of labels and instructions (default zh)")
     p.add_argument("--mode", choices=MODES, default="addin",
                    help="addin: cells call =KPI_SCORE() etc.; portable: native Excel formulas (default addin)")
-    p.add_argument("--roster", metavar="ROSTER", help="roster .xlsx or .csv: one pre-filled workbook per manager")
+    p.add_argument("--roster", metavar="ROSTER",
+                   help="roster .xlsx or .csv: one pre-filled workbook per manager (columns manager_id/客户经理编号, "
+                        "name, team, region, reviewer, period); a column headed with an indicator of the template "
+                        "(销售额, Sales revenue, 目标：销售额 or 'target: Sales revenue') sets that manager's target "
+                        "(blank cell = left blank; 1,200 and, for %% indicators, 95%% are accepted)")
     p.add_argument("--period", help="assessment period such as 2026Q3 (roster rows may override)")
     p.add_argument("-o", "--output", required=True, metavar="PATH",
                    help="output .xlsx file, or a folder with --roster")

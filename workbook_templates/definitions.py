@@ -2,7 +2,8 @@
 
 Everything here is data: the generator, the roster writer, the demo and the
 tests take the default indicators and settings from these two functions.
-Targets are left blank on purpose: HR sets them per manager and period.
+Targets are left blank on purpose: HR sets them per manager and period (by hand, or
+through the target columns of a `kpi new --roster` roster).
 """
 
 from __future__ import annotations

@@ -3,20 +3,27 @@
 A roster is an .xlsx (first sheet) or .csv file whose first row holds headers;
 columns are found by header text in Chinese or English, in any order:
 manager_id/客户经理编号 (required), name/姓名, team/团队, region/区域,
-reviewer/考核人, period/考核期间; other columns are ignored. Rows without any value are
-skipped. A CSV may be UTF-8 (with or without BOM), GBK/GB18030 (Excel's plain "CSV" on
+reviewer/考核人, period/考核期间. A column whose header names an indicator of the
+template (its zh or en label, optionally prefixed ``目标:``/``目标：``/``target:``) holds
+that manager's target for the indicator; other columns are ignored. Rows without any value
+are skipped. A CSV may be UTF-8 (with or without BOM), GBK/GB18030 (Excel's plain "CSV" on
 Chinese Windows) or UTF-16 with a BOM; legacy .xls files are refused with a hint.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import re
+import unicodedata
 from pathlib import Path
 
 from addin.errors import RosterError
 from addin.schema import normalise_header
 
+from addin.schema import SIZES
+
+from .definitions import default_rows
 from .generator import check_output_file, write_template
 
 # roster column key -> accepted header texts (compared normalised: trimmed, case-folded)
@@ -31,6 +38,11 @@ COLUMNS = {
 _LOOKUP = {normalise_header(text): key for key, texts in COLUMNS.items() for text in texts}
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+# "目标: 销售额", "目标：销售额", "Target: Sales revenue" (headers are compared normalised, so lower case)
+_TARGET_PREFIX = re.compile(r"^(?:目标|target)\s*[:：]\s*")
+# a number as text: 1200, 1,200, 1,200.5, -3, .5, 1e3 (after NFKC: full-width digits, ，and ％ count)
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)", re.I)
+_RATIO_METHODS = ("linear", "band", "binary")
 
 
 def _cell_text(value) -> str:
@@ -42,15 +54,143 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def read_roster(path) -> list[dict]:
+def _column_letter(index: int) -> str:
+    """0-based column index -> spreadsheet letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _indicators(size: str) -> list[dict]:
+    """The indicators of ``size``'s template: position, zh and en label, unit is %, method key."""
+    return [{"index": i, "zh": zh["indicator"], "en": en["indicator"], "percent": en["unit"] == "%",
+             "method": en["method"]}
+            for i, (zh, en) in enumerate(zip(default_rows(size, "zh"), default_rows(size, "en")))]
+
+
+def _target_columns(raw_headers, size: str, problems: list) -> dict[int, dict]:
+    """{0-based roster column: indicator} for every target column of the header row.
+
+    Appends to ``problems`` a message for a column with the target prefix that names no
+    indicator of ``size``, for a bare header naming an indicator of another size only, and
+    for two columns setting the same indicator.
+    """
+    indicators = _indicators(size)
+    by_name = {}
+    for ind in indicators:
+        by_name[normalise_header(ind["zh"])] = ind
+        by_name[normalise_header(ind["en"])] = ind
+    other_sizes = {}
+    for other in SIZES:
+        if other != size:
+            for ind in _indicators(other):
+                for label in (ind["zh"], ind["en"]):
+                    other_sizes.setdefault(normalise_header(label), []).append(other)
+    known = ", ".join(f"{ind['zh']} / {ind['en']}" for ind in indicators)
+    columns, first_column, unknown = {}, {}, []
+    for index, raw in enumerate(raw_headers):
+        header = normalise_header(raw)
+        if not header:
+            continue
+        prefixed = _TARGET_PREFIX.match(header)
+        if not prefixed and header in _LOOKUP:
+            continue
+        name = header[prefixed.end():] if prefixed else header
+        shown = f"column {str(raw).strip()!r} ({_column_letter(index)})"
+        ind = by_name.get(name)
+        if ind is None:
+            if prefixed or name in other_sizes:
+                where = (f" (an indicator of the {'/'.join(dict.fromkeys(other_sizes[name]))} template)"
+                         if name in other_sizes else "")
+                unknown.append(shown + where)
+            continue
+        if ind["index"] in first_column:
+            problems.append(f"{first_column[ind['index']]} and {shown} both set the target of {ind['zh']} / {ind['en']}")
+            continue
+        first_column[ind["index"]] = shown
+        columns[index] = dict(ind, column=shown)
+    if unknown:
+        problems.append(("target " + ("columns " if len(unknown) > 1 else "column ")
+                         + ", ".join(u.removeprefix("column ") for u in unknown)
+                         + f" name{'' if len(unknown) > 1 else 's'} no indicator of the {size} template, "
+                         f"whose indicators are: {known}"))
+    return columns
+
+
+def parse_target(value, percent: bool):
+    """A roster cell as a target: (number or None when blank, None) or (None, problem kind).
+
+    Numbers pass as they are; text may use thousands separators ("1,200") and, for an
+    indicator measured in % only, a percent sign ("95%" -> 0.95, the form Excel stores).
+    Problem kinds: "number" (not a number) and "percent" (a % for a non-% indicator).
+    """
+    if value is None:
+        return None, None
+    if isinstance(value, bool):
+        return None, "number"
+    if isinstance(value, (int, float)):
+        return (float(value), None) if math.isfinite(value) else (None, "number")
+    if not isinstance(value, str):  # a date or time from an .xlsx
+        return None, "number"
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text:
+        return None, None
+    is_percent = text.endswith("%")
+    if is_percent:
+        text = text[:-1].rstrip()
+    if not _NUMBER.fullmatch(text):
+        return None, "number"
+    if is_percent and not percent:
+        return None, "percent"
+    number = float(text.replace(",", ""))
+    if not math.isfinite(number):
+        return None, "number"
+    return (number / 100 if is_percent else number), None
+
+
+def _shown_rows(entries) -> str:
+    """"row 3 ('abc')" / "rows 3 ('abc'), 5 ('0')"."""
+    parts = []
+    for number, value in entries:
+        text = _cell_text(value)
+        text = text if len(text) <= 20 else text[:19] + "…"
+        parts.append(f"{number} ({text!r})")
+    return ("rows " if len(parts) > 1 else "row ") + ", ".join(parts)
+
+
+def _target_problems(column: dict, bad: dict) -> list[str]:
+    """Messages for one target column: {kind: [(row number, value)]} -> texts."""
+    texts = {
+        "number": "not a number",
+        "percent": "a percentage, but this indicator is not measured in %",
+        "positive": "must be > 0 (achievement is actual ÷ target)",
+        "negative": "must be ≥ 0 (incidents allowed before deducting)",
+    }
+    if not bad:
+        return []
+    return [f"{column['column']}: " + ", ".join(f"{texts[kind]} in {_shown_rows(entries)}"
+                                                 for kind, entries in bad.items())]
+
+
+def read_roster(path, size: str | None = None) -> list[dict]:
     """Rows of a roster as dicts keyed by ``COLUMNS`` keys, with their spreadsheet row number.
 
+    Args:
+        path: the .xlsx or .csv roster.
+        size: the template size whose indicators the target columns may name; None to
+            read no targets (target columns are then ignored like any other column).
+
     Returns:
-        list of {"row": 1-based row number in the file, "manager_id": …, …}.
+        list of {"row": 1-based row number in the file, "manager_id": …, …}; with ``size``
+        each also has "targets": {indicator position in the template: number} for the
+        non-blank target cells of that row.
 
     Raises:
-        RosterError: unreadable file, no manager_id column, missing or duplicate ids
-        (the message names every bad row).
+        RosterError: unreadable file, no manager_id column, missing or duplicate ids,
+        bad target columns or cells (the message names every bad row and column).
     """
     path = Path(path)
     if not path.exists():
@@ -82,6 +222,10 @@ def read_roster(path) -> list[dict]:
     if "manager_id" not in positions:
         raise RosterError(f"{path.name}: no manager id column (header manager_id or 客户经理编号) in row 1")
 
+    problems = []
+    targets = _target_columns(table[0], size, problems) if size is not None else {}
+    bad_targets = {index: {} for index in targets}  # column -> {problem kind: [(row, value)]}
+
     rows, missing, seen, duplicates = [], [], {}, []
     for number, values in enumerate(table[1:], start=2):
         texts = [_cell_text(v) for v in values]
@@ -90,6 +234,20 @@ def read_roster(path) -> list[dict]:
         row = {"row": number}
         for key, index in positions.items():
             row[key] = texts[index] if index < len(texts) else ""
+        if size is not None:
+            row["targets"] = {}
+            for index, ind in targets.items():
+                raw = values[index] if index < len(values) else None
+                value, kind = parse_target(raw, ind["percent"])
+                if kind is None and value is not None:
+                    if ind["method"] in _RATIO_METHODS and value <= 0:
+                        kind = "positive"
+                    elif ind["method"] == "deduction" and value < 0:
+                        kind = "negative"
+                if kind:
+                    bad_targets[index].setdefault(kind, []).append((number, raw))
+                elif value is not None:
+                    row["targets"][ind["index"]] = value
         manager_id = row["manager_id"]
         if not manager_id:
             missing.append(number)
@@ -100,12 +258,13 @@ def read_roster(path) -> list[dict]:
         else:
             seen[manager_id.casefold()] = (manager_id, number)
         rows.append(row)
-    problems = []
     if missing:
         problems.append("missing manager id in row" + ("s " if len(missing) > 1 else " ")
                         + ", ".join(map(str, missing)))
     if duplicates:
         problems.append("duplicate manager id " + "; ".join(duplicates))
+    for index, bad in bad_targets.items():
+        problems.extend(_target_problems(targets[index], bad))
     if problems:
         raise RosterError(f"{path.name}: " + "; ".join(problems) + ". Nothing was written.")
     if not rows:
@@ -172,11 +331,16 @@ def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", m
     Returns:
         The paths written, in roster order.
 
+    Target columns (headers naming an indicator of ``size``'s template, optionally
+    prefixed ``目标:``/``target:``) set that indicator's target per manager; a blank cell
+    leaves it blank. See :func:`parse_target` for the accepted cell values.
+
     Raises:
-        RosterError: the roster is unreadable, lacks the id column, or has missing or
-        duplicate ids (nothing is written then).
+        RosterError: the roster is unreadable, lacks the id column, has missing or
+        duplicate ids, a target column naming no indicator, or a target cell that is not
+        a number or out of range (nothing is written then).
     """
-    rows = read_roster(roster_path)
+    rows = read_roster(roster_path, size)
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise RosterError(f"{out_dir}: with --roster the output must be a folder")
@@ -190,10 +354,13 @@ def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", m
         used[name.casefold()] = row["row"]
         header = {k: row.get(k) or None for k in ("manager_id", "manager_name", "team", "region", "reviewer")}
         header["period"] = row_period or None
-        planned.append((out_dir / name, header))
-    for path, _ in planned:  # refuse before writing anything
+        targets = row.get("targets") or {}
+        kpi_rows = [{"target": targets[i]} if i in targets else {} for i in range(max(targets) + 1)] \
+            if targets else None
+        planned.append((out_dir / name, header, kpi_rows))
+    for path, _, _ in planned:  # refuse before writing anything
         check_output_file(path)
     written = []
-    for path, header in planned:
-        written.append(write_template(path, size=size, lang=lang, mode=mode, header=header))
+    for path, header, kpi_rows in planned:
+        written.append(write_template(path, size=size, lang=lang, mode=mode, header=header, rows=kpi_rows))
     return written
