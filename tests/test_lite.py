@@ -17,6 +17,8 @@ from addin import lite
 from addin.cli import main
 from udfs import engine, excel_functions
 
+from tests.scoring_examples import WORKED_EXAMPLES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -60,16 +62,7 @@ def test_every_kpi_function_is_exported(lite_main):
         assert callable(getattr(lite_main, name)), name
 
 
-SCORING_EXAMPLES = [  # SCORING.md §5: a, T, F, S, direction, method, param, score
-    (80, 100, None, None, "higher", "linear", None, 80),
-    (130, 100, None, None, "higher", "linear", None, 120),
-    (50, 100, 60, None, "higher", "linear", None, 0),
-    (110, 100, None, 120, "higher", "linear", None, 110),
-    (36, 24, None, None, "lower", "linear", None, 50),
-    (92, 100, None, None, "higher", "band", None, 80),
-    (3, 0, None, None, "higher", "deduction", 10, 70),
-    (99.99, 100, None, None, "higher", "binary", None, 0),
-]
+SCORING_EXAMPLES = WORKED_EXAMPLES  # SCORING.md §5: a, T, F, S, direction, method, param, score
 
 
 @pytest.mark.parametrize("a,t,f,s,d,m,p,expected", SCORING_EXAMPLES)

@@ -18,10 +18,10 @@ import re
 import unicodedata
 from pathlib import Path
 
-from addin.errors import RosterError
-from addin.schema import normalise_header
+from xlsxwriter.utility import xl_col_to_name
 
-from addin.schema import SIZES
+from addin.errors import RosterError
+from addin.schema import SIZES, normalise_header
 
 from .definitions import default_rows
 from .generator import check_output_file, write_template
@@ -52,16 +52,6 @@ def _cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def _column_letter(index: int) -> str:
-    """0-based column index -> spreadsheet letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _indicators(size: str) -> list[dict]:
@@ -99,7 +89,7 @@ def _target_columns(raw_headers, size: str, problems: list) -> dict[int, dict]:
         if not prefixed and header in _LOOKUP:
             continue
         name = header[prefixed.end():] if prefixed else header
-        shown = f"column {str(raw).strip()!r} ({_column_letter(index)})"
+        shown = f"column {str(raw).strip()!r} ({xl_col_to_name(index)})"
         ind = by_name.get(name)
         if ind is None:
             if prefixed or name in other_sizes:
