@@ -68,3 +68,12 @@ def test_readme_example_runs(block, tmp_path):
         # validate/consolidate --strict exit 1 on error findings; 2 and tracebacks are failures
         assert result.returncode in (0, 1), f"{command}: {result.stderr}"
         assert "Traceback" not in result.stderr, command
+
+
+def test_readme_shows_the_real_output_of_kpi_demo(tmp_path):
+    shown = re.search(r"merges them into `kpi-demo/team.xlsx`:\n\n```text\n(.+?)```", README, re.S)
+    assert shown, "the README's first screen lacks the kpi demo output"
+    result = subprocess.run([sys.executable, "-m", "addin.cli", "demo"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == shown.group(1).strip()
