@@ -31,8 +31,6 @@ def atomic_path(target: str | os.PathLike):
         os.replace(temp_path, target)
     except PermissionError:
         raise OutputError(f"cannot replace {target}: is it open in Excel?") from None
-    except IsADirectoryError:
-        raise OutputError(f"cannot write {target}: it is a folder") from None
     finally:
         if temp_path.exists():
             temp_path.unlink()

@@ -13,6 +13,14 @@ from __future__ import annotations
 import openpyxl
 
 
+def find_table(wb, name):
+    """(worksheet, table) of the Excel table ``name`` in an openpyxl workbook, wherever it is."""
+    for ws in wb.worksheets:
+        if name in ws.tables:
+            return ws, ws.tables[name]
+    raise AssertionError(f"no table {name}")
+
+
 def _validation(dv) -> dict:
     return {
         "sqref": str(dv.sqref), "type": dv.type, "operator": dv.operator,

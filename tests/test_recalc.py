@@ -20,6 +20,7 @@ import pytest
 
 from addin.schema import KPI
 from tests.libreoffice import convert, requires_libreoffice
+from tests.template_structure import find_table
 from udfs import engine
 from udfs.enums import DIRECTION, METHOD, ROLE, VETO
 from udfs.errors import KpiInputError
@@ -302,15 +303,8 @@ def _expected_summary(rows, reviews, header, settings):
 
 # ----------------------------------------------------------------------------- reading back
 
-def _table(wb, name):
-    for ws in wb.worksheets:
-        if name in ws.tables:
-            return ws, ws.tables[name]
-    raise AssertionError(f"no table {name}")
-
-
 def _column(wb, table_name, header):
-    ws, table = _table(wb, table_name)
+    ws, table = find_table(wb, table_name)
     cells = ws[table.ref]
     headers = [c.value for c in cells[0]]
     j = headers.index(header)
@@ -340,7 +334,7 @@ def _write_settings(wb, settings, lang):
     tables = {"tblBands": settings["bands"], "tblGrades": settings["grades"],
               "tblRoleWeights": [(ROLE.label(r, lang) if r in ROLE.keys else r, w) for r, w in settings["role_weights"]]}
     for name, rows in tables.items():
-        ws, table = _table(wb, name)
+        ws, table = find_table(wb, name)
         cells = ws[table.ref][1:]
         assert len(cells) == len(rows), name
         for row_cells, values in zip(cells, rows):
@@ -354,7 +348,7 @@ def _write_raw(wb, raw: dict, lang: str):
     """Type values into tblKPI cells as a user would (bypassing the generator's label translation)."""
     if not raw:
         return
-    ws, table = _table(wb, "tblKPI")
+    ws, table = find_table(wb, "tblKPI")
     cells = ws[table.ref]
     headers = [c.value for c in cells[0]]
     for i, values in raw.items():

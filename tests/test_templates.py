@@ -17,7 +17,7 @@ from openpyxl.formula import Tokenizer
 from addin.cli import main
 from addin.errors import RosterError
 from addin.schema import BANDS, BONUS, DEFINED_NAMES, GRADES, KPI, QUOTAS, REVIEW, ROLE_WEIGHTS, TEMPLATE_TAG
-from tests.template_structure import structure
+from tests.template_structure import find_table, structure
 from udfs import engine
 from udfs.enums import DIMENSION, DIRECTION, METHOD, ROLE, TIER, VETO
 from workbook_templates import formulas as F
@@ -36,15 +36,8 @@ def _name_cell(wb, name):
     return wb[sheet][ref.replace("$", "")]
 
 
-def _table(wb, name):
-    for ws in wb.worksheets:
-        if name in ws.tables:
-            return ws, ws.tables[name]
-    raise AssertionError(f"no table {name}")
-
-
 def _column_cells(wb, table_name, header):
-    ws, table = _table(wb, table_name)
+    ws, table = find_table(wb, table_name)
     rows = ws[table.ref]
     index = [c.value for c in rows[0]].index(header)
     return ws, [row[index] for row in rows[1:]]
@@ -87,7 +80,7 @@ def test_every_name_table_and_column_of_the_contract(tmp_path, size, lang, mode)
         assert str(_name_cell(wb, name).value).startswith("="), name
     settings_sheets = set()
     for table in (KPI, REVIEW, BANDS, GRADES, QUOTAS, BONUS, ROLE_WEIGHTS):
-        ws, t = _table(wb, table.name)
+        ws, t = find_table(wb, table.name)
         headers = [c.name for c in t.tableColumns]
         for header in table.headers(lang):
             assert header in headers, (table.name, header)
