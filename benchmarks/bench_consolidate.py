@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 def generate(folder: Path, n: int, variants: int, seed: int = 1) -> list[Path]:
     """N scorecards in ``folder`` (reused when already there)."""
-    from workbook_templates.definitions import default_rows
+    from addin.contract.standard import default_rows
     from workbook_templates.generator import write_template
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -157,7 +157,7 @@ def _tree_memory_kb(pid: int) -> tuple[int, int]:
 
 def run_cli(files_dir: Path, output: Path) -> tuple[float, float, float, int]:
     """Wall time, peak RSS and PSS (MB, whole process tree) and exit code of `kpi consolidate`."""
-    command = [sys.executable, "-m", "addin.cli", "consolidate", str(files_dir), "-o", str(output),
+    command = [sys.executable, "-m", "addin.cli.main", "consolidate", str(files_dir), "-o", str(output),
                "--lang", "en", "--no-progress"]
     peak = peak_pss = 0
     started = time.perf_counter()
@@ -194,7 +194,7 @@ def main(argv=None) -> int:
                         help="folder for the generated files (reused between runs)")
     args = parser.parse_args(argv)
 
-    from addin.consolidate import consolidate
+    from addin.consolidation.consolidate import consolidate
 
     folder = Path(args.cache) / f"n{args.files}"
     t0 = time.perf_counter()

@@ -3,9 +3,7 @@
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+from support.paths import ROOT
 
 
 @pytest.fixture(scope="session")

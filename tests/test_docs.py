@@ -5,15 +5,11 @@ from __future__ import annotations
 import argparse
 import re
 import shlex
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from support.paths import ROOT, run_kpi
 
-from addin.cli import build_parser
-
-ROOT = Path(__file__).resolve().parent.parent
+from addin.cli.main import build_parser
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -63,8 +59,8 @@ def test_readme_example_runs(block, tmp_path):
     for command in block:
         argv = shlex.split(command)
         assert argv[0] == "kpi", command
-        result = subprocess.run([sys.executable, "-m", "addin.cli", *argv[1:]], cwd=tmp_path,
-                                capture_output=True, text=True, timeout=300)
+        result = run_kpi(*argv[1:], cwd=tmp_path,
+                                timeout=300)
         # validate/consolidate --strict exit 1 on error findings; 2 and tracebacks are failures
         assert result.returncode in (0, 1), f"{command}: {result.stderr}"
         assert "Traceback" not in result.stderr, command
@@ -73,7 +69,7 @@ def test_readme_example_runs(block, tmp_path):
 def test_readme_shows_the_real_output_of_kpi_demo(tmp_path):
     shown = re.search(r"merges them into `kpi-demo/team.xlsx`:\n\n```text\n(.+?)```", README, re.S)
     assert shown, "the README's first screen lacks the kpi demo output"
-    result = subprocess.run([sys.executable, "-m", "addin.cli", "demo"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300)
+    result = run_kpi("demo", cwd=tmp_path,
+                            timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == shown.group(1).strip()

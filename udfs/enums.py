@@ -135,6 +135,7 @@ def _unique_objects(arr: np.ndarray):
     inverse = np.empty(flat.size, dtype=np.intp)
     uniques: list = []
     for i, value in enumerate(flat):
+        key: tuple[str, object]
         if isinstance(value, float) and value != value:
             key = ("nan", None)
         else:

@@ -17,8 +17,7 @@ import numpy as np
 from udfs import engine
 from udfs.enums import DIRECTION, METHOD, ROLE, VETO
 from udfs.errors import KpiInputError
-
-from .texts import T
+from workbook_templates.texts import T
 
 # engine message fragment -> error key of texts.T[lang]["err"] (first match wins)
 _MESSAGES = (
@@ -108,7 +107,7 @@ def _scores(kpi_rows, settings, lang) -> list:
     return [_score_row(row, settings, lang) for row in kpi_rows]
 
 
-def results(kpi_rows, review_rows, settings, head, lang) -> dict:
+def results(kpi_rows, review_rows, settings, head, lang) -> dict:  # noqa: C901 - to be split (issue 8)
     """Every computed cell's value: per row, per role, and the summary names."""
     err = T[lang]["err"]
     out = {"rows": []}

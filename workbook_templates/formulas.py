@@ -20,13 +20,12 @@ the addresses of helper cells) and returns the formula text starting with "=".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
-from addin.schema import BANDS, CAP_NAME, GRADES, KPI, REVIEW, ROLE_WEIGHTS
+from addin.contract.schema import BANDS, CAP_NAME, GRADES, KPI, REVIEW, ROLE_WEIGHTS
 from udfs.engine import DEFAULT_DEDUCTION_POINTS, DEFAULT_QUANT_WEIGHT, TOLERANCE
 from udfs.enums import DIRECTION, METHOD, ROLE, VETO
-
-from .texts import T
+from workbook_templates.texts import T
 
 EPS = "1E-9"
 assert float(EPS) == TOLERANCE
@@ -289,7 +288,7 @@ def grade(r: Refs, mode: str) -> str:
             f"INDEX({gg},MATCH(LARGE({gm},COUNTIF({gm},\">\"&({f}+{EPS}))+1),{gm},0))))))")
 
 
-@lru_cache(maxsize=None)
+@cache
 def all_formulas(refs: Refs, mode: str) -> dict[str, str]:
     """Every formula of a template, keyed by the cell's role (cached per language and mode)."""
     out = {

@@ -28,7 +28,7 @@ import os
 import re
 import zipfile
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -36,18 +36,28 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from addin.atomic import atomic_path
-from addin.errors import OutputError
-from addin.schema import (
-    BANDS, BONUS, GRADES, HEADER_NAMES, KPI, LANGS, MODES, QUOTAS, RESULT_NAMES, REVIEW, ROLE_WEIGHTS,
-    SIZES, TEMPLATE_TAG,
+from addin.contract.errors import OutputError
+from addin.contract.schema import (
+    BANDS,
+    BONUS,
+    GRADES,
+    HEADER_NAMES,
+    KPI,
+    LANGS,
+    MODES,
+    QUOTAS,
+    RESULT_NAMES,
+    REVIEW,
+    ROLE_WEIGHTS,
+    SIZES,
+    TEMPLATE_TAG,
 )
+from addin.contract.standard import default_reviews, default_rows, default_settings
+from addin.xlsx.atomic import atomic_path
 from udfs.enums import DIMENSION, DIRECTION, GRADE, METHOD, ROLE, TIER, VETO
-
-from . import cache as _cache
-from .definitions import default_reviews, default_rows, default_settings
-from .formulas import CAP_NAME, Refs, all_formulas
-from .texts import T
+from workbook_templates import cache as _cache
+from workbook_templates.formulas import CAP_NAME, Refs, all_formulas
+from workbook_templates.texts import T
 
 # tblKPI columns in sheet order: the contract's columns plus two helper columns.
 KPI_COLUMNS = (
@@ -153,7 +163,7 @@ def _sheet_ref(sheet: str, row: int, col: int) -> str:
     return f"'{sheet}'!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _refs(lang: str) -> Refs:
     t = T[lang]
     kpi_sheet, review_sheet = t["sheet_kpi"], t["sheet_review"]
@@ -462,7 +472,7 @@ def _dv(ws, first_row, col, last_row, spec, t, prompt, error) -> None:
     ws.data_validation(first_row, col, last_row, col, options)
 
 
-def _scorecard(wb, ws, f, t, lang, size, mode, head, n_rows, formulas, vals) -> None:
+def _scorecard(wb, ws, f, t, lang, size, mode, head, n_rows, formulas, vals) -> None:  # noqa: C901 - to be split (issue 8)
     sheet = t["sheet_kpi"]
     last_col = len(KPI_COLUMNS) - 1
     for key, width in WIDTHS.items():

@@ -1,6 +1,6 @@
 """Every text a template shows, in Chinese and English.
 
-Labels of tables and defined names come from ``addin.schema``; this module holds
+Labels of tables and defined names come from ``addin.contract.schema``; this module holds
 the rest: titles, sheet names, helper columns, validation messages, the error
 texts portable formulas show, and the instructions sheet.
 """

@@ -1,0 +1,1 @@
+"""Actuals from CRM exports (`kpi collect`, `kpi fill`): COLLECT.md."""

@@ -1,0 +1,279 @@
+"""Consolidation: validate many scorecards, recompute, rank, force grades, pay bonuses.
+
+Everything is recomputed from the inputs with the engine (stored cells are only
+compared). The team-level settings (forced-distribution quotas and bonus
+coefficients) come from the master template when one is given, else from the
+settings most files carry (the defaults when the files carry none); each
+manager's own scores use the settings of the manager's own file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from addin.consolidation.team_workbook import write_team_workbook
+from addin.contract import schema
+from addin.contract.errors import KpiError, UsageError
+from addin.contract.findings import ERROR, INFO, WARNING, Finding, sort_key
+from addin.validation.anomalies import prevailing_setting
+from addin.validation.validate import ValidationReport, master_settings, no_gc, validate_paths
+from addin.xlsx.reader import read_scorecard
+from udfs import engine
+from udfs.errors import KpiInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+VETO_SINK = 1e12  # vetoed managers are ordered after everyone else
+
+
+@dataclass
+class ConsolidationResult:
+    """What `kpi consolidate` produced: the team tables, findings, file list and a summary.
+
+    The tables are kept as rows (dicts keyed as ``schema.MANAGERS_OUT``/``SCORES_OUT``/
+    ``FILES_OUT``; tblManagers by rank); ``managers``, ``scores`` and ``files`` are the
+    same as pandas DataFrames, built on first use (the command line never needs pandas).
+    """
+
+    manager_rows: list[dict[str, Any]]
+    score_rows: list[dict[str, Any]]
+    findings: list[Finding]
+    file_rows: list[dict[str, Any]]
+    summary: dict[str, Any]
+    output: Path | None
+    report: ValidationReport | None = field(default=None, repr=False)
+
+    @cached_property
+    def managers(self) -> pd.DataFrame:
+        return _frame(self.manager_rows, schema.MANAGERS_OUT)
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        return _frame(self.score_rows, schema.SCORES_OUT)
+
+    @cached_property
+    def files(self) -> pd.DataFrame:
+        return _frame(self.file_rows, schema.FILES_OUT)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == ERROR for f in self.findings)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "managers": _records(self.manager_rows),
+            "scores": _records(self.score_rows),
+            "findings": [f.as_dict() for f in self.findings],
+            "files": _records(self.file_rows),
+        }
+
+
+def _frame(rows: list[dict], table: schema.OutputTable) -> pd.DataFrame:
+    import pandas as pd  # noqa: PLC0415 - only for callers who ask for DataFrames (the CLI never does)
+
+    return pd.DataFrame(rows, columns=list(table.keys))
+
+
+def _records(rows: list[dict]) -> list[dict]:
+    return [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()} for row in rows]
+
+
+def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=None,
+                base_bonus=10000.0, progress=None, write=True) -> ConsolidationResult:
+    """Validate, recompute and merge scorecards into the team workbook.
+
+    Args:
+        paths: files and folders of per-manager workbooks.
+        output: path of the team workbook to write (written atomically).
+        period: expected period; files of other periods are flagged (PERIOD_MISMATCH).
+        master: master template path: settings differing from it are flagged, and its
+            quotas and bonus coefficients are used for the team.
+        lang: "zh" or "en": language of the team workbook and the messages.
+        bonus_pool: scale the bonuses so they sum to this amount (None: base × coefficient).
+        base_bonus: base bonus per manager before the grade coefficient.
+        progress: optional callable(done, total) called while files are read.
+        write: False to compute only (no workbook).
+
+    Returns:
+        ConsolidationResult (``output`` is None when ``write`` is False).
+
+    Raises:
+        UsageError (before any file is read) for a missing input path, no spreadsheet
+        files, an output that is a folder, an input or a scorecard, a negative bonus
+        amount, a period without a year, or an unreadable master; OutputError when
+        the team workbook cannot be written; KpiInputError for an impossible bonus pool.
+    """
+    started = time.perf_counter()
+    output = Path(output) if output is not None else None
+    check_amounts(bonus_pool, base_bonus)
+    if write and output is not None:
+        check_output(output, paths)
+    with no_gc():  # tens of thousands of long-lived objects and no cycles: the collector only costs
+        return _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started)
+
+
+def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started):
+    master_data = master_settings(master) if master else None
+    report = validate_paths(paths, lang=lang, master=master, period=period,
+                            exclude=[output] if output else (), progress=progress,
+                            _master_data=master_data)
+    entries = report.files
+    managers = [e.manager for e in entries if e.status == "merged"]
+    managers.sort(key=lambda m: m.file)
+
+    quotas = (master_data or {}).get("quotas") or prevailing_setting(managers, "quotas")
+    coefficients = (master_data or {}).get("bonus") or prevailing_setting(managers, "bonus")
+    findings_per_file = Counter(f.file for f in report.findings)
+
+    manager_rows = _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findings_per_file)
+    score_rows = _score_rows(managers)
+    file_rows = [{"file": e.path, "sha256": e.sha256, "status": e.status, "reason": e.reason} for e in entries]
+    findings = sorted(report.findings, key=sort_key)
+    summary = _summary(entries, manager_rows, findings, quotas, output if write else None)
+    result = ConsolidationResult(manager_rows, score_rows, findings, file_rows, summary,
+                                 output if write else None, report)
+    if write and output is not None:
+        write_team_workbook(result, output, lang=lang, quotas=quotas)
+    summary["seconds"] = round(time.perf_counter() - started, 3)
+    return result
+
+
+def check_amounts(bonus_pool, base_bonus) -> None:
+    """UsageError for a bonus pool or base bonus that is negative or not a number (before any file is read)."""
+    for option, value in (("--bonus-pool", bonus_pool), ("--base-bonus", base_bonus)):
+        if value is None:
+            continue
+        try:
+            amount = float(value)
+        except (TypeError, ValueError):
+            raise UsageError(f"{option} must be an amount of money (got {value!r})") from None
+        if not math.isfinite(amount) or amount < 0:
+            raise UsageError(f"{option} must be an amount of 0 or more (got {value!r})")
+
+
+def check_output(output: Path, paths) -> None:
+    """UsageError, before any file is read, for an output that cannot or must not be written:
+    a folder, not .xlsx, under a file or an unwritable folder, one of the inputs, or an existing
+    scorecard (the team workbook would replace it). Missing folders are created (as `kpi new`)."""
+    if output.is_dir():
+        raise UsageError(f"-o {output} is a folder; give the team workbook's file name, e.g. {output / 'team.xlsx'}")
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"-o {output}: the team workbook is an .xlsx file (e.g. {output.with_suffix('.xlsx')})")
+    existing = output.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"-o {output}: cannot create a folder there, {existing} is a file")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"-o {output}: the folder {existing} is not writable")
+    if not output.is_file():
+        return
+    target = output.resolve()
+    for raw in paths:
+        if Path(raw).is_file() and Path(raw).resolve() == target:
+            raise UsageError(f"-o {output} is one of the input files; write the team workbook to another file")
+    card = read_scorecard(output)
+    if card.ok:
+        raise UsageError(f"-o {output} is a scorecard (it has the table tblKPI); the team workbook would "
+                         f"replace it: write it to another file")
+
+
+def _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findings_per_file) -> list[dict]:
+    """tblManagers rows, by rank."""
+    if not managers:
+        return []
+    ids = [m.manager_id for m in managers]
+    finals = np.array([m.final for m in managers], dtype=float)
+    quants = np.array([m.quant for m in managers], dtype=float)
+    vetoed = np.array([m.veto for m in managers], dtype=bool)
+    order_finals = np.where(vetoed, finals - VETO_SINK, finals)
+    lowest = engine.forced_headcounts(1, quotas)[-1][0]
+
+    order = engine.forced_order(ids, order_finals, quants)
+    rank = np.empty(len(managers), dtype=int)
+    rank[order] = np.arange(1, len(managers) + 1)
+    forced = engine.kpi_forced_grades(ids, order_finals, quants, quotas)
+    forced[vetoed] = lowest
+
+    team_rank = np.zeros(len(managers), dtype=int)
+    team_forced = np.empty(len(managers), dtype=object)
+    by_team = defaultdict(list)
+    for i, m in enumerate(managers):
+        by_team[m.team].append(i)
+    for members in by_team.values():
+        idx = np.array(members)
+        sub_order = engine.forced_order([ids[i] for i in idx], order_finals[idx], quants[idx])
+        team_rank[idx[sub_order]] = np.arange(1, len(idx) + 1)
+        grades = engine.kpi_forced_grades([ids[i] for i in idx], order_finals[idx], quants[idx], quotas)
+        grades[vetoed[idx]] = lowest
+        team_forced[idx] = grades
+
+    coef = np.asarray(engine.kpi_bonus_coefficient(list(forced), coefficients), dtype=float).reshape(-1)
+    if bonus_pool is not None:
+        bonus = engine.kpi_bonus_pool(list(forced), base_bonus, bonus_pool, coefficients)
+    else:
+        bonus = coef * float(base_bonus)
+
+    rows = []
+    for i, m in enumerate(managers):
+        rows.append({
+            "manager_id": m.manager_id, "name": m.name, "team": m.team, "region": m.region, "period": m.period,
+            "quant_score": m.quant, "qual_score": np.nan if m.qual is None else m.qual, "final_score": m.final,
+            "grade": m.grade, "veto": bool(m.veto), "rank": int(rank[i]), "team_rank": int(team_rank[i]),
+            "forced_grade": str(forced[i]), "team_forced_grade": str(team_forced[i]),
+            "bonus_coefficient": float(coef[i]),
+            "bonus": float(bonus[i]), "file": m.file, "findings": int(findings_per_file.get(m.file, 0)),
+        })
+    rows.sort(key=lambda row: row["rank"])
+    return rows
+
+
+def _score_rows(managers) -> list[dict]:
+    """tblScores rows: one per manager and indicator (missing numbers are NaN)."""
+    rows = []
+    for m in managers:
+        for ind in m.indicators:
+            rows.append({
+                "manager_id": m.manager_id, "dimension": ind.dimension, "tier": ind.tier,
+                "indicator": ind.indicator, "weight": ind.weight, "direction": ind.direction, "method": ind.method,
+                "target": np.nan if ind.target is None else ind.target,
+                "effective_target": np.nan if ind.effective_target is None else ind.effective_target,
+                "actual": np.nan if ind.actual is None else ind.actual,
+                "achievement": np.nan if ind.achievement is None else ind.achievement,
+                "score": ind.score, "weighted": ind.weighted,
+            })
+    return rows
+
+
+def _summary(entries, manager_rows, findings, quotas, output) -> dict[str, Any]:
+    n = len(manager_rows)
+    grade_keys = [g for g, _ in engine.forced_headcounts(0, quotas)]
+    grades = Counter(row["grade"] for row in manager_rows)
+    forced = Counter(row["forced_grade"] for row in manager_rows)
+    return {
+        "files": len(entries),
+        "merged": sum(e.status == "merged" for e in entries),
+        "rejected": sum(e.status == "rejected" for e in entries),
+        "duplicate": sum(e.status == "duplicate" for e in entries),
+        "managers": n,
+        "findings": {sev: sum(f.severity == sev for f in findings) for sev in (ERROR, WARNING, INFO)},
+        "findings_by_code": dict(sorted(Counter(f.code for f in findings).items())),
+        "grades": {g: grades.get(g, 0) for g in grade_keys},
+        "forced_grades": {g: forced.get(g, 0) for g in grade_keys},
+        "quota_headcounts": dict(engine.forced_headcounts(n, quotas)),
+        "output": str(output) if output else None,
+    }
+
+
+__all__ = ["consolidate", "ConsolidationResult", "KpiError", "KpiInputError"]

@@ -1,0 +1,177 @@
+"""`kpi addin build`: kpi_scorecard.xlam, the KPI ribbon on top of xlwings' quickstart add-in.
+
+The add-in starts as a copy of the ``quickstart_addin_ribbon.xlam`` that ships with the
+installed xlwings (what ``xlwings quickstart NAME --addin --ribbon`` copies). It carries
+xlwings' BSD-licensed VBA (``xl/vbaProject.bin``: RunPython, GetConfig, the UDF importer)
+and a ``customUI/customUI.xml`` part. We edit the zip, nothing else:
+
+* ``customUI/customUI.xml`` is replaced by the KPI tab generated from :data:`addin.excel.ribbon.BUTTONS`;
+* the add-in's config sheet ``_myaddin.conf`` becomes ``myaddin.conf`` (xlwings' VBA reads its
+  settings from a sheet of that name, because its compiled ``PROJECT_NAME`` is "myaddin") and
+  holds ``UDF Modules`` and the ribbon language; ``kpi addin install`` adds the interpreter
+  and PYTHONPATH of the machine.
+
+The binary VBA project is copied unchanged: VBA cannot be compiled here. The ribbon's callback
+lives in ``addin/excel/vba/KPIRibbon.bas`` and is imported on the user's machine (see docs/excel-addin.md).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
+
+import xlwings
+
+from addin.contract.errors import KpiError
+from addin.excel.ribbon import BUTTONS, GROUPS, TAB_ID, TAB_LABEL
+from addin.xlsx.atomic import atomic_path
+
+ADDIN_NAME = "kpi_scorecard.xlam"
+QUICKSTART_NAME = "quickstart_addin_ribbon.xlam"
+CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
+CUSTOMUI_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+CUSTOMUI_PART = "customUI/customUI.xml"
+VBA_PART = "xl/vbaProject.bin"
+VBA_CALLBACK = "KPIRibbon_OnAction"
+PROJECT_NAME = "myaddin"  # the PROJECT_NAME constant compiled into the quickstart's VBA
+CONFIG_SHEET = f"{PROJECT_NAME}.conf"
+UDF_MODULES = "udfs.excel_functions"
+FIXED_DATE = (2024, 1, 1, 0, 0, 0)  # reproducible zip entries for the parts we write
+
+
+def quickstart_addin() -> Path:
+    """The quickstart ribbon add-in of the installed xlwings."""
+    path = Path(xlwings.__file__).parent / QUICKSTART_NAME
+    if not path.is_file():
+        raise KpiError(f"{QUICKSTART_NAME} is missing from the xlwings package at {path.parent}; "
+                       "reinstall xlwings (pip install --force-reinstall xlwings)")
+    return path
+
+
+def customui_xml(lang: str = "zh") -> bytes:
+    """The KPI tab as customUI XML: labels and screen tips in ``lang``, built-in icons."""
+    ET.register_namespace("", CUSTOMUI_NS)
+    q = f"{{{CUSTOMUI_NS}}}"
+    root = ET.Element(q + "customUI")
+    tabs = ET.SubElement(ET.SubElement(root, q + "ribbon"), q + "tabs")
+    tab = ET.SubElement(tabs, q + "tab", id=TAB_ID, label=TAB_LABEL[lang])
+    for group in GROUPS:
+        node = ET.SubElement(tab, q + "group", id=group.id, label=group.zh if lang == "zh" else group.en)
+        for button in (b for b in BUTTONS if b.group == group.id):
+            ET.SubElement(node, q + "button", id=button.id, label=button.label(lang), size=button.size,
+                          imageMso=button.image, screentip=button.label(lang), supertip=button.tip(lang),
+                          onAction=VBA_CALLBACK)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def config_sheet_xml(settings: list[tuple[str, str]]) -> bytes:
+    """The worksheet part of the config sheet: key in column A, value in column B, inline strings.
+
+    xlwings' GetConfigFromSheet reads A1 down to the first blank and upper-cases the keys.
+    """
+    rows = []
+    for r, (key, value) in enumerate(settings, start=1):
+        cells = f'<c r="A{r}" t="inlineStr"><is><t>{escape(str(key))}</t></is></c>'
+        if value not in (None, ""):
+            cells += f'<c r="B{r}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+        rows.append(f'<row r="{r}">{cells}</row>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheetPr codeName="Sheet2"/>'
+        '<sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15.75"/>'
+        '<cols><col min="1" max="1" width="22" customWidth="1"/><col min="2" max="2" width="60" customWidth="1"/></cols>'
+        f'<sheetData>{"".join(rows)}</sheetData>'
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        '</worksheet>'
+    ).encode()
+
+
+def default_settings(lang: str = "zh") -> list[tuple[str, str]]:
+    """Settings every built add-in carries; install adds the machine's interpreter and PYTHONPATH."""
+    return [("UDF Modules", UDF_MODULES), ("KPI_LANG", lang)]
+
+
+def _config_sheet_part(parts: dict[str, bytes]) -> str:
+    """Path of the worksheet part of the config sheet (found through workbook.xml and its rels)."""
+    workbook = parts["xl/workbook.xml"].decode("utf-8")
+    match = re.search(r'<sheet [^>]*name="_?' + re.escape(CONFIG_SHEET) + r'"[^>]*r:id="([^"]+)"', workbook)
+    if not match:
+        raise KpiError(f"the xlwings quickstart add-in has no {CONFIG_SHEET} sheet; is xlwings 0.37.8 installed?")
+    rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+    target = re.search(r'<Relationship [^>]*Id="' + re.escape(match.group(1)) + r'"[^>]*Target="([^"]+)"', rels)
+    if not target:
+        target = re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="' + re.escape(match.group(1)) + '"', rels)
+    return "xl/" + target.group(1).lstrip("/").removeprefix("xl/")
+
+
+def rewrite_addin(source: str | Path, target: str | Path, lang: str = "zh",
+                  settings: list[tuple[str, str]] | None = None, vba_project: bytes | None = None) -> Path:
+    """Copy the add-in ``source`` to ``target`` with the KPI ribbon and the given config settings.
+
+    ``vba_project``: a vbaProject.bin to use instead of the source's (one that already holds
+    the KPIRibbon module, kept from an earlier install).
+    """
+    settings = default_settings(lang) if settings is None else settings
+    with zipfile.ZipFile(source) as zin:
+        infos = zin.infolist()
+        parts = {info.filename: zin.read(info.filename) for info in infos}
+    if vba_project is not None:
+        parts[VBA_PART] = vba_project
+    sheet_part = _config_sheet_part(parts)
+    parts[CUSTOMUI_PART] = customui_xml(lang)
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        f'name="_{CONFIG_SHEET}"'.encode(), f'name="{CONFIG_SHEET}"'.encode())
+    parts[sheet_part] = config_sheet_xml(settings)
+    _check_customui_relationship(parts)
+    with atomic_path(target) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as zout:
+        names = [info.filename for info in infos]
+        if CUSTOMUI_PART not in names:
+            names.append(CUSTOMUI_PART)
+        for name in names:
+            zout.writestr(zipfile.ZipInfo(name, FIXED_DATE), parts[name], zipfile.ZIP_DEFLATED)
+    return Path(target)
+
+
+def _check_customui_relationship(parts: dict[str, bytes]) -> None:
+    rels = parts.get("_rels/.rels", b"").decode("utf-8")
+    if CUSTOMUI_REL not in rels or f'Target="{CUSTOMUI_PART}"' not in rels.replace('Target="/', 'Target="'):
+        raise KpiError("the quickstart add-in's _rels/.rels does not point at customUI/customUI.xml")
+
+
+def vba_project(addin: str | Path) -> bytes:
+    """The binary VBA project of an add-in."""
+    with zipfile.ZipFile(addin) as z:
+        return z.read(VBA_PART)
+
+
+def read_settings(addin: str | Path) -> dict[str, str]:
+    """The config sheet of a built add-in as {key: value} (for tests and `kpi addin install`)."""
+    with zipfile.ZipFile(addin) as z:
+        parts = {name: z.read(name) for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")}
+        sheet = z.read(_config_sheet_part(parts))
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    out = {}
+    for row in ET.fromstring(sheet).iterfind(".//m:row", ns):
+        texts = {c.get("r")[0]: "".join(t.text or "" for t in c.iterfind(".//m:t", ns))
+                 for c in row.iterfind("m:c", ns)}
+        if texts.get("A"):
+            out[texts["A"]] = texts.get("B", "")
+    return out
+
+
+def build_addin(output_dir: str | Path = ".", lang: str = "zh",
+                settings: list[tuple[str, str]] | None = None) -> Path:
+    """Write ``output_dir/kpi_scorecard.xlam``; returns its path."""
+    output_dir = Path(output_dir)
+    if output_dir.exists() and not output_dir.is_dir():
+        raise KpiError(f"{output_dir} is a file; -o expects a folder")
+    if (output_dir / ADDIN_NAME).is_dir():
+        raise KpiError(f"{output_dir / ADDIN_NAME} is a folder; remove it or choose another -o folder")
+    return rewrite_addin(quickstart_addin(), output_dir / ADDIN_NAME, lang, settings)

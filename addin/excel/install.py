@@ -1,0 +1,279 @@
+"""`kpi addin install` / `kpi addin uninstall`: put kpi_scorecard.xlam into Excel's start-up folder.
+
+What install does (paths are injectable, so all of it but the COM step runs in tests on Linux):
+
+1. builds the add-in with the machine's settings in its ``myaddin.conf`` sheet
+   (``Interpreter_Win``/``Interpreter_Mac`` = this Python, ``PYTHONPATH``, ``UDF Modules`` =
+   ``udfs.excel_functions``, ``KPI_LANG``): xlwings' VBA in the add-in reads that sheet;
+2. Windows: opens the add-in in a hidden Excel and imports ``KPIRibbon.bas`` and the KPI UDF
+   wrappers into its VBA project (needs "Trust access to the VBA project object model");
+   macOS: copies ``KPIRibbon.bas`` to ``~/.kpi-scorecard`` for a one-time import in the VBA editor
+   and installs xlwings' AppleScript that RunPython needs (what ``xlwings runpython install`` does);
+   a re-install keeps a module imported earlier while xlwings and KPIRibbon.bas are unchanged;
+3. copies the add-in into the start-up folder (Windows ``%APPDATA%\\Microsoft\\Excel\\XLSTART``,
+   macOS ``~/Library/Group Containers/UBF8T346G9.Office/User Content/Startup/Excel``);
+4. records what it created in ``~/.kpi-scorecard/install.json`` so uninstall removes exactly that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xlwings
+
+from addin.contract.errors import KpiError
+from addin.excel.build import ADDIN_NAME, UDF_MODULES, default_settings, quickstart_addin, rewrite_addin, vba_project
+
+BAS_NAME = "KPIRibbon.bas"
+BAS_SOURCE = Path(__file__).with_name("vba") / BAS_NAME
+STATE_DIR_NAME = ".kpi-scorecard"
+MANIFEST = "install.json"
+MAC_STARTUP = ("Library", "Group Containers", "UBF8T346G9.Office", "User Content", "Startup", "Excel")
+MAC_SCRIPTS = ("Library", "Application Scripts", "com.microsoft.Excel")
+
+TRUST_STEPS = (
+    "In Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings, tick "
+    "'Trust access to the VBA project object model', close Excel, then run `kpi addin install` again."
+)
+
+
+class AddinInstallError(KpiError):
+    """The add-in cannot be installed or removed on this machine; the message says what to do instead."""
+
+
+@dataclass(frozen=True)
+class InstallPaths:
+    """Where the add-in and its helpers go on one machine."""
+
+    platform: str  # "win" or "mac"
+    startup_dir: Path
+    state_dir: Path
+    applescript_dir: Path | None = None
+
+    @property
+    def addin(self) -> Path:
+        return self.startup_dir / ADDIN_NAME
+
+
+@dataclass
+class InstallResult:
+    addin: Path
+    created: list[Path] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
+
+
+def unsupported_message(platform: str) -> str:
+    return (
+        f"the Excel add-in needs desktop Excel on Windows or macOS; this machine runs {platform}.\n"
+        "Instead:\n"
+        "  * `kpi new --mode portable -o scorecard.xlsx` writes scorecards with native Excel formulas "
+        "(any Excel, LibreOffice);\n"
+        "  * `kpi validate` and `kpi consolidate` do here what the ribbon buttons do;\n"
+        "  * `kpi addin lite -o DIR` writes the xlwings Lite edition (Excel on the web, Windows, macOS);\n"
+        "  * on a Windows or macOS machine: pip install kpi-scorecard, then `kpi addin install`."
+    )
+
+
+def platform_paths(platform: str | None = None, home: str | Path | None = None,
+                   env: Mapping[str, str] | None = None) -> InstallPaths:
+    """Install locations for ``platform`` (sys.platform by default) under ``home``."""
+    platform = platform or sys.platform
+    home = Path(home) if home else Path.home()
+    env = os.environ if env is None else env
+    if platform.startswith("win"):
+        appdata = Path(env["APPDATA"]) if env.get("APPDATA") else home / "AppData" / "Roaming"
+        return InstallPaths("win", appdata / "Microsoft" / "Excel" / "XLSTART", home / STATE_DIR_NAME)
+    if platform.startswith("darwin"):
+        return InstallPaths("mac", home.joinpath(*MAC_STARTUP), home / STATE_DIR_NAME, home.joinpath(*MAC_SCRIPTS))
+    raise AddinInstallError(unsupported_message(platform))
+
+
+def install_settings(lang: str, platform: str, interpreter: str | None = None,
+                     pythonpath: str | None = None) -> list[tuple[str, str]]:
+    """The add-in's config sheet for this machine (keys as xlwings' VBA looks them up)."""
+    interpreter = interpreter or sys.executable
+    pythonpath = pythonpath if pythonpath is not None else str(Path(__file__).resolve().parents[2])
+    key = "Interpreter_Win" if platform == "win" else "Interpreter_Mac"
+    return [(key, interpreter), ("PYTHONPATH", pythonpath), *default_settings(lang)]
+
+
+def bas_text() -> str:
+    """KPIRibbon.bas with CRLF line ends (the VBA editor's import expects them)."""
+    text = BAS_SOURCE.read_text(encoding="ascii")
+    return "\r\n".join(text.splitlines()) + "\r\n"
+
+
+def install(lang: str = "zh", platform: str | None = None, home: str | Path | None = None,
+            env: Mapping[str, str] | None = None, interpreter: str | None = None,
+            import_vba: Callable[[Path, Path], None] | None = None,
+            source: str | Path | None = None) -> InstallResult:
+    """Install the add-in for the current user; returns what was created and what the user does next.
+
+    ``import_vba(addin, bas)`` imports the ribbon callback and the UDF wrappers into ``addin``
+    (default on Windows: through Excel's COM object model; tests pass a fake).
+    """
+    paths = platform_paths(platform, home, env)
+    source = Path(source) if source else quickstart_addin()
+    settings = install_settings(lang, paths.platform, interpreter)
+    result = InstallResult(paths.addin)
+    paths.state_dir.mkdir(parents=True, exist_ok=True)
+    bas = paths.state_dir / BAS_NAME
+    bas.write_bytes(bas_text().encode("ascii"))
+    result.created.append(bas)
+    kept_vba = kept_vba_project(paths, source) if paths.platform == "mac" else None
+    with tempfile.TemporaryDirectory() as temp:
+        # another name than the installed add-in: the hidden Excel of the COM step loads XLSTART,
+        # and Excel cannot open two workbooks of the same name
+        built = rewrite_addin(source, Path(temp) / f"build_{ADDIN_NAME}", lang, settings, vba_project=kept_vba)
+        if paths.platform == "win":
+            (import_vba or import_vba_windows)(built, bas)
+        _copy(built, paths.addin)
+    result.created.append(paths.addin)
+    if paths.platform == "mac":
+        script = _install_applescript(paths)
+        if script:
+            result.created.append(script)
+        result.next_steps += mac_steps(bas, vba_kept=kept_vba is not None)
+    else:
+        result.next_steps += windows_steps()
+    _write_manifest(paths, result.created)
+    return result
+
+
+def kept_vba_project(paths: InstallPaths, source: Path) -> bytes | None:
+    """macOS: the VBA project of the installed add-in when the user imported KPIRibbon.bas into it.
+
+    Reused only when it was saved over the same xlwings version (its VBA calls the AppleScript of
+    that version) and the same KPIRibbon.bas; otherwise the one-time import is needed again.
+    """
+    manifest = paths.state_dir / MANIFEST
+    if not (paths.addin.is_file() and manifest.is_file()):
+        return None
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
+        installed = vba_project(paths.addin)
+    except (ValueError, AttributeError, OSError, KeyError, zipfile.BadZipFile):
+        return None
+    if not isinstance(recorded, dict) or {k: recorded.get(k) for k in _versions()} != _versions():
+        return None
+    return None if installed == vba_project(source) else installed
+
+
+def _versions() -> dict[str, str]:
+    """What the VBA of an installed add-in depends on: xlwings' version and our module's text."""
+    return {"xlwings": xlwings.__version__, "kpiribbon_sha256": hashlib.sha256(bas_text().encode()).hexdigest()}
+
+
+def uninstall(platform: str | None = None, home: str | Path | None = None,
+              env: Mapping[str, str] | None = None) -> list[Path]:
+    """Remove what install created (the add-in at least); returns the removed paths."""
+    paths = platform_paths(platform, home, env)
+    manifest = paths.state_dir / MANIFEST
+    files = [paths.addin]
+    if manifest.is_file():
+        try:
+            files += [Path(p) for p in json.loads(manifest.read_text(encoding="utf-8")).get("files", [])]
+        except (ValueError, AttributeError):
+            pass
+        files.append(manifest)
+    removed = []
+    for path in dict.fromkeys(files):  # unique, in order
+        if path.is_file():
+            try:
+                path.unlink()
+            except PermissionError:
+                raise AddinInstallError(f"cannot remove {path}: quit Excel and run `kpi addin uninstall` again") from None
+            removed.append(path)
+    if paths.state_dir.is_dir() and not any(paths.state_dir.iterdir()):
+        paths.state_dir.rmdir()
+    return removed
+
+
+def _copy(source: Path, target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    except PermissionError:
+        raise AddinInstallError(f"cannot write {target}: quit Excel (it keeps the add-in open) and try again") from None
+    except OSError as exc:
+        raise AddinInstallError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _install_applescript(paths: InstallPaths) -> Path | None:
+    """xlwings' RunPython on macOS calls AppleScriptTask(xlwings-<version>.applescript): copy it once."""
+
+    name = f"xlwings-{xlwings.__version__}.applescript"
+    target = paths.applescript_dir / name
+    if target.exists():
+        return None  # already there (xlwings runpython install): not ours to remove later
+    _copy(Path(xlwings.__file__).parent / name, target)
+    return target
+
+
+def _write_manifest(paths: InstallPaths, created: list[Path]) -> None:
+    """Record what install created; files an earlier install created stay on the list."""
+    manifest = paths.state_dir / MANIFEST
+    files = [str(p) for p in created]
+    if manifest.is_file():
+        try:
+            files = list(dict.fromkeys(json.loads(manifest.read_text(encoding="utf-8")).get("files", []) + files))
+        except (ValueError, AttributeError, TypeError):
+            pass
+    data = {"addin": str(paths.addin), "platform": paths.platform, **_versions(), "files": files}
+    (paths.state_dir / MANIFEST).write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def windows_steps() -> list[str]:
+    return [
+        "Start Excel: the KPI tab (绩效考核) appears. If Excel asks, enable macros for kpi_scorecard.xlam.",
+        "The KPI functions (=KPI_SCORE() ...) were imported into the add-in; after upgrading kpi-scorecard, "
+        "click 'Import KPI functions' on the tab.",
+    ]
+
+
+def mac_steps(bas: Path, vba_kept: bool = False) -> list[str]:
+    import_step = (
+        "The KPIRibbon module you imported earlier was kept." if vba_kept else
+        "Once: Tools > Macro > Visual Basic Editor, select 'VBAProject (kpi_scorecard.xlam)', "
+        f"File > Import File... and choose {bas}, then File > Save (Cmd-S) and close the editor."
+    )
+    return [
+        "Quit Excel completely (Cmd-Q) and start it again: the KPI tab (绩效考核) appears.",
+        import_step,
+        "Excel > Preferences > Security: allow macros for the add-in if Excel asks.",
+        "Classic UDFs (=KPI_SCORE()) need Windows; on the Mac use portable scorecards or `kpi addin lite`.",
+    ]
+
+
+def import_vba_windows(addin: Path, bas: Path) -> None:  # pragma: no cover - needs Windows and Excel
+    """Import KPIRibbon.bas and the KPI UDF wrappers into ``addin`` with a hidden Excel, then save it."""
+
+    from xlwings.udfs import import_udfs  # noqa: PLC0415 - Windows only: needs pythoncom
+
+    app = xlwings.App(visible=False, add_book=False)
+    try:
+        app.display_alerts = False
+        book = app.books.open(str(addin))
+        try:
+            components = book.api.VBProject.VBComponents
+        except Exception:
+            raise AddinInstallError("Excel does not allow access to the add-in's VBA project. " + TRUST_STEPS) from None
+        try:
+            components.Remove(components("KPIRibbon"))
+        except Exception:
+            pass
+        components.Import(str(bas))
+
+        import_udfs(UDF_MODULES, book.api)
+        book.save()
+    finally:
+        app.quit()

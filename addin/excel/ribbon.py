@@ -1,0 +1,538 @@
+"""The KPI ribbon: its buttons, and one handler per button.
+
+A button's ``onAction`` is the VBA callback ``KPIRibbon_OnAction`` (``addin/excel/vba/KPIRibbon.bas``),
+which hands ``control.Id`` to :func:`on_action` through xlwings' ``RunPython``. Each handler
+works on the active workbook (``xw.Book.caller()``) and delegates to the same library
+functions as the ``kpi`` command line (templates, validation, consolidation).
+
+The module is split in two:
+
+* Excel-free logic (rows of the findings sheet, cells to highlight, summary texts,
+  output paths): pure functions, tested on real workbooks without Excel;
+* the thin xlwings part (``_excel_*`` helpers and the handlers): a few lines each.
+  xlwings is imported inside those functions only, so this module imports anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+import warnings
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import xlwings as xw
+from openpyxl.utils import range_boundaries
+
+from addin.consolidation.consolidate import consolidate
+from addin.contract.errors import KpiError, KpiInputError
+from addin.contract.findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING, Finding
+from addin.contract.schema import FINDINGS_OUT, MANAGERS_OUT
+from addin.validation.validate import validate_paths
+from workbook_templates.generator import write_template
+
+# ----------------------------------------------------------------------------- the ribbon
+
+TAB_ID = "kpiTab"
+TAB_LABEL = {"zh": "绩效考核", "en": "KPI"}
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of the KPI tab."""
+
+    id: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Button:
+    """A ribbon button: its id (= ``control.Id`` in VBA), icon, labels and screen tips."""
+
+    id: str
+    group: str
+    image: str  # built-in imageMso icon
+    zh: str
+    en: str
+    tip_zh: str
+    tip_en: str
+    size: str = "large"
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def tip(self, lang: str) -> str:
+        return self.tip_zh if lang == "zh" else self.tip_en
+
+
+GROUPS = (
+    Group("kpiGroupTemplates", "新建考核表", "New scorecard"),
+    Group("kpiGroupCheck", "检查", "Check"),
+    Group("kpiGroupTeam", "团队", "Team"),
+    Group("kpiGroupFunctions", "函数", "Functions"),
+    Group("kpiGroupHelp", "帮助", "Help"),
+)
+
+BUTTONS = (
+    Button("kpiNewSmall", "kpiGroupTemplates", "FileNew", "小型团队", "Small team",
+           "新建小型团队（约 10 人以内）的标准考核表：5 个经典指标，仅上级评价。",
+           "New standard scorecard for a small team (up to about 10 managers): five classic indicators, "
+           "manager review only.", "normal"),
+    Button("kpiNewMedium", "kpiGroupTemplates", "FileNew", "中型团队", "Medium team",
+           "新建中型团队（约 10–50 人）的标准考核表：三个维度的指标，自评与上级评价。",
+           "New standard scorecard for a medium team (about 10-50 managers): indicators in all three "
+           "dimensions, self and manager reviews.", "normal"),
+    Button("kpiNewLarge", "kpiGroupTemplates", "FileNew", "大型团队", "Large team",
+           "新建大型团队（50 人以上或多个团队）的标准考核表：含团队与公司层级指标、区域、360 度评价。",
+           "New standard scorecard for a large team (50+ or several teams): team and company tier "
+           "indicators, regions, self/peer/manager reviews.", "normal"),
+    Button("kpiValidate", "kpiGroupCheck", "DataValidation", "检查本表", "Validate",
+           "保存并检查当前考核表：权重、缺失值、非法取值、被覆盖的公式等。问题写入“检查结果”工作表并标出单元格。",
+           "Save and check this scorecard: weights, blanks, invalid values, overwritten formulas... Findings go "
+           "to the 'Check results' sheet and the cells are highlighted."),
+    Button("kpiRefresh", "kpiGroupCheck", "CalculateNow", "刷新得分", "Refresh scores",
+           "重新计算当前工作簿，并用评分引擎复核得分与等级。",
+           "Recalculate this workbook and re-check its scores and grade with the scoring engine."),
+    Button("kpiAnomalies", "kpiGroupCheck", "TraceError", "异常标记", "Flag anomalies",
+           "对当前工作簿所在文件夹的全部考核表做统计检查（极端达成率、离群得分、评价宽严等），标出异常。",
+           "Run the statistical checks over all scorecards in this workbook's folder (extreme achievement, "
+           "outlier scores, lenient or severe reviewers...) and flag the anomalies."),
+    Button("kpiConsolidate", "kpiGroupTeam", "Consolidate", "汇总文件夹", "Consolidate folder",
+           "选择存放各客户经理考核表的文件夹，校验、重算、排名、强制分布并生成团队汇总工作簿。",
+           "Pick the folder with the managers' scorecards: validate, recompute, rank, force grades and write "
+           "the team workbook."),
+    Button("kpiImportFunctions", "kpiGroupFunctions", "FunctionWizard", "导入 KPI 函数", "Import KPI functions",
+           "把 =KPI_SCORE() 等考核函数导入本加载项（Windows 桌面版 Excel）。",
+           "Import =KPI_SCORE() and the other KPI functions into this add-in (Windows desktop Excel)."),
+    Button("kpiHelp", "kpiGroupHelp", "Help", "帮助", "Help",
+           "各按钮的说明。", "What each button does."),
+)
+
+# Findings that come from the statistics over many files (the "Flag anomalies" button).
+STATISTICS_CODES = frozenset({
+    "EXTREME_ACHIEVEMENT", "SCORE_OUTLIER", "SELF_MANAGER_GAP", "LENIENT_REVIEWER",
+    "SEVERE_REVIEWER", "FLAT_RATINGS", "TIER_ACTUAL_MISMATCH", "GRADE_QUOTA_EXCEEDED",
+})
+
+# ----------------------------------------------------------------------------- pure logic
+
+FINDINGS_SHEET = {"zh": "检查结果", "en": "Check results"}
+FINDINGS_HEADERS = {
+    "zh": ["严重程度", "代码", "工作表", "单元格", "说明", "客户经理编号", "文件"],
+    "en": ["Severity", "Code", "Sheet", "Cell", "Message", "Manager ID", "File"],
+}
+# Fill colours of highlighted cells (Excel's own "bad / neutral / note" styles) as RGB tuples.
+HIGHLIGHT = {ERROR: (255, 199, 206), WARNING: (255, 235, 156), INFO: (221, 235, 247)}
+TEAM_PREFIX = {"zh": "团队汇总", "en": "team"}
+TEMPLATE_PREFIX = {"zh": "考核表", "en": "scorecard"}
+SIZE_LABEL = {"zh": {"small": "小型", "medium": "中型", "large": "大型"},
+              "en": {"small": "small", "medium": "medium", "large": "large"}}
+SCORECARD_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def norm_lang(lang: str | None) -> str:
+    return "en" if (lang or "").strip().lower() == "en" else "zh"
+
+
+def severity_label(severity: str, lang: str) -> str:
+    return SEVERITY_ZH.get(severity, severity) if lang == "zh" else severity
+
+
+def sorted_findings(findings) -> list[Finding]:
+    """Errors first, then warnings and infos; within a severity by file, sheet, row, cell."""
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.file, f.sheet,
+                                           f.row or 0, f.cell, f.code))
+
+
+def findings_rows(findings, lang: str = "zh") -> list[list]:
+    """The findings sheet as rows: a header row, then one row per finding (worst first)."""
+    rows = [list(FINDINGS_HEADERS[lang])]
+    for f in sorted_findings(findings):
+        rows.append([severity_label(f.severity, lang), f.code, f.sheet, f.cell, f.message,
+                     f.manager_id, Path(f.file).name if f.file else ""])
+    return rows
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    if not a or not b:
+        return False
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return str(a) == str(b)
+
+
+def cells_to_highlight(findings, workbook: str | Path) -> dict[tuple[str, str], str]:
+    """{(sheet, cell): worst severity} of the findings that point at a cell of ``workbook``."""
+    cells: dict[tuple[str, str], str] = {}
+    for f in findings:
+        if not (f.sheet and f.cell) or not _same_file(f.file, workbook):
+            continue
+        for cell in _cells_of(f.cell):
+            key = (f.sheet, cell)
+            worst = cells.get(key)
+            if worst is None or SEVERITY_ORDER.get(f.severity, 9) < SEVERITY_ORDER.get(worst, 9):
+                cells[key] = f.severity
+    return cells
+
+
+def _cells_of(reference: str) -> list[str]:
+    """'B5' -> ['B5']; 'B5:C6' stays one range; '$B$5' loses its dollars."""
+    return [reference.replace("$", "")] if reference else []
+
+
+def summary_text(findings, lang: str = "zh", checked: int = 1, extra: str = "") -> str:
+    """A message box summary: counts per severity, the first errors, and what to look at."""
+    counts = Counter(f.severity for f in findings)
+    ordered = sorted_findings(findings)
+    if lang == "zh":
+        if not findings:
+            head = f"检查了 {checked} 个文件，未发现问题。"
+        else:
+            head = (f"检查了 {checked} 个文件：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，"
+                    f"提示 {counts[INFO]} 个。详见“{FINDINGS_SHEET['zh']}”工作表。")
+    else:
+        if not findings:
+            head = f"Checked {checked} file(s): no findings."
+        else:
+            head = (f"Checked {checked} file(s): {counts[ERROR]} error(s), {counts[WARNING]} warning(s), "
+                    f"{counts[INFO]} info. See the '{FINDINGS_SHEET['en']}' sheet.")
+    lines = [head] if not extra else [extra, head]
+    for f in ordered[:3]:
+        where = "!".join(p for p in (f.sheet, f.cell) if p)
+        lines.append(f"- {f.code}{' ' + where if where else ''}: {f.message}")
+    if len(ordered) > 3:
+        lines.append("…" if lang == "zh" else "...")
+    return "\n".join(lines)
+
+
+def manager_summary(managers, lang: str = "zh") -> str:
+    """One line per recomputed manager (``validate.ManagerResult``): final score and grade by the engine."""
+    lines = []
+    for manager in [m for m in managers if m is not None][:5]:
+        final = f"{manager.final:.2f}" if manager.final is not None else "-"
+        grade = manager.grade or "-"
+        if lang == "zh":
+            lines.append(f"引擎复核 {manager.manager_id}：定量 {manager.quant:.2f}，综合得分 {final}，等级 {grade}"
+                         + ("（单项否决）" if manager.veto else ""))
+        else:
+            lines.append(f"Engine check {manager.manager_id}: quantitative {manager.quant:.2f}, final score {final}, "
+                         f"grade {grade}" + (" (veto)" if manager.veto else ""))
+    return "\n".join(lines)
+
+
+def consolidation_summary(result, lang: str = "zh") -> str:
+    """Message after consolidating a folder: files merged/rejected, managers, findings, output."""
+    files = result.files
+    statuses = Counter(files["status"]) if hasattr(files, "columns") else Counter(f.status for f in files)
+    counts = Counter(f.severity for f in result.findings)
+    n = len(result.managers) if result.managers is not None else 0
+    sheet = FINDINGS_OUT.sheet(lang)
+    if lang == "zh":
+        return (f"团队汇总已生成：{Path(result.output).name}\n"
+                f"文件：合并 {statuses['merged']} 个，拒收 {statuses['rejected']} 个，重复 {statuses['duplicate']} 个；"
+                f"客户经理 {n} 人。\n问题：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，提示 {counts[INFO]} 个"
+                f"（见“{sheet}”工作表）。")
+    return (f"Team workbook written: {Path(result.output).name}\n"
+            f"Files: {statuses['merged']} merged, {statuses['rejected']} rejected, {statuses['duplicate']} duplicate; "
+            f"{n} managers.\nFindings: {counts[ERROR]} error(s), {counts[WARNING]} warning(s), {counts[INFO]} info "
+            f"(see the '{sheet}' sheet).")
+
+
+def scorecard_files(folder: str | Path) -> list[Path]:
+    """The workbooks of a folder to consolidate: no Excel lock files, hidden files or earlier team workbooks."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise KpiError(f"not a folder: {folder}")
+    prefixes = ("~$", ".", *(f"{prefix}-" for prefix in TEAM_PREFIX.values()))
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in SCORECARD_SUFFIXES and not p.name.startswith(prefixes))
+
+
+def anomaly_inputs(active: str | Path) -> list[Path]:
+    """The scorecards of the active workbook's folder; the active workbook itself when it is one."""
+    active = Path(active)
+    files = [p for p in scorecard_files(active.parent) if not _same_file(p, active)]
+    if active.suffix.lower() in SCORECARD_SUFFIXES and \
+            not active.name.startswith(tuple(f"{prefix}-" for prefix in TEAM_PREFIX.values())):
+        files.append(active)
+    return sorted(files)
+
+
+def timestamp(now: _dt.datetime | None = None) -> str:
+    return (now or _dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+
+
+def team_output_path(folder: str | Path, lang: str = "zh", now: _dt.datetime | None = None) -> Path:
+    """Where the team workbook of a folder goes: beside the scorecards, never over one."""
+    return Path(folder) / f"{TEAM_PREFIX[lang]}-{timestamp(now)}.xlsx"
+
+
+def documents_folder(home: str | Path | None = None) -> Path:
+    """~/Documents/KPI (or ~/KPI without a Documents folder): where new scorecards go."""
+    home = Path(home) if home else Path.home()
+    base = home / "Documents" if (home / "Documents").is_dir() else home
+    return base / "KPI"
+
+
+def template_output_path(size: str, lang: str = "zh", folder: str | Path | None = None,
+                         now: _dt.datetime | None = None) -> Path:
+    folder = Path(folder) if folder else documents_folder()
+    return folder / f"{TEMPLATE_PREFIX[lang]}-{SIZE_LABEL[lang][size]}-{timestamp(now)}.xlsx"
+
+
+def template_mode(platform: str | None = None) -> str:
+    """Cells call =KPI_SCORE() (addin) where classic UDFs exist (Windows); native formulas elsewhere."""
+    return "addin" if (platform or sys.platform).startswith("win") else "portable"
+
+
+def decode_hex(text: str) -> str:
+    """Decode the UTF-16 hex that KPIRibbon.bas uses to pass a path (no quoting or code-page trouble)."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if len(text) % 4:
+        raise KpiError("the folder path from Excel is garbled; please pick the folder again")
+    return bytes.fromhex(text).decode("utf-16-be")
+
+
+def encode_hex(text: str) -> str:
+    """The inverse of :func:`decode_hex`, as KPIRibbon_Hex in VBA computes it."""
+    return text.encode("utf-16-be").hex().upper()
+
+
+def help_text(lang: str = "zh") -> str:
+    """The Help button's message: one line per button."""
+    title = "绩效考核加载项：各按钮的作用" if lang == "zh" else "KPI add-in: what each button does"
+    lines = [title, ""]
+    for button in BUTTONS:
+        if button.id != "kpiHelp":
+            lines.append(f"• {button.label(lang)}：{button.tip(lang)}" if lang == "zh"
+                         else f"• {button.label(lang)}: {button.tip(lang)}")
+    lines.append("")
+    lines.append("详细说明见 docs/excel-addin.md。" if lang == "zh" else "Details: docs/excel-addin.md.")
+    return "\n".join(lines)
+
+
+def manager_cells(path: str | Path, manager_ids) -> dict[tuple[str, str], str]:
+    """{(sheet, cell): "warning"} of the manager_id cells of a team workbook's tblManagers for ``manager_ids``.
+
+    A scorecard (no tblManagers) gives {}. Used to flag anomalous managers in a team workbook.
+    """
+
+
+    wanted = {str(m) for m in manager_ids if m}
+    if not wanted:
+        return {}
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about extensions it drops; we only read
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    except Exception:  # not readable as xlsx: nothing to flag
+        return {}
+    cells = {}
+    try:
+        for sheet in book.worksheets:
+            table = sheet.tables.get(MANAGERS_OUT.name)
+            if table is None:
+                continue
+            min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+            headers = [sheet.cell(min_row, c).value for c in range(min_col, max_col + 1)]
+            keys = {str(h).strip(): i for i, h in enumerate(headers) if h is not None}
+            label = dict(MANAGERS_OUT.columns)["manager_id"]
+            column = keys.get("manager_id", keys.get(label))
+            if column is None:
+                continue
+            for row in range(min_row + 1, max_row + 1):
+                cell = sheet.cell(row, min_col + column)
+                if cell.value is not None and str(cell.value) in wanted:
+                    cells[(sheet.title, cell.coordinate)] = WARNING
+    finally:
+        book.close()
+    return cells
+
+
+# ----------------------------------------------------------------------------- handlers
+
+def on_action(control_id: str, lang: str = "", folder_hex: str = "") -> None:
+    """Entry point of every ribbon button (called by KPIRibbon.bas through RunPython)."""
+    lang = norm_lang(lang)
+    handler = HANDLERS.get(control_id)
+    if handler is None:
+        raise KpiError(f"unknown ribbon button {control_id!r}")
+    try:
+        if control_id == "kpiConsolidate":
+            handler(lang, decode_hex(folder_hex))
+        else:
+            handler(lang)
+    except (KpiError, KpiInputError, OSError) as exc:  # a job that cannot go on: say why, no traceback
+        # OSError: a file locked by another program, a folder that vanished, a full disk
+        _alert(("无法完成：" if lang == "zh" else "Cannot finish: ") + str(exc), lang, critical=True)
+
+
+def new_small(lang: str) -> None:
+    _new_template("small", lang)
+
+
+def new_medium(lang: str) -> None:
+    _new_template("medium", lang)
+
+
+def new_large(lang: str) -> None:
+    _new_template("large", lang)
+
+
+def _new_template(size: str, lang: str) -> None:
+
+    path = write_template(template_output_path(size, lang), size=size, lang=lang, mode=template_mode())
+    _app().books.open(str(path))
+    _alert((f"已新建考核表：{path}" if lang == "zh" else f"New scorecard: {path}"), lang)
+
+
+def validate_workbook(lang: str) -> None:
+    """Save the active workbook, validate the saved file, write and highlight the findings."""
+
+    book = _caller()
+    path = _save(book, lang)
+    report = validate_paths([path], lang=lang)
+    _show_findings(book, report.findings, path, lang)
+    _alert(summary_text(report.findings, lang, checked=1), lang)
+
+
+def refresh_scores(lang: str) -> None:
+    """Recalculate and save, then recompute every score with the engine and compare (as `kpi validate`)."""
+
+    book = _caller()
+    book.app.calculate()
+    path = _save(book, lang)
+    report = validate_paths([path], lang=lang)
+    findings = [f for f in report.findings if f.code not in STATISTICS_CODES]
+    _show_findings(book, findings, path, lang)
+    managers = [entry.manager for entry in report.files]
+    _alert(summary_text(findings, lang, checked=1, extra=manager_summary(managers, lang)), lang)
+
+
+def flag_anomalies(lang: str) -> None:
+    """The statistical checks over all scorecards of the active workbook's folder (as `kpi validate DIR`)."""
+
+    book = _caller()
+    path = _save(book, lang)
+    files = anomaly_inputs(path)
+    if not files:
+        raise KpiError("文件夹中没有考核表" if lang == "zh" else "no scorecards in this workbook's folder")
+    report = validate_paths(files, lang=lang)
+    findings = [f for f in report.findings if f.code in STATISTICS_CODES]
+    extra_cells = manager_cells(path, {f.manager_id for f in findings})
+    _show_findings(book, findings, path, lang, extra_cells)
+    _alert(summary_text(findings, lang, checked=len(files)), lang)
+
+
+def consolidate_folder(lang: str, folder: str = "") -> None:
+    """Consolidate the scorecards of ``folder`` (picked in Excel) into a team workbook and open it."""
+
+    if not folder:
+        folder = str(_save(_caller(), lang).parent)
+    files = scorecard_files(folder)
+    if not files:
+        raise KpiError(f"文件夹中没有 .xlsx 考核表：{folder}" if lang == "zh" else f"no .xlsx scorecards in {folder}")
+    app = _app()
+    app.status_bar = ("正在汇总 " if lang == "zh" else "Consolidating ") + f"{len(files)}…"
+    try:
+        result = consolidate(files, team_output_path(folder, lang), lang=lang)
+    finally:
+        app.status_bar = False
+    app.books.open(str(result.output))
+    _alert(consolidation_summary(result, lang), lang)
+
+
+def show_help(lang: str) -> None:
+    _alert(help_text(lang), lang)
+
+
+HANDLERS = {
+    "kpiNewSmall": new_small,
+    "kpiNewMedium": new_medium,
+    "kpiNewLarge": new_large,
+    "kpiValidate": validate_workbook,
+    "kpiRefresh": refresh_scores,
+    "kpiAnomalies": flag_anomalies,
+    "kpiConsolidate": consolidate_folder,
+    "kpiHelp": show_help,
+}
+# Handled in VBA alone (KPIRibbon.bas): importing UDFs must run inside Excel's own VBA project.
+VBA_ONLY = frozenset({"kpiImportFunctions"})
+
+
+# ----------------------------------------------------------------------------- thin xlwings glue
+
+def _caller():
+
+    return xw.Book.caller()
+
+
+def _app():
+
+    try:
+        return xw.Book.caller().app
+    except Exception:  # no calling workbook (e.g. started from a blank Excel)
+        return xw.apps.active
+
+
+def _alert(text: str, lang: str, critical: bool = False) -> None:
+    title = TAB_LABEL[lang]
+    _app().alert(text, title=title, mode="critical" if critical else "info")
+
+
+def _save(book, lang: str) -> Path:
+    """Save the workbook so the library reads what the user sees; a never-saved book is an error."""
+    full = Path(book.fullname)
+    if not full.suffix or not full.parent.is_dir():
+        raise KpiError("请先把工作簿保存为 .xlsx 文件" if lang == "zh" else "save the workbook as an .xlsx file first")
+    book.save()
+    return full
+
+
+def _show_findings(book, findings, path: Path, lang: str, extra_cells: dict | None = None) -> None:
+    """Replace the findings sheet, clear our earlier highlights, highlight the cells of these findings."""
+    name = FINDINGS_SHEET[lang]
+    names = [s.name for s in book.sheets]
+    if name in names:
+        sheet = book.sheets[name]
+        _clear_highlights(book, sheet)
+        sheet.clear()
+    else:
+        sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+    rows = findings_rows(findings, lang)
+    sheet["A1"].value = rows
+    sheet["A1"].expand("right").font.bold = True
+    cells = dict(extra_cells or {})
+    cells.update(cells_to_highlight(findings, path))
+    for (sheet_name, cell), severity in cells.items():
+        if sheet_name in names:
+            try:
+                book.sheets[sheet_name][cell].color = HIGHLIGHT.get(severity, HIGHLIGHT[WARNING])
+            except Exception:  # a cell reference Excel does not accept: the findings sheet still lists it
+                pass
+    try:
+        sheet.autofit("c")
+    except Exception:
+        pass
+
+
+def _clear_highlights(book, findings_sheet) -> None:
+    """Un-colour the cells an earlier run highlighted (only if they still carry our colour)."""
+    values = findings_sheet.used_range.value or []
+    ours = set(HIGHLIGHT.values())
+    names = {s.name for s in book.sheets}
+    for row in values[1:] if isinstance(values, list) else []:
+        if not isinstance(row, list) or len(row) < 4 or not row[2] or not row[3] or row[2] not in names:
+            continue
+        try:
+            target = book.sheets[row[2]][str(row[3])]
+            if target.color in ours:
+                target.color = None
+        except Exception:
+            pass

@@ -1,0 +1,185 @@
+"""The JSON reports of `kpi validate --json` and `kpi consolidate --json`, as pydantic models.
+
+The models validate what is written (a finding code outside the closed set, a
+file status other than merged/rejected/duplicate, a score that is not a number
+cannot reach a report) and give the reports a published JSON Schema
+(docs/report-schema.json, regenerated on purpose only; a test compares them).
+Field names and order are those of ``addin.contract.schema``'s output tables.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from addin.contract.findings import CODES
+
+REPORT_VERSION = "kpi-report/1"
+Severity = Literal["error", "warning", "info"]
+Status = Literal["merged", "rejected", "duplicate"]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _nan_is_blank(cls, value):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+            return value.item()
+        return value
+
+
+class FindingRecord(_Record):
+    """One finding: code, severity, message and where it is (tblFindings row)."""
+
+    file: str
+    manager_id: str
+    sheet: str
+    cell: str
+    row: int | None
+    code: str
+    severity: Severity
+    message: str
+
+    @field_validator("code")
+    @classmethod
+    def _known_code(cls, code: str) -> str:
+        if code not in CODES:
+            raise ValueError(f"unknown finding code {code}")
+        return code
+
+
+class ValidatedFile(_Record):
+    """One input file of `kpi validate`."""
+
+    path: str
+    sha256: str
+    status: Status
+    reason: str
+    findings: list[FindingRecord]
+
+
+class ValidationReportModel(_Record):
+    """`kpi validate --json`."""
+
+    report: Literal["kpi-report/1"] = REPORT_VERSION
+    kind: Literal["validation"] = "validation"
+    valid: bool
+    stats: dict[str, Any]
+    files: list[ValidatedFile]
+    findings: list[FindingRecord]
+
+
+class ManagerRecord(_Record):
+    """A tblManagers row."""
+
+    manager_id: str
+    name: str
+    team: str
+    region: str
+    period: str
+    quant_score: float
+    qual_score: float | None
+    final_score: float
+    grade: str
+    veto: bool
+    rank: int
+    team_rank: int
+    forced_grade: str
+    team_forced_grade: str
+    bonus_coefficient: float
+    bonus: float | None
+    file: str
+    findings: int
+
+
+class ScoreRecord(_Record):
+    """A tblScores row."""
+
+    manager_id: str
+    dimension: str
+    tier: str
+    indicator: str
+    weight: float
+    direction: str
+    method: str
+    target: float | None
+    effective_target: float | None
+    actual: float | None
+    achievement: float | None
+    score: float
+    weighted: float
+
+
+class FileRecord(_Record):
+    """A tblFiles row: every input file has exactly one."""
+
+    file: str
+    sha256: str
+    status: Status
+    reason: str
+
+
+class ConsolidationSummary(_Record):
+    model_config = ConfigDict(extra="allow")
+
+    files: int
+    merged: int
+    rejected: int
+    duplicate: int
+    managers: int
+    findings: dict[Severity, int]
+    findings_by_code: dict[str, int]
+    grades: dict[str, int]
+    forced_grades: dict[str, int]
+
+
+class ConsolidationReportModel(_Record):
+    """`kpi consolidate --json`."""
+
+    report: Literal["kpi-report/1"] = REPORT_VERSION
+    kind: Literal["consolidation"] = "consolidation"
+    summary: ConsolidationSummary
+    managers: list[ManagerRecord]
+    scores: list[ScoreRecord]
+    findings: list[FindingRecord]
+    files: list[FileRecord]
+
+
+def validation_json(report) -> str:
+    """JSON text of a ValidationReport (``addin.validation.validate``), checked against the model."""
+    return ValidationReportModel.model_validate(report.as_dict()).model_dump_json(indent=2)
+
+
+def consolidation_json(result) -> str:
+    """JSON text of a ConsolidationResult (``addin.consolidation.consolidate``), checked against the model."""
+    return ConsolidationReportModel.model_validate(result.as_dict()).model_dump_json(indent=2)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of both reports (published as docs/report-schema.json)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "kpi-scorecard reports",
+        "oneOf": [{"$ref": "#/$defs/ValidationReportModel"}, {"$ref": "#/$defs/ConsolidationReportModel"}],
+        "$defs": _merged_defs(ValidationReportModel, ConsolidationReportModel),
+    }
+
+
+def _merged_defs(*models) -> dict[str, Any]:
+    defs: dict[str, Any] = {}
+    for model in models:
+        schema = model.model_json_schema(ref_template="#/$defs/{model}")
+        defs.update(schema.pop("$defs", {}))
+        defs[model.__name__] = schema
+    return dict(sorted(defs.items()))
+
+
+if __name__ == "__main__":  # python -m addin.reports.json_report > docs/report-schema.json
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))

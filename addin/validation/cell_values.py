@@ -1,0 +1,101 @@
+"""Reading one cell's value as the validator needs it, and collecting findings.
+
+Every check module reads cells through these helpers so that blanks, numbers
+stored as text, enumerations in zh/en and their findings are treated alike.
+"""
+
+from __future__ import annotations
+
+import math
+
+from addin.contract import schema
+from addin.contract.findings import Finding, make
+from addin.xlsx.reader import TableData
+from udfs.enums import SIZE
+
+
+class FindingCollector:
+    """Collects findings of one file in one language, with positions."""
+
+    def __init__(self, path: str, lang: str):
+        self.path, self.lang = path, lang
+        self.findings: list[Finding] = []
+        self.manager_id = ""
+
+    def add(self, code: str, sheet: str = "", cell: str = "", row: int | None = None, **details) -> None:
+        self.findings.append(make(code, self.lang, file=self.path, sheet=sheet, cell=cell, row=row,
+                                  manager_id=self.manager_id, **details))
+
+    def label(self, column: schema.Column | schema.DefinedName) -> str:
+        return column.label(self.lang)
+
+
+def is_blank(value) -> bool:
+    """None, whitespace-only text or NaN."""
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and math.isnan(value))
+
+
+def is_number(value) -> bool:
+    """A real number (not a bool, not NaN); text is never a number here."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not (
+        isinstance(value, float) and math.isnan(value))
+
+
+def as_text(value) -> str:
+    """Trimmed text of a cell; whole floats without ".0" (an id typed as 1001 reads "1001")."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def fmt_number(value) -> str:
+    """A value as shown in messages (6 significant digits for floats)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+SIZE_KEYS = {k: k for k in schema.SIZES} | {SIZE.labels[k].lower(): k for k in schema.SIZES}
+
+
+def norm_period(value) -> str:
+    """A period as compared: spaces removed, upper case."""
+    return "".join(as_text(value).split()).upper()
+
+
+def cell_number(table: TableData, index: int, key: str, out: FindingCollector, column: schema.Column):
+    """The number in a cell, None when blank; NON_NUMERIC finding (and the marker BAD) otherwise."""
+    value = table.value(index, key)
+    if is_blank(value):
+        return None
+    if is_number(value):
+        return float(value)
+    out.add("NON_NUMERIC", table.sheet, table.cell(index, key), table.row_number(index),
+            field=out.label(column), value=value if not hasattr(value, "isoformat") else value.isoformat())
+    return BAD
+
+
+def cell_enum(table: TableData, index: int, key: str, out: FindingCollector, column: schema.Column, default):
+    """The enumeration key in a cell, ``default`` when blank; INVALID_VALUE (and BAD) otherwise."""
+    value = table.value(index, key)
+    if is_blank(value):
+        return default
+    parsed = column.enum.try_parse(value)
+    if parsed is None:
+        out.add("INVALID_VALUE", table.sheet, table.cell(index, key), table.row_number(index),
+                field=out.label(column), problem=enum_problem(column, value, out.lang))
+        return BAD
+    return parsed
+
+
+def enum_problem(column: schema.Column, value, lang: str) -> str:
+    allowed = "/".join(column.enum.choices(lang))
+    return (f"未知取值 {value!r}，应为 {allowed}" if lang == "zh" else f"unknown value {value!r}, expected {allowed}")
+
+
+BAD = object()  # marks a cell that already produced a finding

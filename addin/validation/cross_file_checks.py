@@ -1,0 +1,64 @@
+"""Checks across files: identical files (same SHA-256), the same manager in two files
+(DUPLICATE_MANAGER) and periods differing from the most common one (PERIOD_MISMATCH)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from addin.contract.errors import UsageError
+from addin.contract.findings import Finding, make
+from addin.validation.cell_values import norm_period
+from addin.validation.results import FileEntry
+
+
+def cross_file_checks(entries: list[FileEntry], lang: str | None, period: str | None) -> list[Finding]:
+    """Identical files, duplicate managers and periods across files; updates statuses in place."""
+    extra: list[Finding] = []
+    first_by_hash: dict[str, str] = {}
+    for entry in entries:
+        if not entry.sha256 or entry.reason.startswith("Excel lock file"):
+            continue
+        other = first_by_hash.get(entry.sha256)
+        if other is None:
+            first_by_hash[entry.sha256] = entry.path
+            continue
+        entry.status, entry.manager, entry.findings = "duplicate", None, []
+        entry.reason = (f"与 {other} 内容完全相同，已跳过" if (lang or entry.lang) == "zh"
+                        else f"identical to {other} (same SHA-256); skipped")
+    first_by_id: dict[str, FileEntry] = {}
+    for entry in entries:
+        if entry.status != "merged":
+            continue
+        key = entry.manager.manager_id.strip().upper()
+        other = first_by_id.get(key)
+        if other is None:
+            first_by_id[key] = entry
+            continue
+        sheet, cell, row = entry.manager.id_position
+        finding = make("DUPLICATE_MANAGER", lang or entry.lang, file=entry.path, sheet=sheet, cell=cell, row=row,
+                       manager_id=entry.manager.manager_id, other=other.path)
+        entry.findings.append(finding)
+        entry.status, entry.manager = "rejected", None
+        entry.reason = f"DUPLICATE_MANAGER: {finding.message}"
+    if not period:
+        periods = Counter(norm_period(e.manager.period) for e in entries if e.status == "merged")
+        if len(periods) > 1:
+            expected = sorted(periods.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            for entry in entries:
+                if entry.status == "merged" and norm_period(entry.manager.period) != expected:
+                    m = entry.manager
+                    sheet, cell, row = m.period_position or (m.id_position[0], "", None)
+                    entry.findings.append(make("PERIOD_MISMATCH", lang or entry.lang, file=entry.path,
+                                               sheet=sheet, cell=cell, row=row, manager_id=m.manager_id,
+                                               found=m.period or "(blank)", expected=expected))
+    return extra
+
+
+_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+
+
+def check_period(period: str | None) -> None:
+    """Raise UsageError for a ``--period`` that names no year (FORMAT.md: 2026Q3, 2026H2, 2026)."""
+    if period is not None and not _YEAR.search(str(period)):
+        raise UsageError(f"--period {period!r} is not an assessment period such as 2026Q3, 2026H2 or 2026")

@@ -1,0 +1,239 @@
+"""Validation of scorecard workbooks: per-file checks, recomputation, one report.
+
+``check_scorecard`` turns a :class:`~addin.xlsx.reader.Scorecard` into a
+:class:`FileEntry`: its findings (each with file, sheet, A1 cell, row) and, when
+the scores can be computed, a :class:`ManagerResult` recomputed with the engine
+from the inputs only. Stored cells are compared, never trusted.
+
+``validate_paths`` runs that over files and folders, adds the cross-file checks
+(identical files, duplicate managers, periods, the statistics of
+:mod:`addin.validation.anomalies`) and returns a :class:`ValidationReport`.
+
+A file is *merged* (its manager enters the team tables) unless it has an error
+finding other than MISSING_ACTUAL (a blank actual scores 0 by SCORING.md §2);
+see docs/consolidation.md.
+
+The checks live in small modules; this one runs them and keeps the public names:
+
+=============================  ===================================================
+:mod:`addin.xlsx.discovery`       which files are inputs (folders, lock files, output)
+:mod:`addin.validation.cell_values`       reading one cell; the finding collector
+:mod:`addin.validation.data_checks`       header, indicator and review rows (and their scores)
+:mod:`addin.validation.settings_checks`   settings tables, quantitative share, score cap;
+                               SETTINGS_CHANGED; the master template
+:mod:`addin.validation.integrity_checks`  recomputed results vs stored cells
+:mod:`addin.validation.cross_file_checks` identical files, duplicate managers, periods
+:mod:`addin.validation.results` FileEntry, ManagerResult, ValidationReport
+=============================  ===================================================
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing as mp
+import os
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from addin.contract.errors import UsageError
+from addin.contract.findings import ERROR, make, sort_key
+from addin.validation.anomalies import across_managers, per_manager
+from addin.validation.cell_values import FindingCollector
+from addin.validation.cross_file_checks import check_period, cross_file_checks
+from addin.validation.data_checks import check_header, check_indicators, check_reviews
+from addin.validation.integrity_checks import MISMATCH_TOLERANCE, compute_manager
+from addin.validation.results import (
+    FileEntry,
+    IndicatorResult,
+    ManagerResult,
+    ReviewResult,
+    ValidationReport,
+    lock_entry,
+)
+from addin.validation.settings_checks import (
+    SETTING_LABELS,
+    SETTING_TABLES,
+    compare_settings,
+    default_settings,
+    master_settings,
+    read_settings,
+)
+from addin.xlsx.discovery import SPREADSHEET_SUFFIXES, discover, is_lock_file
+from addin.xlsx.reader import Scorecard, read_scorecard
+
+NON_BLOCKING_ERRORS = {"MISSING_ACTUAL"}
+
+__all__ = [
+    "validate_paths", "check_scorecard", "read_all", "discover", "cross_file_checks", "master_settings",
+    "default_settings", "ValidationReport", "FileEntry", "ManagerResult", "IndicatorResult", "ReviewResult",
+    "SPREADSHEET_SUFFIXES", "NON_BLOCKING_ERRORS", "MISMATCH_TOLERANCE", "PARALLEL_MIN_FILES",
+    "SETTING_LABELS", "SETTING_TABLES", "no_gc",
+]
+
+
+def check_scorecard(card: Scorecard, lang: str | None = None, master: dict | None = None,
+                    period: str | None = None) -> FileEntry:
+    """Validate one read scorecard and recompute its scores.
+
+    Args:
+        card: the result of :func:`addin.xlsx.reader.read_scorecard`.
+        lang: language of the messages; None for the file's own.
+        master: settings of the master template (see :func:`master_settings`), or None
+            for the defaults of the file's size.
+        period: the expected period, or None.
+
+    Returns:
+        a FileEntry with findings, status ``merged`` or ``rejected`` and, when merged,
+        the ManagerResult.
+    """
+    lang = lang or card.lang
+    entry = FileEntry(path=card.path, sha256=card.sha256, lang=lang)
+    if not card.ok:
+        entry.findings = [make(f.code, lang, file=card.path, reason=card.reason) for f in card.findings]
+        entry.reason = entry.findings[0].message if entry.findings else card.reason
+        return entry
+    out = FindingCollector(card.path, lang)
+    header = check_header(card, out, period)
+    kpi = card.tables["tblKPI"]
+    settings = read_settings(card, out)
+    indicators = check_indicators(card, kpi, settings, out)
+    reviews = check_reviews(card, out)
+    entry.size = header.get("size") or ""
+    baseline = master or default_settings(header.get("size"))
+    compare_settings(card, settings, baseline, indicators, master is not None, out)
+
+    manager = None
+    blocking = [f for f in out.findings if f.severity == ERROR and f.code not in NON_BLOCKING_ERRORS]
+    if not blocking and indicators is not None:
+        manager = compute_manager(card, header, indicators, reviews, settings, out)
+    if manager is not None:
+        out.findings.extend(per_manager(manager, lang))
+    entry.findings = sorted(out.findings, key=sort_key)
+    blocking = [f for f in entry.findings if f.severity == ERROR and f.code not in NON_BLOCKING_ERRORS]
+    if blocking or manager is None:
+        entry.status = "rejected"
+        first = blocking[0] if blocking else None
+        entry.reason = f"{first.code}: {first.message}" + (f" ({first.sheet}!{first.cell})" if first and first.cell else "") \
+            if first else "scores cannot be computed"
+    else:
+        entry.status = "merged"
+        entry.manager = manager
+    return entry
+
+
+def _read_and_check(args):
+    path, lang, master, period = args
+    if is_lock_file(Path(path)):
+        return lock_entry(path)
+    card = read_scorecard(path)
+    try:
+        return check_scorecard(card, lang, master, period)
+    except Exception as exc:  # noqa: BLE001 - a safety net: one odd file must not stop the batch
+        finding = make("FILE_UNREADABLE", lang or card.lang, file=path,
+                       reason=f"unexpected content ({type(exc).__name__}: {exc})"[:300])
+        return FileEntry(path=path, sha256=card.sha256, status="rejected", reason=finding.message,
+                         findings=[finding], lang=lang or card.lang)
+
+
+PARALLEL_MIN_FILES = 400
+
+
+def read_all(files: list[Path], lang, master, period, progress=None) -> list[FileEntry]:
+    """Read and check files, in worker processes when there are many and several cores."""
+    jobs = [(str(p), lang, master, period) for p in files]
+    workers = min(os.cpu_count() or 1, 8)
+    entries: list[FileEntry] = []
+    if len(jobs) >= PARALLEL_MIN_FILES and workers > 1:
+        try:
+
+            method = "fork" if "fork" in mp.get_all_start_methods() else None
+            context = mp.get_context(method) if method else None
+            # Chunks of at most 64 files (~0.1 s of work): few round trips, and the workers
+            # finish within a chunk of each other.
+            chunk = max(16, min(64, len(jobs) // (workers * 8) or 1))
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                for index, entry in enumerate(pool.map(_read_and_check, jobs, chunksize=chunk)):
+                    entries.append(entry)
+                    if progress:
+                        progress(index + 1, len(jobs))
+            return entries
+        except (OSError, ImportError, RuntimeError):
+            entries = []  # no worker processes here (sandbox, frozen app): read in this process
+    for index, job in enumerate(jobs):
+        entries.append(_read_and_check(job))
+        if progress:
+            progress(index + 1, len(jobs))
+    return entries
+
+
+def validate_paths(paths, lang: str | None = None, master=None, period: str | None = None,
+                   exclude=(), progress=None, _master_data=None) -> ValidationReport:
+    """Validate scorecard files and folders.
+
+    Args:
+        paths: files and folders (folders are searched recursively for spreadsheets).
+        lang: language of the messages ("zh"/"en"), None for each file's own.
+        master: path of a master template whose settings files should carry, or None.
+        period: the expected period (e.g. "2026Q3"), or None to flag periods differing
+            from the most common one.
+        exclude: paths to leave out (the output of a consolidation).
+        progress: optional callable(done, total).
+
+    Returns:
+        a ValidationReport with one FileEntry per input file, in path order.
+
+    Raises:
+        UsageError for a path that does not exist, no spreadsheet file at all, a
+        ``period`` without a year, or an unreadable master template.
+    """
+    check_period(period)
+    files = discover(paths, exclude)
+    if not files:
+        where = ", ".join(str(p) for p in paths)
+        raise UsageError(f"no spreadsheet files ({', '.join(SPREADSHEET_SUFFIXES[:2])}, …) found in {where}")
+    master_data = _master_data if _master_data is not None else (master_settings(master) if master else None)
+    with no_gc():
+        entries = read_all(files, lang, master_data, period, progress)
+    cross_file_checks(entries, lang, period)
+    managers = [e.manager for e in entries if e.status == "merged"]
+    group_findings = across_managers(managers, lang or _majority_lang(entries),
+                                     (master_data or {}).get("quotas"))
+    by_file = {e.path: e for e in entries}
+    for finding in group_findings:
+        if finding.file in by_file:
+            by_file[finding.file].findings.append(finding)
+    for entry in entries:
+        entry.findings.sort(key=sort_key)
+    findings = [f for e in entries for f in e.findings]
+    findings.extend(f for f in group_findings if f.file not in by_file)
+    stats = {
+        "files": len(entries),
+        "merged": sum(e.status == "merged" for e in entries),
+        "rejected": sum(e.status == "rejected" for e in entries),
+        "duplicate": sum(e.status == "duplicate" for e in entries),
+        "errors": sum(f.severity == ERROR for f in findings),
+        "warnings": sum(f.severity == "warning" for f in findings),
+        "infos": sum(f.severity == "info" for f in findings),
+    }
+    return ValidationReport(files=entries, findings=findings, stats=stats)
+
+
+@contextlib.contextmanager
+def no_gc():
+    """Pause the cyclic garbage collector while tens of thousands of long-lived result
+    objects are created (its full passes grow with the heap); nothing here makes cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _majority_lang(entries: list[FileEntry]) -> str:
+    langs = Counter(e.lang for e in entries if e.status == "merged")
+    return langs.most_common(1)[0][0] if langs else "en"
+

@@ -1,0 +1,351 @@
+"""Ribbon handlers on real workbooks: the library does the work, a fake Excel records what they show.
+
+The workbooks come from the template generator (what the "new" buttons write) with actuals
+filled in; the handlers run exactly as from the ribbon, with ``xw.Book.caller()`` replaced by
+a recording stand-in (there is no Excel on Linux).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addin.contract.findings import ERROR, INFO, WARNING, make
+from addin.excel import ribbon
+from addin.excel.ribbon import (
+    HIGHLIGHT,
+    cells_to_highlight,
+    encode_hex,
+    findings_rows,
+    scorecard_files,
+    summary_text,
+    team_output_path,
+    template_mode,
+)
+
+TARGETS = [100, 40, 90, 95, 24]
+GOOD_ACTUALS = [90, 40, 85, 96, 20]
+
+
+def scorecard(path: Path, manager_id="AM001", actuals=GOOD_ACTUALS, weights=None, lang="zh") -> Path:
+    from workbook_templates.generator import write_template
+
+    rows = [{"target": t, "actual": a} for t, a in zip(TARGETS, actuals)]
+    for row, weight in zip(rows, weights or []):
+        row["weight"] = weight
+    return write_template(path, size="small", lang=lang, mode="portable",
+                          header={"manager_id": manager_id, "manager_name": manager_id, "team": "North",
+                                  "period": "2026Q3"}, rows=rows)
+
+
+# ----------------------------------------------------------------------------- a recording Excel
+
+class FakeRange:
+    def __init__(self, sheet: FakeSheet, ref: str):
+        self.sheet, self.ref = sheet, ref
+        self.font = type("Font", (), {"bold": False})()
+
+    @property
+    def value(self):
+        return self.sheet.values.get(self.ref)
+
+    @value.setter
+    def value(self, value):
+        self.sheet.values[self.ref] = value
+
+    @property
+    def color(self):
+        return self.sheet.colors.get(self.ref)
+
+    @color.setter
+    def color(self, value):
+        if value is None:
+            self.sheet.colors.pop(self.ref, None)
+        else:
+            self.sheet.colors[self.ref] = value
+
+    def expand(self, how="table"):
+        return self
+
+
+class FakeSheet:
+    def __init__(self, name: str):
+        self.name, self.values, self.colors = name, {}, {}
+
+    def __getitem__(self, ref: str) -> FakeRange:
+        return FakeRange(self, ref)
+
+    @property
+    def used_range(self) -> FakeRange:
+        return self["A1"]
+
+    def clear(self):
+        self.values.clear()
+        self.colors.clear()
+
+    def autofit(self, axis=None):
+        pass
+
+
+class FakeSheets(list):
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return next(s for s in self if s.name == key)
+        return list.__getitem__(self, key)
+
+    def add(self, name, after=None):
+        sheet = FakeSheet(name)
+        self.append(sheet)
+        return sheet
+
+
+class FakeApp:
+    def __init__(self):
+        self.alerts, self.opened, self.calculated, self.status_bar = [], [], 0, None
+        self.books = self
+
+    def open(self, path):
+        self.opened.append(Path(path))
+
+    def calculate(self):
+        self.calculated += 1
+
+    def alert(self, prompt, title=None, mode=None, **kwargs):
+        self.alerts.append((prompt, title, mode))
+
+
+class FakeBook:
+    def __init__(self, path: Path, app: FakeApp | None = None):
+        self.fullname = str(path)
+        self.app = app or FakeApp()
+        self.saves = 0
+        book = openpyxl.load_workbook(path, read_only=True)
+        self.sheets = FakeSheets(FakeSheet(name) for name in book.sheetnames)
+        book.close()
+
+    def save(self):
+        self.saves += 1
+
+
+@pytest.fixture
+def excel(monkeypatch):
+    """Point the handlers at a FakeBook: excel(path) -> the book they will see as caller."""
+    state = {}
+
+    def use(path: Path) -> FakeBook:
+        book = FakeBook(path, state.get("app"))
+        state["book"], state["app"] = book, book.app
+        return book
+
+    monkeypatch.setattr(ribbon, "_caller", lambda: state["book"])
+    monkeypatch.setattr(ribbon, "_app", lambda: state.get("app") or state.setdefault("app", FakeApp()))
+    return use
+
+
+def _rows(book: FakeBook, lang="zh"):
+    return book.sheets[ribbon.FINDINGS_SHEET[lang]]["A1"].value
+
+
+# ----------------------------------------------------------------------------- handlers
+
+def test_validate_writes_findings_highlights_cells_and_summarises(tmp_path, excel):
+    path = scorecard(tmp_path / "am001.xlsx", actuals=[90, None, 85, 96, 20], weights=[0.4, 0.2, 0.2, 0.1, 0.05])
+    book = excel(path)
+    ribbon.on_action("kpiValidate", "zh")
+    assert book.saves == 1
+    rows = _rows(book)
+    assert rows[0] == ribbon.FINDINGS_HEADERS["zh"]
+    codes = {row[1] for row in rows[1:]}
+    assert {"WEIGHTS_NOT_100", "MISSING_ACTUAL"} <= codes
+    assert rows[1][0] == "错误"  # errors first
+    kpi_sheet = book.sheets["考核表"]
+    for row in rows[1:]:
+        if row[2] == "考核表" and row[3] and row[0] == "错误":
+            assert kpi_sheet.colors[row[3]] == HIGHLIGHT[ERROR]
+    prompt, title, mode = book.app.alerts[-1]
+    assert title == "绩效考核" and mode == "info"
+    assert "错误" in prompt and "检查结果" in prompt
+
+
+def test_a_second_run_clears_fixed_highlights(tmp_path, excel):
+    bad = scorecard(tmp_path / "am001.xlsx", actuals=[90, None, 85, 96, 20])
+    book = excel(bad)
+    ribbon.on_action("kpiValidate", "en")
+    highlighted = dict(book.sheets["考核表"].colors)
+    assert highlighted
+    scorecard(bad, actuals=GOOD_ACTUALS)  # the user fixes the file; same book object
+    ribbon.validate_workbook("en")
+    assert book.sheets["考核表"].colors == {}
+    assert _rows(book, "en") == [ribbon.FINDINGS_HEADERS["en"]]
+    assert "no findings" in book.app.alerts[-1][0]
+
+
+def test_refresh_recalculates_and_reports_the_engine_scores(tmp_path, excel):
+    from addin.validation.validate import validate_paths
+
+    path = scorecard(tmp_path / "am001.xlsx")
+    book = excel(path)
+    ribbon.on_action("kpiRefresh", "en")
+    assert book.app.calculated == 1
+    manager = validate_paths([path]).files[0].manager
+    prompt = book.app.alerts[-1][0]
+    assert f"final score {manager.final:.2f}, grade {manager.grade}" in prompt
+
+
+def test_flag_anomalies_looks_at_the_whole_folder(tmp_path, excel):
+    scorecard(tmp_path / "am002.xlsx", manager_id="AM002")
+    odd = scorecard(tmp_path / "am001.xlsx", actuals=[300, 40, 85, 96, 20])  # 300 % of the sales target
+    book = excel(odd)
+    ribbon.on_action("kpiAnomalies", "zh")
+    rows = _rows(book)
+    assert rows[1:] and {row[1] for row in rows[1:]} <= ribbon.STATISTICS_CODES
+    assert any(row[1] == "EXTREME_ACHIEVEMENT" and row[5] == "AM001" for row in rows[1:])
+    assert book.sheets["考核表"].colors  # the extreme actual is highlighted
+    assert "2 个文件" in book.app.alerts[-1][0]
+
+
+def test_consolidate_a_picked_folder_into_a_team_workbook(tmp_path, excel):
+    folder = tmp_path / "团队 & 100%"  # quotes, ampersands, spaces and Chinese survive the VBA hex
+    folder.mkdir()
+    for i in range(3):
+        scorecard(folder / f"am00{i}.xlsx", manager_id=f"AM00{i}")
+    book = excel(folder / "am000.xlsx")
+    ribbon.on_action("kpiConsolidate", "zh", encode_hex(str(folder)))
+    outputs = sorted(folder.glob("团队汇总-*.xlsx"))
+    assert len(outputs) == 1 and book.app.opened == outputs
+    prompt = book.app.alerts[-1][0]
+    assert "合并 3 个" in prompt and "客户经理 3 人" in prompt
+    assert book.app.status_bar is False
+    # a later run leaves the earlier team workbook out
+    assert outputs[0] not in scorecard_files(folder)
+
+
+def test_new_template_buttons_write_and_open_a_scorecard(tmp_path, excel, monkeypatch):
+    monkeypatch.setattr(ribbon, "documents_folder", lambda home=None: tmp_path / "KPI")
+    excel(scorecard(tmp_path / "any.xlsx"))
+    for control, _size in (("kpiNewSmall", "small"), ("kpiNewMedium", "medium"), ("kpiNewLarge", "large")):
+        ribbon.on_action(control, "en")
+    app = ribbon._app()
+    assert len(app.opened) == 3
+    for path, size in zip(app.opened, ("small", "medium", "large")):
+        assert path.is_file() and f"-{size}-" in path.name
+        book = openpyxl.load_workbook(path, read_only=True)
+        assert "kpi_size" in book.defined_names
+        book.close()
+
+
+def test_job_errors_become_a_message_box_not_a_traceback(tmp_path, excel):
+    book = excel(scorecard(tmp_path / "am001.xlsx"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    ribbon.on_action("kpiConsolidate", "en", encode_hex(str(empty)))
+    prompt, _, mode = book.app.alerts[-1]
+    assert mode == "critical" and prompt.startswith("Cannot finish: no .xlsx scorecards")
+
+
+def test_unsaved_workbook_is_asked_to_be_saved(tmp_path, excel):
+    book = excel(scorecard(tmp_path / "am001.xlsx"))
+    book.fullname = "Book1"
+    ribbon.on_action("kpiValidate", "zh")
+    assert book.app.alerts[-1][2] == "critical" and "保存" in book.app.alerts[-1][0]
+
+
+def test_help_lists_every_button(excel, tmp_path):
+    book = excel(scorecard(tmp_path / "am001.xlsx"))
+    ribbon.on_action("kpiHelp", "en")
+    prompt = book.app.alerts[-1][0]
+    for button in ribbon.BUTTONS:
+        if button.id != "kpiHelp":
+            assert button.en in prompt
+
+
+def test_unknown_button_is_an_error():
+    with pytest.raises(ribbon.KpiError):
+        ribbon.on_action("kpiNope")
+
+
+# ----------------------------------------------------------------------------- pure logic
+
+def _f(code, cell, file="a.xlsx", sheet="考核表", **details):
+    return make(code, "en", file=file, sheet=sheet, cell=cell, **details)
+
+
+def test_findings_rows_put_errors_first_and_translate_severity():
+    findings = [_f("TARGET_ADJUSTED", "L5", indicator="x", target=1, adjusted=2, reason="r"),
+                _f("MISSING_ACTUAL", "N6", indicator="Sales"),
+                _f("FORMULA_OVERWRITTEN", "Q7", field="Score")]
+    rows = findings_rows(findings, "zh")
+    assert [r[0] for r in rows[1:]] == ["错误", "警告", "提示"]
+    assert [r[1] for r in findings_rows(findings, "en")[1:]] == ["MISSING_ACTUAL", "FORMULA_OVERWRITTEN",
+                                                                   "TARGET_ADJUSTED"]
+    assert rows[1][6] == "a.xlsx"
+
+
+def test_cells_to_highlight_keeps_the_worst_severity_of_this_file_only(tmp_path):
+    book = tmp_path / "a.xlsx"
+    findings = [_f("FORMULA_OVERWRITTEN", "Q7", file=str(book), field="Score"),
+                _f("MISSING_ACTUAL", "$Q$7", file=str(book), indicator="x"),
+                _f("MISSING_ACTUAL", "N9", file=str(tmp_path / "other.xlsx"), indicator="x"),
+                make("WEIGHTS_NOT_100", "en", file=str(book), total="95%")]  # no cell: listed, not highlighted
+    assert cells_to_highlight(findings, book) == {("考核表", "Q7"): ERROR}
+
+
+def test_summary_counts_and_quotes_the_first_findings():
+    findings = [_f("MISSING_ACTUAL", f"N{i}", indicator="x") for i in range(5)] + \
+               [_f("FORMULA_OVERWRITTEN", "Q7", field="Score")]
+    text = summary_text(findings, "en", checked=2)
+    assert text.startswith("Checked 2 file(s): 5 error(s), 1 warning(s), 0 info.")
+    assert text.count("\n- ") == 3 and text.endswith("...")
+    assert summary_text([], "zh") == "检查了 1 个文件，未发现问题。"
+    assert WARNING in HIGHLIGHT and INFO in HIGHLIGHT
+
+
+def test_scorecard_files_skip_lock_files_hidden_files_and_team_workbooks(tmp_path):
+    for name in ("a.xlsx", "b.xlsm", "~$a.xlsx", ".c.xlsx", "团队汇总-1.xlsx", "team-1.xlsx", "notes.txt",
+                 "team_north.xlsx"):
+        (tmp_path / name).write_bytes(b"")
+    (tmp_path / "sub").mkdir()
+    assert [p.name for p in scorecard_files(tmp_path)] == ["a.xlsx", "b.xlsm", "team_north.xlsx"]
+    with pytest.raises(ribbon.KpiError):
+        scorecard_files(tmp_path / "missing")
+
+
+def test_output_names_and_template_mode(tmp_path):
+    now = dt.datetime(2026, 11, 26, 18, 30, 5)
+    assert team_output_path(tmp_path, "zh", now).name == "团队汇总-20261126-183005.xlsx"
+    assert ribbon.template_output_path("large", "en", tmp_path, now).name == "scorecard-large-20261126-183005.xlsx"
+    assert template_mode("win32") == "addin" and template_mode("darwin") == "portable"
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    assert ribbon.documents_folder(home) == home / "Documents" / "KPI"
+
+
+def test_manager_cells_find_rows_of_a_team_workbook(tmp_path):
+    from addin.consolidation.consolidate import consolidate
+
+    for i in range(2):
+        scorecard(tmp_path / f"am00{i}.xlsx", manager_id=f"AM00{i}")
+    team = tmp_path / "out" / "team.xlsx"
+    consolidate([tmp_path / "am000.xlsx", tmp_path / "am001.xlsx"], team, lang="en")
+    cells = ribbon.manager_cells(team, {"AM001"})
+    assert len(cells) == 1
+    (sheet, cell), = cells
+    book = openpyxl.load_workbook(team, read_only=True)
+    assert book[sheet][cell].value == "AM001"
+    book.close()
+    assert ribbon.manager_cells(tmp_path / "am000.xlsx", {"AM001"}) == {}
+
+
+def test_file_system_errors_become_a_message_box_not_a_traceback(tmp_path, excel, monkeypatch):
+    book = excel(scorecard(tmp_path / "am001.xlsx"))
+
+    def locked(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "KPI"))
+
+    monkeypatch.setattr(ribbon, "template_output_path", locked)
+    ribbon.on_action("kpiNewSmall", "zh")
+    prompt, _, mode = book.app.alerts[-1]
+    assert mode == "critical" and prompt.startswith("无法完成：") and "Permission denied" in prompt
