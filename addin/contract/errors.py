@@ -1,10 +1,34 @@
-"""The exceptions that stop a job; everything short of that is a finding."""
+"""The exceptions that stop a job; everything short of that is a finding.
 
+An error carries a message key of :mod:`addin.contract.messages` (area ``errors``)
+and the values of its placeholders, so the command line and the add-in can show it
+in the user's language: ``UsageError("output_is_folder", path="out")``. ``str()``
+gives the English text (logs, tests).
+"""
+
+from __future__ import annotations
+
+from addin.contract.messages import CATALOG, render
 from udfs.errors import KpiInputError
 
 
 class KpiError(Exception):
     """Base class: a job of kpi-scorecard cannot go on; the message says why and where."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+    def render(self, lang: str) -> str:
+        """The message in ``lang`` (``zh`` or ``en``)."""
+        full = f"errors.{self.key}"
+        if full in CATALOG:
+            return render(full, lang, **self.values)
+        return self.key  # a literal text: only while old call sites are converted (issue 8)
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 class UsageError(KpiError):
@@ -12,7 +36,7 @@ class UsageError(KpiError):
 
 
 class RosterError(KpiError):
-    """A roster for `kpi new --roster` is unreadable or has missing or duplicate ids."""
+    """A roster is unreadable or has missing or duplicate ids."""
 
 
 class OutputError(KpiError):

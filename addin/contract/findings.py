@@ -14,58 +14,81 @@ SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 SEVERITY_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 
 
+# Categories of codes, as FORMAT.md and COLLECT.md group them.
+FILE, DATA, INTEGRITY, STATISTICS = "file", "data", "integrity", "statistics"
+CATEGORIES = (FILE, DATA, INTEGRITY, STATISTICS)
+
+
 @dataclass(frozen=True)
 class Code:
-    """A finding code of FORMAT.md with its severity and message templates."""
+    """A finding code of FORMAT.md with its severity, category and message templates."""
 
     code: str
     severity: str
     en: str
     zh: str
+    category: str = ""
 
+
+def _in(category: str):
+    """A constructor of codes of one category."""
+    def code(name: str, severity: str, en: str, zh: str) -> Code:
+        return Code(name, severity, en, zh, category)
+    return code
+
+
+_file, _data, _integrity, _statistics = _in(FILE), _in(DATA), _in(INTEGRITY), _in(STATISTICS)
 
 _CODES = (
+
     # file level
-    Code("FILE_UNREADABLE", ERROR, "cannot read the file: {reason}", "无法读取文件：{reason}"),
-    Code("NOT_A_SCORECARD", ERROR, "not a KPI scorecard: {reason}", "不是绩效考核表：{reason}"),
-    Code("TEMPLATE_VERSION", WARNING, "template {found} differs from the expected {expected}",
+
+    _file("FILE_UNREADABLE", ERROR, "cannot read the file: {reason}", "无法读取文件：{reason}"),
+    _file("NOT_A_SCORECARD", ERROR, "not a KPI scorecard: {reason}", "不是绩效考核表：{reason}"),
+    _file("TEMPLATE_VERSION", WARNING, "template {found} differs from the expected {expected}",
          "模板版本 {found} 与期望的 {expected} 不一致"),
+
     # data
-    Code("MISSING_FIELD", ERROR, "{field} is missing", "缺少{field}"),
-    Code("WEIGHTS_NOT_100", ERROR, "weights sum to {total}, expected 100%", "权重合计为 {total}，应为 100%"),
-    Code("NON_NUMERIC", ERROR, "{field} must be a number (got {value!r})", "{field}必须是数字（实际为 {value!r}）"),
-    Code("MISSING_ACTUAL", ERROR, "actual of {indicator} is blank; it scores 0",
+
+    _data("MISSING_FIELD", ERROR, "{field} is missing", "缺少{field}"),
+    _data("WEIGHTS_NOT_100", ERROR, "weights sum to {total}, expected 100%", "权重合计为 {total}，应为 100%"),
+    _data("NON_NUMERIC", ERROR, "{field} must be a number (got {value!r})", "{field}必须是数字（实际为 {value!r}）"),
+    _data("MISSING_ACTUAL", ERROR, "actual of {indicator} is blank; it scores 0",
          "{indicator}的实际值为空，按 0 分计"),
-    Code("INVALID_VALUE", ERROR, "{field}: {problem}", "{field}：{problem}"),
-    Code("DUPLICATE_MANAGER", ERROR, "manager {manager_id} also appears in {other}",
+    _data("INVALID_VALUE", ERROR, "{field}: {problem}", "{field}：{problem}"),
+    _data("DUPLICATE_MANAGER", ERROR, "manager {manager_id} also appears in {other}",
          "客户经理 {manager_id} 同时出现在 {other}"),
-    Code("PERIOD_MISMATCH", WARNING, "period {found} differs from {expected}", "考核期间 {found} 与 {expected} 不一致"),
-    Code("SETTINGS_CHANGED", WARNING, "{setting} differ from the master template", "{setting}与主模板不一致"),
+    _data("PERIOD_MISMATCH", WARNING, "period {found} differs from {expected}", "考核期间 {found} 与 {expected} 不一致"),
+    _data("SETTINGS_CHANGED", WARNING, "{setting} differ from the master template", "{setting}与主模板不一致"),
+
     # integrity
-    Code("FORMULA_OVERWRITTEN", WARNING, "{field} holds a typed value instead of its formula",
+
+    _integrity("FORMULA_OVERWRITTEN", WARNING, "{field} holds a typed value instead of its formula",
          "{field}的公式被手工数值覆盖"),
-    Code("SCORE_MISMATCH", WARNING, "stored {field} {stored} differs from the recomputed {computed}",
+    _integrity("SCORE_MISMATCH", WARNING, "stored {field} {stored} differs from the recomputed {computed}",
          "存储的{field} {stored} 与重新计算的 {computed} 不一致"),
-    Code("TARGET_ADJUSTED", INFO, "target of {indicator} adjusted from {target} to {adjusted}: {reason}",
+    _integrity("TARGET_ADJUSTED", INFO, "target of {indicator} adjusted from {target} to {adjusted}: {reason}",
          "{indicator}的目标由 {target} 调整为 {adjusted}：{reason}"),
-    Code("TARGET_ADJUSTED_NO_REASON", WARNING, "target of {indicator} adjusted from {target} to {adjusted} without a reason",
+    _integrity("TARGET_ADJUSTED_NO_REASON", WARNING, "target of {indicator} adjusted from {target} to {adjusted} without a reason",
          "{indicator}的目标由 {target} 调整为 {adjusted}，但未填写调整原因"),
+
     # statistics
-    Code("EXTREME_ACHIEVEMENT", WARNING, "achievement of {indicator} is {achievement:.0%}",
+
+    _statistics("EXTREME_ACHIEVEMENT", WARNING, "achievement of {indicator} is {achievement:.0%}",
          "{indicator}的达成率为 {achievement:.0%}，异常"),
-    Code("SCORE_OUTLIER", WARNING, "final score {score:.2f} is an outlier in {group} (robust z = {z:.1f})",
+    _statistics("SCORE_OUTLIER", WARNING, "final score {score:.2f} is an outlier in {group} (robust z = {z:.1f})",
          "综合得分 {score:.2f} 在{group}中异常（稳健 z = {z:.1f}）"),
-    Code("SELF_MANAGER_GAP", WARNING, "self ratings average {gap:.2f} above manager ratings",
+    _statistics("SELF_MANAGER_GAP", WARNING, "self ratings average {gap:.2f} above manager ratings",
          "自评平均分比上级评分高 {gap:.2f}"),
-    Code("LENIENT_REVIEWER", WARNING, "reviewer {reviewer} rates {people} people {diff:+.2f} above the average manager rating",
+    _statistics("LENIENT_REVIEWER", WARNING, "reviewer {reviewer} rates {people} people {diff:+.2f} above the average manager rating",
          "评价人 {reviewer} 对 {people} 人的评分比上级平均分高 {diff:+.2f}，偏宽松"),
-    Code("SEVERE_REVIEWER", WARNING, "reviewer {reviewer} rates {people} people {diff:+.2f} below the average manager rating",
+    _statistics("SEVERE_REVIEWER", WARNING, "reviewer {reviewer} rates {people} people {diff:+.2f} below the average manager rating",
          "评价人 {reviewer} 对 {people} 人的评分比上级平均分低 {diff:+.2f}，偏严格"),
-    Code("FLAT_RATINGS", WARNING, "reviewer {reviewer} gave {rating:g} to all {items} items",
+    _statistics("FLAT_RATINGS", WARNING, "reviewer {reviewer} gave {rating:g} to all {items} items",
          "评价人 {reviewer} 对全部 {items} 个评价项都给了 {rating:g} 分"),
-    Code("TIER_ACTUAL_MISMATCH", WARNING, "{tier} indicator {indicator} has different actuals within {group}: {values}",
+    _statistics("TIER_ACTUAL_MISMATCH", WARNING, "{tier} indicator {indicator} has different actuals within {group}: {values}",
          "{tier}指标{indicator}在{group}内的实际值不一致：{values}"),
-    Code("GRADE_QUOTA_EXCEEDED", WARNING, "{group}: {count} managers graded {grades}, the quota allows {allowed}",
+    _statistics("GRADE_QUOTA_EXCEEDED", WARNING, "{group}: {count} managers graded {grades}, the quota allows {allowed}",
          "{group}：{grades} 等级 {count} 人，超过配额 {allowed} 人"),
 )
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
@@ -105,15 +128,13 @@ def make(code: str, lang: str = "en", **details) -> Finding:
     """Build a Finding whose message comes from the code's template in ``lang``.
 
     Position keywords (file, sheet, cell, row, manager_id) are taken out of
-    ``details``; the rest fill the template.
+    ``details``; they and the rest fill the template. A template value that is
+    missing raises KeyError: a message never shows a placeholder.
     """
     position = {k: details.pop(k) for k in ("file", "sheet", "cell", "row", "manager_id") if k in details}
     spec = CODES[code]
     template = spec.zh if lang == "zh" else spec.en
-    try:
-        message = template.format(**details)
-    except (KeyError, ValueError, IndexError):
-        message = template
+    message = template.format(**position, **details)
     position = {k: ("" if v is None and k != "row" else v) for k, v in position.items()}
     if "manager_id" in position:
         position["manager_id"] = str(position["manager_id"])
