@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +78,7 @@ class FileEntry:
     lang: str = "en"
     manager: ManagerResult | None = None
     size: str = ""
+    skipped: bool = False  # listed but not read (lock file, litter, an earlier team workbook)
 
     def as_dict(self) -> dict[str, Any]:
         return {"path": self.path, "sha256": self.sha256, "status": self.status, "reason": self.reason,
@@ -108,15 +108,3 @@ class ValidationReport:
             "files": [entry.as_dict() for entry in self.files],
             "findings": [f.as_dict() for f in self.findings],
         }
-
-
-def lock_entry(path: str) -> FileEntry:
-    """The tblFiles row of an Excel lock file (``~$…``): rejected, without a finding."""
-    try:
-        with open(path, "rb") as handle:
-            sha = hashlib.sha256(handle.read(1024 * 1024)).hexdigest()
-    except OSError:
-        sha = ""
-    return FileEntry(path=path, sha256=sha, status="rejected",
-                     reason="Excel lock file (~$): the workbook is open in Excel; skipped")
-

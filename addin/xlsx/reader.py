@@ -47,7 +47,7 @@ from addin.xlsx.safety import (
     read_member,
     sniff,
 )
-from addin.xlsx.sheet_xml import error_cells, formula_cells, scan, trim
+from addin.xlsx.sheet_xml import error_cells, formula_cells, near, scan, trim
 from addin.xlsx.xml_parts import Element, elements
 
 _EMPTY: frozenset = frozenset()
@@ -504,6 +504,7 @@ def _load(card: Scorecard, opened: OpenedZip, data: bytes, layout: _Layout):
     formulas: dict[str, frozenset[str]] = {}
     errors: dict[str, dict] = {}
     trimmed: dict[str, bytes] = {}
+    plain: list[str] = []
     for sheet_name, (last_row, last_col) in layout.windows.items():
         part = layout.sheet_parts[sheet_name]
         if part not in opened.names:
@@ -512,10 +513,12 @@ def _load(card: Scorecard, opened: OpenedZip, data: bytes, layout: _Layout):
         if sheet_name in computed:
             formulas[sheet_name] = formula_cells(xml)
         errors[sheet_name] = error_cells(xml)
-        if not scan(xml).fits():
+        if near(xml) or scan(xml).fits():
+            plain.append(part)
+        else:
             trimmed[part] = trim(xml, part, last_row, last_col).xml
         del xml
-    source = _trimmed_zip(opened, trimmed) if trimmed else data
+    source = _trimmed_zip(opened, trimmed, plain) if trimmed else data
     book = CalamineWorkbook.from_filelike(io.BytesIO(source))
     grids: dict[str, _Grid] = {}
     try:
@@ -530,11 +533,11 @@ def _load(card: Scorecard, opened: OpenedZip, data: bytes, layout: _Layout):
     return grids, formulas
 
 
-def _trimmed_zip(opened: OpenedZip, trimmed: dict[str, bytes]) -> bytes:
+def _trimmed_zip(opened: OpenedZip, trimmed: dict[str, bytes], plain: list[str]) -> bytes:
     """A workbook holding what calamine reads: the package and workbook parts, shared strings,
     styles, and the needed sheets (the trimmed ones replaced)."""
     keep = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-            "xl/sharedStrings.xml", "xl/styles.xml"]
+            "xl/sharedStrings.xml", "xl/styles.xml", *plain]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
         for name in keep:

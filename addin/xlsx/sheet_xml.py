@@ -30,8 +30,15 @@ DENSE_LIMIT = 2_000_000
 _F_TAG_RE = re.compile(rb"<(?:\w+:)?f\b")
 _C_OPEN_RE = re.compile(rb'<(?:\w+:)?c\b[^<>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^<>]*>\s*')
 _CELL_START_RE = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_CELL_REF_RE = re.compile(rb'<(?:\w+:)?c\s[^<>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_COL_RE = re.compile(rb'<(?:\w+:)?c\s[^<>]*?\br="([A-Z]{1,3})[0-9]{1,7}"')
+_CELL_ROW_RE = re.compile(rb'<(?:\w+:)?c\s[^<>]*?\br="[A-Z]{1,3}([0-9]{1,7})"')
+# A cell reference beyond row 9999 or column GZ (208 columns: 2 million cells up to there), and a
+# cell without a reference (its position is implicit): either sends the sheet to the exact path.
+_FAR_REF_RE = re.compile(rb'r="(?:[A-Z]{3}|[H-Z][A-Z]|[A-Z]{1,2}[0-9]{5})')
+_UNUSUAL_CELL_RE = re.compile(rb'<c(?! r=")[\s/>]')  # a cell not starting <c r="
+_PREFIXED_CELL_RE = re.compile(rb":c[\s/>]")
 _ERROR_CELL_RE = re.compile(rb'<(?:\w+:)?c\s([^<>]*?\bt="e"[^<>]*?)(/?)>')
+_ERROR_TYPE_RE = re.compile(rb't="e"')
 _REF_ATTR_RE = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
 _ERROR_VALUE_RE = re.compile(
     rb'\s*(?:<(?:\w+:)?f\b[^<>]*?(?:/>|>[^<]*</(?:\w+:)?f>))?\s*<(?:\w+:)?v>([^<]{1,32})</(?:\w+:)?v>')
@@ -51,7 +58,7 @@ def formula_cells(xml: bytes) -> frozenset[str]:
 
 def error_cells(xml: bytes) -> dict[tuple[int, int], str]:
     """(row, col) (0-based) -> the error value (``#N/A``) of every cell of type ``e``."""
-    if b't="e"' not in xml:
+    if _ERROR_TYPE_RE.search(xml) is None:
         return {}
     found = {}
     for match in _ERROR_CELL_RE.finditer(xml):
@@ -91,18 +98,26 @@ class Extent:
         return self.regular and self.cells <= DENSE_LIMIT
 
 
+def near(xml: bytes) -> bool:
+    """True when every cell of the sheet lies within A1:GZ9999 and starts ``<c r="``, so
+    calamine's grid is at most ~2 million cells. C-speed counts and searches, no per-cell
+    Python work; anything unusual (another attribute order, a namespace prefix, a cell
+    without a reference) answers False and goes to the exact :func:`scan`."""
+    return _FAR_REF_RE.search(xml) is None and _UNUSUAL_CELL_RE.search(xml) is None \
+        and _PREFIXED_CELL_RE.search(xml) is None
+
+
 def scan(xml: bytes) -> Extent:
     """The extent of a sheet's cells (styled empty cells count too: an over-estimate is safe)."""
-    refs = _CELL_REF_RE.findall(xml)
-    regular = len(refs) == len(_CELL_START_RE.findall(xml))
-    if not refs:
+    cols = _CELL_COL_RE.findall(xml)
+    regular = len(cols) == len(_CELL_START_RE.findall(xml))
+    if not cols:
         return Extent(0, 0, -1, -1, regular)
-    rows = [int(r) for _, r in refs]
-    widest = max(len(c) for c, _ in refs)
-    cols = [col_index(c.decode()) for c in {c for c, _ in refs if len(c) == widest}]
-    narrowest = min(len(c) for c, _ in refs)
-    first_cols = [col_index(c.decode()) for c in {c for c, _ in refs if len(c) == narrowest}]
-    return Extent(min(rows) - 1, min(first_cols), max(rows) - 1, max(cols), regular)
+    letters = set(cols)  # a few distinct columns and rows, however many cells
+    rows = [int(r) for r in set(_CELL_ROW_RE.findall(xml))]
+    first = min(letters, key=lambda c: (len(c), c)).decode()
+    last = max(letters, key=lambda c: (len(c), c)).decode()
+    return Extent(min(rows) - 1, col_index(first), max(rows) - 1, col_index(last), regular)
 
 
 @dataclass(frozen=True)
