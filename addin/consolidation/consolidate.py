@@ -132,8 +132,8 @@ def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, pr
     managers = [e.manager for e in entries if e.status == "merged"]
     managers.sort(key=lambda m: m.file)
 
-    quotas = (master_data or {}).get("quotas") or prevailing_setting(managers, "quotas")
-    coefficients = (master_data or {}).get("bonus") or prevailing_setting(managers, "bonus")
+    quotas = (master_data.quotas if master_data else None) or prevailing_setting(managers, "quotas")
+    coefficients = (master_data.bonus if master_data else None) or prevailing_setting(managers, "bonus")
     findings_per_file = Counter(f.file for f in report.findings)
 
     manager_rows = _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findings_per_file)

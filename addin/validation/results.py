@@ -8,6 +8,16 @@ from typing import Any
 
 from addin.contract.findings import Finding, has_errors
 
+Rows = list[tuple[Any, float]]  # a settings table: (grade/role/minimum, number) per row
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    """The team-level settings a file carries (forced-distribution quotas, bonus coefficients)."""
+
+    quotas: Rows | None = None
+    bonus: Rows | None = None
+
 
 @dataclass(slots=True)
 class IndicatorResult:
@@ -60,7 +70,7 @@ class ManagerResult:
     veto: bool
     indicators: list[IndicatorResult]
     reviews: list[ReviewResult]
-    settings: dict[str, Any]
+    settings: TeamSettings
     id_position: tuple[str, str, int]  # sheet, cell, row of kpi_manager_id
     final_position: tuple[str, str, int]  # sheet, cell, row of kpi_final_score (or the id)
     period_position: tuple[str, str, int] | None = None  # sheet, cell, row of kpi_period

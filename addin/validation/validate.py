@@ -38,7 +38,7 @@ from collections import Counter
 from addin.contract.errors import UsageError
 from addin.contract.findings import ERROR, make, sort_key
 from addin.validation.anomalies import across_managers, per_manager
-from addin.validation.cell_values import FindingCollector
+from addin.validation.cell_values import FindingCollector, check_error_values, check_rows_below
 from addin.validation.cross_file_checks import check_period, cross_file_checks
 from addin.validation.data_checks import check_header, check_indicators, check_reviews
 from addin.validation.integrity_checks import MISMATCH_TOLERANCE, compute_manager
@@ -98,6 +98,8 @@ def check_scorecard(card: Scorecard, lang: str | None = None, master: dict | Non
         return entry
     out = FindingCollector(card.path, lang)
     header = check_header(card, out, period)
+    check_error_values(card, out)
+    check_rows_below(card, out)
     kpi = card.tables["tblKPI"]
     settings = read_settings(card, out)
     indicators = check_indicators(card, kpi, settings, out)
@@ -223,7 +225,7 @@ def validate_paths(paths, lang: str | None = None, master=None, period: str | No
     cross_file_checks(entries, lang, period)
     managers = [e.manager for e in entries if e.status == "merged"]
     group_findings = across_managers(managers, lang or _majority_lang(entries),
-                                     (master_data or {}).get("quotas"))
+                                     master_data.quotas if master_data else None)
     by_file = {e.path: e for e in entries}
     for finding in group_findings:
         if finding.file in by_file:

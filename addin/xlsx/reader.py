@@ -95,6 +95,7 @@ class TableData:
     formulas: frozenset[str] = frozenset()  # A1 refs of the sheet's cells holding a formula
     lang: str = "en"
     below: list[Any] = field(default_factory=list)  # the row right under the table ([] when none is read)
+    below_row: int = 0  # its 1-based worksheet row
 
     def value(self, index: int, key: str):
         col = self.columns.get(key)
@@ -577,7 +578,7 @@ def _fill(card: Scorecard, layout: _Layout, grids: dict[str, _Grid], formulas: d
             name=contract.name, sheet=sheet_name, header_row=spec.first_data - 1, columns=columns,
             rows=grid.block(spec.first_data, spec.last_data, spec.c0, spec.c1),
             first_col=spec.c0, last_col=spec.c1, headers=list(spec.headers),
-            formulas=formulas.get(sheet_name, _EMPTY), below=_row_below(layout, lower, grid),
+            formulas=formulas.get(sheet_name, _EMPTY), below=_row_below(layout, lower, grid), below_row=spec.r1 + 2,
         )
     card.lang = "zh" if zh_hits > en_hits else "en"
     for table in card.tables.values():

@@ -15,6 +15,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_such_path": ("没有这个文件或文件夹：{path}", "no such file or folder: {path}"),
     "no_spreadsheets": ("在 {where} 中没有找到电子表格文件（.xlsx、.xlsm …）",
                         "no spreadsheet files (.xlsx, .xlsm, …) found in {where}"),
+    "master_unreadable": ("主模板 {path}：{reason}", "master template {path}: {reason}"),
+    "master_invalid": ("主模板 {path}：{problem}（{cell}）", "master template {path}: {problem} ({cell})"),
     "vanished": ("文件在读取前消失了", "the file disappeared before it could be read"),
     "link_loop": ("符号链接形成循环", "a loop of symbolic links"),
     "os_error": ("无法打开文件（{error}）", "cannot open the file ({error})"),

@@ -317,6 +317,62 @@ def test_grade_quota_exceeded(tmp_path):
     assert flat(report, tmp_path) == [("grade-quota-exceeded-1.xlsx", "E3", "GRADE_QUOTA_EXCEEDED")]
 
 
+def _set_cells(path: Path, sheet_index: int, values: dict[str, object]) -> Path:
+    """Set cells with openpyxl (an error text such as "#N/A" is stored as an Excel error value)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    for ref, value in values.items():
+        book.worksheets[sheet_index][ref] = value
+    book.save(path)
+    return path
+
+
+def test_cell_error(tmp_path):
+    # #N/A in an actual (a VLOOKUP that found nothing), #DIV/0! in a rating: each a finding naming
+    # the value at its cell, and the file is not merged on it (never "blank, scores 0")
+    _set_cells(write_scorecard(tmp_path / "cell-error.xlsx"), 0, {"N13": "#N/A"})
+    _set_cells(write_scorecard(tmp_path / "rating-error.xlsx", header={"manager_id": "AM002"}), 1,
+               {"D2": "#DIV/0!"})
+    report = validate_paths([tmp_path], lang="en")
+    assert flat(report, tmp_path) == [("cell-error.xlsx", "N13", "CELL_ERROR"), ("rating-error.xlsx", "D2", "CELL_ERROR")]
+    assert [e.status for e in report.files] == ["rejected", "rejected"]
+    assert "#N/A" in report.files[0].findings[0].message
+    assert "#DIV/0!" in report.files[1].findings[0].message
+
+
+@pytest.mark.parametrize("where,value", [("J14", "#REF!"), ("E13", "#VALUE!"), ("B3", "#NAME?"), ("F13", "#N/A")])
+def test_cell_error_in_any_input_cell(tmp_path, where, value):
+    _set_cells(write_scorecard(tmp_path / "x.xlsx"), 0, {where: value})
+    report = validate_paths([tmp_path], lang="zh")
+    assert ("x.xlsx", where, "CELL_ERROR") in flat(report, tmp_path)
+    assert report.files[0].status == "rejected"
+    assert value in next(f.message for f in report.findings if f.code == "CELL_ERROR")
+
+
+def test_cell_error_in_settings(tmp_path):
+    _set_cells(write_scorecard(tmp_path / "x.xlsx"), 2, {"B3": "#N/A"})  # tblBands score of the 2nd band
+    assert flat(validate_paths([tmp_path]), tmp_path) == [("x.xlsx", "B3", "CELL_ERROR")]
+
+
+def test_row_outside_table(tmp_path):
+    # a filled row right under tblKPI (LibreOffice does not extend tables): reported, not ignored
+    _set_cells(write_scorecard(tmp_path / "row-outside-table.xlsx"), 0, {"C18": "Extra indicator", "E18": 0.1})
+    report = validate_paths([tmp_path], lang="en")
+    assert flat(report, tmp_path) == [("row-outside-table.xlsx", "C18", "ROW_OUTSIDE_TABLE")]
+    assert report.files[0].status == "rejected" and "tblKPI" in report.findings[0].message
+
+
+def test_row_outside_review_table(tmp_path):
+    _set_cells(write_scorecard(tmp_path / "x.xlsx"), 1, {"D5": 5})  # tblReview holds rows 2-4
+    assert flat(validate_paths([tmp_path]), tmp_path) == [("x.xlsx", "D5", "ROW_OUTSIDE_TABLE")]
+
+
+def test_a_blank_row_under_the_table_is_fine(tmp_path):
+    _set_cells(write_scorecard(tmp_path / "x.xlsx"), 0, {"C19": "note two rows below"})
+    assert flat(validate_paths([tmp_path]), tmp_path) == []
+
+
 def test_every_code_has_a_fixture():
     from addin.contract.findings import CODES
     tested = set()
