@@ -456,3 +456,20 @@ def test_score_cap_compared_with_master(tmp_path):
     assert report.findings == [] and report.files[0].manager.indicators[0].score == pytest.approx(140.0)
     other = _cap_file(inputs / "other.xlsx", 120)
     assert [f.code for f in validate_paths([other], master=master).findings] == ["SETTINGS_CHANGED"]
+
+
+@pytest.mark.parametrize("other", ["ＡＭ００１", "AM\u200b001", "\ufeffAM001", "AM 001", "АМ001", "am001"])
+def test_look_alike_ids_are_one_manager(tmp_path, other):
+    write_scorecard(tmp_path / "a.xlsx", header={"manager_id": "AM001"})
+    write_scorecard(tmp_path / "b.xlsx", header={"manager_id": other, "manager_name": "Someone"})
+    report = validate_paths([tmp_path], lang="en")
+    assert flat(report, tmp_path) == [("b.xlsx", "B3", "DUPLICATE_MANAGER")]
+    assert [e.status for e in report.files] == ["merged", "rejected"]
+    assert report.files[0].manager.manager_id == "AM001"  # the original spelling is what is shown
+
+
+def test_team_names_that_look_alike_are_one_team(tmp_path):
+    for i, team in enumerate(["East 1", "east 1", "East １", "East 1"]):
+        write_scorecard(tmp_path / f"m{i}.xlsx", header={"manager_id": f"AM{i:03d}", "team": team})
+    report = validate_paths([tmp_path])
+    assert {e.manager.team for e in report.files} == {"East 1"}
