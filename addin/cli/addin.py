@@ -11,7 +11,7 @@ from addin.excel.lite import write_lite
 
 def run_build(args) -> int:
 
-    path = build_addin(args.output, args.lang)
+    path = build_addin(args.output, args.lang, force=args.force)
     print(f"Wrote {path}")
     print("Install it into Excel with `kpi addin install` (Windows, macOS); see docs/excel-addin.md.")
     return 0
@@ -19,7 +19,7 @@ def run_build(args) -> int:
 
 def run_install(args) -> int:
 
-    result = install(args.lang)
+    result = install(args.lang, com_import=args.com_import)
     print(f"Installed the KPI add-in: {result.addin}")
     for path in result.created:
         if path != result.addin:
@@ -44,7 +44,7 @@ def run_uninstall(args) -> int:
 
 def run_lite(args) -> int:
 
-    written = write_lite(args.output)
+    written = write_lite(args.output, force=args.force)
     for path in written:
         print(f"Wrote {path}")
     print("In Excel: open the xlwings Lite add-in, paste main.py into its main.py tab and "

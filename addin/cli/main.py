@@ -86,14 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
     a = addin_sub.add_parser("build", help="write kpi_scorecard.xlam with the KPI ribbon")
     a.add_argument("-o", "--output", default=".", metavar="DIR")
     a.add_argument("--lang", choices=LANGS, default="zh")
+    a.add_argument("--force", action="store_true", help="replace an existing kpi_scorecard.xlam in DIR")
     a.set_defaults(handler=cmd_addin_build)
     a = addin_sub.add_parser("install", help="install the add-in into Excel (Windows, macOS)")
     a.add_argument("--lang", choices=LANGS, default="zh")
+    a.add_argument("--com-import", action="store_true",
+                   help="Windows fallback: also import the ribbon's VBA module through Excel (needs trust access)")
     a.set_defaults(handler=cmd_addin_install)
     a = addin_sub.add_parser("uninstall", help="remove the add-in from Excel")
     a.set_defaults(handler=cmd_addin_uninstall)
     a = addin_sub.add_parser("lite", help="write main.py and requirements.txt for xlwings Lite")
     a.add_argument("-o", "--output", default="kpi-lite", metavar="DIR")
+    a.add_argument("--force", action="store_true", help="replace main.py and requirements.txt in DIR")
     a.set_defaults(handler=cmd_addin_lite)
     p.set_defaults(handler=lambda args: (p.print_help(), 2)[1])
     return parser

@@ -33,6 +33,7 @@ from xlsxwriter.utility import xl_col_to_name
 from addin.contract import schema
 from addin.contract.errors import OutputError
 from addin.xlsx.atomic import atomic_path
+from addin.xlsx.xml_text import cell_text
 from udfs import engine
 from udfs.enums import DIMENSION, DIRECTION, METHOD, TIER
 
@@ -295,12 +296,9 @@ def _write_scores(wb, ws, rows: list[dict], lang, formats, fast_rows: bool):
     return injected
 
 
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def _xml_text(text: str) -> str:
-    text = _ILLEGAL_XML.sub("", text[:32767])
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """A cell's text, cut to Excel's 32,767 characters, escaped by the one XML text writer."""
+    return cell_text(text[:32767])
 
 
 def _cell_xml(ref: str, style: str, value, escaped: dict) -> str:

@@ -25,7 +25,8 @@ import xlwings
 
 import udfs
 from addin.contract import findings, schema
-from addin.contract.errors import KpiError
+from addin.contract.errors import KpiError, OutputError
+from addin.excel.build import refuse_overwrite
 from addin.xlsx.atomic import atomic_path
 
 PACKAGE = "kpi_udfs"
@@ -230,15 +231,20 @@ def requirements_txt() -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_lite(output_dir: str | Path) -> list[Path]:
-    """Write main.py and requirements.txt into ``output_dir``; returns their paths."""
+def write_lite(output_dir: str | Path, force: bool = False) -> list[Path]:
+    """Write main.py and requirements.txt into ``output_dir``; returns their paths.
+
+    Existing files (a main.py the user may have edited) are replaced only if ``force``; either
+    both files are written or, when one of them is in the way, neither.
+    """
     output_dir = Path(output_dir)
     if output_dir.exists() and not output_dir.is_dir():
-        raise KpiError(f"{output_dir} is a file; -o expects a folder")
+        raise OutputError("output_dir_is_file", path=str(output_dir))
+    files = (("main.py", main_py()), ("requirements.txt", requirements_txt()))
+    for name, _ in files:
+        refuse_overwrite(output_dir / name, force)
     written = []
-    for name, text in (("main.py", main_py()), ("requirements.txt", requirements_txt())):
-        if (output_dir / name).is_dir():
-            raise KpiError(f"{output_dir / name} is a folder; remove it or choose another -o folder")
+    for name, text in files:
         with atomic_path(output_dir / name) as temp:
             temp.write_text(text, encoding="utf-8")
         written.append(output_dir / name)
