@@ -26,13 +26,15 @@ import xlwings
 import udfs
 from addin.contract import findings, schema
 from addin.contract.errors import KpiError, OutputError
+from addin.contract.messages import CATALOG
 from addin.excel.build import refuse_overwrite
 from addin.xlsx.atomic import atomic_path
 
 PACKAGE = "kpi_udfs"
 ENTRY_MODULE = "excel_functions"
 SCRIPTS = Path(__file__).with_name("data") / "lite_scripts.py"
-LITE_REQUIREMENTS = ("numpy",)  # provided by Pyodide: never pin
+LITE_REQUIREMENTS = ("numpy",)
+LITE_TEXTS = ("ribbon.highlight_failed", "ribbon.protected_hint", "ribbon.alert_failed")  # provided by Pyodide: never pin
 
 
 def udfs_dir() -> Path:
@@ -181,6 +183,8 @@ CAP_NAME = {cap_name!r}
 REQUIRED_KPI = {required}
 NUMBER_KPI = {numbers}
 FINDING_CODES = {codes}
+# What a script could not do in Excel (addin/contract/messages/ribbon.py): {{key: (zh, en)}}.
+TEXTS = {texts}
 
 '''
 
@@ -214,6 +218,8 @@ def main_py() -> str:
         required=repr(tuple(c.key for c in schema.KPI.columns if c.required)),
         numbers=repr(tuple(c.key for c in schema.KPI.columns if c.kind == "number")),
         codes=_pretty({c.code: (c.severity, c.en, c.zh) for c in findings.CODES.values()}),
+        texts=_pretty({key.removeprefix("ribbon."): (text.zh, text.en) for key, text in CATALOG.items()
+                       if key in LITE_TEXTS}),
     ))
     parts.append(SCRIPTS.read_text(encoding="utf-8"))
     return "".join(parts)

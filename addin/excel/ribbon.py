@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import sys
 import warnings
+import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from pathlib import Path
 import openpyxl
 import xlwings as xw
 from openpyxl.utils import range_boundaries
+from openpyxl.utils.exceptions import InvalidFileException
 
 from addin.consolidation.consolidate import consolidate
 from addin.contract.errors import KpiError, KpiInputError
@@ -308,8 +310,8 @@ def manager_cells(path: str | Path, manager_ids) -> dict[tuple[str, str], str]:
         with warnings.catch_warnings():  # openpyxl warns about extensions it drops; we only read
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(path, read_only=False, data_only=True)
-    except Exception:  # not readable as xlsx: nothing to flag
-        return {}
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError):
+        return {}  # not an .xlsx openpyxl reads (.xlsb, .xls): the findings sheet still lists the managers
     cells = {}
     try:
         for sheet in book.worksheets:

@@ -51,5 +51,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "clear_failed": ("无法清除单元格 {sheet}!{cell} 的旧标记：{reason}",
                      "Cannot clear the earlier highlight of {sheet}!{cell}: {reason}"),
     "autofit_failed": ("无法调整“{sheet}”的列宽：{reason}", "Cannot fit the column widths of '{sheet}': {reason}"),
+    "alert_failed": ("（无法显示消息框：{reason}）", "(no message box: {reason})"),
     "protected_hint": ("（工作表受保护且不允许设置单元格格式？）", " (is the sheet protected without 'Format cells'?)"),
 }

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from support.excel_input import excel_parses
 
 from addin.contract.findings import ERROR, INFO, WARNING, make
 from addin.excel import ribbon
@@ -45,18 +46,6 @@ def scorecard(path: Path, manager_id="AM001", actuals=GOOD_ACTUALS, weights=None
 
 class ProtectedSheetError(Exception):
     """What Excel raises (as a COM or AppleScript error) when a protected sheet refuses a change."""
-
-
-def excel_parses(value):
-    """A string written to a cell that is not formatted as text, read the way Excel reads typed input."""
-    if not isinstance(value, str):
-        return value
-    if value[:1] in ("=", "+", "-", "@") and len(value) > 1:
-        return f"<formula {value}>"  # or a COM error when it is no valid formula
-    try:
-        return float(value)
-    except ValueError:
-        return value
 
 
 class FakeRange:
