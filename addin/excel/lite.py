@@ -34,6 +34,7 @@ PACKAGE = "kpi_udfs"
 ENTRY_MODULE = "excel_functions"
 SCRIPTS = Path(__file__).with_name("data") / "lite_scripts.py"
 LITE_REQUIREMENTS = ("numpy",)
+LITE_FILES = ("main.py", "requirements.txt")
 LITE_TEXTS = ("ribbon.highlight_failed", "ribbon.protected_hint", "ribbon.alert_failed")  # provided by Pyodide: never pin
 
 
@@ -246,7 +247,7 @@ def write_lite(output_dir: str | Path, force: bool = False) -> list[Path]:
     output_dir = Path(output_dir)
     if output_dir.exists() and not output_dir.is_dir():
         raise OutputError("output_dir_is_file", path=str(output_dir))
-    files = (("main.py", main_py()), ("requirements.txt", requirements_txt()))
+    files = tuple(zip(LITE_FILES, (main_py(), requirements_txt())))
     for name, _ in files:
         refuse_overwrite(output_dir / name, force)
     written = []

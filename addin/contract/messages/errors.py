@@ -1,9 +1,20 @@
-"""Texts of the errors that stop a job (:mod:`addin.contract.errors`), by error key."""
+"""Texts of the errors that stop a job (:mod:`addin.contract.errors`), by error key.
+
+``UsageError("cli_not_xlsx", path=...)`` renders ``errors.cli_not_xlsx``. Texts of library
+errors name the thing that is wrong, never a command-line flag (the library is also
+called by the ribbon); keys prefixed ``cli_`` are raised by ``addin.cli`` and may.
+"""
 
 TEXTS: dict[str, tuple[str, str]] = {
-    "output_exists": ("{path} 已存在；加 --force 覆盖它，或换一个输出位置",
-                      "{path} already exists; add --force to replace it, or choose another output"),
+    "cli_not_xlsx": ("{path}：输出必须是 .xlsx 文件（使用 --roster 时为文件夹）",
+                     "{path}: the output must be an .xlsx file (or a folder with --roster)"),
+    "cli_output_is_folder": ("{path} 是文件夹；请给出文件名，如 scorecard.xlsx",
+                             "{path} is a folder; give a file name such as scorecard.xlsx"),
+    "cli_output_exists": ("{path} 已存在；加 --force 覆盖它，或换一个输出位置",
+                          "{path} already exists; add --force to replace it, or choose another output"),
+    "output_exists": ("{path} 已存在，未被覆盖；请换一个输出位置", "{path} already exists and was left as it is; "
+                      "choose another output"),
     "output_is_folder": ("{path} 是文件夹；请删除它或换一个输出位置",
                          "{path} is a folder; remove it or choose another output"),
-    "output_dir_is_file": ("{path} 是文件；-o 需要一个文件夹", "{path} is a file; -o expects a folder"),
+    "output_dir_is_file": ("{path} 是文件；输出需要一个文件夹", "{path} is a file; the output must be a folder"),
 }
