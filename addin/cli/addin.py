@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from addin.cli.parsing import add_lang, command
-from addin.contract.messages import render
 from addin.contract.errors import UsageError
+from addin.contract.messages import render
 from addin.excel.build import ADDIN_NAME, build_addin
 from addin.excel.install import install, uninstall
 from addin.excel.lite import LITE_FILES, write_lite

@@ -200,7 +200,7 @@ def test_cli_build_into_unusable_places_is_a_one_line_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("Error: cannot write") and "Traceback" not in err
     (tmp_path / "out" / ADDIN_NAME).mkdir(parents=True)  # a folder where the add-in goes
-    assert main(["addin", "build", "-o", str(tmp_path / "out")]) == 1
+    assert main(["addin", "build", "-o", str(tmp_path / "out"), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert "is a folder" in err and "Traceback" not in err
 
@@ -208,7 +208,7 @@ def test_cli_build_into_unusable_places_is_a_one_line_error(tmp_path, capsys):
 def test_cli_build_never_replaces_an_existing_add_in_without_force(tmp_path, capsys):
     target = tmp_path / ADDIN_NAME
     target.write_bytes(b"the user's own add-in")
-    assert main(["addin", "build", "-o", str(tmp_path)]) == 1
+    assert main(["addin", "build", "-o", str(tmp_path), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "already exists" in err and "--force" in err and "Traceback" not in err
     assert target.read_bytes() == b"the user's own add-in"
@@ -222,7 +222,7 @@ def test_cli_lite_twice_into_one_folder_needs_force_and_refuses_unusable_places(
     first = (out / "main.py").read_text(encoding="utf-8")
     (out / "main.py").write_text("# my edits", encoding="utf-8")
     capsys.readouterr()
-    assert main(["addin", "lite", "-o", str(out)]) == 1  # the user's main.py is not replaced
+    assert main(["addin", "lite", "-o", str(out), "--lang", "en"]) == 2  # the user's main.py is not replaced
     err = capsys.readouterr().err
     assert "already exists" in err and "--force" in err
     assert (out / "main.py").read_text(encoding="utf-8") == "# my edits"
@@ -232,10 +232,10 @@ def test_cli_lite_twice_into_one_folder_needs_force_and_refuses_unusable_places(
     capsys.readouterr()
     (tmp_path / "file").write_text("x")
     for output, message in ((tmp_path / "file", "is a file"), (tmp_path / "file" / "sub", "cannot write")):
-        assert main(["addin", "lite", "-o", str(output)]) == 1
+        assert main(["addin", "lite", "-o", str(output), "--lang", "en"]) == 1
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err
     (tmp_path / "busy" / "main.py").mkdir(parents=True)
-    assert main(["addin", "lite", "-o", str(tmp_path / "busy")]) == 1
+    assert main(["addin", "lite", "-o", str(tmp_path / "busy"), "--lang", "en"]) == 1
     assert "is a folder" in capsys.readouterr().err
     assert not (tmp_path / "busy" / "requirements.txt").exists()  # all or nothing
