@@ -27,7 +27,9 @@ import xlwings
 
 from addin.contract.errors import KpiError, OutputError
 from addin.excel.ribbon import BUTTONS, GROUPS, TAB_ID, TAB_LABEL
-from addin.excel.vbaproject.project import StandardModule, add_modules
+from addin.excel.vbaproject.cfb import CompoundFileError
+from addin.excel.vbaproject.compression import CompressionError
+from addin.excel.vbaproject.project import StandardModule, VbaProjectError, add_modules
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.xml_text import attribute, cell_text, needs_preserve, read_cell_text
 
@@ -140,7 +142,10 @@ def rewrite_addin(source: str | Path, target: str | Path, lang: str = "zh",
     with zipfile.ZipFile(source) as zin:
         infos = zin.infolist()
         parts = {info.filename: zin.read(info.filename) for info in infos}
-    parts[VBA_PART] = add_modules(parts[VBA_PART] if vba_project is None else vba_project, [ribbon_module()])
+    try:
+        parts[VBA_PART] = add_modules(parts[VBA_PART] if vba_project is None else vba_project, [ribbon_module()])
+    except (VbaProjectError, CompressionError, CompoundFileError) as exc:
+        raise KpiError("addin_vba_project", path=str(source), reason=str(exc)) from None
     sheet_part = _config_sheet_part(parts)
     parts[CUSTOMUI_PART] = customui_xml(lang)
     parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(

@@ -202,7 +202,8 @@ def _read_tree(ole: olefile.OleFileIO) -> Storage:
         node = root
         for part in path[:-1]:
             child = node.children[part]
-            assert isinstance(child, Storage)
+            if not isinstance(child, Storage):
+                raise VbaProjectError(f"{part} is a stream and a storage")
             node = child
         if ole.get_type(path) == olefile.STGTY_STORAGE:
             node.children[path[-1]] = Storage(clsid=_clsid(ole.getclsid(path)))
@@ -227,6 +228,13 @@ def read_tree(data: bytes) -> Storage:
         raise VbaProjectError(f"not a compound file: {exc}") from None
 
 
+def _stream(storage: Storage, name: str) -> bytes:
+    item = storage.children.get(name)
+    if not isinstance(item, bytes):
+        raise VbaProjectError(f"no {name} stream")
+    return item
+
+
 def _vba_storage(tree: Storage) -> Storage:
     vba = tree.children.get("VBA")
     if not isinstance(vba, Storage) or not all(isinstance(tree.children.get(n), bytes) for n in ("PROJECT", "PROJECTwm")):
@@ -240,14 +248,11 @@ def modules(data: bytes) -> dict[str, str]:
     """{module name: source text} of a vbaProject.bin, read with this package's decompressor."""
     tree = read_tree(data)
     vba = _vba_storage(tree)
-    records = parse_dir(decompress(vba.children["dir"]))  # type: ignore[arg-type]
+    records = parse_dir(decompress(_stream(vba, "dir")))
     encoding = codec(records)
     out = {}
     for info in module_infos(records):
-        stream = vba.children.get(info.stream)
-        if not isinstance(stream, bytes):
-            raise VbaProjectError(f"module {info.name} has no stream")
-        out[info.name] = decompress(stream, info.offset).decode(encoding)
+        out[info.name] = decompress(_stream(vba, info.stream), info.offset).decode(encoding)
     return out
 
 
@@ -260,12 +265,11 @@ def add_modules(data: bytes, new_modules: list[StandardModule]) -> bytes:
     """
     tree = read_tree(data)
     vba = _vba_storage(tree)
-    if not bytes(vba.children.get("_VBA_PROJECT", b"")).startswith(VBA_PROJECT_SOURCE_ONLY):
+    if not _stream(vba, "_VBA_PROJECT").startswith(VBA_PROJECT_SOURCE_ONLY):
         raise VbaProjectError("the project keeps compiled code (_VBA_PROJECT version is not 0xFFFF)")
-    records = parse_dir(decompress(vba.children["dir"]))  # type: ignore[arg-type]
+    records = parse_dir(decompress(_stream(vba, "dir")))
     encoding = codec(records)
-    project, project_wm = tree.children["PROJECT"], tree.children["PROJECTwm"]
-    assert isinstance(project, bytes) and isinstance(project_wm, bytes)
+    project, project_wm = _stream(tree, "PROJECT"), _stream(tree, "PROJECTwm")
     for module in new_modules:
         records = _without_module(records, module.name, encoding)
         records[-1:-1] = _module_records(module.name, encoding)

@@ -239,3 +239,15 @@ def test_cli_lite_twice_into_one_folder_needs_force_and_refuses_unusable_places(
     assert main(["addin", "lite", "-o", str(tmp_path / "busy"), "--lang", "en"]) == 1
     assert "is a folder" in capsys.readouterr().err
     assert not (tmp_path / "busy" / "requirements.txt").exists()  # all or nothing
+
+
+def test_a_broken_vba_project_in_the_source_add_in_is_a_clear_error(tmp_path):
+    from addin.contract.errors import KpiError
+
+    source = tmp_path / "broken.xlam"
+    with zipfile.ZipFile(addin_build.quickstart_addin()) as zin, zipfile.ZipFile(source, "w") as zout:
+        for item in zin.infolist():
+            zout.writestr(item, b"garbage" if item.filename == addin_build.VBA_PART else zin.read(item.filename))
+    with pytest.raises(KpiError) as caught:
+        addin_build.rewrite_addin(source, tmp_path / "out.xlam")
+    assert "reinstall xlwings" in str(caught.value) and not (tmp_path / "out.xlam").exists()
