@@ -1,4 +1,9 @@
-"""Texts of the errors that stop a job (:mod:`addin.contract.errors`), by error key."""
+"""Texts of the errors that stop a job (:mod:`addin.contract.errors`), by error key.
+
+``UsageError("cli_not_xlsx", path=...)`` renders ``errors.cli_not_xlsx``. Texts of library
+errors name the thing that is wrong, never a command-line flag (the library is also
+called by the ribbon); keys prefixed ``cli_`` are raised by ``addin.cli`` and may.
+"""
 
 TEXTS: dict[str, tuple[str, str]] = {
     # team workbooks read back (result cards; the previous quarter of `kpi consolidate`)
@@ -14,4 +19,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                                      "consolidate (it lacks {missing})"),
     "previous_has_no_scores": ("上期团队汇总表 {path} 中没有已评分的客户经理",
                                "the previous team workbook {path} has no scored manager"),
+    "cli_not_xlsx": ("{path}：输出必须是 .xlsx 文件（使用 --roster 时为文件夹）",
+                     "{path}: the output must be an .xlsx file (or a folder with --roster)"),
+    "cli_output_is_folder": ("{path} 是文件夹；请给出文件名，如 scorecard.xlsx",
+                             "{path} is a folder; give a file name such as scorecard.xlsx"),
 }
