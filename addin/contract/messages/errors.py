@@ -6,6 +6,19 @@ called by the ribbon); keys prefixed ``cli_`` are raised by ``addin.cli`` and ma
 """
 
 TEXTS: dict[str, tuple[str, str]] = {
+    # team workbooks read back (result cards; the previous quarter of `kpi consolidate`)
+    "team_workbook_missing": ("找不到团队汇总表 {path}", "no such team workbook: {path}"),
+    "team_workbook_unreadable": ("无法读取团队汇总表 {path}：{reason}", "cannot read the team workbook {path}: {reason}"),
+    "not_a_team_workbook": ("{path} 不是 kpi consolidate 生成的团队汇总表（缺少 {missing}）",
+                            "{path} is not a team workbook made by kpi consolidate (it lacks {missing})"),
+    "previous_workbook_missing": ("找不到上期团队汇总表 {path}", "no such previous team workbook: {path}"),
+    "previous_workbook_unreadable": ("无法读取上期团队汇总表 {path}：{reason}",
+                                     "cannot read the previous team workbook {path}: {reason}"),
+    "previous_not_a_team_workbook": ("上期文件 {path} 不是 kpi consolidate 生成的团队汇总表（缺少 {missing}）",
+                                     "the previous quarter's file {path} is not a team workbook made by kpi "
+                                     "consolidate (it lacks {missing})"),
+    "previous_has_no_scores": ("上期团队汇总表 {path} 中没有已评分的客户经理",
+                               "the previous team workbook {path} has no scored manager"),
     "cli_not_xlsx": ("{path}：输出必须是 .xlsx 文件（使用 --roster 时为文件夹）",
                      "{path}: the output must be an .xlsx file (or a folder with --roster)"),
     "cli_output_is_folder": ("{path} 是文件夹；请给出文件名，如 scorecard.xlsx",
