@@ -349,7 +349,8 @@ def on_action(control_id: str, lang: str = "", path_hex: str = "") -> None:
         handler(Click(lang, decode_hex(path_hex)))
     except (KpiError, KpiInputError, OSError) as exc:  # a job that cannot go on: say why, no traceback
         # OSError: a file locked by another program, a folder that vanished, a full disk
-        _alert(("无法完成：" if lang == "zh" else "Cannot finish: ") + str(exc), lang, critical=True)
+        reason = str(exc) if isinstance(exc, OSError) else exc.render(lang)
+        _alert(("无法完成：" if lang == "zh" else "Cannot finish: ") + reason, lang, critical=True)
 
 
 def new_small(click: Click) -> None:
