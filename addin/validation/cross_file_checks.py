@@ -31,7 +31,7 @@ def cross_file_checks(entries: list[FileEntry], lang: str | None, period: str | 
             first_by_hash[entry.sha256] = entry.path
             continue
         entry.status, entry.manager, entry.findings = "duplicate", None, []
-        entry.reason = render("files.skipped_identical", lang or entry.lang, other=other)
+        entry.reason = render("files.identical", lang or entry.lang, other=other)
     first_by_id: dict[str, FileEntry] = {}
     for entry in entries:
         if entry.status != "merged":
@@ -46,7 +46,8 @@ def cross_file_checks(entries: list[FileEntry], lang: str | None, period: str | 
                        manager_id=entry.manager.manager_id, other=other.path)
         entry.findings.append(finding)
         entry.status, entry.manager = "rejected", None
-        entry.reason = f"DUPLICATE_MANAGER: {finding.message}"
+        entry.reason = render("files.rejected_at", lang or entry.lang, message=finding.message, sheet=sheet,
+                              cell=cell) if cell else finding.message
     if not period:
         periods = Counter(norm_period(e.manager.period) for e in entries if e.status == "merged")
         if len(periods) > 1:

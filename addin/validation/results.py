@@ -39,6 +39,10 @@ class IndicatorResult:
     sheet: str
     row: int  # 1-based
     actual_cell: str
+    unit: str = ""
+    adjusted_target: float | None = None  # as typed (the effective target when it differs from target)
+    adjust_reason: str = ""
+    source: str = ""  # where the actual came from (tblKPI.source: CRM, survey, a `kpi fill` trace)
 
 
 @dataclass(slots=True)
@@ -50,6 +54,7 @@ class ReviewResult:
     sheet: str
     cell: str
     row: int
+    comment: str = ""
 
 
 @dataclass

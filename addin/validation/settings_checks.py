@@ -290,7 +290,8 @@ def _check_grade_order(settings: Settings, cells: dict[str, list[Position]], out
             return
 
 
-_SETTINGS_CHECKED: dict = {}  # (kind, rows) -> None or the engine's complaint; settings repeat across files
+_SETTINGS_CHECKED: dict = {}  # (kind, rows) -> None or the engine's error; settings repeat across files
+_UNCHECKED = object()
 _ENGINE_CHECKS = (
     ("bands", lambda v: engine.score_rows(actual=[1.0], target=[1.0], method=["band"], param=v)),
     ("quotas", lambda v: engine.forced_headcounts(10, v)),
@@ -307,23 +308,24 @@ def _check_with_engine(settings: Settings, out: FindingCollector) -> None:
         if not rows:
             continue
         memo_key = (kind, tuple(rows))
-        problem = _SETTINGS_CHECKED.get(memo_key, "")
-        if problem == "":
+        problem = _SETTINGS_CHECKED.get(memo_key, _UNCHECKED)
+        if problem is _UNCHECKED:
             problem = _engine_problem(check, rows)
             if len(_SETTINGS_CHECKED) < 10000:
                 _SETTINGS_CHECKED[memo_key] = problem
         if problem is not None:
             sheet, cell, row = settings.positions[kind]
-            out.add("INVALID_VALUE", sheet, cell, row, field=label(kind, out.lang), problem=problem)
+            out.add("INVALID_VALUE", sheet, cell, row, field=label(kind, out.lang), problem=problem.render(out.lang))
             settings.invalid = True
             setattr(settings, kind, None)  # never used for scores: the file is rejected on the finding
 
 
-def _engine_problem(check, rows) -> str | None:
+def _engine_problem(check, rows):
+    """The engine's error about ``rows`` (it renders itself in a language), or None."""
     try:
         result = check(rows)
     except KpiInputError as exc:
-        return str(exc)
+        return exc
     errors = result[2] if isinstance(result, tuple) and len(result) == 3 else ()
     return errors[0][2] if errors else None
 

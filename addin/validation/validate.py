@@ -36,7 +36,8 @@ import os
 from collections import Counter
 
 from addin.contract.errors import UsageError
-from addin.contract.findings import ERROR, make, sort_key
+from addin.contract.findings import ERROR, Finding, make, sort_key
+from addin.contract.messages import render
 from addin.validation.anomalies import across_managers, per_manager
 from addin.validation.cell_values import FindingCollector, check_error_values, check_rows_below
 from addin.validation.cross_file_checks import check_period, cross_file_checks
@@ -118,9 +119,7 @@ def check_scorecard(card: Scorecard, lang: str | None = None, master: dict | Non
     blocking = [f for f in entry.findings if f.severity == ERROR and f.code not in NON_BLOCKING_ERRORS]
     if blocking or manager is None:
         entry.status = "rejected"
-        first = blocking[0] if blocking else None
-        entry.reason = f"{first.code}: {first.message}" + (f" ({first.sheet}!{first.cell})" if first and first.cell else "") \
-            if first else "scores cannot be computed"
+        entry.reason = _reason(blocking[0] if blocking else None, lang)
     else:
         entry.status = "merged"
         entry.manager = manager
@@ -154,6 +153,15 @@ def _fault_entry(lang, path: str, fault: Fault) -> FileEntry:
     if fault.kind == "timeout":
         return unreadable_entry(path, lang or "en", Reason("timed_out", {"seconds": fault.detail}))
     return unreadable_entry(path, lang or "en", Reason("reader_crashed", {"error": fault.detail}))
+
+
+def _reason(first: Finding | None, lang: str) -> str:
+    """Why a file is rejected: its first blocking finding and where it is, in ``lang``."""
+    if first is None:
+        return render("files.not_computable", lang)
+    if first.cell:
+        return render("files.rejected_at", lang, message=first.message, sheet=first.sheet, cell=first.cell)
+    return first.message
 
 
 PARALLEL_MIN_FILES = 400

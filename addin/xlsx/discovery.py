@@ -60,7 +60,7 @@ def litter(path: Path) -> Reason | None:
     """Why ``path`` is a file to list as skipped (lock file, macOS or temporary litter), or None."""
     name = path.name
     if is_lock_file(path):
-        return Reason("skipped_lock")
+        return Reason("lock_file")
     if MACOS_ARCHIVE_FOLDER in path.parts:
         return Reason("skipped_macosx")
     if name.startswith("._"):

@@ -1,8 +1,13 @@
-"""Texts about input files: why a file is not read, skipped or refused
-(:class:`addin.xlsx.safety.Reason`), by key. Shown as the ``reason`` of FILE_UNREADABLE
-and NOT_A_SCORECARD findings and of tblFiles rows."""
+"""Texts about input files: their statuses and reasons in tblFiles and `kpi validate`, and
+why a file is not read, skipped or refused (:class:`addin.xlsx.safety.Reason`), by key.
+Shown as the ``reason`` of FILE_UNREADABLE and NOT_A_SCORECARD findings and of tblFiles rows."""
 
 TEXTS: dict[str, tuple[str, str]] = {
+    "lock_file": ("Excel 锁定文件（~$）：该工作簿正在 Excel 中打开，已跳过",
+                  "Excel lock file (~$): the workbook is open in Excel; skipped"),
+    "identical": ("与 {other} 内容完全相同，已跳过", "identical to {other} (same SHA-256); skipped"),
+    "rejected_at": ("{message}（{sheet}!{cell}）", "{message} ({sheet}!{cell})"),
+    "not_computable": ("无法计算得分", "scores cannot be computed"),
     # not a regular file, cannot be opened
     "not_regular_fifo": ("命名管道（FIFO），不是普通文件；未打开", "a named pipe (FIFO), not a regular file; not opened"),
     "not_regular_device": ("设备文件，不是普通文件；未打开", "a device, not a regular file; not opened"),
@@ -68,8 +73,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reader_crashed": ("读取时读取进程异常终止（{error}），已跳过该文件",
                        "the reading process stopped abnormally on this file ({error}); the file was skipped"),
     # skipped files: listed in tblFiles, not findings
-    "skipped_lock": ("Excel 锁定文件（~$）：该工作簿正在 Excel 中打开；已跳过",
-                     "Excel lock file (~$): the workbook is open in Excel; skipped"),
     "skipped_appledouble": ("macOS 资源文件（._ 开头），不是工作簿；已跳过",
                             "macOS resource file (._ name), not a workbook; skipped"),
     "skipped_macosx": ("macOS 压缩包的 __MACOSX 文件夹中的文件；已跳过",
@@ -78,5 +81,4 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "hidden file (. name, such as a temporary file left by an interrupted run); skipped"),
     "skipped_team_workbook": ("这是 kpi 生成的团队汇总表，不是考核表；已跳过",
                               "a team workbook written by kpi, not a scorecard; skipped"),
-    "skipped_identical": ("与 {other} 内容完全相同，已跳过", "identical to {other} (same SHA-256); skipped"),
 }
