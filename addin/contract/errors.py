@@ -23,8 +23,9 @@ class KpiError(Exception):
     def render(self, lang: str) -> str:
         """The message in ``lang`` (``zh`` or ``en``)."""
         full = self.key if self.key in CATALOG else f"errors.{self.key}"  # "area.key" or an error key
-        if full in CATALOG:
-            return render(full, lang, **self.values)
+        if full in CATALOG:  # a value that renders itself (a reason) is shown in the same language
+            values = {k: v.render(lang) if callable(getattr(v, "render", None)) else v for k, v in self.values.items()}
+            return render(full, lang, **values)
         return self.key  # a literal text: only while old call sites are converted (issue 8)
 
     def __str__(self) -> str:

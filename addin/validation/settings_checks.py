@@ -365,7 +365,7 @@ def master_settings(path) -> Settings:
     """
     card = read_scorecard(path)
     if not card.ok:
-        raise UsageError("files.master_unreadable", path=str(path), reason=card.reason)
+        raise UsageError("files.master_unreadable", path=str(path), reason=card.problem)
     out = FindingCollector(str(path), "en")
     settings = read_settings(card, out)
     if settings.invalid:
