@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -29,7 +28,8 @@ from addin.contract.errors import KpiError, UsageError
 from addin.contract.findings import ERROR, INFO, WARNING, Finding, sort_key
 from addin.validation.anomalies import prevailing_setting
 from addin.validation.validate import ValidationReport, master_settings, no_gc, validate_paths
-from addin.xlsx.reader import read_scorecard
+from addin.xlsx.output import check_output_file
+from addin.xlsx.reader import is_team_workbook
 from udfs import engine
 from udfs.errors import KpiInputError
 
@@ -99,7 +99,8 @@ def _records(rows: list[dict]) -> list[dict]:
 
 
 def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=None,
-                base_bonus=10000.0, progress=None, write=True, previous=None) -> ConsolidationResult:
+                base_bonus=10000.0, progress=None, write=True, previous=None, force=False,
+                other_outputs=()) -> ConsolidationResult:
     """Validate, recompute and merge scorecards into the team workbook.
 
     Args:
@@ -115,6 +116,8 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
         write: False to compute only (no workbook).
         previous: the previous quarter's team workbook: tblManagers and tblTeams gain the
             previous scores and the change, the summary the biggest movers and who left.
+        force: replace an existing ``output`` that is not an earlier team workbook.
+        other_outputs: the other files this run writes (a JSON report): never the same path.
 
     Returns:
         ConsolidationResult (``output`` is None when ``write`` is False).
@@ -129,7 +132,7 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
     output = Path(output) if output is not None else None
     check_amounts(bonus_pool, base_bonus)
     if write and output is not None:
-        check_output(output, paths)
+        check_output(output, paths, force, other_outputs)
     before = read_previous(previous) if previous is not None else None
     with no_gc():  # tens of thousands of long-lived objects and no cycles: the collector only costs
         return _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started,
@@ -180,31 +183,13 @@ def check_amounts(bonus_pool, base_bonus) -> None:
             raise UsageError(f"{option} must be an amount of 0 or more (got {value!r})")
 
 
-def check_output(output: Path, paths) -> None:
-    """UsageError, before any file is read, for an output that cannot or must not be written:
-    a folder, not .xlsx, under a file or an unwritable folder, one of the inputs, or an existing
-    scorecard (the team workbook would replace it). Missing folders are created (as `kpi new`)."""
-    if output.is_dir():
-        raise UsageError(f"-o {output} is a folder; give the team workbook's file name, e.g. {output / 'team.xlsx'}")
-    if output.suffix.lower() != ".xlsx":
-        raise UsageError(f"-o {output}: the team workbook is an .xlsx file (e.g. {output.with_suffix('.xlsx')})")
-    existing = output.parent
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise UsageError(f"-o {output}: cannot create a folder there, {existing} is a file")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"-o {output}: the folder {existing} is not writable")
-    if not output.is_file():
-        return
-    target = output.resolve()
-    for raw in paths:
-        if Path(raw).is_file() and Path(raw).resolve() == target:
-            raise UsageError(f"-o {output} is one of the input files; write the team workbook to another file")
-    card = read_scorecard(output)
-    if card.ok:
-        raise UsageError(f"-o {output} is a scorecard (it has the table tblKPI); the team workbook would "
-                         f"replace it: write it to another file")
+def check_output(output: Path, paths, force: bool = False, others=()) -> None:
+    """UsageError, before any file is read, for a team workbook path that cannot or must not be
+    written (:func:`addin.xlsx.output.check_output_file`): a folder or device, not .xlsx, below a
+    file or an unwritable folder, one of the inputs or inside an input folder, another output of
+    the run, or an existing file that is not an earlier team workbook (unless ``force``)."""
+    check_output_file(output, suffixes=(".xlsx",), inputs=paths, others=others, force=force, ours=is_team_workbook,
+                      name="team")
 
 
 def _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findings_per_file) -> list[dict]:
@@ -238,7 +223,9 @@ def _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findin
         team_forced[idx] = grades
 
     coef = np.asarray(engine.kpi_bonus_coefficient(list(forced), coefficients), dtype=float).reshape(-1)
-    if bonus_pool is not None:
+    if bonus_pool is not None and not (coef * float(base_bonus)).any():
+        bonus = np.zeros(len(managers))  # nobody to share the pool with (all vetoed or coefficient 0): unpaid
+    elif bonus_pool is not None:
         bonus = engine.kpi_bonus_pool(list(forced), base_bonus, bonus_pool, coefficients)
     else:
         bonus = coef * float(base_bonus)
@@ -298,6 +285,7 @@ def _about(paths, bonus_pool, base_bonus, quotas, coefficients, manager_rows, en
         "bonus_pool": None if bonus_pool is None else float(bonus_pool),
         "base_bonus": float(base_bonus),
         "total_paid": math.fsum(row["bonus"] for row in paid),
+        "pool_unpaid": bool(bonus_pool) and bool(manager_rows) and not any(row["bonus"] for row in manager_rows),
         "mean_final_score": math.fsum(finals) / len(finals) if finals else None,
         "left_out": left_out,
         "quota_shares": _quota_shares(quotas),

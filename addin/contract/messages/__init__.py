@@ -23,7 +23,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from addin.contract.messages import addin, checks, cli, errors, files, ribbon, team
+from addin.contract.messages import addin, checks, cli, errors, files, output, ribbon, team
 from udfs import messages as engine
 
 LANGS = ("zh", "en")
@@ -58,6 +58,7 @@ AREAS = (  # one area per line: helpers add theirs without touching the others'
     ("engine", engine),
     ("errors", errors),
     ("files", files),
+    ("output", output),
     ("ribbon", ribbon),
     ("team", team),
 )
