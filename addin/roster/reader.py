@@ -13,18 +13,21 @@ Chinese Windows) or UTF-16 with a BOM; legacy .xls files are refused with a hint
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import math
 import re
 import unicodedata
 from pathlib import Path
 
-import openpyxl
 from xlsxwriter.utility import xl_col_to_name
 
 from addin.contract.errors import RosterError
 from addin.contract.identity import identity_key
 from addin.contract.schema import SIZES, normalise_header
 from addin.contract.standard import default_rows
+from addin.xlsx.safety import UnsafeFile, read_file
+from addin.xlsx.sheet_rows import read_first_sheet
 
 # roster column key -> accepted header texts (compared normalised: trimmed, case-folded)
 COLUMNS = {
@@ -41,6 +44,7 @@ _TARGET_PREFIX = re.compile(r"^(?:目标|target)\s*[:：]\s*")
 # a number as text: 1200, 1,200, 1,200.5, -3, .5, 1e3 (after NFKC: full-width digits, ，and ％ count)
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)", re.I)
 _RATIO_METHODS = ("linear", "band", "binary")
+MAX_ROSTER_BYTES = 64 * 1024 * 1024
 
 
 def _cell_text(value) -> str:
@@ -196,6 +200,8 @@ def read_roster(path, size: str | None = None) -> list[dict]:  # noqa: C901 - to
             raise RosterError(f"{path.name}: a roster must be an .xlsx or .csv file")
     except RosterError:
         raise
+    except UnsafeFile as exc:  # a FIFO, a bomb, a far-away cell …: the reason, in the user's language
+        raise RosterError("files.roster_unreadable", name=path.name, reason=exc.reason) from None
     except Exception as exc:  # a corrupt file: say which and why, no traceback
         raise RosterError(f"{path.name}: cannot read the roster ({type(exc).__name__}: {exc})") from None
     if not table:
@@ -261,7 +267,7 @@ def read_roster(path, size: str | None = None) -> list[dict]:  # noqa: C901 - to
 
 
 def _read_csv(path: Path) -> list[list]:
-    raw = path.read_bytes()
+    raw = read_file(path, MAX_ROSTER_BYTES)  # a regular file only: a FIFO named .csv is never opened
     # Excel saves "CSV UTF-8" with a BOM, plain "CSV" in the system code page (GBK on Chinese
     # Windows; gb18030 is its superset), and "Unicode text" as UTF-16 with a BOM
     encodings = ("utf-16",) if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "gb18030")
@@ -273,18 +279,28 @@ def _read_csv(path: Path) -> list[list]:
             continue
     else:
         raise RosterError(f"{path.name}: cannot decode the CSV (save it as \"CSV UTF-8\" in Excel)")
-    try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(text.splitlines(), dialect)]
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+
+
+def _delimiter(text: str) -> str:
+    """The field separator, as Excel writes CSV (comma, or semicolon/tab in some locales): the one
+    of ",;\\t" that splits the first records into the same number of fields most often, read with
+    Excel's quoting (fields in double quotes, a quote inside doubled: "Wei ""David"" Zhang")."""
+    sample = text[:65536]
+    best, best_score = ",", -1
+    for candidate in (",", ";", "\t"):
+        try:
+            counts = [len(row) for row in itertools.islice(
+                csv.reader(io.StringIO(sample, newline=""), delimiter=candidate), 20) if row]
+        except csv.Error:
+            continue
+        if not counts or counts[0] < 2:
+            continue
+        score = sum(count == counts[0] for count in counts)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
 
 
 def _read_xlsx(path: Path) -> list[list]:
-
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = wb.worksheets[0]
-        return [list(row) for row in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
+    return read_first_sheet(path)  # regular files only, capped, far-away cells never expanded
