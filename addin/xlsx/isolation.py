@@ -24,10 +24,12 @@ from __future__ import annotations
 import collections
 import contextlib
 import ctypes
+import faulthandler
 import multiprocessing as mp
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -89,7 +91,20 @@ def _cap_address_space() -> None:
         pass
 
 
-def _worker(conn: Connection, task: Callable[[Any], Any]) -> None:
+def _quiet(log: str) -> None:
+    """The worker's standard error goes to ``log``: what a dying native library prints ("memory
+    allocation of … bytes failed", a fatal-error dump) becomes part of the file's reason, never
+    terminal noise."""
+    with contextlib.suppress(Exception):
+        faulthandler.disable()
+    with contextlib.suppress(OSError):
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND)
+        os.dup2(fd, 2)
+        os.close(fd)
+
+
+def _worker(conn: Connection, task: Callable[[Any], Any], log: str) -> None:
+    _quiet(log)
     _die_with_parent()
     _cap_address_space()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
@@ -106,8 +121,10 @@ def _worker(conn: Connection, task: Callable[[Any], Any]) -> None:
 
 class _Worker:
     def __init__(self, context, task) -> None:
+        handle, self.log = tempfile.mkstemp(prefix="kpi-worker-", suffix=".log")
+        os.close(handle)
         self.conn, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=_worker, args=(child, task), daemon=True)
+        self.process = context.Process(target=_worker, args=(child, task, self.log), daemon=True)
         self.process.start()
         child.close()
         self.pending: collections.deque[int] = collections.deque()
@@ -131,13 +148,28 @@ class _Worker:
                 self.process.join()
         with contextlib.suppress(Exception):
             self.conn.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.log)
 
     def death(self) -> str:
+        """How the worker died (the signal or exit code), with the last line it printed."""
         code = self.process.exitcode
+        how = f"exit code {code}"
         if code is not None and code < 0:
             with contextlib.suppress(ValueError):
-                return signal.Signals(-code).name
-        return f"exit code {code}"
+                how = signal.Signals(-code).name
+        last = self._last_line()
+        return f"{how}: {last}" if last else how
+
+    def _last_line(self) -> str:
+        try:
+            with open(self.log, "rb") as handle:
+                handle.seek(max(0, os.path.getsize(self.log) - 4096))
+                lines = [line.strip() for line in handle.read().decode("utf-8", "replace").splitlines()]
+        except OSError:
+            return ""
+        lines = [line for line in lines if line and not line.startswith(("File ", "Current thread", "Fatal Python"))]
+        return lines[-1][:200] if lines else ""
 
 
 def _context():
