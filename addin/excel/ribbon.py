@@ -246,7 +246,7 @@ def scorecard_files(folder: str | Path) -> list[Path]:
     """The workbooks of a folder to consolidate: no Excel lock files, hidden files or earlier team workbooks."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise KpiError(f"not a folder: {folder}")
+        raise KpiError("not_a_folder", path=folder)
     prefixes = ("~$", ".", *(f"{prefix}-" for prefix in TEAM_PREFIX.values()))
     return sorted(p for p in folder.iterdir()
                   if p.is_file() and p.suffix.lower() in SCORECARD_SUFFIXES and not p.name.startswith(prefixes))
@@ -295,7 +295,7 @@ def decode_hex(text: str) -> str:
     if not text:
         return ""
     if len(text) % 4:
-        raise KpiError("the folder path from Excel is garbled; please pick the folder again")
+        raise KpiError("folder_garbled")
     return bytes.fromhex(text).decode("utf-16-be")
 
 
@@ -362,7 +362,7 @@ def on_action(control_id: str, lang: str = "", folder_hex: str = "") -> None:
     lang = norm_lang(lang)
     handler = HANDLERS.get(control_id)
     if handler is None:
-        raise KpiError(f"unknown ribbon button {control_id!r}")
+        raise KpiError("unknown_button", button=control_id)
     try:
         if control_id == "kpiConsolidate":
             handler(lang, decode_hex(folder_hex))
@@ -423,7 +423,7 @@ def flag_anomalies(lang: str) -> None:
     path = _save(book, lang)
     files = anomaly_inputs(path)
     if not files:
-        raise KpiError("文件夹中没有考核表" if lang == "zh" else "no scorecards in this workbook's folder")
+        raise KpiError("no_scorecards_here")
     report = validate_paths(files, lang=lang)
     findings = [f for f in report.findings if f.code in STATISTICS_CODES]
     extra_cells = manager_cells(path, {f.manager_id for f in findings})
@@ -438,7 +438,7 @@ def consolidate_folder(lang: str, folder: str = "") -> None:
         folder = str(_save(_caller(), lang).parent)
     files = scorecard_files(folder)
     if not files:
-        raise KpiError(f"文件夹中没有 .xlsx 考核表：{folder}" if lang == "zh" else f"no .xlsx scorecards in {folder}")
+        raise KpiError("no_scorecards_in", path=folder)
     app = _app()
     app.status_bar = ("正在汇总 " if lang == "zh" else "Consolidating ") + f"{len(files)}…"
     try:
@@ -491,7 +491,7 @@ def _save(book, lang: str) -> Path:
     """Save the workbook so the library reads what the user sees; a never-saved book is an error."""
     full = Path(book.fullname)
     if not full.suffix or not full.parent.is_dir():
-        raise KpiError("请先把工作簿保存为 .xlsx 文件" if lang == "zh" else "save the workbook as an .xlsx file first")
+        raise KpiError("save_as_xlsx_first")
     book.save()
     return full
 

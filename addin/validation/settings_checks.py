@@ -210,19 +210,19 @@ def weight_column(kpi: TableData) -> str:
 
 
 
-def master_settings(path) -> dict[str, Any]:
+def master_settings(path, lang: str = "en") -> dict[str, Any]:
     """Settings and indicator weights of a master template, for SETTINGS_CHANGED.
 
     Raises UsageError when the master cannot be read as a scorecard.
     """
     card = read_scorecard(path)
     if not card.ok:
-        raise UsageError(f"master template {path}: {card.reason}")
-    out = FindingCollector(str(path), "en")
+        raise UsageError("master_unreadable", path=path, reason=card.reason)
+    out = FindingCollector(str(path), lang)
     settings = read_settings(card, out)
     if settings.get("invalid"):
         first = out.findings[0]
-        raise UsageError(f"master template {path}: {first.message} ({first.sheet}!{first.cell})")
+        raise UsageError("master_invalid", path=path, problem=first.message, sheet=first.sheet, cell=first.cell)
     size = as_text(card.names["kpi_size"].value).lower() if "kpi_size" in card.names else ""
     base = default_settings(SIZE_KEYS.get(size, "medium"))
     result = {k: (settings.get(k) if settings.get(k) is not None else base.get(k)) for k in ENGINE_SETTINGS}

@@ -201,7 +201,7 @@ def validate_paths(paths, lang: str | None = None, master=None, period: str | No
     if not files:
         where = ", ".join(str(p) for p in paths)
         raise UsageError(f"no spreadsheet files ({', '.join(SPREADSHEET_SUFFIXES[:2])}, …) found in {where}")
-    master_data = _master_data if _master_data is not None else (master_settings(master) if master else None)
+    master_data = _master_data if _master_data is not None else (master_settings(master, lang or "en") if master else None)
     with no_gc():
         entries = read_all(files, lang, master_data, period, progress)
     cross_file_checks(entries, lang, period)
