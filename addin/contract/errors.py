@@ -22,7 +22,7 @@ class KpiError(Exception):
 
     def render(self, lang: str) -> str:
         """The message in ``lang`` (``zh`` or ``en``)."""
-        full = f"errors.{self.key}"
+        full = self.key if self.key in CATALOG else f"errors.{self.key}"  # "area.key" or an error key
         if full in CATALOG:
             return render(full, lang, **self.values)
         return self.key  # a literal text: only while old call sites are converted (issue 8)

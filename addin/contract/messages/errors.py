@@ -55,6 +55,37 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_scorecards_here": ("本工作簿所在文件夹中没有考核表", "no scorecards in this workbook's folder"),
     "no_scorecards_in": ("文件夹中没有 .xlsx 考核表：{path}", "no .xlsx scorecards in {path}"),
     "save_as_xlsx_first": ("请先把工作簿保存为 .xlsx 文件", "save the workbook as an .xlsx file first"),
+    # the Excel add-in (kpi addin build | install | uninstall | lite)
+    "addin_unsupported": ("Excel 加载项需要 Windows 或 macOS 上的桌面版 Excel；本机是 {platform}。\n"
+                          "可以改用：\n"
+                          "  * `kpi new --mode portable -o scorecard.xlsx` 生成使用 Excel 原生公式的考核表"
+                          "（任何 Excel、LibreOffice 均可）；\n"
+                          "  * `kpi validate` 和 `kpi consolidate` 在这里完成功能区按钮的工作；\n"
+                          "  * `kpi addin lite -o DIR` 生成 xlwings Lite 版（网页版 Excel、Windows、macOS）；\n"
+                          "  * 在 Windows 或 macOS 电脑上：pip install kpi-scorecard，然后 `kpi addin install`。",
+                          "the Excel add-in needs desktop Excel on Windows or macOS; this machine runs {platform}.\n"
+                          "Instead:\n"
+                          "  * `kpi new --mode portable -o scorecard.xlsx` writes scorecards with native Excel formulas "
+                          "(any Excel, LibreOffice);\n"
+                          "  * `kpi validate` and `kpi consolidate` do here what the ribbon buttons do;\n"
+                          "  * `kpi addin lite -o DIR` writes the xlwings Lite edition (Excel on the web, Windows, macOS);\n"
+                          "  * on a Windows or macOS machine: pip install kpi-scorecard, then `kpi addin install`."),
+    "addin_cannot_remove": ("无法删除 {path}：请退出 Excel 后再次运行 `kpi addin uninstall`",
+                            "cannot remove {path}: quit Excel and run `kpi addin uninstall` again"),
+    "addin_in_use": ("无法写入 {path}：请退出 Excel（它正打开着加载项）后重试",
+                     "cannot write {path}: quit Excel (it keeps the add-in open) and try again"),
+    "addin_no_vba_access": ("Excel 不允许访问加载项的 VBA 工程。{steps}",
+                            "Excel does not allow access to the add-in's VBA project. {steps}"),
+    "quickstart_missing": ("xlwings 包中缺少 {name}（{folder}）；请重新安装 xlwings（pip install --force-reinstall xlwings）",
+                           "{name} is missing from the xlwings package at {folder}; reinstall xlwings "
+                           "(pip install --force-reinstall xlwings)"),
+    "quickstart_no_config": ("xlwings 的 quickstart 加载项没有 {sheet} 工作表；是否安装了 xlwings 0.37.8？",
+                             "the xlwings quickstart add-in has no {sheet} sheet; is xlwings 0.37.8 installed?"),
+    "quickstart_rels": ("quickstart 加载项的 _rels/.rels 没有指向 customUI/customUI.xml",
+                        "the quickstart add-in's _rels/.rels does not point at customUI/customUI.xml"),
+    "lite_import_cycle": ("udfs 在 {name} 处循环导入", "import cycle in udfs at {name}"),
+    "lite_module_missing": ("缺少 udfs/{name}.py", "udfs/{name}.py is missing"),
+    "lite_no_functions": ("udfs/excel_functions.py 没有定义任何 @func 函数", "udfs/excel_functions.py defines no @func functions"),
     # addin.cli
     "cli_not_xlsx": ("{path}：输出必须是 .xlsx 文件（使用 --roster 时为文件夹）",
                      "{path}: the output must be an .xlsx file (or a folder with --roster)"),

@@ -72,7 +72,7 @@ def test_mac_install_adds_the_applescript_and_keeps_an_existing_one(tmp_path):
     assert applescript in result.created
     assert read_settings(result.addin)["Interpreter_Mac"] == "/usr/bin/python3"
     assert "KPIRibbon" in modules(vba_project(result.addin))  # no manual import on the Mac
-    assert not any("Import File" in step or "KPIRibbon" in step for step in result.next_steps)
+    assert not any("Import File" in str(step) or "KPIRibbon" in str(step) for step in result.next_steps)
     # a second install keeps the record, uninstall removes what install created
     install("zh", platform="darwin", home=tmp_path, env={}, interpreter="/usr/bin/python3")
     uninstall(platform="darwin", home=tmp_path, env={})
@@ -87,12 +87,14 @@ def test_mac_install_adds_the_applescript_and_keeps_an_existing_one(tmp_path):
 
 def test_without_trust_access_the_ribbon_is_installed_and_the_functions_explained(tmp_path):
     def refuse(addin, bas):
-        raise AddinInstallError("Excel does not allow access to the add-in's VBA project. " + addin_install.TRUST_STEPS)
+        raise AddinInstallError("addin_no_vba_access", steps=addin_install.TRUST_STEPS)
 
     result = install("zh", platform="win32", home=tmp_path, env={}, import_vba=refuse)
     assert result.addin.is_file() and "KPIRibbon" in modules(vba_project(result.addin))
-    assert any("Trust access to the VBA project object model" in step for step in result.next_steps)
-    assert not any("were imported" in step for step in result.next_steps)
+    steps = [step.render("en") for step in result.next_steps]
+    assert any("Trust access to the VBA project object model" in step for step in steps)
+    assert not any("were imported" in step for step in steps)
+    assert any("信任对 VBA 工程对象模型的访问" in step.render("zh") for step in result.next_steps)
 
 
 def test_com_import_fallback_imports_the_ribbon_module_and_fails_loudly_without_trust(tmp_path):
@@ -102,7 +104,7 @@ def test_com_import_fallback_imports_the_ribbon_module_and_fails_loudly_without_
     uninstall(platform="win32", home=tmp_path, env={})
 
     def refuse(addin, bas):
-        raise AddinInstallError("Excel does not allow access to the add-in's VBA project. " + addin_install.TRUST_STEPS)
+        raise AddinInstallError("addin_no_vba_access", steps=addin_install.TRUST_STEPS)
 
     with pytest.raises(AddinInstallError, match="Trust access to the VBA project object model"):
         install("zh", platform="win32", home=tmp_path, env={}, import_vba=refuse, com_import=True)
