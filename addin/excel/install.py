@@ -32,7 +32,7 @@ from pathlib import Path
 import xlwings
 
 from addin.contract.errors import KpiError
-from addin.contract.messages import Message
+from addin.contract.messages import render
 from addin.excel.build import ADDIN_NAME, UDF_MODULES, default_settings, quickstart_addin, rewrite_addin, ribbon_module
 
 BAS_NAME = "KPIRibbon.bas"
@@ -41,7 +41,6 @@ MANIFEST = "install.json"
 MAC_STARTUP = ("Library", "Group Containers", "UBF8T346G9.Office", "User Content", "Startup", "Excel")
 MAC_SCRIPTS = ("Library", "Application Scripts", "com.microsoft.Excel")
 
-TRUST_STEPS = Message("excel.trust_steps")
 
 
 class AddinInstallError(KpiError):
@@ -66,7 +65,7 @@ class InstallPaths:
 class InstallResult:
     addin: Path
     created: list[Path] = field(default_factory=list)
-    next_steps: list[Message] = field(default_factory=list)  # rendered in the output's language
+    next_steps: list[str] = field(default_factory=list)
 
 
 def platform_paths(platform: str | None = None, home: str | Path | None = None,
@@ -80,7 +79,7 @@ def platform_paths(platform: str | None = None, home: str | Path | None = None,
         return InstallPaths("win", appdata / "Microsoft" / "Excel" / "XLSTART", home / STATE_DIR_NAME)
     if platform.startswith("darwin"):
         return InstallPaths("mac", home.joinpath(*MAC_STARTUP), home / STATE_DIR_NAME, home.joinpath(*MAC_SCRIPTS))
-    raise AddinInstallError("addin_unsupported", platform=platform)
+    raise AddinInstallError("addin_unsupported_platform", platform=platform)
 
 
 def install_settings(lang: str, platform: str, interpreter: str | None = None,
@@ -129,16 +128,16 @@ def install(lang: str = "zh", platform: str | None = None, home: str | Path | No
             except AddinInstallError as exc:
                 if com_import:  # the fallback was asked for explicitly: its failure is the answer
                     raise
-                result.next_steps.append(Message("excel.not_imported", reason=exc))
+                result.next_steps.append(render("addin.windows.no_functions", lang, reason=exc.render(lang)))
         _copy(built, paths.addin)
     result.created.append(paths.addin)
     if paths.platform == "mac":
         script = _install_applescript(paths)
         if script:
             result.created.append(script)
-        result.next_steps += mac_steps()
+        result.next_steps += mac_steps(lang)
     else:
-        result.next_steps[:0] = windows_steps(functions_imported)
+        result.next_steps[:0] = windows_steps(lang, functions_imported)
     _write_manifest(paths, result.created)
     return result
 
@@ -166,7 +165,7 @@ def uninstall(platform: str | None = None, home: str | Path | None = None,
             try:
                 path.unlink()
             except PermissionError:
-                raise AddinInstallError("addin_cannot_remove", path=path) from None
+                raise AddinInstallError("addin_cannot_remove", path=str(path)) from None
             removed.append(path)
     if paths.state_dir.is_dir() and not any(paths.state_dir.iterdir()):
         paths.state_dir.rmdir()
@@ -178,9 +177,9 @@ def _copy(source: Path, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
     except PermissionError:
-        raise AddinInstallError("addin_in_use", path=target) from None
+        raise AddinInstallError("addin_in_use", path=str(target)) from None
     except OSError as exc:
-        raise AddinInstallError("cannot_write", path=target, reason=exc.strerror or exc) from None
+        raise AddinInstallError("addin_cannot_write", path=str(target), reason=exc.strerror or str(exc)) from None
 
 
 def _install_applescript(paths: InstallPaths) -> Path | None:
@@ -207,15 +206,13 @@ def _write_manifest(paths: InstallPaths, created: list[Path]) -> None:
     (paths.state_dir / MANIFEST).write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
-def windows_steps(functions_imported: bool = True) -> list[Message]:
-    steps = [Message("excel.win_start")]
-    if functions_imported:
-        steps.append(Message("excel.win_imported"))
-    return steps
+def windows_steps(lang: str = "zh", functions_imported: bool = True) -> list[str]:
+    keys = ["addin.windows.start"] + (["addin.windows.functions"] if functions_imported else [])
+    return [render(key, lang) for key in keys]
 
 
-def mac_steps() -> list[Message]:
-    return [Message("excel.mac_restart"), Message("excel.mac_macros"), Message("excel.mac_udfs")]
+def mac_steps(lang: str = "zh") -> list[str]:
+    return [render(key, lang) for key in ("addin.mac.restart", "addin.mac.macros", "addin.mac.no_udfs")]
 
 
 def import_vba_windows(addin: Path, bas: Path | None) -> None:  # pragma: no cover - needs Windows and Excel
@@ -230,7 +227,7 @@ def import_vba_windows(addin: Path, bas: Path | None) -> None:  # pragma: no cov
         try:
             components = book.api.VBProject.VBComponents
         except Exception:
-            raise AddinInstallError("addin_no_vba_access", steps=TRUST_STEPS) from None
+            raise AddinInstallError("addin_no_vba_access") from None
         if bas is not None:
             if "KPIRibbon" in [component.Name for component in components]:
                 components.Remove(components("KPIRibbon"))
