@@ -27,8 +27,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "amount.base_bonus": ("基础奖金", "base bonus"),
     "period_invalid": ("{period!r} 不是考核期间，应如 2026Q3、2026H2 或 2026",
                        "{period!r} is not an assessment period such as 2026Q3, 2026H2 or 2026"),
-    "master_unreadable": ("主模板 {path}：{reason}", "master template {path}: {reason}"),
-    "master_invalid": ("主模板 {path}：{problem}（{sheet}!{cell}）", "master template {path}: {problem} ({sheet}!{cell})"),
     # the team workbook's path (kpi consolidate, the ribbon)
     "team_output_is_folder": ("团队汇总表的路径 {path} 是文件夹；请给出文件名，如 {example}",
                               "the team workbook's path {path} is a folder; give a file name such as {example}"),
