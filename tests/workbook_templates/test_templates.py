@@ -19,7 +19,7 @@ from addin.contract.errors import RosterError
 from addin.contract.schema import BANDS, BONUS, DEFINED_NAMES, GRADES, KPI, QUOTAS, REVIEW, ROLE_WEIGHTS, TEMPLATE_TAG
 from addin.contract.standard import default_reviews, default_rows, default_settings
 from udfs import engine
-from udfs.enums import DIMENSION, DIRECTION, METHOD, ROLE, TIER, VETO
+from udfs.enums import DIMENSION, DIRECTION, METHOD, ROLE, SIZE, TIER, VETO
 from workbook_templates import formulas as F
 from workbook_templates.generator import _refs, write_template
 from workbook_templates.roster_workbooks import file_name, safe_filename, write_roster
@@ -71,7 +71,7 @@ def test_every_name_table_and_column_of_the_contract(tmp_path, size, lang, mode)
         destinations = list(wb.defined_names[name.name].destinations)
         assert len(destinations) == 1 and ":" not in destinations[0][1], name.name
     assert _name_cell(wb, "kpi_template").value == TEMPLATE_TAG
-    assert _name_cell(wb, "kpi_size").value == size
+    assert _name_cell(wb, "kpi_size").value == (SIZE.label(size, "zh") if lang == "zh" else size)
     assert _name_cell(wb, "kpi_manager_id").value == "AM001"
     assert _name_cell(wb, "kpi_period").value == "2026Q3"
     assert _name_cell(wb, "kpi_quant_weight").value == 0.8
@@ -195,15 +195,20 @@ def test_formulas_parse_and_avoid_functions_libreoffice_lacks(lang, mode):
 
 def test_addin_formulas_call_the_udfs_with_their_argument_order():
     formulas = F.all_formulas(_refs("en"), "addin")
+    call = ("KPI_SCORE(tblKPI[[#This Row],[Actual]],tblKPI[[#This Row],[Effective target]],"
+            "tblKPI[[#This Row],[Threshold]],tblKPI[[#This Row],[Stretch]],tblKPI[[#This Row],[Direction]],"
+            "tblKPI[[#This Row],[Method]],IF(OR(TRIM(tblKPI[[#This Row],[Method]])=\"band\","
+            "TRIM(tblKPI[[#This Row],[Method]])=\"分档\"),tblBands,tblKPI[[#This Row],[Parameter]]),cfg_cap)")
+    # a blank target or actual shows the placeholder, never an error text or a 0 (the UDF scores it 0)
     assert formulas["score"] == (
-        "=KPI_SCORE(tblKPI[[#This Row],[Actual]],tblKPI[[#This Row],[Effective target]],"
-        "tblKPI[[#This Row],[Threshold]],tblKPI[[#This Row],[Stretch]],tblKPI[[#This Row],[Direction]],"
-        "tblKPI[[#This Row],[Method]],IF(OR(TRIM(tblKPI[[#This Row],[Method]])=\"band\","
-        "TRIM(tblKPI[[#This Row],[Method]])=\"分档\"),tblBands,tblKPI[[#This Row],[Parameter]]),cfg_cap)")
-    assert formulas["kpi_quant_score"] == "=KPI_WEIGHTED(tblKPI[Score],tblKPI[Weight])"
+        '=IF(tblKPI[[#This Row],[Effective target]]="","to fill",'
+        f'IF(tblKPI[[#This Row],[Actual]]="",IF(ISNUMBER({call}),"to fill",{call}),{call}))')
+    assert formulas["kpi_quant_score"] == \
+        '=IF(COUNTIF(tblKPI[Score],"to fill")>0,"to fill",KPI_WEIGHTED(tblKPI[Score],tblKPI[Weight]))'
     assert formulas["kpi_qual_score"] == "=KPI_REVIEW(tblReview[Rating],tblReview[Role],tblRoleWeights)"
-    assert formulas["kpi_final_score"] == "=KPI_FINAL(kpi_quant_score,kpi_qual_score,kpi_quant_weight)"
-    assert formulas["kpi_grade"].startswith("=KPI_GRADE(kpi_final_score,tblGrades,")
+    assert formulas["kpi_final_score"] == \
+        '=IF(kpi_quant_score="to fill","to fill",KPI_FINAL(kpi_quant_score,kpi_qual_score,kpi_quant_weight))'
+    assert formulas["kpi_grade"].startswith('=IF(kpi_final_score="to fill","to fill",KPI_GRADE(kpi_final_score,tblGrades,')
 
 
 # ----------------------------------------------------------------------------- made for people
@@ -269,7 +274,8 @@ def test_write_template_is_fast_and_atomic(tmp_path):
     n = 30
     start = time.perf_counter()
     for i in range(n):
-        write_template(tmp_path / "same.xlsx", "medium", "zh", "addin", header={"manager_id": f"AM{i:03}"})
+        write_template(tmp_path / "same.xlsx", "medium", "zh", "addin", header={"manager_id": f"AM{i:03}"},
+                       overwrite=True)
     per_file = (time.perf_counter() - start) / n
     assert per_file < 0.1, f"{per_file * 1000:.1f} ms per file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["same.xlsx", "warm.xlsx"]  # no temp files left
@@ -284,7 +290,7 @@ def test_kpi_new_every_variant(tmp_path, capsys):
         out = tmp_path / f"{size}_{lang}_{mode}.xlsx"
         assert main(["new", "--size", size, "--lang", lang, "--mode", mode, "-o", str(out)]) == 0
         wb = openpyxl.load_workbook(out)
-        assert _name_cell(wb, "kpi_size").value == size
+        assert _name_cell(wb, "kpi_size").value == (SIZE.label(size, "zh") if lang == "zh" else size)
         assert "tblKPI" in wb[wb.sheetnames[0]].tables
     assert "Wrote" in capsys.readouterr().out
 
@@ -293,9 +299,9 @@ def test_kpi_new_defaults_and_period(tmp_path):
     out = tmp_path / "default.xlsx"
     assert main(["new", "-o", str(out), "--period", "2026H2"]) == 0
     wb = openpyxl.load_workbook(out)
-    assert _name_cell(wb, "kpi_size").value == "medium"
+    assert _name_cell(wb, "kpi_size").value == "中型"
     assert wb.sheetnames[0] == "考核表"
-    assert _name_cell(wb, "kpi_quant_score").value.startswith("=KPI_WEIGHTED(")
+    assert "KPI_WEIGHTED(" in _name_cell(wb, "kpi_quant_score").value
     assert _name_cell(wb, "kpi_period").value == "2026H2"
 
 
