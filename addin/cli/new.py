@@ -18,7 +18,7 @@ def run(args) -> int:
     output = Path(args.output)
     if args.roster:
         paths = write_roster(args.roster, output, size=args.size, lang=args.lang, mode=args.mode,
-                             period=args.period)
+                             period=args.period).written
         noun = "workbook" if len(paths) == 1 else "workbooks"
         print(f"Wrote {len(paths)} {noun} ({args.size}, {args.lang}, {args.mode}) to {output}")
         return 0

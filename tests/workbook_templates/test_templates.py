@@ -333,7 +333,7 @@ def test_roster_csv_writes_one_prefilled_workbook_per_manager(tmp_path):
         ["", "", "", "", "", ""],
         ["AM010", "Li/Lei?", "华南:组", "华南", "", ""],
     ])
-    paths = write_roster(roster, tmp_path / "out", "small", "zh", "portable", period="2026Q3")
+    paths = write_roster(roster, tmp_path / "out", "small", "zh", "portable", period="2026Q3").written
     names = [p.name for p in paths]
     assert names == ["2026Q3_华东一组_AM002_王芳.xlsx", "2026Q4_华东一组_AM001_张伟.xlsx",
                      "2026Q3_华南_组_AM010_Li_Lei_.xlsx"]
@@ -450,7 +450,7 @@ def test_roster_csv_in_the_encodings_excel_saves(tmp_path, encoding):
     roster = tmp_path / "roster.csv"
     with open(roster, "w", newline="", encoding=encoding) as handle:
         csv.writer(handle).writerows(_ROSTER)
-    paths = write_roster(roster, tmp_path / "out", "small", "zh", "addin")
+    paths = write_roster(roster, tmp_path / "out", "small", "zh", "addin").written
     assert [p.name for p in paths] == ["华东一组_AM001_张伟.xlsx", "华东一组_AM002_王芳.xlsx"]
     assert _name_cell(openpyxl.load_workbook(paths[0]), "kpi_manager_name").value == "张伟"
 
@@ -495,7 +495,8 @@ def test_kpi_new_roster_problems_give_one_line_errors(tmp_path, capsys):
         assert code == 1 and message in err, err
     (tmp_path / "out" / "华东一组_AM002_王芳.xlsx").mkdir(parents=True)  # a folder where a workbook goes
     code, _, err = _run_kpi(capsys, "new", "--roster", str(roster), "-o", str(tmp_path / "out"))
-    assert code == 1 and "is a folder" in err
-    assert not (tmp_path / "out" / "华东一组_AM001_张伟.xlsx").exists()  # refused before writing any
+    assert code == 0, err  # never written over: the workbook goes beside it
+    assert (tmp_path / "out" / "华东一组_AM002_王芳.xlsx").is_dir()
+    assert (tmp_path / "out" / "华东一组_AM002_王芳_2.xlsx").is_file()
     code, out, _ = _run_kpi(capsys, "new", "--roster", str(roster), "-o", str(tmp_path / "ok"))
     assert code == 0 and out.startswith("Wrote 2 workbooks")

@@ -1,6 +1,8 @@
 """Texts of the errors that stop a job (:mod:`addin.contract.errors`), by error key."""
 
 TEXTS: dict[str, tuple[str, str]] = {
+    # a roster that cannot be used (the problems are texts of area "roster")
+    "roster_problems": ("{file}：{problems}。未写入任何内容。", "{file}: {problems}. Nothing was written."),
     # workbook outputs (workbook_templates)
     "output_exists": ("{path} 已存在，未作改动（没有写入任何内容）",
                       "{path} already exists and was left as it is (nothing was written)"),
