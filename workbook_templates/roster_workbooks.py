@@ -43,8 +43,8 @@ def file_name(row: dict, period: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class KeptScorecard:
-    """A roster manager's scorecard already in the folder: left untouched."""
+class ManagerFile:
+    """A roster manager's scorecard: one written now, or one already in the folder (left untouched)."""
 
     manager_id: str
     path: Path
@@ -52,12 +52,17 @@ class KeptScorecard:
 
 @dataclass
 class RosterWorkbooks:
-    """What `kpi new --roster` did: the workbooks written, the scorecards kept, the roster read."""
+    """What `kpi new --roster` did: the workbooks added, the scorecards kept, the roster read."""
 
-    written: list[Path] = field(default_factory=list)  # in roster order
-    kept: list[KeptScorecard] = field(default_factory=list)  # in roster order
+    added: list[ManagerFile] = field(default_factory=list)  # in roster order
+    kept: list[ManagerFile] = field(default_factory=list)  # in roster order
     ignored: list[IgnoredColumn] = field(default_factory=list)  # roster columns that set nothing
     roster: Roster | None = None
+
+    @property
+    def written(self) -> list[Path]:
+        """The paths written, in roster order."""
+        return [f.path for f in self.added]
 
 
 def existing_scorecards(folder: Path) -> dict[str, list[Path]]:
@@ -129,7 +134,7 @@ def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", m
     planned, taken = [], set()
     for manager in roster.managers:
         if manager.key in existing:
-            result.kept.append(KeptScorecard(manager.manager_id, existing[manager.key][0]))
+            result.kept.append(ManagerFile(manager.manager_id, existing[manager.key][0]))
             continue
         row_period = manager.period or period or ""
         row = manager.as_dict(roster.targets)
@@ -139,10 +144,11 @@ def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", m
         targets = row["targets"]
         kpi_rows = [{"target": targets[i]} if i in targets else {} for i in range(max(targets) + 1)] \
             if targets else None
-        planned.append((path, header, kpi_rows, _reviews(manager, size, lang)))
-    for path, *_ in planned:  # refuse before writing anything
+        planned.append((manager, path, header, kpi_rows, _reviews(manager, size, lang)))
+    for _, path, *_ in planned:  # refuse before writing anything
         check_output_file(path)
-    for path, header, kpi_rows, reviews in planned:
-        result.written.append(write_template(path, size=size, lang=lang, mode=mode, header=header, rows=kpi_rows,
-                                             reviews=reviews, locked=True))
+    for manager, path, header, kpi_rows, reviews in planned:
+        written = write_template(path, size=size, lang=lang, mode=mode, header=header, rows=kpi_rows,
+                                 reviews=reviews, locked=True)
+        result.added.append(ManagerFile(manager.manager_id, written))
     return result

@@ -63,8 +63,9 @@ _CODES = (
 
     # integrity
 
-    _integrity("FORMULA_OVERWRITTEN", WARNING, "{field} holds a typed value instead of its formula",
-         "{field}的公式被手工数值覆盖"),
+    _integrity("FORMULA_OVERWRITTEN", WARNING,
+         "{field} holds the typed value {stored} instead of its formula (recomputed: {computed})",
+         "{field}的公式被手工数值 {stored} 覆盖（重新计算为 {computed}）"),
     _integrity("SCORE_MISMATCH", WARNING, "stored {field} {stored} differs from the recomputed {computed}",
          "存储的{field} {stored} 与重新计算的 {computed} 不一致"),
     _integrity("TARGET_ADJUSTED", INFO, "target of {indicator} adjusted from {target} to {adjusted}: {reason}",

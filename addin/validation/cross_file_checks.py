@@ -8,6 +8,7 @@ from collections import Counter
 
 from addin.contract.errors import UsageError
 from addin.contract.findings import Finding, make
+from addin.contract.messages import render
 from addin.validation.cell_values import norm_period
 from addin.validation.results import FileEntry
 
@@ -17,15 +18,14 @@ def cross_file_checks(entries: list[FileEntry], lang: str | None, period: str | 
     extra: list[Finding] = []
     first_by_hash: dict[str, str] = {}
     for entry in entries:
-        if not entry.sha256 or entry.reason.startswith("Excel lock file"):
+        if not entry.sha256 or entry.lock_file:
             continue
         other = first_by_hash.get(entry.sha256)
         if other is None:
             first_by_hash[entry.sha256] = entry.path
             continue
         entry.status, entry.manager, entry.findings = "duplicate", None, []
-        entry.reason = (f"与 {other} 内容完全相同，已跳过" if (lang or entry.lang) == "zh"
-                        else f"identical to {other} (same SHA-256); skipped")
+        entry.reason = render("files.identical", lang or entry.lang, other=other)
     first_by_id: dict[str, FileEntry] = {}
     for entry in entries:
         if entry.status != "merged":
@@ -40,7 +40,8 @@ def cross_file_checks(entries: list[FileEntry], lang: str | None, period: str | 
                        manager_id=entry.manager.manager_id, other=other.path)
         entry.findings.append(finding)
         entry.status, entry.manager = "rejected", None
-        entry.reason = f"DUPLICATE_MANAGER: {finding.message}"
+        entry.reason = render("files.rejected_at", lang or entry.lang, message=finding.message, sheet=sheet,
+                              cell=cell) if cell else finding.message
     if not period:
         periods = Counter(norm_period(e.manager.period) for e in entries if e.status == "merged")
         if len(periods) > 1:

@@ -185,6 +185,8 @@ def check_indicators(card: Scorecard, kpi: TableData, settings: dict, out: Findi
             effective_target=effective[i], actual=p["actual"], achievement=ach, score=score,
             weighted=float(fractions[i]) * score, veto=p["veto"] == "yes", sheet=kpi.sheet,
             row=kpi.row_number(p["index"]), actual_cell=kpi.cell(p["index"], "actual"),
+            unit=as_text(kpi.value(p["index"], "unit")), adjusted_target=p["adjusted_target"],
+            adjust_reason=p["reason"], source=as_text(kpi.value(p["index"], "source")),
         ))
         compare_stored(kpi, p["index"], "score", score, card, out, p["indicator"])
         compare_stored(kpi, p["index"], "weighted", float(fractions[i]) * score, card, out, p["indicator"])
@@ -234,5 +236,6 @@ def check_reviews(card: Scorecard, out: FindingCollector):
             continue
         reviews.append(ReviewResult(role=role, reviewer=as_text(table.value(index, "reviewer")),
                                     competency=as_text(table.value(index, "competency")), rating=float(rating),
-                                    sheet=table.sheet, cell=cell, row=row_no))
+                                    sheet=table.sheet, cell=cell, row=row_no,
+                                    comment=as_text(table.value(index, "comment"))))
     return None if bad else reviews

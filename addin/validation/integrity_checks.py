@@ -1,11 +1,13 @@
 """Integrity of one scorecard: the results recomputed from its inputs, and every stored
 score compared with them.
 
-FORMULA_OVERWRITTEN (a typed constant where a formula belongs) and SCORE_MISMATCH
-(a stored number differing from the recomputation by more than MISMATCH_TOLERANCE;
-the grade compared as text). Cached values of files that ask for recalculation on
-load (openpyxl, tools that patched an input) are not results and are not compared, nor
-is the placeholder a template's formula shows until its inputs are typed.
+FORMULA_OVERWRITTEN (a typed constant where a formula belongs; the finding names the
+typed and the recomputed value, so an overwritten cell is one finding, never also a
+SCORE_MISMATCH) and SCORE_MISMATCH (a stored formula result differing from the
+recomputation by more than MISMATCH_TOLERANCE; the grade compared as text). Cached values
+of files that ask for recalculation on load (openpyxl, tools that patched an input) are not
+results and are not compared, nor is the placeholder a template's formula shows until its
+inputs are typed.
 """
 
 from __future__ import annotations
@@ -27,9 +29,15 @@ MISMATCH_TOLERANCE = 1e-6
 PLACEHOLDERS = frozenset(T[lang]["todo"].casefold() for lang in T)
 
 
+def _shown(value) -> str:
+    """A stored cell value as a message shows it."""
+    return fmt_number(float(value)) if is_number(value) else str(value)
+
+
 def compare_stored(table: TableData, index: int, key: str, computed, card: Scorecard, out: FindingCollector,
                     indicator: str) -> None:
-    """FORMULA_OVERWRITTEN for a typed constant, SCORE_MISMATCH for a differing stored number."""
+    """FORMULA_OVERWRITTEN for a typed constant (one finding: it names the typed and the
+    recomputed value), else SCORE_MISMATCH for a stored number differing from the recomputation."""
     if key not in table.columns:
         return
     cell = table.cell(index, key)
@@ -38,10 +46,11 @@ def compare_stored(table: TableData, index: int, key: str, computed, card: Score
     field_name = f"{indicator} {out.label(column)}"
     is_formula = cell in table.formulas
     if not is_formula:
-        if is_blank(stored):
-            return
-        out.add("FORMULA_OVERWRITTEN", table.sheet, cell, table.row_number(index), field=field_name)
-    elif not card.cached_values_trusted:
+        if not is_blank(stored):
+            out.add("FORMULA_OVERWRITTEN", table.sheet, cell, table.row_number(index), field=field_name,
+                    stored=_shown(stored), computed=fmt_number(computed))
+        return
+    if not card.cached_values_trusted:
         return
     if is_number(stored) and computed is not None and abs(float(stored) - computed) > MISMATCH_TOLERANCE:
         out.add("SCORE_MISMATCH", table.sheet, cell, table.row_number(index), field=field_name,
@@ -57,9 +66,11 @@ def _compare_results(card: Scorecard, out: FindingCollector, computed_values) ->
         if cell.formula and str(cell.value).strip().casefold() in PLACEHOLDERS:
             continue
         label = next(n for n in schema.RESULT_NAMES if n.name == name).label(out.lang)
-        if not cell.formula:
-            out.add("FORMULA_OVERWRITTEN", cell.sheet, cell.cell, cell.row, field=label)
-        elif not card.cached_values_trusted:
+        if not cell.formula:  # one finding for one cause: it names the typed and the recomputed value
+            out.add("FORMULA_OVERWRITTEN", cell.sheet, cell.cell, cell.row, field=label, stored=_shown(cell.value),
+                    computed=computed if isinstance(computed, str) else fmt_number(computed))
+            continue
+        if not card.cached_values_trusted:
             continue
         if isinstance(computed, str):
             if str(cell.value).strip().upper() != computed.upper():

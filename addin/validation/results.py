@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from addin.contract.findings import Finding, has_errors
+from addin.contract.messages import render
 
 
 @dataclass(slots=True)
@@ -30,6 +31,10 @@ class IndicatorResult:
     sheet: str
     row: int  # 1-based
     actual_cell: str
+    unit: str = ""
+    adjusted_target: float | None = None  # as typed (the effective target when it differs from target)
+    adjust_reason: str = ""
+    source: str = ""  # where the actual came from (tblKPI.source: CRM, survey, a `kpi fill` trace)
 
 
 @dataclass(slots=True)
@@ -41,6 +46,7 @@ class ReviewResult:
     sheet: str
     cell: str
     row: int
+    comment: str = ""
 
 
 @dataclass
@@ -79,6 +85,7 @@ class FileEntry:
     lang: str = "en"
     manager: ManagerResult | None = None
     size: str = ""
+    lock_file: bool = False  # an Excel lock file (~$…): skipped, never compared or counted as a duplicate
 
     def as_dict(self) -> dict[str, Any]:
         return {"path": self.path, "sha256": self.sha256, "status": self.status, "reason": self.reason,
@@ -110,13 +117,14 @@ class ValidationReport:
         }
 
 
-def lock_entry(path: str) -> FileEntry:
-    """The tblFiles row of an Excel lock file (``~$…``): rejected, without a finding."""
+def lock_entry(path: str, lang: str | None = None) -> FileEntry:
+    """The tblFiles row of an Excel lock file (``~$…``): rejected, without a finding; the
+    reason in ``lang`` (None: English)."""
     try:
         with open(path, "rb") as handle:
             sha = hashlib.sha256(handle.read(1024 * 1024)).hexdigest()
     except OSError:
         sha = ""
-    return FileEntry(path=path, sha256=sha, status="rejected",
-                     reason="Excel lock file (~$): the workbook is open in Excel; skipped")
+    return FileEntry(path=path, sha256=sha, status="rejected", reason=render("files.lock_file", lang or "en"),
+                     lock_file=True, lang=lang or "en")
 

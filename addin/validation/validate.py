@@ -38,7 +38,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from addin.contract.errors import UsageError
-from addin.contract.findings import ERROR, make, sort_key
+from addin.contract.findings import ERROR, Finding, make, sort_key
+from addin.contract.messages import render
 from addin.validation.anomalies import across_managers, per_manager
 from addin.validation.cell_values import FindingCollector
 from addin.validation.cross_file_checks import check_period, cross_file_checks
@@ -114,9 +115,7 @@ def check_scorecard(card: Scorecard, lang: str | None = None, master: dict | Non
     blocking = [f for f in entry.findings if f.severity == ERROR and f.code not in NON_BLOCKING_ERRORS]
     if blocking or manager is None:
         entry.status = "rejected"
-        first = blocking[0] if blocking else None
-        entry.reason = f"{first.code}: {first.message}" + (f" ({first.sheet}!{first.cell})" if first and first.cell else "") \
-            if first else "scores cannot be computed"
+        entry.reason = _reason(blocking[0] if blocking else None, lang)
     else:
         entry.status = "merged"
         entry.manager = manager
@@ -126,7 +125,7 @@ def check_scorecard(card: Scorecard, lang: str | None = None, master: dict | Non
 def _read_and_check(args):
     path, lang, master, period = args
     if is_lock_file(Path(path)):
-        return lock_entry(path)
+        return lock_entry(path, lang)
     card = read_scorecard(path)
     try:
         return check_scorecard(card, lang, master, period)
@@ -135,6 +134,15 @@ def _read_and_check(args):
                        reason=f"unexpected content ({type(exc).__name__}: {exc})"[:300])
         return FileEntry(path=path, sha256=card.sha256, status="rejected", reason=finding.message,
                          findings=[finding], lang=lang or card.lang)
+
+
+def _reason(first: Finding | None, lang: str) -> str:
+    """Why a file is rejected: its first blocking finding and where it is, in ``lang``."""
+    if first is None:
+        return render("files.not_computable", lang)
+    if first.cell:
+        return render("files.rejected_at", lang, message=first.message, sheet=first.sheet, cell=first.cell)
+    return first.message
 
 
 PARALLEL_MIN_FILES = 400

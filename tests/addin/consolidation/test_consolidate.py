@@ -64,7 +64,7 @@ def test_team_workbook_tables_and_headers(team, tmp_path):
     assert len(managers) == 13
     assert sorted(r[0] for r in managers[1:]) == [f"AM{i:03d}" for i in range(12)]
     files = _table(out, "tblFiles")
-    assert [r[2] for r in files[1:]] == ["merged"] * 12
+    assert [r[schema.FILES_OUT.keys.index("status")] for r in files[1:]] == ["merged"] * 12
     assert len(_table(out, "tblScores")) == 1 + 12 * 5
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[0] == "Summary"
@@ -80,7 +80,7 @@ def test_zh_headers(team, tmp_path):
     out = tmp_path / "team-zh.xlsx"
     consolidate([team], out, lang="zh")
     assert _table(out, "tblManagers")[0] == schema.MANAGERS_OUT.headers("zh")
-    assert _table(out, "tblScores")[1][1] in ("业绩结果", "过程行为", "客户价值")
+    assert _table(out, "tblScores")[1][schema.SCORES_OUT.keys.index("dimension")] in ("业绩结果", "过程行为", "客户价值")
 
 
 def test_ranks_forced_grades_bonus(team, tmp_path):
@@ -223,8 +223,9 @@ def _bad_inputs(team: Path, tmp_path: Path):
 
 
 def _exit_code(argv) -> int:
+    """`kpi ARGV… --lang en` in this process (the tests read the English messages)."""
     try:
-        return main(argv)
+        return main([*argv, "--lang", "en"])
     except SystemExit as exc:  # argparse's own usage errors
         return exc.code
 
@@ -286,7 +287,7 @@ def test_cli_validate_exit_codes(team, tmp_path, capsys):
     assert main(["validate", str(bad), "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["valid"] is False and data["files"][0]["status"] == "rejected"
-    assert main(["validate", str(tmp_path / "missing")]) == 2
+    assert main(["validate", str(tmp_path / "missing"), "--lang", "en"]) == 2
     assert "Error: no such file or folder" in capsys.readouterr().err
 
 
@@ -335,11 +336,13 @@ def test_progress_bar_only_on_a_terminal():
     stream = io.StringIO()
     assert ProgressBar.wanted(stream=stream) is False  # not a TTY
     assert ProgressBar.wanted(disabled=True, stream=stream) is False
-    bar = ProgressBar(stream=stream, min_total=1)
-    for done in range(1, 101):
-        bar(done, 100)
-    text = stream.getvalue()
-    assert text.endswith("100/100 files\n") and "[" in text
+    for lang, unit in (("en", "files"), ("zh", "个文件")):
+        stream = io.StringIO()
+        bar = ProgressBar(lang, stream=stream, min_total=1)
+        for done in range(1, 101):
+            bar(done, 100)
+        text = stream.getvalue()
+        assert text.endswith(f"100/100 {unit}\n") and "[" in text
 
 
 def test_progress_callback_is_called(team, tmp_path):
@@ -349,9 +352,9 @@ def test_progress_callback_is_called(team, tmp_path):
 
 
 def test_fast_rows_for_big_teams_match_the_cell_writer(team, tmp_path, monkeypatch):
-    import addin.consolidation.team_workbook as tw
+    import addin.consolidation.team_workbook.sheets as sheets
     result = consolidate([team], tmp_path / "a.xlsx", lang="zh")
-    monkeypatch.setattr(tw, "LINKED_MANAGERS", 3)  # take the big-team route for tblManagers too
+    monkeypatch.setattr(sheets, "LINKED_MANAGERS", 3)  # take the big-team route for tblManagers too
     write_team_workbook(result, tmp_path / "fast.xlsx", lang="zh")
     write_team_workbook(result, tmp_path / "slow.xlsx", lang="zh", fast_rows=False)
     for spec in schema.TEAM_TABLES:
@@ -359,4 +362,4 @@ def test_fast_rows_for_big_teams_match_the_cell_writer(team, tmp_path, monkeypat
     import python_calamine
     book = python_calamine.CalamineWorkbook.from_path(tmp_path / "fast.xlsx")
     rows = book.get_sheet_by_name(schema.MANAGERS_OUT.sheet("zh")).to_python()
-    assert len(rows) == 13 and rows[12][9] in (True, False)
+    assert len(rows) == 13 and rows[12][schema.MANAGERS_OUT.keys.index("veto")] in ("是", "否")  # zh: 是/否

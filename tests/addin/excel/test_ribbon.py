@@ -276,7 +276,7 @@ def _f(code, cell, file="a.xlsx", sheet="考核表", **details):
 def test_findings_rows_put_errors_first_and_translate_severity():
     findings = [_f("TARGET_ADJUSTED", "L5", indicator="x", target=1, adjusted=2, reason="r"),
                 _f("MISSING_ACTUAL", "N6", indicator="Sales"),
-                _f("FORMULA_OVERWRITTEN", "Q7", field="Score")]
+                _f("FORMULA_OVERWRITTEN", "Q7", field="Score", stored="100", computed="92.5")]
     rows = findings_rows(findings, "zh")
     assert [r[0] for r in rows[1:]] == ["错误", "警告", "提示"]
     assert [r[1] for r in findings_rows(findings, "en")[1:]] == ["MISSING_ACTUAL", "FORMULA_OVERWRITTEN",
@@ -286,7 +286,7 @@ def test_findings_rows_put_errors_first_and_translate_severity():
 
 def test_cells_to_highlight_keeps_the_worst_severity_of_this_file_only(tmp_path):
     book = tmp_path / "a.xlsx"
-    findings = [_f("FORMULA_OVERWRITTEN", "Q7", file=str(book), field="Score"),
+    findings = [_f("FORMULA_OVERWRITTEN", "Q7", file=str(book), field="Score", stored="100", computed="92.5"),
                 _f("MISSING_ACTUAL", "$Q$7", file=str(book), indicator="x"),
                 _f("MISSING_ACTUAL", "N9", file=str(tmp_path / "other.xlsx"), indicator="x"),
                 make("WEIGHTS_NOT_100", "en", file=str(book), total="95%")]  # no cell: listed, not highlighted
@@ -295,7 +295,7 @@ def test_cells_to_highlight_keeps_the_worst_severity_of_this_file_only(tmp_path)
 
 def test_summary_counts_and_quotes_the_first_findings():
     findings = [_f("MISSING_ACTUAL", f"N{i}", indicator="x") for i in range(5)] + \
-               [_f("FORMULA_OVERWRITTEN", "Q7", field="Score")]
+               [_f("FORMULA_OVERWRITTEN", "Q7", field="Score", stored="100", computed="92.5")]
     text = summary_text(findings, "en", checked=2)
     assert text.startswith("Checked 2 file(s): 5 error(s), 1 warning(s), 0 info.")
     assert text.count("\n- ") == 3 and text.endswith("...")
