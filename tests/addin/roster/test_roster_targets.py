@@ -160,7 +160,7 @@ def test_roster_team_filled_with_actuals_validates_without_missing_targets(tmp_p
 def _refused(tmp_path, rows, size="medium", name="bad.csv"):
     roster = _csv(tmp_path / name, rows)
     with pytest.raises(RosterError) as info:
-        write_roster(roster, tmp_path / "out", size, "zh", "addin").written
+        write_roster(roster, tmp_path / "out", size, "zh", "addin")
     assert not (tmp_path / "out").exists()  # nothing written
     message = str(info.value)
     assert message.startswith(name + ": ") and message.endswith("Nothing was written.")
