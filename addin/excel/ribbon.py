@@ -370,7 +370,8 @@ def on_action(control_id: str, lang: str = "", folder_hex: str = "") -> None:
             handler(lang)
     except (KpiError, KpiInputError, OSError) as exc:  # a job that cannot go on: say why, no traceback
         # OSError: a file locked by another program, a folder that vanished, a full disk
-        _alert(("无法完成：" if lang == "zh" else "Cannot finish: ") + str(exc), lang, critical=True)
+        reason = str(exc) if isinstance(exc, OSError) else exc.render(lang)
+        _alert(("无法完成：" if lang == "zh" else "Cannot finish: ") + reason, lang, critical=True)
 
 
 def new_small(lang: str) -> None:

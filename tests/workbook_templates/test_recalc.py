@@ -284,7 +284,7 @@ def _expected_summary(rows, reviews, header, settings):
     try:
         engine.normalise_weights(weights)
         if ERROR in scores:
-            raise KpiInputError("an indicator score is invalid")
+            raise KpiInputError("blank", argument="scores")  # any kind: the total is an error
         if any(s == TODO and isinstance(w, (int, float)) and w > 0 for s, w in zip(scores, weights)):
             quant = TODO
         else:

@@ -113,7 +113,7 @@ def check(names, tables, lang="zh"):
             value = row.get(key)
             if key in cells and not _blank(value) and enum.try_parse(value) is None:
                 out.append(finding("INVALID_VALUE", lang, sheet, cells[key], field=_label("tblKPI", key, lang),
-                                   problem=enum.error_text(value)))
+                                   problem=enum.error(value).render(lang)))
                 bad_row = True
         if "actual" in cells and _blank(row.get("actual")):
             out.append(finding("MISSING_ACTUAL", lang, sheet, cells["actual"], indicator=row.get("indicator") or ""))
@@ -123,9 +123,9 @@ def check(names, tables, lang="zh"):
             _, _, errors = engine.score_rows([row.get("actual")], [target], [row.get("threshold")],
                                              [row.get("stretch")], [row.get("direction") or "higher"],
                                              [row.get("method") or "linear"], None)
-            for _, argument, message in errors:
+            for _, argument, error in errors:
                 cell = cells.get({"target": "target", "threshold": "threshold", "stretch": "stretch"}.get(argument, "actual"), "")
-                out.append(finding("INVALID_VALUE", lang, sheet, cell, field=argument, problem=message))
+                out.append(finding("INVALID_VALUE", lang, sheet, cell, field=argument, problem=error.render(lang)))
     if weights:
         try:
             engine.normalise_weights(weights)
@@ -280,7 +280,7 @@ def refresh_scores(book: xw.Book):
         result = recompute(names, tables)
     except KpiInputError as error:  # weights not 100 %, bad role weights or grade bands: say so, no traceback
         head = "无法计算总分：" if lang == "zh" else "Cannot compute the totals: "
-        _tell(book, head + str(error) + ("（请先运行“检查本表”）" if lang == "zh" else " (run Validate first)"), lang)
+        _tell(book, head + error.render(lang) + ("（请先运行“检查本表”）" if lang == "zh" else " (run Validate first)"), lang)
         return
     header = ["指标", "表中得分", "引擎得分", "差异"] if lang == "zh" else ["Indicator", "Stored score", "Engine score", "Difference"]
     rows, differ = [header], 0

@@ -272,4 +272,4 @@ def test_refresh_scores_uses_the_workbook_cap(lite_main, tmp_path):
 def test_refresh_scores_with_weights_not_100_says_so_instead_of_a_traceback(lite_main, tmp_path):
     book = LiteBook(_card(tmp_path, weights=(0.4, 0.2, 0.2, 0.1, 0.05)))
     lite_main.refresh_scores(book)
-    assert "weights sum to 95%" in book.alerts[-1] and book.alerts[-1].startswith("无法计算总分")
+    assert "权重合计为 95%，应为 100%" in book.alerts[-1] and book.alerts[-1].startswith("无法计算总分")
