@@ -55,6 +55,7 @@ from addin.contract.schema import (
 )
 from addin.contract.standard import default_reviews, default_rows, default_settings
 from addin.xlsx.atomic import atomic_path
+from addin.xlsx.xml_text import cell_text, needs_preserve
 from udfs.enums import DIMENSION, DIRECTION, GRADE, METHOD, ROLE, SIZE, TIER, VETO
 from workbook_templates import cache as _cache
 from workbook_templates.formulas import CAP_NAME, Refs, all_formulas
@@ -323,8 +324,8 @@ def _inputs(size, lang, header, rows, reviews):
 def _page_header(head: dict, lang: str) -> str:
     """The printed page header: id and name left, the title centred, the period right."""
     def part(value, limit: int) -> str:  # "&" starts a header code: doubled; control characters dropped
-        text = _BAD_XML.sub("", "" if value is None else str(value)).strip()[:limit]
-        return text.replace("&", "&&")
+        text = _HEADER_DROPPED.sub("", "" if value is None else str(value)).strip()[:limit]
+        return _LITERAL_ESCAPE.sub(r"_x005F\1", text.replace("&", "&&"))
     who = " ".join(p for p in (part(head.get("manager_id"), 40), part(head.get("manager_name"), 40)) if p)
     return f"&L{who}&C{T[lang]['title']}&R{part(head.get('period'), 30)}"
 
@@ -434,13 +435,9 @@ _SENTINEL_BASE = 987654300000  # stand-in numbers, one per variable cell, in a p
 _SENTINELS = 100_000  # the pattern below matches 987654300000 … 987654399999
 # one <c> element holding a stand-in (formula text is XML-escaped, so it has no "<")
 _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-z]+="[^"]*")*)>(<f>[^<]*</f>)?<v>(9876543[0-9]{5})(?:\.0)?</v></c>')
-_BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_HEADER_DROPPED = re.compile("[\x00-\x1f\ufffe\uffff]")  # cannot be printed in a page header
+_LITERAL_ESCAPE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")  # shown as written, not decoded (see xml_text)
 _CORE_TIMES = re.compile(r"(<dcterms:(?:created|modified) xsi:type=\"dcterms:W3CDTF\">)[^<]*(</dcterms:)")
-
-
-def _xml_text(text: str) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BAD_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
 def _cell_xml(ref: str, attrs: str, formula: str | None, value) -> str:
@@ -462,12 +459,12 @@ def _cell_xml(ref: str, attrs: str, formula: str | None, value) -> str:
     if formula is not None:
         if value is None or value == "":
             return f'<c r="{ref}"{style}>{formula}<v></v></c>'
-        return f'<c r="{ref}"{style} t="str">{formula}<v>{_xml_text(str(value))}</v></c>'
+        return f'<c r="{ref}"{style} t="str">{formula}<v>{cell_text(str(value))}</v></c>'
     if value is None or value == "":
         return f'<c r="{ref}"{style}/>'
     text = str(value)
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
+    space = ' xml:space="preserve"' if needs_preserve(text) else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{cell_text(text)}</t></is></c>'
 
 
 class _Skeleton:
@@ -505,7 +502,8 @@ class _Skeleton:
             return _cell_xml(ref, attrs, formula, vals[self.keys[sentinel]])
 
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        header = _xml_text(vals[PAGE_HEADER])
+        # escaped as XlsxWriter escapes the header it writes itself (the two builds are identical)
+        header = vals[PAGE_HEADER].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         with zipfile.ZipFile(filename, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, data in self.parts:
                 if name in self.patched or name in self.headers:
