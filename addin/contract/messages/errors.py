@@ -9,10 +9,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     # a roster that cannot be used (the problems are texts of area "roster")
     "roster_problems": ("{file}：{problems}。未写入任何内容。", "{file}: {problems}. Nothing was written."),
     # workbook outputs (workbook_templates)
-    "output_exists": ("{path} 已存在，未作改动（没有写入任何内容）",
-                      "{path} already exists and was left as it is (nothing was written)"),
-    "output_is_folder": ("{path} 是文件夹；请给出文件名，如 scorecard.xlsx",
-                         "{path} is a folder; give a file name such as scorecard.xlsx"),
     "output_below_file": ("无法写入 {path}：{blocking} 是文件，不是文件夹",
                           "cannot write {path}: {blocking} is a file, not a folder"),
     # team workbooks read back (result cards; the previous quarter of `kpi consolidate`)
@@ -30,8 +26,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "the previous team workbook {path} has no scored manager"),
     "cli_not_xlsx": ("{path}：输出必须是 .xlsx 文件（使用 --roster 时为文件夹）",
                      "{path}: the output must be an .xlsx file (or a folder with --roster)"),
-    "cli_output_exists": ("{path} 已存在，未作改动；要替换它请加 --force",
-                          "{path} already exists and was left as it is; add --force to replace it"),
     "cli_force_with_roster": ("--force 不能与 --roster 一起使用：文件夹中已有的考核表总是保留，只为缺少考核表的客户经理生成",
                               "--force does not go with --roster: scorecards already in the folder are always "
                               "kept, and only managers without one get a new workbook"),
