@@ -7,6 +7,7 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_col_to_name
 
+from addin.contract.identity import identity_key
 from addin.contract.schema import normalise_header
 
 # roster column key -> accepted header texts (compared normalised: trimmed, case-folded), as HR
@@ -75,7 +76,7 @@ class RosterManager:
 
     @property
     def key(self) -> str:
-        """The id as ids are compared: trimmed, case-insensitive."""
+        """The id as ids are compared (:func:`addin.contract.identity.identity_key`)."""
         return manager_key(self.manager_id)
 
     def as_dict(self, columns: list[TargetColumn]) -> dict:
@@ -89,8 +90,8 @@ class RosterManager:
 
 
 def manager_key(manager_id) -> str:
-    """A manager id as ids are compared everywhere: trimmed, case-insensitive."""
-    return str(manager_id or "").strip().casefold()
+    """A manager id as ids are compared everywhere (AM001, am001, ＡＭ００１ are one manager)."""
+    return identity_key(manager_id)
 
 
 @dataclass
