@@ -103,7 +103,7 @@ def write_summary(ctx: Context, ws, result) -> None:
     count = 3 + (mover_block is not None)
     charts_top = cur.row
     cur.skip(((count + 1) // 2) * CHART_ROWS + 1)  # the charts go here, their data below the settings
-    _settings(cur)
+    _settings(cur, s.get("previous"))
     hist_block, dim_block = _chart_data(cur, result)
     _charts(cur, charts_top, grade_block, hist_block, dim_block, mover_block)
     ws.activate()
@@ -339,13 +339,15 @@ def _charts(cur: Cursor, top: int, grade_block, hist_block, dim_block, mover_blo
         cur.ws.insert_chart(row, 0 if index % 2 == 0 else half, chart, {"x_offset": 4, "y_offset": 4})
 
 
-def _settings(cur: Cursor) -> None:
+def _settings(cur: Cursor, previous: dict | None) -> None:
     ctx, f = cur.ctx, cur.ctx.formats
     table = schema.SETTINGS_OUT
     cur.heading(ctx.text("card_settings"))
     first = cur.row
     values = [(ctx.text("appeal_route"), ctx.text("appeal_route_default")),
               (ctx.text("appeal_deadline"), ctx.text("appeal_deadline_default"))]
+    if previous:
+        values.append((ctx.text("previous_period"), previous.get("period") or ""))
     cur.ws.add_table(first, 0, first + len(values), 1, {
         "name": table.name, "style": "Table Style Light 9",
         "columns": [{"header": h, "header_format": f.header} for h in table.headers(ctx.lang)]})

@@ -20,7 +20,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from addin.contract.messages import cli, errors, files, team
+from addin.contract.messages import cards, cli, errors, files, team
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -47,7 +47,7 @@ def _register(catalog: dict[str, Text], area: str, texts: Mapping[str, tuple[str
 
 
 CATALOG: dict[str, Text] = {}
-for _area, _module in (("cli", cli), ("errors", errors), ("files", files), ("team", team)):
+for _area, _module in (("cli", cli), ("errors", errors), ("files", files), ("team", team), ("cards", cards)):
     _register(CATALOG, _area, _module.TEXTS)
 
 

@@ -82,6 +82,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "appeal_deadline": ("申诉期限", "Appeal deadline"),
     "appeal_route_default": ("如对考核结果有异议，请向人力资源部提交书面申诉。",
                              "If you disagree with this result, send a written appeal to HR."),
+    "previous_period": ("上期考核期间", "Previous period"),
     "appeal_deadline_default": ("签字后 5 个工作日内", "within 5 working days of signing"),
 
     # values shown in cells
