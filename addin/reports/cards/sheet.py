@@ -194,11 +194,11 @@ class _Card:
                               "values": f"='{sheet}'!${letter}${rows[0] + 1}:${letter}${rows[1] + 1}",
                               "gap": 60})
         chart.set_title({"name": self.t("chart_title"), "name_font": {"size": 10}})
-        chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 7}, "interval_unit": 1})
         chart.set_x_axis({"min": 0, "num_font": {"size": 8}, "major_gridlines": {"visible": True,
                                                                                 "line": {"color": "#E7E6E6"}}})
         chart.set_legend({"position": "top", "font": {"size": 8}})
-        height = 110 + 18 * len(c.indicators)
+        height = 110 + 22 * len(c.indicators)  # room for every indicator name on the axis
         chart.set_size({"width": sum(_px(w) for w in WIDTHS) - 10, "height": height})
         chart.set_chartarea({"border": {"none": True}})
         self.ws.insert_chart(self.row, 0, chart, {"x_offset": 5, "y_offset": 4, "object_position": 3})
