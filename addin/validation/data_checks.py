@@ -160,16 +160,16 @@ def check_indicators(card: Scorecard, kpi: TableData, settings: dict, out: Findi
             **{k: v[band_rows] for k, v in arrays.items()})
         scores[band_rows], achievement[band_rows] = b_scores, b_ach
         positions = np.flatnonzero(band_rows)
-        errors = [e for e in errors if not band_rows[e[0]]] + [(int(positions[i]), a, m) for i, a, m in b_errors]
+        errors = [e for e in errors if not band_rows[e[0]]] + [(int(positions[i]), a, e) for i, a, e in b_errors]
     bad = False
-    for position, argument, message in sorted(errors):
+    for position, argument, error in sorted(errors, key=lambda e: e[:2]):
         if not active[position] and argument in ("target", "actual"):
             continue  # a weight-0 row does not count
         p = rows[position]
         key = {"target": "adjusted_target" if p["adjusted_target"] is not None else "target"}.get(argument, argument)
         key = key if key in kpi.columns else "target"
         out.add("INVALID_VALUE", kpi.sheet, kpi.cell(p["index"], key), kpi.row_number(p["index"]),
-                field=out.label(col(key)), problem=message)
+                field=out.label(col(key)), problem=error.render(out.lang))
         bad = True
     if bad:
         return None

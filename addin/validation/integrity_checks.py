@@ -69,7 +69,7 @@ def compute_manager(card: Scorecard, header, indicators, reviews, settings, out:
         except KpiInputError as exc:
             sheet, cell, row = settings["positions"].get("role_weights", (reviews[0].sheet, reviews[0].cell, reviews[0].row))
             out.add("INVALID_VALUE", sheet, cell, row, field=SETTING_LABELS["role_weights"][0 if out.lang == "zh" else 1],
-                    problem=str(exc))
+                    problem=exc.render(out.lang))
             return None
     k = settings.get("quant_weight")
     k = engine.DEFAULT_QUANT_WEIGHT if k is None else k

@@ -83,7 +83,8 @@ def _canonical_uncached(kind: str, value) -> Any:
     return tuple(sorted((str(k), round(float(v), 9)) for k, v in rows))
 
 
-_SETTINGS_CHECKED: dict = {}  # (kind, rows) -> None or the engine's complaint; settings repeat across files
+_SETTINGS_CHECKED: dict = {}  # (kind, rows) -> None or the engine's KpiInputError; settings repeat across files
+_UNCHECKED = object()
 
 
 def read_settings(card: Scorecard, out: FindingCollector) -> dict[str, Any]:  # noqa: C901 - to be split (issue 8)
@@ -146,19 +147,19 @@ def read_settings(card: Scorecard, out: FindingCollector) -> dict[str, Any]:  # 
                         ("role_weights", lambda v: engine._role_weights(dict(v)))):
         if settings.get(kind):
             memo_key = (kind, tuple(settings[kind]))
-            problem = _SETTINGS_CHECKED.get(memo_key, "")
-            if problem == "":
+            problem = _SETTINGS_CHECKED.get(memo_key, _UNCHECKED)
+            if problem is _UNCHECKED:
                 try:
                     check(settings[kind])
                     problem = None
                 except KpiInputError as exc:
-                    problem = str(exc)
+                    problem = exc
                 if len(_SETTINGS_CHECKED) < 10000:
                     _SETTINGS_CHECKED[memo_key] = problem
             if problem is not None:
                 sheet, cell, row = settings["positions"][kind]
                 out.add("INVALID_VALUE", sheet, cell, row, field=SETTING_LABELS[kind][0 if out.lang == "zh" else 1],
-                        problem=problem)
+                        problem=problem.render(out.lang))
                 settings["invalid"] = True
     return settings
 

@@ -21,8 +21,7 @@ import numpy as np
 from xlsxwriter.utility import xl_col_to_name
 
 from addin.consolidation.team_workbook.links import fix_link_targets
-
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from addin.xlsx.xml_text import cell_text
 
 
 @dataclass
@@ -39,8 +38,8 @@ class Injection:
 
 
 def _xml_text(text: str) -> str:
-    text = _ILLEGAL_XML.sub("", text[:32767])
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """A cell's text, cut to Excel's 32,767 characters, escaped by the one XML text writer."""
+    return cell_text(text[:32767])
 
 
 def _cell_xml(ref: str, style: str, value, escaped: dict) -> str:

@@ -43,4 +43,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "{path}: the output must be an .xlsx file (or a folder with --roster)"),
     "cli_output_is_folder": ("{path} 是文件夹；请给出文件名，如 scorecard.xlsx",
                              "{path} is a folder; give a file name such as scorecard.xlsx"),
+    "cli_output_exists": ("{path} 已存在；加 --force 覆盖它，或换一个输出位置",
+                          "{path} already exists; add --force to replace it, or choose another output"),
+    "addin_vba_project": ("无法把功能区的 VBA 模块写入 {path} 的 VBA 工程：{reason}；请重新安装 xlwings",
+                          "cannot add the ribbon's VBA module to the VBA project of {path}: {reason}; "
+                          "reinstall xlwings"),
+    "output_exists": ("{path} 已存在，未被覆盖；请换一个输出位置", "{path} already exists and was left as it is; "
+                      "choose another output"),
+    "output_is_folder": ("{path} 是文件夹；请删除它或换一个输出位置",
+                         "{path} is a folder; remove it or choose another output"),
+    "output_dir_is_file": ("{path} 是文件；输出需要一个文件夹", "{path} is a file; the output must be a folder"),
 }
