@@ -52,8 +52,7 @@ def quickstart_addin() -> Path:
     """The quickstart ribbon add-in of the installed xlwings."""
     path = Path(xlwings.__file__).parent / QUICKSTART_NAME
     if not path.is_file():
-        raise KpiError(f"{QUICKSTART_NAME} is missing from the xlwings package at {path.parent}; "
-                       "reinstall xlwings (pip install --force-reinstall xlwings)")
+        raise KpiError("quickstart_missing", name=QUICKSTART_NAME, folder=str(path.parent))
     return path
 
 
@@ -123,7 +122,7 @@ def _config_sheet_part(parts: dict[str, bytes]) -> str:
     workbook = parts["xl/workbook.xml"].decode("utf-8")
     match = re.search(r'<sheet [^>]*name="_?' + re.escape(CONFIG_SHEET) + r'"[^>]*r:id="([^"]+)"', workbook)
     if not match:
-        raise KpiError(f"the xlwings quickstart add-in has no {CONFIG_SHEET} sheet; is xlwings 0.37.8 installed?")
+        raise KpiError("quickstart_layout", problem=f"no {CONFIG_SHEET} sheet")
     rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
     target = re.search(r'<Relationship [^>]*Id="' + re.escape(match.group(1)) + r'"[^>]*Target="([^"]+)"', rels)
     if not target:
@@ -164,7 +163,7 @@ def rewrite_addin(source: str | Path, target: str | Path, lang: str = "zh",
 def _check_customui_relationship(parts: dict[str, bytes]) -> None:
     rels = parts.get("_rels/.rels", b"").decode("utf-8")
     if CUSTOMUI_REL not in rels or f'Target="{CUSTOMUI_PART}"' not in rels.replace('Target="/', 'Target="'):
-        raise KpiError("the quickstart add-in's _rels/.rels does not point at customUI/customUI.xml")
+        raise KpiError("quickstart_layout", problem="_rels/.rels does not point at customUI/customUI.xml")
 
 
 def vba_project(addin: str | Path) -> bytes:

@@ -32,6 +32,7 @@ from pathlib import Path
 import xlwings
 
 from addin.contract.errors import KpiError
+from addin.contract.messages import render
 from addin.excel.build import ADDIN_NAME, UDF_MODULES, default_settings, quickstart_addin, rewrite_addin, ribbon_module
 
 BAS_NAME = "KPIRibbon.bas"
@@ -40,11 +41,6 @@ MANIFEST = "install.json"
 MAC_STARTUP = ("Library", "Group Containers", "UBF8T346G9.Office", "User Content", "Startup", "Excel")
 MAC_SCRIPTS = ("Library", "Application Scripts", "com.microsoft.Excel")
 
-TRUST_STEPS = (
-    "In Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings, tick "
-    "'Trust access to the VBA project object model', close Excel, then run `kpi addin install` again "
-    "(or click 'Import KPI functions' on the KPI tab)."
-)
 
 
 class AddinInstallError(KpiError):
@@ -72,18 +68,6 @@ class InstallResult:
     next_steps: list[str] = field(default_factory=list)
 
 
-def unsupported_message(platform: str) -> str:
-    return (
-        f"the Excel add-in needs desktop Excel on Windows or macOS; this machine runs {platform}.\n"
-        "Instead:\n"
-        "  * `kpi new --mode portable -o scorecard.xlsx` writes scorecards with native Excel formulas "
-        "(any Excel, LibreOffice);\n"
-        "  * `kpi validate` and `kpi consolidate` do here what the ribbon buttons do;\n"
-        "  * `kpi addin lite -o DIR` writes the xlwings Lite edition (Excel on the web, Windows, macOS);\n"
-        "  * on a Windows or macOS machine: pip install kpi-scorecard, then `kpi addin install`."
-    )
-
-
 def platform_paths(platform: str | None = None, home: str | Path | None = None,
                    env: Mapping[str, str] | None = None) -> InstallPaths:
     """Install locations for ``platform`` (sys.platform by default) under ``home``."""
@@ -95,7 +79,7 @@ def platform_paths(platform: str | None = None, home: str | Path | None = None,
         return InstallPaths("win", appdata / "Microsoft" / "Excel" / "XLSTART", home / STATE_DIR_NAME)
     if platform.startswith("darwin"):
         return InstallPaths("mac", home.joinpath(*MAC_STARTUP), home / STATE_DIR_NAME, home.joinpath(*MAC_SCRIPTS))
-    raise AddinInstallError(unsupported_message(platform))
+    raise AddinInstallError("addin_unsupported_platform", platform=platform)
 
 
 def install_settings(lang: str, platform: str, interpreter: str | None = None,
@@ -144,16 +128,16 @@ def install(lang: str = "zh", platform: str | None = None, home: str | Path | No
             except AddinInstallError as exc:
                 if com_import:  # the fallback was asked for explicitly: its failure is the answer
                     raise
-                result.next_steps.append(f"The KPI functions were not imported: {exc}")
+                result.next_steps.append(render("addin.windows.no_functions", lang, reason=exc.render(lang)))
         _copy(built, paths.addin)
     result.created.append(paths.addin)
     if paths.platform == "mac":
         script = _install_applescript(paths)
         if script:
             result.created.append(script)
-        result.next_steps += mac_steps()
+        result.next_steps += mac_steps(lang)
     else:
-        result.next_steps[:0] = windows_steps(functions_imported)
+        result.next_steps[:0] = windows_steps(lang, functions_imported)
     _write_manifest(paths, result.created)
     return result
 
@@ -181,7 +165,7 @@ def uninstall(platform: str | None = None, home: str | Path | None = None,
             try:
                 path.unlink()
             except PermissionError:
-                raise AddinInstallError(f"cannot remove {path}: quit Excel and run `kpi addin uninstall` again") from None
+                raise AddinInstallError("addin_cannot_remove", path=str(path)) from None
             removed.append(path)
     if paths.state_dir.is_dir() and not any(paths.state_dir.iterdir()):
         paths.state_dir.rmdir()
@@ -193,9 +177,9 @@ def _copy(source: Path, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
     except PermissionError:
-        raise AddinInstallError(f"cannot write {target}: quit Excel (it keeps the add-in open) and try again") from None
+        raise AddinInstallError("addin_in_use", path=str(target)) from None
     except OSError as exc:
-        raise AddinInstallError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise AddinInstallError("addin_cannot_write", path=str(target), reason=exc.strerror or str(exc)) from None
 
 
 def _install_applescript(paths: InstallPaths) -> Path | None:
@@ -222,20 +206,13 @@ def _write_manifest(paths: InstallPaths, created: list[Path]) -> None:
     (paths.state_dir / MANIFEST).write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
-def windows_steps(functions_imported: bool = True) -> list[str]:
-    steps = ["Start Excel: the KPI tab (绩效考核) appears. If Excel asks, enable macros for kpi_scorecard.xlam."]
-    if functions_imported:
-        steps.append("The KPI functions (=KPI_SCORE() ...) were imported into the add-in; after upgrading "
-                     "kpi-scorecard, click 'Import KPI functions' on the tab.")
-    return steps
+def windows_steps(lang: str = "zh", functions_imported: bool = True) -> list[str]:
+    keys = ["addin.windows.start"] + (["addin.windows.functions"] if functions_imported else [])
+    return [render(key, lang) for key in keys]
 
 
-def mac_steps() -> list[str]:
-    return [
-        "Quit Excel completely (Cmd-Q) and start it again: the KPI tab (绩效考核) appears.",
-        "Excel > Preferences > Security: allow macros for the add-in if Excel asks.",
-        "Classic UDFs (=KPI_SCORE()) need Windows; on the Mac use portable scorecards or `kpi addin lite`.",
-    ]
+def mac_steps(lang: str = "zh") -> list[str]:
+    return [render(key, lang) for key in ("addin.mac.restart", "addin.mac.macros", "addin.mac.no_udfs")]
 
 
 def import_vba_windows(addin: Path, bas: Path | None) -> None:  # pragma: no cover - needs Windows and Excel
@@ -250,7 +227,7 @@ def import_vba_windows(addin: Path, bas: Path | None) -> None:  # pragma: no cov
         try:
             components = book.api.VBProject.VBComponents
         except Exception:
-            raise AddinInstallError("Excel does not allow access to the add-in's VBA project. " + TRUST_STEPS) from None
+            raise AddinInstallError("addin_no_vba_access") from None
         if bas is not None:
             if "KPIRibbon" in [component.Name for component in components]:
                 components.Remove(components("KPIRibbon"))

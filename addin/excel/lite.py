@@ -52,10 +52,10 @@ def module_order(entry: str = ENTRY_MODULE, root: Path | None = None) -> list[st
         if name in order:
             return
         if name in visiting:
-            raise KpiError(f"import cycle in udfs at {name}")
+            raise KpiError("lite_udfs", problem=f"import cycle at {name}")
         path = root / f"{name}.py"
         if not path.is_file():
-            raise KpiError(f"udfs/{name}.py is missing")
+            raise KpiError("lite_udfs", problem=f"udfs/{name}.py is missing")
         visiting.add(name)
         for dep in _relative_imports(path.read_text(encoding="utf-8")):
             visit(dep)
@@ -197,7 +197,7 @@ def main_py() -> str:
     sources = {name: (root / f"{name}.py").read_text(encoding="utf-8") for name in order}
     functions = exported_functions(sources[ENTRY_MODULE])
     if not functions:
-        raise KpiError("udfs/excel_functions.py defines no @func functions")
+        raise KpiError("lite_udfs", problem="udfs/excel_functions.py defines no @func functions")
     try:
         package_version = version("kpi-scorecard")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree

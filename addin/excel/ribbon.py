@@ -226,7 +226,7 @@ def scorecard_files(folder: str | Path) -> list[Path]:
     """The workbooks of a folder to consolidate: no Excel lock files, hidden files or earlier team workbooks."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise KpiError(f"not a folder: {folder}")
+        raise KpiError("ribbon_not_a_folder", path=str(folder))
     prefixes = ("~$", ".", *(f"{prefix}-" for prefix in TEAM_PREFIX.values()))
     return sorted(p for p in folder.iterdir()
                   if p.is_file() and p.suffix.lower() in SCORECARD_SUFFIXES and not p.name.startswith(prefixes))
@@ -285,7 +285,7 @@ def decode_hex(text: str) -> str:
     if not text:
         return ""
     if len(text) % 4:
-        raise KpiError("the folder path from Excel is garbled; please pick the folder again")
+        raise KpiError("ribbon_garbled_path")
     return bytes.fromhex(text).decode("utf-16-be")
 
 
@@ -355,7 +355,7 @@ def on_action(control_id: str, lang: str = "", path_hex: str = "") -> None:
     lang = norm_lang(lang)
     handler = HANDLERS.get(control_id)
     if handler is None:
-        raise KpiError(f"unknown ribbon button {control_id!r}")
+        raise KpiError("ribbon_unknown_button", button=repr(control_id))
     try:
         handler(Click(lang, decode_hex(path_hex)))
     except (KpiError, KpiInputError, OSError) as exc:  # a job that cannot go on: say why, no traceback
@@ -412,7 +412,7 @@ def flag_anomalies(click: Click) -> None:
     path = _save(book, lang)
     files = anomaly_inputs(path)
     if not files:
-        raise KpiError("文件夹中没有考核表" if lang == "zh" else "no scorecards in this workbook's folder")
+        raise KpiError("ribbon_no_scorecards", folder=str(path.parent))
     report = validate_paths(files, lang=lang)
     findings = [f for f in report.findings if f.code in STATISTICS_CODES]
     extra_cells = manager_cells(path, {f.manager_id for f in findings})
@@ -427,7 +427,7 @@ def consolidate_folder(click: Click) -> None:
         folder = str(_save(_caller(), lang).parent)
     files = scorecard_files(folder)
     if not files:
-        raise KpiError(f"文件夹中没有 .xlsx 考核表：{folder}" if lang == "zh" else f"no .xlsx scorecards in {folder}")
+        raise KpiError("ribbon_no_xlsx", folder=str(folder))
     app = _app()
     app.status_bar = ("正在汇总 " if lang == "zh" else "Consolidating ") + f"{len(files)}…"
     try:
@@ -494,7 +494,7 @@ def _save(book, lang: str) -> Path:
     """Save the workbook so the library reads what the user sees; a never-saved book is an error."""
     full = Path(book.fullname)
     if not full.suffix or not full.parent.is_dir():
-        raise KpiError("请先把工作簿保存为 .xlsx 文件" if lang == "zh" else "save the workbook as an .xlsx file first")
+        raise KpiError("ribbon_save_first")
     book.save()
     return full
 

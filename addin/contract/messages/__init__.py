@@ -23,7 +23,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from addin.contract.messages import cards, cli, errors, files, ribbon, team
+from addin.contract.messages import addin, cards, cli, errors, files, ribbon, team
 from udfs import messages as engine
 
 LANGS = ("zh", "en")
@@ -51,8 +51,8 @@ def _register(catalog: dict[str, Text], area: str, texts: Mapping[str, tuple[str
 
 
 CATALOG: dict[str, Text] = {}
-AREAS = (("cli", cli), ("errors", errors), ("files", files), ("ribbon", ribbon), ("team", team), ("cards", cards),
-         ("engine", engine))
+AREAS = (("addin", addin), ("cli", cli), ("errors", errors), ("files", files), ("ribbon", ribbon), ("team", team),
+         ("cards", cards), ("engine", engine))
 for _area, _module in AREAS:
     _register(CATALOG, _area, _module.TEXTS)
 

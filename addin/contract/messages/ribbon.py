@@ -53,6 +53,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "Import =KPI_SCORE() and the other KPI functions into this add-in (Windows desktop Excel)."),
     "kpiHelp": ("帮助", "Help"),
     "kpiHelp.tip": ("各按钮的说明。", "What each button does."),
+    "cannot_finish": ("无法完成：{reason}", "Cannot finish: {reason}"),
     # the results sheet: what the add-in could not do in Excel (never hidden)
     "results_problem_severity": ("警告", "warning"),
     "highlight_failed": ("无法标出单元格 {sheet}!{cell}：{reason}", "Cannot highlight {sheet}!{cell}: {reason}"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -10,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from addin.cli import main
-from addin.excel import install as addin_install
 from addin.excel.build import ADDIN_NAME, read_settings, vba_project
 from addin.excel.install import AddinInstallError, install, platform_paths, uninstall
 from addin.excel.vbaproject.project import modules
@@ -87,9 +87,9 @@ def test_mac_install_adds_the_applescript_and_keeps_an_existing_one(tmp_path):
 
 def test_without_trust_access_the_ribbon_is_installed_and_the_functions_explained(tmp_path):
     def refuse(addin, bas):
-        raise AddinInstallError("Excel does not allow access to the add-in's VBA project. " + addin_install.TRUST_STEPS)
+        raise AddinInstallError("addin_no_vba_access")
 
-    result = install("zh", platform="win32", home=tmp_path, env={}, import_vba=refuse)
+    result = install("en", platform="win32", home=tmp_path, env={}, import_vba=refuse)
     assert result.addin.is_file() and "KPIRibbon" in modules(vba_project(result.addin))
     assert any("Trust access to the VBA project object model" in step for step in result.next_steps)
     assert not any("were imported" in step for step in result.next_steps)
@@ -102,7 +102,7 @@ def test_com_import_fallback_imports_the_ribbon_module_and_fails_loudly_without_
     uninstall(platform="win32", home=tmp_path, env={})
 
     def refuse(addin, bas):
-        raise AddinInstallError("Excel does not allow access to the add-in's VBA project. " + addin_install.TRUST_STEPS)
+        raise AddinInstallError("addin_no_vba_access")
 
     with pytest.raises(AddinInstallError, match="Trust access to the VBA project object model"):
         install("zh", platform="win32", home=tmp_path, env={}, import_vba=refuse, com_import=True)
@@ -125,3 +125,11 @@ def test_reinstall_replaces_the_ribbon_module_with_the_current_one(tmp_path):
     assert list(modules(vba_project(again.addin))).count("KPIRibbon") == 1
     assert modules(vba_project(again.addin)) == modules(vba_project(first.addin))
     assert read_settings(again.addin)["KPI_LANG"] == "en"
+
+
+@pytest.mark.parametrize("platform", ["win32", "darwin"])
+def test_next_steps_follow_the_language(tmp_path, platform):
+    zh = install("zh", platform=platform, home=tmp_path / "zh", env={}, import_vba=_fake_import([]))
+    en = install("en", platform=platform, home=tmp_path / "en", env={}, import_vba=_fake_import([]))
+    assert zh.next_steps and all(re.search(r"[\u4e00-\u9fff]", step) for step in zh.next_steps)
+    assert all(step.startswith(("Start Excel", "The KPI", "Quit Excel", "Excel >", "Classic")) for step in en.next_steps)
