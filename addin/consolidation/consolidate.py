@@ -146,8 +146,8 @@ def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, pr
     managers = [e.manager for e in entries if e.status == "merged"]
     managers.sort(key=lambda m: m.file)
 
-    quotas = (master_data or {}).get("quotas") or prevailing_setting(managers, "quotas")
-    coefficients = (master_data or {}).get("bonus") or prevailing_setting(managers, "bonus")
+    quotas = (master_data.quotas if master_data else None) or prevailing_setting(managers, "quotas")
+    coefficients = (master_data.bonus if master_data else None) or prevailing_setting(managers, "bonus")
     findings_per_file = Counter(f.file for f in report.findings)
 
     manager_rows = _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findings_per_file)
@@ -289,7 +289,7 @@ def _about(paths, bonus_pool, base_bonus, quotas, coefficients, manager_rows, en
     paid = [row for row in manager_rows if scored(row)]
     left_out = [{"manager_id": next((f.manager_id for f in e.findings if f.manager_id), ""), "name": "",
                  "file": e.path, "status": e.status, "reason": e.reason}
-                for e in entries if e.status == "rejected" and not e.lock_file]
+                for e in entries if e.status == "rejected" and not e.skipped]
     finals = [row["final_score"] for row in paid]
     return {
         "made_at": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),

@@ -59,7 +59,11 @@ _CODES = (
     _data("DUPLICATE_MANAGER", ERROR, "manager {manager_id} also appears in {other}",
          "客户经理 {manager_id} 同时出现在 {other}"),
     _data("PERIOD_MISMATCH", WARNING, "period {found} differs from {expected}", "考核期间 {found} 与 {expected} 不一致"),
-    _data("SETTINGS_CHANGED", WARNING, "{setting} differ from the master template", "{setting}与主模板不一致"),
+    _data("SETTINGS_CHANGED", WARNING, "{setting} differ from {baseline}", "{setting}与{baseline}不一致"),
+    _data("CELL_ERROR", ERROR, "{field} holds the Excel error value {value}", "{field}为 Excel 错误值 {value}"),
+    _data("ROW_OUTSIDE_TABLE", ERROR, "row {row} right under table {table} holds data but is outside the table, "
+          "so it is not counted; extend the table over it (or clear it)",
+          "表格 {table} 正下方第 {row} 行有内容，但不在表格内，不会被计算；请把表格扩展到该行（或清除该行）"),
 
     # integrity
 

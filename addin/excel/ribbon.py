@@ -168,24 +168,17 @@ def summary_text(findings, lang: str = "zh", checked: int = 1, extra: str = "") 
     """A message box summary: counts per severity, the first errors, and what to look at."""
     counts = Counter(f.severity for f in findings)
     ordered = sorted_findings(findings)
-    if lang == "zh":
-        if not findings:
-            head = f"检查了 {checked} 个文件，未发现问题。"
-        else:
-            head = (f"检查了 {checked} 个文件：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，"
-                    f"提示 {counts[INFO]} 个。详见“{FINDINGS_SHEET['zh']}”工作表。")
+    if not findings:
+        head = render("ribbon.summary.clean", lang, checked=checked)
     else:
-        if not findings:
-            head = f"Checked {checked} file(s): no findings."
-        else:
-            head = (f"Checked {checked} file(s): {counts[ERROR]} error(s), {counts[WARNING]} warning(s), "
-                    f"{counts[INFO]} info. See the '{FINDINGS_SHEET['en']}' sheet.")
+        head = render("ribbon.summary.counts", lang, checked=checked, errors=counts[ERROR], warnings=counts[WARNING],
+                      infos=counts[INFO], sheet=FINDINGS_SHEET[lang])
     lines = [head] if not extra else [extra, head]
     for f in ordered[:3]:
         where = "!".join(p for p in (f.sheet, f.cell) if p)
         lines.append(f"- {f.code}{' ' + where if where else ''}: {f.message}")
     if len(ordered) > 3:
-        lines.append("…" if lang == "zh" else "...")
+        lines.append(render("ribbon.summary.more", lang))
     return "\n".join(lines)
 
 
@@ -193,14 +186,10 @@ def manager_summary(managers, lang: str = "zh") -> str:
     """One line per recomputed manager (``validate.ManagerResult``): final score and grade by the engine."""
     lines = []
     for manager in [m for m in managers if m is not None][:5]:
-        final = f"{manager.final:.2f}" if manager.final is not None else "-"
-        grade = manager.grade or "-"
-        if lang == "zh":
-            lines.append(f"引擎复核 {manager.manager_id}：定量 {manager.quant:.2f}，综合得分 {final}，等级 {grade}"
-                         + ("（单项否决）" if manager.veto else ""))
-        else:
-            lines.append(f"Engine check {manager.manager_id}: quantitative {manager.quant:.2f}, final score {final}, "
-                         f"grade {grade}" + (" (veto)" if manager.veto else ""))
+        lines.append(render("ribbon.engine_check", lang, manager_id=manager.manager_id, quant=manager.quant,
+                            final=f"{manager.final:.2f}" if manager.final is not None else "-",
+                            grade=manager.grade or "-",
+                            veto=render("ribbon.engine_check.veto", lang) if manager.veto else ""))
     return "\n".join(lines)
 
 
@@ -209,17 +198,10 @@ def consolidation_summary(result, lang: str = "zh") -> str:
     files = result.files
     statuses = Counter(files["status"]) if hasattr(files, "columns") else Counter(f.status for f in files)
     counts = Counter(f.severity for f in result.findings)
-    n = len(result.managers) if result.managers is not None else 0
-    sheet = FINDINGS_OUT.sheet(lang)
-    if lang == "zh":
-        return (f"团队汇总已生成：{Path(result.output).name}\n"
-                f"文件：合并 {statuses['merged']} 个，拒收 {statuses['rejected']} 个，重复 {statuses['duplicate']} 个；"
-                f"客户经理 {n} 人。\n问题：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，提示 {counts[INFO]} 个"
-                f"（见“{sheet}”工作表）。")
-    return (f"Team workbook written: {Path(result.output).name}\n"
-            f"Files: {statuses['merged']} merged, {statuses['rejected']} rejected, {statuses['duplicate']} duplicate; "
-            f"{n} managers.\nFindings: {counts[ERROR]} error(s), {counts[WARNING]} warning(s), {counts[INFO]} info "
-            f"(see the '{sheet}' sheet).")
+    return render("ribbon.team_written", lang, name=Path(result.output).name, merged=statuses["merged"],
+                  rejected=statuses["rejected"], duplicate=statuses["duplicate"],
+                  managers=len(result.managers) if result.managers is not None else 0,
+                  errors=counts[ERROR], warnings=counts[WARNING], infos=counts[INFO], sheet=FINDINGS_OUT.sheet(lang))
 
 
 def scorecard_files(folder: str | Path) -> list[Path]:
@@ -296,14 +278,9 @@ def encode_hex(text: str) -> str:
 
 def help_text(lang: str = "zh") -> str:
     """The Help button's message: one line per button."""
-    title = "绩效考核加载项：各按钮的作用" if lang == "zh" else "KPI add-in: what each button does"
-    lines = [title, ""]
-    for button in BUTTONS:
-        if button.id != "kpiHelp":
-            lines.append(f"• {button.label(lang)}：{button.tip(lang)}" if lang == "zh"
-                         else f"• {button.label(lang)}: {button.tip(lang)}")
-    lines.append("")
-    lines.append("详细说明见 docs/excel-addin.md。" if lang == "zh" else "Details: docs/excel-addin.md.")
+    lines = [render("ribbon.help.title", lang), ""]
+    lines += [render("ribbon.help.line", lang, label=b.label(lang), tip=b.tip(lang)) for b in BUTTONS if b.id != "kpiHelp"]
+    lines += ["", render("ribbon.help.details", lang)]
     return "\n".join(lines)
 
 
@@ -379,7 +356,7 @@ def new_large(click: Click) -> None:
 def _new_template(size: str, lang: str) -> None:
     path = write_template(template_output_path(size, lang), size=size, lang=lang, mode=template_mode())
     _app().books.open(str(path))
-    _alert((f"已新建考核表：{path}" if lang == "zh" else f"New scorecard: {path}"), lang)
+    _alert(render("ribbon.new_scorecard", lang, path=path), lang)
 
 
 def validate_workbook(click: Click) -> None:
@@ -429,7 +406,7 @@ def consolidate_folder(click: Click) -> None:
     if not files:
         raise KpiError("ribbon_no_xlsx", folder=str(folder))
     app = _app()
-    app.status_bar = ("正在汇总 " if lang == "zh" else "Consolidating ") + f"{len(files)}…"
+    app.status_bar = render("ribbon.consolidating", lang, count=len(files))
     try:
         result = consolidate(files, team_output_path(folder, lang), lang=lang)
     finally:

@@ -30,7 +30,7 @@ from addin.validation.cell_values import (
 )
 from addin.validation.integrity_checks import compare_stored
 from addin.validation.results import IndicatorResult, ReviewResult
-from addin.xlsx.reader import Scorecard, TableData
+from addin.xlsx.reader import CellError, Scorecard, TableData
 from udfs import engine
 from udfs.errors import KpiInputError
 
@@ -150,13 +150,13 @@ def check_indicators(card: Scorecard, kpi: TableData, settings: dict, out: Findi
     )
     points = np.array([np.nan if p["param"] is None else p["param"] for p in rows], dtype=float)
     active = weights > 0
-    cap = settings.get("cap") or engine.DEFAULT_CAP
+    cap = settings.cap or engine.DEFAULT_CAP
     scores, achievement, errors = engine.score_rows(param=points, cap=cap, **arrays)
     band_rows = np.array([p["method"] == "band" for p in rows])
-    if band_rows.any() and settings.get("bands") is not None \
-            and sorted(tuple(b) for b in settings["bands"]) != _DEFAULT_BANDS:
+    if band_rows.any() and settings.bands is not None \
+            and sorted(tuple(b) for b in settings.bands) != _DEFAULT_BANDS:
         b_scores, b_ach, b_errors = engine.score_rows(
-            param=np.array(settings["bands"], dtype=float), cap=cap,
+            param=np.array(settings.bands, dtype=float), cap=cap,
             **{k: v[band_rows] for k, v in arrays.items()})
         scores[band_rows], achievement[band_rows] = b_scores, b_ach
         positions = np.flatnonzero(band_rows)
@@ -213,6 +213,9 @@ def check_reviews(card: Scorecard, out: FindingCollector):
             continue  # not rated (yet)
         row_no = table.row_number(index)
         cell = table.cell(index, "rating")
+        if isinstance(rating, CellError) or isinstance(table.value(index, "role"), CellError):
+            bad = True  # its CELL_ERROR comes from check_error_values
+            continue
         if not is_number(rating):
             out.add("NON_NUMERIC", table.sheet, cell, row_no, field=out.label(col("rating")), value=rating)
             bad = True

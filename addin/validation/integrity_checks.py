@@ -14,7 +14,7 @@ import numpy as np
 
 from addin.contract import schema
 from addin.validation.cell_values import FindingCollector, fmt_number, is_blank, is_number
-from addin.validation.results import ManagerResult
+from addin.validation.results import ManagerResult, TeamSettings
 from addin.validation.settings_checks import SETTING_LABELS
 from addin.xlsx.reader import Scorecard, TableData
 from udfs import engine
@@ -58,8 +58,8 @@ def compute_manager(card: Scorecard, header, indicators, reviews, settings, out:
         return None
     quant = float(sum(i.weighted for i in indicators if i.weight > 0))
     role_weights = None
-    if settings.get("role_weights"):  # as (self, peer, manager): the engine's cheapest form, same result
-        by_role = dict(settings["role_weights"])
+    if settings.role_weights:  # as (self, peer, manager): the engine's cheapest form, same result
+        by_role = dict(settings.role_weights)
         role_weights = [by_role.get(role, 0.0) for role in ROLE.keys]
     qual = None
     if reviews:
@@ -67,15 +67,15 @@ def compute_manager(card: Scorecard, header, indicators, reviews, settings, out:
             qual = engine.kpi_review([r.rating for r in reviews], np.array([r.role for r in reviews], dtype=str),
                                      role_weights)
         except KpiInputError as exc:
-            sheet, cell, row = settings["positions"].get("role_weights", (reviews[0].sheet, reviews[0].cell, reviews[0].row))
+            sheet, cell, row = settings.positions.get("role_weights", (reviews[0].sheet, reviews[0].cell, reviews[0].row))
             out.add("INVALID_VALUE", sheet, cell, row, field=SETTING_LABELS["role_weights"][0 if out.lang == "zh" else 1],
                     problem=exc.render(out.lang))
             return None
-    k = settings.get("quant_weight")
+    k = settings.quant_weight
     k = engine.DEFAULT_QUANT_WEIGHT if k is None else k
     final = float(engine.kpi_final(quant, qual, k))
     veto = any(i.veto and i.weight > 0 and i.score <= 0 for i in indicators)
-    grade = engine.kpi_grade(final, settings.get("grades"), veto)
+    grade = engine.kpi_grade(final, settings.grades, veto)
     for name, computed in (("kpi_quant_score", quant), ("kpi_qual_score", qual), ("kpi_final_score", final),
                            ("kpi_grade", grade)):
         cell = card.names.get(name)
@@ -103,7 +103,7 @@ def compute_manager(card: Scorecard, header, indicators, reviews, settings, out:
         team=header.get("team", ""), region=header.get("region", ""), period=header.get("period", ""),
         reviewer=header.get("reviewer", ""), quant=quant, qual=qual, final=final, grade=grade, veto=veto,
         indicators=indicators, reviews=reviews,
-        settings={k: settings.get(k) for k in ("quotas", "bonus")},  # the team-level ones
+        settings=TeamSettings(settings.quotas, settings.bonus),  # the team-level ones
         id_position=(id_cell.sheet, id_cell.cell, id_cell.row),
         final_position=(final_cell.sheet, final_cell.cell, final_cell.row),
         period_position=(period_cell.sheet, period_cell.cell, period_cell.row) if period_cell else None,

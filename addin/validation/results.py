@@ -3,12 +3,20 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from addin.contract.findings import Finding, has_errors
-from addin.contract.messages import render
+
+Rows = list[tuple[Any, float]]  # a settings table: (grade/role/minimum, number) per row
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    """The team-level settings a file carries (forced-distribution quotas, bonus coefficients)."""
+
+    quotas: Rows | None = None
+    bonus: Rows | None = None
 
 
 @dataclass(slots=True)
@@ -67,7 +75,7 @@ class ManagerResult:
     veto: bool
     indicators: list[IndicatorResult]
     reviews: list[ReviewResult]
-    settings: dict[str, Any]
+    settings: TeamSettings
     id_position: tuple[str, str, int]  # sheet, cell, row of kpi_manager_id
     final_position: tuple[str, str, int]  # sheet, cell, row of kpi_final_score (or the id)
     period_position: tuple[str, str, int] | None = None  # sheet, cell, row of kpi_period
@@ -85,7 +93,7 @@ class FileEntry:
     lang: str = "en"
     manager: ManagerResult | None = None
     size: str = ""
-    lock_file: bool = False  # an Excel lock file (~$…): skipped, never compared or counted as a duplicate
+    skipped: bool = False  # listed but not read (lock file, litter, an earlier team workbook)
 
     def as_dict(self) -> dict[str, Any]:
         return {"path": self.path, "sha256": self.sha256, "status": self.status, "reason": self.reason,
@@ -115,16 +123,3 @@ class ValidationReport:
             "files": [entry.as_dict() for entry in self.files],
             "findings": [f.as_dict() for f in self.findings],
         }
-
-
-def lock_entry(path: str, lang: str | None = None) -> FileEntry:
-    """The tblFiles row of an Excel lock file (``~$…``): rejected, without a finding; the
-    reason in ``lang`` (None: English)."""
-    try:
-        with open(path, "rb") as handle:
-            sha = hashlib.sha256(handle.read(1024 * 1024)).hexdigest()
-    except OSError:
-        sha = ""
-    return FileEntry(path=path, sha256=sha, status="rejected", reason=render("files.lock_file", lang or "en"),
-                     lock_file=True, lang=lang or "en")
-

@@ -23,7 +23,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from addin.contract.messages import addin, cards, cli, errors, files, ribbon, team
+from addin.contract.messages import addin, cards, checks, cli, errors, files, ribbon, team
 from udfs import messages as engine
 
 LANGS = ("zh", "en")
@@ -51,8 +51,17 @@ def _register(catalog: dict[str, Text], area: str, texts: Mapping[str, tuple[str
 
 
 CATALOG: dict[str, Text] = {}
-AREAS = (("addin", addin), ("cli", cli), ("errors", errors), ("files", files), ("ribbon", ribbon), ("team", team),
-         ("cards", cards), ("engine", engine))
+AREAS = (  # one area per line: helpers add theirs without touching the others'
+    ("addin", addin),
+    ("cards", cards),
+    ("checks", checks),
+    ("cli", cli),
+    ("engine", engine),
+    ("errors", errors),
+    ("files", files),
+    ("ribbon", ribbon),
+    ("team", team),
+)
 for _area, _module in AREAS:
     _register(CATALOG, _area, _module.TEXTS)
 

@@ -53,6 +53,25 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "Import =KPI_SCORE() and the other KPI functions into this add-in (Windows desktop Excel)."),
     "kpiHelp": ("帮助", "Help"),
     "kpiHelp.tip": ("各按钮的说明。", "What each button does."),
+    # message boxes
+    "summary.clean": ("检查了 {checked} 个文件，未发现问题。", "Checked {checked} file(s): no findings."),
+    "summary.counts": ("检查了 {checked} 个文件：错误 {errors} 个，警告 {warnings} 个，提示 {infos} 个。详见“{sheet}”工作表。",
+                       "Checked {checked} file(s): {errors} error(s), {warnings} warning(s), {infos} info. "
+                       "See the '{sheet}' sheet."),
+    "summary.more": ("…", "..."),
+    "engine_check": ("引擎复核 {manager_id}：定量 {quant:.2f}，综合得分 {final}，等级 {grade}{veto}",
+                     "Engine check {manager_id}: quantitative {quant:.2f}, final score {final}, grade {grade}{veto}"),
+    "engine_check.veto": ("（单项否决）", " (veto)"),
+    "team_written": ("团队汇总已生成：{name}\n文件：合并 {merged} 个，拒收 {rejected} 个，重复 {duplicate} 个；"
+                     "客户经理 {managers} 人。\n问题：错误 {errors} 个，警告 {warnings} 个，提示 {infos} 个（见“{sheet}”工作表）。",
+                     "Team workbook written: {name}\nFiles: {merged} merged, {rejected} rejected, {duplicate} duplicate; "
+                     "{managers} managers.\nFindings: {errors} error(s), {warnings} warning(s), {infos} info "
+                     "(see the '{sheet}' sheet)."),
+    "help.title": ("绩效考核加载项：各按钮的作用", "KPI add-in: what each button does"),
+    "help.line": ("• {label}：{tip}", "• {label}: {tip}"),
+    "help.details": ("详细说明见 docs/excel-addin.md。", "Details: docs/excel-addin.md."),
+    "new_scorecard": ("已新建考核表：{path}", "New scorecard: {path}"),
+    "consolidating": ("正在汇总 {count}…", "Consolidating {count}…"),
     "cannot_finish": ("无法完成：{reason}", "Cannot finish: {reason}"),
     # the results sheet: what the add-in could not do in Excel (never hidden)
     "results_problem_severity": ("警告", "warning"),

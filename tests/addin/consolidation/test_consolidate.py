@@ -308,10 +308,11 @@ def test_cli_consolidate(team, tmp_path, capsys):
 def test_cli_no_traceback_for_bad_master(team, tmp_path):
     junk = tmp_path / "master.xlsx"
     junk.write_bytes(b"nope")
-    proc = run_kpi("consolidate", str(team), "-o",
-                           str(tmp_path / "t.xlsx"), "--master", str(junk))
+    proc = run_kpi("consolidate", str(team), "-o", str(tmp_path / "t.xlsx"), "--master", str(junk), "--lang", "en")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "master template" in proc.stderr
+    proc = run_kpi("consolidate", str(team), "-o", str(tmp_path / "t.xlsx"), "--master", str(junk), "--lang", "zh")
+    assert proc.returncode == 2 and "主模板" in proc.stderr and "无法识别" in proc.stderr
 
 
 def test_parallel_and_serial_agree(tmp_path, monkeypatch):
