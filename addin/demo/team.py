@@ -172,7 +172,7 @@ def build_team(folder: Path, managers: int = 24, size: str = "medium", lang: str
     """Write the roster and the filled scorecards; returns (paths, planted problems)."""
 
     if managers < 1:
-        raise UsageError("--managers must be at least 1")
+        raise UsageError("demo_managers", managers=managers)
     rnd = random.Random(seed)
     roster = make_roster(managers, lang, seed)
     folder.mkdir(parents=True, exist_ok=True)
