@@ -6,6 +6,11 @@ called by the ribbon); keys prefixed ``cli_`` are raised by ``addin.cli`` and ma
 """
 
 TEXTS: dict[str, tuple[str, str]] = {
+    # a roster that cannot be used (the problems are texts of area "roster")
+    "roster_problems": ("{file}：{problems}。未写入任何内容。", "{file}: {problems}. Nothing was written."),
+    # workbook outputs (workbook_templates)
+    "output_below_file": ("无法写入 {path}：{blocking} 是文件，不是文件夹",
+                          "cannot write {path}: {blocking} is a file, not a folder"),
     # team workbooks read back (result cards; the previous quarter of `kpi consolidate`)
     "team_workbook_missing": ("找不到团队汇总表 {path}", "no such team workbook: {path}"),
     "team_workbook_unreadable": ("无法读取团队汇总表 {path}：{reason}", "cannot read the team workbook {path}: {reason}"),
@@ -67,6 +72,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "the demo team needs at least 1 manager (got {managers})"),
     "cli_not_xlsx": ("{path}：输出必须是 .xlsx 文件（使用 --roster 时为文件夹）",
                      "{path}: the output must be an .xlsx file (or a folder with --roster)"),
+    "cli_force_with_roster": ("--force 不能与 --roster 一起使用：文件夹中已有的考核表总是保留，只为缺少考核表的客户经理生成",
+                              "--force does not go with --roster: scorecards already in the folder are always "
+                              "kept, and only managers without one get a new workbook"),
     "cli_output_is_folder": ("{path} 是文件夹；请给出文件名，如 scorecard.xlsx",
                              "{path} is a folder; give a file name such as scorecard.xlsx"),
     "cli_output_exists": ("{path} 已存在；加 --force 覆盖它，或换一个输出位置",
