@@ -123,5 +123,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "choose another output"),
     "output_is_folder": ("{path} 是文件夹；请删除它或换一个输出位置",
                          "{path} is a folder; remove it or choose another output"),
+    "output_in_use": ("无法替换 {path}：它是否正在 Excel 中打开？", "cannot replace {path}: is it open in Excel?"),
     "output_dir_is_file": ("{path} 是文件；输出需要一个文件夹", "{path} is a file; the output must be a folder"),
 }
