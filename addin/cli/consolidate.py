@@ -28,6 +28,7 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     p.add_argument("--bonus-pool", type=float, metavar="AMOUNT", help=render("cli.consolidate.bonus_pool", lang))
     p.add_argument("--base-bonus", type=float, default=10000.0, metavar="AMOUNT",
                    help=render("cli.consolidate.base_bonus", lang))
+    p.add_argument("--previous", metavar="TEAM_PREV.xlsx", help=render("cli.consolidate.previous", lang))
     p.add_argument("--json", metavar="REPORT.json", help=render("cli.consolidate.json", lang))
     p.add_argument("--strict", action="store_true", help=render("cli.consolidate.strict", lang))
     p.add_argument("--force", action="store_true", help=render("cli.consolidate.force", lang))
@@ -46,7 +47,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
         progress = ProgressBar(lang) if ProgressBar.wanted(args.no_progress) else None
         result = consolidate(args.paths, args.output, period=args.period, master=args.master, lang=lang,
                              bonus_pool=args.bonus_pool, base_bonus=args.base_bonus, progress=progress,
-                             force=args.force, other_outputs=[report] if report else ())
+                             force=args.force, other_outputs=[report] if report else (),
+                             previous=args.previous)
     print_summary(result, lang)
     if report is not None:
         try:

@@ -19,13 +19,13 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from addin.cli import addin, consolidate, demo, new, validate
+from addin.cli import addin, cards, consolidate, demo, new, validate
 from addin.cli.console import setup_streams, visible
 from addin.cli.parsing import Parser, add_lang, prescan_lang
 from addin.contract.errors import KpiError, KpiInputError, UsageError
 from addin.contract.messages import render, resolve_lang
 
-COMMANDS = (new, validate, consolidate, demo, addin)
+COMMANDS = (new, validate, consolidate, cards, demo, addin)
 
 
 def package_version() -> str:

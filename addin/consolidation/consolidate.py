@@ -26,6 +26,7 @@ from addin.consolidation.teams import scored, team_rows
 from addin.contract import schema
 from addin.contract.errors import KpiError, UsageError
 from addin.contract.findings import ERROR, INFO, WARNING, Finding, sort_key
+from addin.contract.messages import Message
 from addin.validation.anomalies import prevailing_setting
 from addin.validation.validate import ValidationReport, master_settings, no_gc, validate_paths
 from addin.xlsx.output import check_output_file
@@ -141,7 +142,7 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
 
 def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started,
                  before: PreviousQuarter | None = None):
-    master_data = master_settings(master) if master else None
+    master_data = master_settings(master, lang) if master else None
     report = validate_paths(paths, lang=lang, master=master, period=period,
                             exclude=[output] if output else (), progress=progress,
                             _master_data=master_data)
@@ -172,15 +173,16 @@ def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, pr
 
 def check_amounts(bonus_pool, base_bonus) -> None:
     """UsageError for a bonus pool or base bonus that is negative or not a number (before any file is read)."""
-    for option, value in (("--bonus-pool", bonus_pool), ("--base-bonus", base_bonus)):
+    for name, value in (("bonus_pool", bonus_pool), ("base_bonus", base_bonus)):
         if value is None:
             continue
+        what = Message(f"errors.amount.{name}")
         try:
             amount = float(value)
         except (TypeError, ValueError):
-            raise UsageError(f"{option} must be an amount of money (got {value!r})") from None
+            raise UsageError("amount_not_money", amount=what, value=value) from None
         if not math.isfinite(amount) or amount < 0:
-            raise UsageError(f"{option} must be an amount of 0 or more (got {value!r})")
+            raise UsageError("amount_negative", amount=what, value=value)
 
 
 def check_output(output: Path, paths, force: bool = False, others=()) -> None:

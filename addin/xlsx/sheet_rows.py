@@ -23,8 +23,8 @@ MAX_ROWS = 100_000  # rows of a roster or an export; a team has hundreds of mana
 MAX_COLUMNS = 1_000
 
 
-def read_first_sheet(path) -> list[list]:
-    """The first worksheet's rows from its first used row, blank cells as None.
+def read_first_sheet(path) -> tuple[list[list], str]:
+    """(the first worksheet's rows from A1, blank cells as None; its name).
 
     Raises:
         UnsafeFile: the file cannot be read safely, or a value lies far outside the table
@@ -45,10 +45,10 @@ def read_first_sheet(path) -> list[list]:
         source = _trimmed(opened, part, xml, sheet_name)
     book = CalamineWorkbook.from_filelike(io.BytesIO(source))
     try:
-        rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=True)
+        rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
     finally:
         book.close()
-    return [[None if value == "" else value for value in row] for row in rows]
+    return [[None if value == "" else value for value in row] for row in rows], sheet_name
 
 
 def _first_sheet(opened) -> tuple[str, str]:

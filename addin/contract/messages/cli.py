@@ -46,16 +46,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     "new.size": ("模板的团队规模（默认 medium）", "team size of the template (default medium)"),
     "new.lang": ("表内标签、说明和输出的语言：zh 或 en（默认取 KPI_LANG，否则 zh）",
                  "language of labels, instructions and output: zh or en (default: KPI_LANG, else zh)"),
-    "new.mode": ("addin：单元格调用 =KPI_SCORE() 等函数；portable：Excel 原生公式（默认 addin）",
-                 "addin: cells call =KPI_SCORE() etc.; portable: native Excel formulas (default addin)"),
-    "new.roster": ("名单 .xlsx 或 .csv：为每位客户经理生成一份预填的考核表（列：manager_id/客户经理编号、"
-                   "姓名、团队、区域、评价人、考核期间）；以模板指标命名的列（销售额、Sales revenue、"
-                   "目标：销售额 或 'target: Sales revenue'）设定该客户经理的目标（空单元格留空；"
+    "new.mode": ("portable（默认）：Excel 原生公式，在 Excel（Windows、Mac、网页版）、WPS 和 LibreOffice 中无需插件即可计算；"
+                 "addin：单元格调用 =KPI_SCORE() 等函数，仅适合每位使用者都装有插件的情况",
+                 "portable (default): native Excel formulas that compute in Excel (Windows, Mac, web), WPS and "
+                 "LibreOffice without the add-in; addin: cells call =KPI_SCORE() etc., only where everyone has "
+                 "the add-in"),
+    "new.force": ("覆盖已存在的输出文件（不用于 --roster：已有的考核表总是保留）",
+                  "replace an existing output file (not with --roster: existing scorecards are always kept)"),
+    "new.roster": ("花名册 .xlsx 或 .csv：为每位还没有考核表的客户经理生成一份预填、锁定 HR 单元格的考核表，"
+                   "文件夹中已有的考核表（按文件中的客户经理编号识别）保持不变（列：工号/员工编号/客户经理编号、"
+                   "姓名、部门/团队、大区/区域、直属上级/考核人、考核期间）；以模板指标命名的列（销售额、销售额目标、"
+                   "目标：销售额、Sales revenue target 或 'target: Sales revenue'）设定该客户经理的目标（空单元格留空；"
                    "接受 1,200，百分比指标也接受 95%%）",
-                   "roster .xlsx or .csv: one pre-filled workbook per manager (columns manager_id/客户经理编号, "
-                   "name, team, region, reviewer, period); a column headed with an indicator of the template "
-                   "(销售额, Sales revenue, 目标：销售额 or 'target: Sales revenue') sets that manager's target "
-                   "(blank cell = left blank; 1,200 and, for %% indicators, 95%% are accepted)"),
+                   "roster .xlsx or .csv: a pre-filled workbook with locked HR cells for every manager who has no "
+                   "scorecard in the folder yet; scorecards already there (found by the manager id inside) are left "
+                   "untouched (columns 工号/manager_id, name, team/department, region, reviewer/直属上级, period); "
+                   "a column headed with an indicator of the template (销售额, 销售额目标, 目标：销售额, "
+                   "Sales revenue target or 'target: Sales revenue') sets that manager's target (blank cell = left "
+                   "blank; 1,200 and, for %% indicators, 95%% are accepted)"),
     "new.period": ("考核期间，如 2026Q3（名单中的行可覆盖）",
                    "assessment period such as 2026Q3 (roster rows may override)"),
     "new.output": ("输出的 .xlsx 文件；使用 --roster 时为文件夹", "output .xlsx file, or a folder with --roster"),
@@ -64,6 +72,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "Wrote {count} workbooks ({size}, {language}, {mode}) to {folder}"),
     "new.wrote_roster_one": ("已生成 1 份考核表（{size}，{language}，{mode}）：{folder}",
                              "Wrote 1 workbook ({size}, {language}, {mode}) to {folder}"),
+    "new.wrote_none": ("没有新的考核表：名单中每位客户经理在 {folder} 中都已有考核表",
+                       "No new workbook: every roster manager already has a scorecard in {folder}"),
+    "new.added_item": ("  新增 {manager_id}：{file}", "  added {manager_id}: {file}"),
+    "new.kept": ("保留已有的考核表 {count} 份（未作任何改动）：", "Kept {count} existing scorecards (left untouched):"),
+    "new.kept_item": ("  保留 {manager_id}：{file}", "  kept {manager_id}: {file}"),
+    "new.warning": ("警告：{message}", "Warning: {message}"),
 
     # kpi validate
     "validate.help": ("检查考核表并列出问题", "check scorecard workbooks and print their findings"),
@@ -106,6 +120,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     "consolidate.grades": ("绝对等级 {grades}", "grades {grades}"),
     "consolidate.forced_grades": ("强制分布 {grades}", "forced grades {grades}"),
     "consolidate.output": ("团队汇总表：{path}", "team workbook: {path}"),
+
+    "consolidate.previous": ("上期的团队汇总表：对比本期与上期（上期得分、等级、变化、新增与离开的人员）",
+                             "last quarter's team workbook: compare this quarter with it (previous score, grade, "
+                             "change, who is new and who left)"),
+    "consolidate.compared": ("与上期 {period}（{path}）对比：共同 {both} 人，新增 {new} 人，离开 {left} 人",
+                             "compared with {period} ({path}): {both} in both, {new} new, {left} left"),
+
+    # kpi cards
+    "cards.help": ("为每位已评分的客户经理生成一页“个人绩效考核结果确认单”",
+                   "write a one-page result card for each scored manager"),
+    "cards.description": ("从团队汇总表为每位已评分的客户经理生成个人绩效考核结果确认单（每人一个 .xlsx，A4 一页），"
+                          "可同时生成 PDF。",
+                          "Write a result card for each scored manager of a team workbook: one .xlsx each, one A4 "
+                          "page, optionally a PDF beside it."),
+    "cards.team": ("kpi consolidate 生成的团队汇总表", "the team workbook made by kpi consolidate"),
+    "cards.output": ("结果确认单所在的文件夹（会自动创建）", "folder for the cards (created)"),
+    "cards.pdf": ("同时用 LibreOffice 把每张确认单打印成 PDF", "also print each card to a PDF with LibreOffice"),
+    "cards.lang": ("确认单的语言：zh 或 en（默认与团队汇总表相同）",
+                   "language of the cards: zh or en (default: the team workbook's)"),
+    "cards.manager": ("只为这些客户经理编号生成", "only these manager ids"),
+    "cards.force": ("替换文件夹中已有的同名确认单", "replace cards that already exist in the folder"),
+    "cards.wrote": ("已生成 {count} 张结果确认单：{folder}", "wrote {count} result cards to {folder}"),
+    "cards.wrote_pdf": ("（另有 {count} 个 PDF）", " (and {count} PDFs)"),
 
     # kpi demo
     "demo.help": ("生成一个虚拟团队，填好考核表并合并（完整流程演示）",

@@ -6,6 +6,11 @@ called by the ribbon); keys prefixed ``cli_`` are raised by ``addin.cli`` and ma
 """
 
 TEXTS: dict[str, tuple[str, str]] = {
+    # a roster that cannot be used (the problems are texts of area "roster")
+    "roster_problems": ("{file}：{problems}。未写入任何内容。", "{file}: {problems}. Nothing was written."),
+    # workbook outputs (workbook_templates)
+    "output_below_file": ("无法写入 {path}：{blocking} 是文件，不是文件夹",
+                          "cannot write {path}: {blocking} is a file, not a folder"),
     # team workbooks read back (result cards; the previous quarter of `kpi consolidate`)
     "team_workbook_missing": ("找不到团队汇总表 {path}", "no such team workbook: {path}"),
     "team_workbook_unreadable": ("无法读取团队汇总表 {path}：{reason}", "cannot read the team workbook {path}: {reason}"),
@@ -17,10 +22,59 @@ TEXTS: dict[str, tuple[str, str]] = {
     "previous_not_a_team_workbook": ("上期文件 {path} 不是 kpi consolidate 生成的团队汇总表（缺少 {missing}）",
                                      "the previous quarter's file {path} is not a team workbook made by kpi "
                                      "consolidate (it lacks {missing})"),
+    # result cards (`kpi cards`)
+    "cards_folder_is_file": ("{path} 是文件；结果确认单要写入一个文件夹", "{path} is a file; result cards go into a folder"),
+    "cards_exist": ("{folder} 中已有 {count} 个同名文件（{files}）；没有覆盖任何文件",
+                    "{folder} already holds {count} of the files ({files}); nothing was overwritten"),
+    "cards_unknown_managers": ("团队汇总表 {path} 中没有这些已评分的客户经理：{ids}",
+                               "the team workbook {path} has no scored manager {ids}"),
+    "cards_no_managers": ("团队汇总表 {path} 中没有已评分的客户经理，无法生成结果确认单",
+                          "the team workbook {path} has no scored manager: no result card to make"),
+    "cli_cards_exist": ("{folder} 中已有 {count} 个同名文件（{files}）；没有覆盖任何文件。要替换它们请加 --force",
+                        "{folder} already holds {count} of the files ({files}); nothing was overwritten. "
+                        "Add --force to replace them"),
+    "pdf_needs_libreoffice": ("生成 PDF 需要 LibreOffice，但本机没有找到 soffice。请安装 LibreOffice 软件包"
+                              "（Debian/Ubuntu：sudo apt-get install libreoffice-calc；macOS：brew install --cask "
+                              "libreoffice；Windows：winget install TheDocumentFoundation.LibreOffice），"
+                              "或只生成 .xlsx 结果确认单。",
+                              "PDFs need LibreOffice, and soffice was not found. Install the LibreOffice package "
+                              "(Debian/Ubuntu: sudo apt-get install libreoffice-calc; macOS: brew install --cask "
+                              "libreoffice; Windows: winget install TheDocumentFoundation.LibreOffice), or make the "
+                              ".xlsx result cards only."),
+    "pdf_failed": ("LibreOffice 没有把 {files} 转成 PDF：{detail}", "LibreOffice did not print {files} to PDF: {detail}"),
     "previous_has_no_scores": ("上期团队汇总表 {path} 中没有已评分的客户经理",
                                "the previous team workbook {path} has no scored manager"),
+    # amounts and periods (consolidation, validation)
+    "amount_not_money": ("{amount}必须是金额（实际为 {value!r}）", "the {amount} must be an amount of money (got {value!r})"),
+    "amount_negative": ("{amount}必须是 0 或更大的金额（实际为 {value!r}）",
+                        "the {amount} must be an amount of 0 or more (got {value!r})"),
+    "amount.bonus_pool": ("奖金总额", "bonus pool"),
+    "amount.base_bonus": ("基础奖金", "base bonus"),
+    "period_invalid": ("{period!r} 不是考核期间，应如 2026Q3、2026H2 或 2026",
+                       "{period!r} is not an assessment period such as 2026Q3, 2026H2 or 2026"),
+    # the team workbook's path (kpi consolidate, the ribbon)
+    "team_output_is_folder": ("团队汇总表的路径 {path} 是文件夹；请给出文件名，如 {example}",
+                              "the team workbook's path {path} is a folder; give a file name such as {example}"),
+    "team_output_not_xlsx": ("团队汇总表 {path} 必须是 .xlsx 文件（如 {example}）",
+                             "the team workbook {path} must be an .xlsx file (e.g. {example})"),
+    "team_output_under_file": ("无法创建团队汇总表 {path}：{existing} 是文件，不是文件夹",
+                               "cannot create the team workbook {path}: {existing} is a file, not a folder"),
+    "team_output_not_writable": ("无法写入团队汇总表 {path}：文件夹 {existing} 不可写",
+                                 "cannot write the team workbook {path}: the folder {existing} is not writable"),
+    "team_output_is_input": ("团队汇总表 {path} 是输入文件之一；请写到另一个文件",
+                             "the team workbook {path} is one of the input files; write it to another file"),
+    "team_output_is_scorecard": ("{path} 是考核表（含 tblKPI 表），团队汇总表会覆盖它；请写到另一个文件",
+                                 "{path} is a scorecard (it has the table tblKPI); the team workbook would replace "
+                                 "it: write it to another file"),
+    "cannot_write": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
+    # kpi demo
+    "demo_managers": ("演示团队至少要有 1 位客户经理（实际为 {managers}）",
+                      "the demo team needs at least 1 manager (got {managers})"),
     "cli_not_xlsx": ("{path}：输出必须是 .xlsx 文件（使用 --roster 时为文件夹）",
                      "{path}: the output must be an .xlsx file (or a folder with --roster)"),
+    "cli_force_with_roster": ("--force 不能与 --roster 一起使用：文件夹中已有的考核表总是保留，只为缺少考核表的客户经理生成",
+                              "--force does not go with --roster: scorecards already in the folder are always "
+                              "kept, and only managers without one get a new workbook"),
     "cli_output_is_folder": ("{path} 是文件夹；请给出文件名，如 scorecard.xlsx",
                              "{path} is a folder; give a file name such as scorecard.xlsx"),
     "cli_output_exists": ("{path} 已存在；加 --force 覆盖它，或换一个输出位置",
@@ -69,5 +123,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "choose another output"),
     "output_is_folder": ("{path} 是文件夹；请删除它或换一个输出位置",
                          "{path} is a folder; remove it or choose another output"),
+    "output_in_use": ("无法替换 {path}：它是否正在 Excel 中打开？", "cannot replace {path}: is it open in Excel?"),
     "output_dir_is_file": ("{path} 是文件；输出需要一个文件夹", "{path} is a file; the output must be a folder"),
 }

@@ -226,14 +226,14 @@ def _bad_inputs(team: Path, tmp_path: Path):
         (["consolidate", str(team), "-o", str(first)], [first.name, "inside the input folder"], 2),
         (["consolidate", str(team), "-o", str(tmp_path / "old.xlsx")], ["old.xlsx", "already exists", "--force"], 2),
         (["consolidate", str(tmp_path / "empty"), "-o", out], ["no spreadsheet files", "empty"], 2),
-        (["consolidate", str(team), "-o", out, "--bonus-pool", "-5"], ["--bonus-pool", "-5"], 2),
-        (["consolidate", str(team), "-o", out, "--base-bonus", "nan"], ["--base-bonus"], 2),
-        (["consolidate", str(team), "-o", out, "--period", "zzz"], ["--period", "'zzz'", "2026Q3"], 2),
+        (["consolidate", str(team), "-o", out, "--bonus-pool", "-5"], ["bonus pool", "-5"], 2),
+        (["consolidate", str(team), "-o", out, "--base-bonus", "nan"], ["base bonus", "nan"], 2),
+        (["consolidate", str(team), "-o", out, "--period", "zzz"], ["assessment period", "'zzz'", "2026Q3"], 2),
         (["consolidate", str(tmp_path / "missing"), "-o", out], ["no such file or folder", "missing"], 2),
         (["consolidate", str(team), "-o", out, "--bonus-pool", "lots"], ["--bonus-pool", "lots"], 2),
         (["validate", str(tmp_path / "missing.xlsx")], ["no such file or folder", "missing.xlsx"], 2),
         (["validate", str(tmp_path / "empty")], ["no spreadsheet files"], 2),
-        (["validate", str(team), "--period", "Q3"], ["--period", "'Q3'"], 2),
+        (["validate", str(team), "--period", "Q3"], ["assessment period", "'Q3'"], 2),
     ]
 
 
