@@ -20,7 +20,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from addin.contract.messages import cli, errors
+from addin.contract.messages import cli, collect, errors
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -47,8 +47,9 @@ def _register(catalog: dict[str, Text], area: str, texts: Mapping[str, tuple[str
 
 
 CATALOG: dict[str, Text] = {}
-for _area, _module in (("cli", cli), ("errors", errors)):
-    _register(CATALOG, _area, _module.TEXTS)
+for _area, _texts in (("cli", cli.TEXTS), ("errors", errors.TEXTS), ("errors", collect.ERRORS),
+                      ("collect", collect.TEXTS)):
+    _register(CATALOG, _area, _texts)
 
 
 def render(key: str, lang: str, /, **values: object) -> str:
