@@ -185,15 +185,16 @@ def _shown_path(path: Path, folder: Path) -> str:
         return str(path)
 
 
-def _expand(pattern: str, folder: Path) -> list[Path]:
+def _expand(pattern: str, folder: Path, exclude: set[Path]) -> list[Path]:
+    """Files a pattern matches, Office lock files and our own outputs left out."""
     full = pattern if os.path.isabs(pattern) else os.path.join(folder, pattern)
     found = {Path(p) for p in glob.glob(full, recursive=True)}
-    return sorted((p for p in found if p.is_file() and not p.name.startswith(("~$", ".~lock"))),
-                  key=lambda p: str(p))
+    return sorted((p for p in found if p.is_file() and not p.name.startswith(("~$", ".~lock"))
+                   and p.resolve() not in exclude), key=lambda p: str(p))
 
 
 def _read_files(name: str, rules: Rules, folder: Path, sink: FindingSink, lang: str,
-                inputs: list[Path]) -> tuple[list[SourceFile], list[Export], bool]:
+                inputs: list[Path], exclude: set[Path]) -> tuple[list[SourceFile], list[Export], bool]:
     """tblSources rows and the readable exports of one source; True when any file failed."""
     source = rules.sources[name]
     wanted = rules.source_columns(name)
@@ -202,7 +203,7 @@ def _read_files(name: str, rules: Rules, folder: Path, sink: FindingSink, lang: 
     failed = False
     seen: set[Path] = set()
     for pattern in source.files:
-        paths = _expand(pattern, folder)
+        paths = _expand(pattern, folder, exclude)
         if not paths:
             failed = True
             entries.append(SourceFile(name, pattern, status=MISSING))
@@ -235,7 +236,7 @@ def _read_files(name: str, rules: Rules, folder: Path, sink: FindingSink, lang: 
             entry.rows_read, entry.footer_rows = len(export.rows), int(export.footer_rows)
             if not len(export.rows):
                 entry.status = EMPTY
-                sink.add_text("NO_ROWS", render("collect.file_no_rows", lang, row=export.header_row),
+                sink.add_text("NO_ROWS", render("collect.no_data_rows", lang, row=export.header_row),
                               file=shown_name, source=name, row=export.header_row)
             exports.append(export)
     return entries, exports, failed
@@ -252,9 +253,10 @@ def _ambiguous(sink: FindingSink, dates: Dates, column_values: pd.Series, source
 
 
 def _prepare_source(name: str, rules: Rules, folder: Path, period: Period, owners: OwnerIndex,
-                    sink: FindingSink, lang: str, unmatched: list[Unmatched], inputs: list[Path]) -> _SourceData:
+                    sink: FindingSink, lang: str, unmatched: list[Unmatched], inputs: list[Path],
+                    exclude: set[Path]) -> _SourceData:
     source = rules.sources[name]
-    entries, exports, failed = _read_files(name, rules, folder, sink, lang, inputs)
+    entries, exports, failed = _read_files(name, rules, folder, sink, lang, inputs, exclude)
     data = _SourceData(name, entries, failed)
     entry_of = [next(e for e in entries if e.file == x.file) for x in exports]
     files = [x.file for x in exports]
@@ -445,7 +447,7 @@ def _rule_actuals(rule: Rule, data: _SourceData, rules: Rules, managers: list[Ma
     return out
 
 
-def collect(rules_path, roster, period: str, data_dir=None, lang: str = "zh") -> CollectResult:
+def collect(rules_path, roster, period: str, data_dir=None, lang: str = "zh", exclude=()) -> CollectResult:
     """Compute every rule's actual for every roster manager from the CRM exports.
 
     Args:
@@ -454,6 +456,7 @@ def collect(rules_path, roster, period: str, data_dir=None, lang: str = "zh") ->
         period: ``2026Q3``, ``2026H1``, ``2026``, ``2026-07`` or ``2026-07-01..2026-09-30``.
         data_dir: folder the file patterns are relative to (default: the rules file's folder).
         lang: language of messages and of the workbook's values.
+        exclude: files never read as exports (the outputs of this run, when a pattern matches them).
 
     Raises:
         UsageError: bad period, roster or folder; RulesError (a UsageError): invalid rules.
@@ -471,7 +474,8 @@ def collect(rules_path, roster, period: str, data_dir=None, lang: str = "zh") ->
     sources: dict[str, _SourceData] = {}
     used = list(dict.fromkeys(rule.source for rule in rules.rules))
     for name in [*used, *(n for n in rules.sources if n not in used)]:
-        sources[name] = _prepare_source(name, rules, folder, the_period, owners, sink, lang, unmatched, inputs)
+        sources[name] = _prepare_source(name, rules, folder, the_period, owners, sink, lang, unmatched, inputs,
+                                        {Path(p).resolve() for p in exclude})
     actuals: list[Actual] = []
     caches: dict[str, dict] = {name: {} for name in sources}
     for rule in rules.rules:

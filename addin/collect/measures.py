@@ -110,7 +110,6 @@ def compute(rule: Rule, frame: pd.DataFrame, manager: np.ndarray, groups_of_mana
         folded_cache: folded text per column, shared between the rules of one source.
     """
     cache = folded_cache if folded_cache is not None else {}
-    n_managers = len(groups_of_manager)
     n_groups = int(groups_of_manager.max(initial=-1)) + 1
     groups = groups_of_manager[manager] if len(manager) else np.zeros(0, dtype=np.int64)
     kept = filter_mask(frame, rule.where, cache) if rule.where else np.ones(len(frame), dtype=bool)

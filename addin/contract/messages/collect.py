@@ -24,6 +24,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     "collect_actuals_unreadable": ("无法读取实际值工作簿 {file}：{reason}", "cannot read the actuals workbook {file}: {reason}"),
     "collect_no_scorecards": ("{path} 中没有考核表（.xlsx）", "no scorecards (.xlsx) in {path}"),
     "collect_no_such_path": ("找不到 {path}", "{path} not found"),
+    "collect_arguments": ("kpi collect 缺少参数：{missing}（或用 --init 写出规则工作簿）",
+                          "kpi collect needs {missing} (or --init to write a rules workbook)"),
     "collect_init_exists": ("{path} 已存在；如要覆盖请加 --force", "{path} already exists; add --force to replace it"),
 }
 
@@ -97,7 +99,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "blank_owner": ("（空）", "(blank)"),
     "via_alias": ("（别名指向 {manager_id}）", " (its alias points to {manager_id})"),
     "both_orders": ("；该列同时含有两种顺序（{first} 和 {second}）", "; the column holds both orders ({first} and {second})"),
-    "file_no_rows": ("表头（第 {row} 行）下没有数据行", "no data rows under the header (row {row})"),
+    "no_data_rows": ("表头（第 {row} 行）下没有数据行", "no data rows under the header (row {row})"),
     "more_rows": ("另有 {count} 行有同样的问题（{code}），未逐行列出", "{count} more rows with the same problem ({code}), not listed one by one"),
 
     # the rule in words
