@@ -16,13 +16,19 @@ with the template generator, then measures in the same run:
 
 Generation is the slow part (the generator writes ~50 workbooks a second per core), so
 the files are made from ``--variants`` distinct generated workbooks, each cloned with
-new manager ids, names and teams (a string swap in sharedStrings.xml: every file is
-different, with its own SHA-256 and manager), and cached under ``--cache``.
+new manager ids, names and teams (placeholders swapped in the worksheet parts and
+shared strings: every file is different, with its own SHA-256 and manager), and cached
+under ``--cache``.
+
+The benchmark checks its own workload before it prints a time: every generated file
+has its own manager id, and every run must merge all N files (no rejection, no
+duplicate) with N × 8 indicator rows; otherwise it stops with exit status 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -80,18 +86,34 @@ def generate(folder: Path, n: int, variants: int, seed: int = 1) -> list[Path]:
     for i in range(n):
         members = blobs[i % len(blobs)]
         path = folder / f"m{i:05d}.xlsx"
+        swapped = 0
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
             for info, data in members:
-                if info.filename == "xl/sharedStrings.xml":
+                # the generator writes inline strings in the sheets; other writers use sharedStrings.xml
+                if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml":
+                    swapped += data.count(b"ID#####")
                     data = (data.replace(b"ID#####", f"AM{i:05d}".encode())
                             .replace(b"NAME#####", f"Manager {i:05d}".encode())
                             .replace(b"SELF#####", f"Manager {i:05d}".encode())
                             .replace(b"TEAM##", f"Team {i % 40:02d}".encode()))
                 z.writestr(info, data)
+        if swapped != 1:
+            raise SystemExit(f"workload error: the manager id placeholder occurs {swapped} times in {path.name}")
         out.append(path)
     shutil.rmtree(base_dir)
     marker.touch()
     return out
+
+
+INDICATORS = 8  # the medium template
+
+
+def check_workload(n: int, merged: int, rejected: int, duplicate: int, score_rows: int, what: str) -> None:
+    """Stop (exit 1) unless the run consolidated what the benchmark claims: N distinct managers, all merged."""
+    if (merged, rejected, duplicate, score_rows) != (n, 0, 0, n * INDICATORS):
+        raise SystemExit(f"workload error in {what}: expected {n} merged, 0 rejected, 0 duplicate and "
+                         f"{n * INDICATORS} score rows; got {merged} merged, {rejected} rejected, "
+                         f"{duplicate} duplicate, {score_rows} score rows")
 
 
 def naive_openpyxl(files: list[Path], output: Path) -> int:
@@ -155,10 +177,10 @@ def _tree_memory_kb(pid: int) -> tuple[int, int]:
     return total, pss
 
 
-def run_cli(files_dir: Path, output: Path) -> tuple[float, float, float, int]:
+def run_cli(files_dir: Path, output: Path, report: Path) -> tuple[float, float, float, int]:
     """Wall time, peak RSS and PSS (MB, whole process tree) and exit code of `kpi consolidate`."""
-    command = [sys.executable, "-m", "addin.cli.main", "consolidate", str(files_dir), "-o", str(output),
-               "--lang", "en", "--no-progress"]
+    command = [sys.executable, "-m", "addin.cli", "consolidate", str(files_dir), "-o", str(output),
+               "--lang", "en", "--no-progress", "--json", str(report)]
     peak = peak_pss = 0
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -208,14 +230,20 @@ def main(argv=None) -> int:
             result = consolidate([folder], out_dir / "team.xlsx", lang="en")
             library_times.append(time.perf_counter() - started)
             s = result.summary
-            print(f"consolidate() in-process: {library_times[-1]:.2f} s  ({s['merged']} merged, "
-                  f"{s['rejected']} rejected, {len(result.scores)} score rows, {len(result.findings)} findings)")
+            check_workload(len(files), s["merged"], s["rejected"], s["duplicate"], len(result.score_rows),
+                           "consolidate()")
+            print(f"consolidate() in-process: {library_times[-1]:.2f} s  ({s['merged']} of {len(files)} merged, "
+                  f"{len(result.score_rows)} score rows, {len(result.findings)} findings)")
             del result
-            cli_time, peak_mb, pss_mb, code = run_cli(folder, out_dir / "team-cli.xlsx")
+            report = out_dir / "report.json"
+            cli_time, peak_mb, pss_mb, code = run_cli(folder, out_dir / "team-cli.xlsx", report)
             cli_times.append(cli_time)
-            print(f"kpi consolidate (subprocess): {cli_time:.2f} s, peak memory of the process tree: "
-                  f"PSS {pss_mb:.0f} MB, RSS sum {peak_mb:.0f} MB (counts pages shared with workers twice), "
-                  f"exit {code}")
+            cs = json.loads(report.read_text(encoding="utf-8"))
+            check_workload(len(files), cs["summary"]["merged"], cs["summary"]["rejected"],
+                           cs["summary"]["duplicate"], len(cs["scores"]), "kpi consolidate")
+            print(f"kpi consolidate (subprocess): {cli_time:.2f} s  ({cs['summary']['merged']} of {len(files)} "
+                  f"merged), peak memory of the process tree: PSS {pss_mb:.0f} MB, RSS sum {peak_mb:.0f} MB "
+                  f"(counts pages shared with workers twice), exit {code}")
         library = min(library_times)
         if len(library_times) > 1:
             print(f"best of {len(library_times)}: in-process {library:.2f} s, kpi consolidate {min(cli_times):.2f} s")

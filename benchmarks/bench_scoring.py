@@ -7,7 +7,8 @@ with thresholds, stretches and per-row deduction points on some of them. The
 vectorised figure is the best of ``--repeat`` calls of ``kpi_score`` on the whole
 arrays. The per-row figure (the per-cell pattern of a worksheet calling a UDF once
 per row) is measured on a random sample of ``--sample`` rows and extrapolated to all
-rows; both paths are checked to give the same scores on that sample.
+rows; both paths are checked to give the same scores on that sample, and the run
+checks its workload (N finite scores, all four methods) before it prints a time.
 Exit status 1 when a target (>= 50x, < 1 s for a million rows) is missed.
 """
 
@@ -87,6 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         vector = kpi_score(**rows)
         timings.append(time.perf_counter() - start)
+    # the workload is what the title says: N scores, every one a number, all four methods present
+    kinds = {"linear", "band", "binary", "deduction"}
+    present = {m for m in ("linear", "band", "binary", "deduction") if (rows["method"] == m).any()}
+    if vector.shape != (args.rows,) or not np.isfinite(vector).all() or present != kinds:
+        print(f"ERROR: workload is not {args.rows:,} scored rows of all four methods "
+              f"(got shape {vector.shape}, methods {sorted(present)})", file=sys.stderr)
+        return 1
     vector_seconds = min(timings)
     vector_rate = args.rows / vector_seconds
 

@@ -1,58 +1,72 @@
-"""`kpi addin build | install | uninstall | lite`: call the library, print, return the exit code."""
+"""`kpi addin build | install | uninstall | lite`: the Excel add-in and its xlwings Lite edition."""
 
 from __future__ import annotations
 
-import sys
+import argparse
 
+from addin.cli.parsing import add_lang, command
+from addin.contract.messages import render
 from addin.excel.build import build_addin
 from addin.excel.install import install, uninstall
 from addin.excel.lite import write_lite
 
 
-def run_build(args) -> int:
+def register(subparsers, lang: str) -> argparse.ArgumentParser:
+    p = command(subparsers, "addin", lang)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", title=render("cli.addin.actions", lang),
+                               required=True)
+    a = command(actions, "addin build", lang)
+    a.add_argument("-o", "--output", default=".", metavar="DIR", help=render("cli.addin.build.output", lang))
+    add_lang(a, lang, "cli.addin.build.lang")
+    a = command(actions, "addin install", lang)
+    add_lang(a, lang, "cli.addin.build.lang")
+    a = command(actions, "addin uninstall", lang)
+    add_lang(a, lang)
+    a = command(actions, "addin lite", lang)
+    a.add_argument("-o", "--output", default="kpi-lite", metavar="DIR", help=render("cli.addin.lite.output", lang))
+    add_lang(a, lang)
+    return p
 
-    path = build_addin(args.output, args.lang)
-    print(f"Wrote {path}")
-    print("Install it into Excel with `kpi addin install` (Windows, macOS); see docs/excel-addin.md.")
+
+def run(args: argparse.Namespace, lang: str) -> int:
+    return _ACTIONS[args.action](args, lang)
+
+
+def _build(args: argparse.Namespace, lang: str) -> int:
+    path = build_addin(args.output, lang)
+    print(render("cli.addin.build.wrote", lang, path=path))
+    print(render("cli.addin.build.next", lang))
     return 0
 
 
-def run_install(args) -> int:
-
-    result = install(args.lang)
-    print(f"Installed the KPI add-in: {result.addin}")
+def _install(args: argparse.Namespace, lang: str) -> int:
+    result = install(lang)
+    print(render("cli.addin.install.done", lang, path=result.addin))
     for path in result.created:
         if path != result.addin:
-            print(f"  also wrote {path}")
-    print("Next:")
+            print(render("cli.addin.install.also", lang, path=path))
+    print(render("cli.addin.install.next", lang))
     for number, step in enumerate(result.next_steps, start=1):
-        print(f"  {number}. {step}")
+        print(render("cli.addin.install.step", lang, number=number, step=step))
     return 0
 
 
-def run_uninstall(args) -> int:
-
+def _uninstall(args: argparse.Namespace, lang: str) -> int:
     removed = uninstall()
     if not removed:
-        print("The KPI add-in is not installed; nothing to remove.")
+        print(render("cli.addin.uninstall.none", lang))
         return 0
     for path in removed:
-        print(f"Removed {path}")
-    print("Restart Excel to remove the KPI tab.")
+        print(render("cli.addin.uninstall.removed", lang, path=path))
+    print(render("cli.addin.uninstall.restart", lang))
     return 0
 
 
-def run_lite(args) -> int:
-
-    written = write_lite(args.output)
-    for path in written:
-        print(f"Wrote {path}")
-    print("In Excel: open the xlwings Lite add-in, paste main.py into its main.py tab and "
-          "requirements.txt into its requirements.txt tab.")
+def _lite(args: argparse.Namespace, lang: str) -> int:
+    for path in write_lite(args.output):
+        print(render("cli.addin.lite.wrote", lang, path=path))
+    print(render("cli.addin.lite.paste", lang))
     return 0
 
 
-if __name__ == "__main__":  # pragma: no cover
-    from addin.cli.main import main
-
-    sys.exit(main(["addin", *sys.argv[1:]]))
+_ACTIONS = {"build": _build, "install": _install, "uninstall": _uninstall, "lite": _lite}

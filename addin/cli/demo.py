@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
-from addin.cli.check import print_summary
+from addin.cli.output import print_summary
+from addin.cli.parsing import add_lang, command
 from addin.consolidation.consolidate import consolidate
+from addin.contract.messages import render
+from addin.contract.schema import SIZES
 from addin.demo.team import PERIOD, build_team
 
-_TEXTS = {
-    "zh": {"wrote": "已生成 {n} 份客户经理考核表：{folder}（名单 {roster}）", "planted": "预置问题：", "sep": "；",
-           "lenient_reviewer": "评价偏宽松的上级 {}", "weights": "{} 权重合计 95%",
-           "overwritten": "{} 得分公式被手工数值覆盖", "missing_actual": "{} 缺少实际值", "codes": "问题代码："},
-    "en": {"wrote": "wrote {n} manager scorecards to {folder} (roster {roster})", "planted": "planted problems: ",
-           "sep": "; ", "lenient_reviewer": "lenient reviewer {}", "weights": "{} weights sum to 95%",
-           "overwritten": "{} score formula overwritten", "missing_actual": "{} actual missing",
-           "codes": "finding codes: "},
-}
+_PLANTED = ("lenient_reviewer", "weights", "overwritten", "missing_actual")
 
 
-def run(args) -> int:
-    """`kpi demo`: build the team, consolidate it, print the summary."""
+def register(subparsers, lang: str) -> argparse.ArgumentParser:
+    p = command(subparsers, "demo", lang)
+    p.add_argument("-o", "--output", default="kpi-demo", metavar="DIR", help=render("cli.demo.output", lang))
+    p.add_argument("--managers", type=int, default=24, help=render("cli.demo.managers", lang))
+    p.add_argument("--size", choices=SIZES, default="medium", help=render("cli.demo.size", lang))
+    add_lang(p, lang, "cli.demo.lang")
+    p.add_argument("--seed", type=int, default=7, help=render("cli.demo.seed", lang))
+    return p
+
+
+def run(args: argparse.Namespace, lang: str) -> int:
+    """Build the team, consolidate it, print what was planted and what was found."""
     folder = Path(args.output)
-    lang = args.lang
     paths, planted = build_team(folder, args.managers, args.size, lang, args.seed)
-    output = folder / "team.xlsx"
-    result = consolidate([folder / "scorecards"], output, period=PERIOD, lang=lang)
-    t = _TEXTS[lang]
-    print(t["wrote"].format(n=len(paths), folder=folder / "scorecards", roster=folder / "roster.csv"))
-    print(t["planted"] + t["sep"].join(t[key].format(getattr(planted, key)) for key in (
-        "lenient_reviewer", "weights", "overwritten", "missing_actual") if getattr(planted, key)))
+    result = consolidate([folder / "scorecards"], folder / "team.xlsx", period=PERIOD, lang=lang)
+    print(render("cli.demo.wrote", lang, count=len(paths), folder=folder / "scorecards", roster=folder / "roster.csv"))
+    problems = [render(f"cli.demo.{key}", lang, who=getattr(planted, key)) for key in _PLANTED if getattr(planted, key)]
+    print(render("cli.demo.planted", lang, problems=render("cli.demo.separator", lang).join(problems)))
     print()
     print_summary(result, lang)
     codes = result.summary["findings_by_code"]
-    print(t["codes"] + ", ".join(f"{k} {v}" for k, v in codes.items()))
+    print(render("cli.demo.codes", lang, codes=", ".join(f"{k} {v}" for k, v in codes.items())))
     return 0

@@ -2,31 +2,45 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
+from addin.cli.parsing import add_lang, command
 from addin.contract.errors import UsageError
+from addin.contract.messages import render
+from addin.contract.schema import MODES, SIZES
 from workbook_templates.generator import write_template
 from workbook_templates.roster_workbooks import write_roster
 
 
-def run(args) -> int:
-    """Handle `kpi new` (arguments parsed by ``addin.cli``); returns the exit code.
+def register(subparsers, lang: str) -> argparse.ArgumentParser:
+    p = command(subparsers, "new", lang)
+    p.add_argument("--size", choices=SIZES, default="medium", help=render("cli.new.size", lang))
+    add_lang(p, lang, "cli.new.lang")
+    p.add_argument("--mode", choices=MODES, default="addin", help=render("cli.new.mode", lang))
+    p.add_argument("--roster", metavar="ROSTER", help=render("cli.new.roster", lang))
+    p.add_argument("--period", help=render("cli.new.period", lang))
+    p.add_argument("-o", "--output", required=True, metavar="PATH", help=render("cli.new.output", lang))
+    return p
 
-    Domain errors (RosterError, OutputError) propagate to ``addin.cli.main``, which
-    prints them as ``Error: …`` with exit code 1.
-    """
+
+def run(args: argparse.Namespace, lang: str) -> int:
+    """Write the workbook(s) in ``lang`` and say where; domain errors propagate to ``main``."""
     output = Path(args.output)
+    kinds = {"size": render(f"cli.size.{args.size}", lang), "language": render(f"cli.lang.{lang}", lang),
+             "mode": render(f"cli.mode.{args.mode}", lang)}
     if args.roster:
-        paths = write_roster(args.roster, output, size=args.size, lang=args.lang, mode=args.mode,
-                             period=args.period)
-        noun = "workbook" if len(paths) == 1 else "workbooks"
-        print(f"Wrote {len(paths)} {noun} ({args.size}, {args.lang}, {args.mode}) to {output}")
+        paths = write_roster(args.roster, output, size=args.size, lang=lang, mode=args.mode, period=args.period)
+        if len(paths) == 1:
+            print(render("cli.new.wrote_roster_one", lang, folder=output, **kinds))
+        else:
+            print(render("cli.new.wrote_roster", lang, count=len(paths), folder=output, **kinds))
         return 0
     if output.suffix.lower() != ".xlsx":
-        raise UsageError(f"{output}: the output must be an .xlsx file (or a folder with --roster)")
+        raise UsageError("cli_not_xlsx", path=output)
     if output.is_dir():
-        raise UsageError(f"{output} is a folder; give a file name such as scorecard.xlsx")
+        raise UsageError("cli_output_is_folder", path=output)
     header = {"period": args.period} if args.period else None
-    path = write_template(output, size=args.size, lang=args.lang, mode=args.mode, header=header)
-    print(f"Wrote {path} ({args.size}, {args.lang}, {args.mode})")
+    path = write_template(output, size=args.size, lang=lang, mode=args.mode, header=header)
+    print(render("cli.new.wrote", lang, path=path, **kinds))
     return 0

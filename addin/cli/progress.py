@@ -5,13 +5,15 @@ from __future__ import annotations
 import sys
 import time
 
+from addin.contract.messages import render
+
 
 class ProgressBar:
-    """Callable(done, total) drawing ``[#####.....] 512/1000 files`` at most 10 times a second."""
+    """Callable(done, total) drawing ``[#####.....] 512/1000 files`` (``个文件`` in zh) at most 10 times a second."""
 
-    def __init__(self, label: str = "files", stream=None, min_total: int = 50):
+    def __init__(self, lang: str, stream=None, min_total: int = 50):
         self.stream = stream or sys.stderr
-        self.label = label
+        self.label = render("cli.progress_unit", lang)
         self.min_total = min_total
         self.last = 0.0
         self.drawn = False

@@ -13,8 +13,12 @@ GOLDEN = ROOT / "tests" / "workbook_templates" / "golden"
 
 
 def kpi_env(**extra: str) -> dict[str, str]:
-    """The environment of a `kpi` subprocess: this checkout's code first, whatever is installed."""
+    """The environment of a `kpi` subprocess: this checkout's code first, whatever is installed.
+
+    ``KPI_LANG`` is set only when a test passes it (``kpi_env(KPI_LANG="en")``).
+    """
     env = dict(os.environ)
+    env.pop("KPI_LANG", None)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     env.update(extra)
     return env

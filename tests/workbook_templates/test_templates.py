@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from openpyxl.formula import Tokenizer
 from support.paths import GOLDEN as GOLDEN_ROOT
-from support.paths import run_kpi
+from support.paths import kpi_env, run_kpi
 from support.template_structure import find_table, structure
 
 from addin.cli import main
@@ -306,6 +306,8 @@ def test_kpi_new_command_line_end_to_end(tmp_path):
     assert result.returncode == 0, result.stderr
     assert out.exists() and "Wrote" in result.stdout
     bad = run_kpi("new", "-o", str(tmp_path / "x.txt"))
+    assert bad.returncode == 2 and bad.stderr.startswith("错误：") and "Traceback" not in bad.stderr
+    bad = run_kpi("new", "-o", str(tmp_path / "x.txt"), env=kpi_env(KPI_LANG="en"))
     assert bad.returncode == 2 and bad.stderr.startswith("Error:") and "Traceback" not in bad.stderr
     bad = run_kpi("new", "--size", "huge", "-o", str(out))
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
@@ -361,7 +363,7 @@ def test_roster_with_missing_or_duplicate_ids_is_refused_naming_the_rows(tmp_pat
     message = str(info.value)
     assert "bad.csv" in message and "rows 3, 6" in message and "AM001" in message and "rows 2 and 5" in message
     assert not (tmp_path / "out").exists()  # nothing written
-    assert main(["new", "--roster", str(roster), "-o", str(tmp_path / "out")]) == 1
+    assert main(["new", "--roster", str(roster), "-o", str(tmp_path / "out"), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Error: bad.csv") and "Traceback" not in err
 
@@ -450,7 +452,8 @@ def test_roster_csv_in_the_encodings_excel_saves(tmp_path, encoding):
 
 
 def _run_kpi(capsys, *argv):
-    code = main(list(argv))
+    """`kpi ARGV… --lang en` in this process: the tests read the English messages."""
+    code = main([*argv, "--lang", "en"])
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
     return code, captured.out, captured.err

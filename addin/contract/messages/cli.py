@@ -1,6 +1,155 @@
-"""Texts of the `kpi` command line: reports, progress, prompts."""
+"""Texts of the `kpi` command line: help, reports, progress, error lines.
+
+Keys are ``<command>.<text>`` for a command's own texts (``new.help`` is the line in
+``kpi --help``, ``new.description`` the head of ``kpi new --help``, ``new.<option>`` the
+help of an option) and bare names for texts every command shares. A new command adds
+its texts here under its own prefix (or in an area module of its own).
+"""
 
 TEXTS: dict[str, tuple[str, str]] = {
-    "error_prefix": ("错误：{message}", "Error: {message}"),
+    # shared by every command
+    "description": ("kpi-scorecard：在 Excel 中做客户经理绩效考核。",
+                    "kpi-scorecard: account manager performance appraisal (客户经理绩效考核) in Excel."),
+    "commands": ("命令", "commands"),
+    "options": ("选项", "options"),
+    "usage": ("用法：", "usage: "),
+    "help": ("显示本帮助并退出", "show this help message and exit"),
+    "version": ("显示版本号并退出", "show the version and exit"),
+    "lang": ("输出语言：zh 中文，en 英文（默认取环境变量 KPI_LANG，否则 zh）",
+             "language of the output: zh or en (default: the KPI_LANG environment variable, else zh)"),
+    "error": ("错误：{message}", "Error: {message}"),
     "interrupted": ("已中断；没有留下写了一半的输出文件。", "Interrupted; no output was left half-written."),
+    "progress_unit": ("个文件", "files"),
+    "path_reason": ("{path}：{reason}", "{path}: {reason}"),
+    "size.small": ("小型团队", "small"),
+    "size.medium": ("中型团队", "medium"),
+    "size.large": ("大型团队", "large"),
+    "lang.zh": ("中文", "zh"),
+    "lang.en": ("英文", "en"),
+    "mode.addin": ("加载项公式", "addin"),
+    "mode.portable": ("原生公式", "portable"),
+    "table.file": ("文件", "file"),
+    "table.sheet": ("工作表", "sheet"),
+    "table.cell": ("单元格", "cell"),
+    "table.code": ("代码", "code"),
+    "table.severity": ("严重程度", "severity"),
+    "table.message": ("说明", "message"),
+    "severity.error": ("错误", "error"),
+    "severity.warning": ("警告", "warning"),
+    "severity.info": ("提示", "info"),
+
+    # kpi new
+    "new.help": ("生成标准考核表（或按名单每位客户经理一份）",
+                 "write a standard assessment workbook (or one per manager of a roster)"),
+    "new.description": ("按团队规模和语言生成标准考核表。",
+                        "Write the standard assessment workbook of a team size and language."),
+    "new.size": ("模板的团队规模（默认 medium）", "team size of the template (default medium)"),
+    "new.lang": ("表内标签、说明和输出的语言：zh 或 en（默认取 KPI_LANG，否则 zh）",
+                 "language of labels, instructions and output: zh or en (default: KPI_LANG, else zh)"),
+    "new.mode": ("addin：单元格调用 =KPI_SCORE() 等函数；portable：Excel 原生公式（默认 addin）",
+                 "addin: cells call =KPI_SCORE() etc.; portable: native Excel formulas (default addin)"),
+    "new.roster": ("名单 .xlsx 或 .csv：为每位客户经理生成一份预填的考核表（列：manager_id/客户经理编号、"
+                   "姓名、团队、区域、评价人、考核期间）；以模板指标命名的列（销售额、Sales revenue、"
+                   "目标：销售额 或 'target: Sales revenue'）设定该客户经理的目标（空单元格留空；"
+                   "接受 1,200，百分比指标也接受 95%%）",
+                   "roster .xlsx or .csv: one pre-filled workbook per manager (columns manager_id/客户经理编号, "
+                   "name, team, region, reviewer, period); a column headed with an indicator of the template "
+                   "(销售额, Sales revenue, 目标：销售额 or 'target: Sales revenue') sets that manager's target "
+                   "(blank cell = left blank; 1,200 and, for %% indicators, 95%% are accepted)"),
+    "new.period": ("考核期间，如 2026Q3（名单中的行可覆盖）",
+                   "assessment period such as 2026Q3 (roster rows may override)"),
+    "new.output": ("输出的 .xlsx 文件；使用 --roster 时为文件夹", "output .xlsx file, or a folder with --roster"),
+    "new.wrote": ("已生成 {path}（{size}，{language}，{mode}）", "Wrote {path} ({size}, {language}, {mode})"),
+    "new.wrote_roster": ("已生成 {count} 份考核表（{size}，{language}，{mode}）：{folder}",
+                         "Wrote {count} workbooks ({size}, {language}, {mode}) to {folder}"),
+    "new.wrote_roster_one": ("已生成 1 份考核表（{size}，{language}，{mode}）：{folder}",
+                             "Wrote 1 workbook ({size}, {language}, {mode}) to {folder}"),
+
+    # kpi validate
+    "validate.help": ("检查考核表并列出问题", "check scorecard workbooks and print their findings"),
+    "validate.description": ("检查考核表；没有错误级问题时退出码为 0，否则为 1。",
+                             "Validate scorecard workbooks; exit 0 when no finding is an error, 1 otherwise."),
+    "validate.json": ("以 JSON 输出报告", "print the report as JSON"),
+    "validate.master": ("用于比对设置的主模板", "master template to compare settings with"),
+    "validate.period": ("期望的考核期间，如 2026Q3", "expected period, e.g. 2026Q3"),
+    "validate.summary": ("{files} 个文件：{merged} 个可合并，{rejected} 个将被拒绝，{duplicate} 个重复；"
+                         "错误 {errors}，警告 {warnings}，提示 {infos}",
+                         "{files} files: {merged} can be merged, {rejected} rejected, {duplicate} duplicate; "
+                         "{errors} errors, {warnings} warnings, {infos} info"),
+
+    # kpi consolidate
+    "consolidate.help": ("把每位客户经理的考核表合并成一份团队汇总表",
+                         "merge per-manager workbooks into one team workbook"),
+    "consolidate.description": ("检查、重新计算并把考核表合并成团队汇总表。",
+                                "Validate, recompute and merge scorecards into a team workbook."),
+    "consolidate.period": ("期望的考核期间；其他期间会被标出", "expected period; other periods are flagged"),
+    "consolidate.lang": ("团队汇总表和输出的语言：zh 或 en（默认取 KPI_LANG，否则 zh）",
+                         "language of the team workbook and the output: zh or en (default: KPI_LANG, else zh)"),
+    "consolidate.bonus_pool": ("奖金总额：按比例缩放奖金使合计等于该预算",
+                               "scale bonuses to sum to this budget"),
+    "consolidate.base_bonus": ("乘以等级系数之前的每人基础奖金（默认 10000）",
+                               "base bonus per manager before the grade coefficient (default 10000)"),
+    "consolidate.json": ("同时把报告写成 JSON 文件", "also write the report as JSON"),
+    "consolidate.strict": ("只要有错误级问题，退出码即为 1", "exit 1 when any finding is an error"),
+    "consolidate.no_progress": ("不显示进度条", "no progress bar"),
+    "consolidate.files": ("文件 {files} 个：合并 {merged}，拒绝 {rejected}，重复 {duplicate}",
+                          "files {files}: merged {merged}, rejected {rejected}, duplicate {duplicate}"),
+    "consolidate.managers": ("客户经理 {managers} 人", "managers {managers}"),
+    "consolidate.findings": ("问题：错误 {errors}，警告 {warnings}，提示 {infos}",
+                             "findings: {errors} errors, {warnings} warnings, {infos} info"),
+    "consolidate.grades": ("绝对等级 {grades}", "grades {grades}"),
+    "consolidate.forced_grades": ("强制分布 {grades}", "forced grades {grades}"),
+    "consolidate.output": ("团队汇总表：{path}", "team workbook: {path}"),
+
+    # kpi demo
+    "demo.help": ("生成一个虚拟团队，填好考核表并合并（完整流程演示）",
+                  "make a synthetic team, fill it, consolidate it (the main job)"),
+    "demo.description": ("生成带预置问题的逼真虚拟团队并合并。",
+                         "Write a realistic synthetic team with planted problems and consolidate it."),
+    "demo.output": ("输出文件夹（默认 ./kpi-demo）", "output folder (default ./kpi-demo)"),
+    "demo.managers": ("客户经理人数（默认 24）", "number of managers (default 24)"),
+    "demo.size": ("团队规模（默认 medium）", "team size (default medium)"),
+    "demo.lang": ("考核表、团队汇总表和输出的语言：zh 或 en（默认取 KPI_LANG，否则 zh）",
+                  "language of the workbooks and the output: zh or en (default: KPI_LANG, else zh)"),
+    "demo.seed": ("随机数种子（默认 7）", "random seed (default 7)"),
+    "demo.wrote": ("已生成 {count} 份客户经理考核表：{folder}（名单 {roster}）",
+                   "wrote {count} manager scorecards to {folder} (roster {roster})"),
+    "demo.planted": ("预置问题：{problems}", "planted problems: {problems}"),
+    "demo.separator": ("；", "; "),
+    "demo.lenient_reviewer": ("评价偏宽松的上级 {who}", "lenient reviewer {who}"),
+    "demo.weights": ("{who} 权重合计 95%", "{who} weights sum to 95%"),
+    "demo.overwritten": ("{who} 得分公式被手工数值覆盖", "{who} score formula overwritten"),
+    "demo.missing_actual": ("{who} 缺少实际值", "{who} actual missing"),
+    "demo.codes": ("问题代码：{codes}", "finding codes: {codes}"),
+
+    # kpi addin
+    "addin.help": ("构建、安装或移除 Excel 加载项；生成 xlwings Lite 版",
+                   "build, install or remove the Excel add-in; write the xlwings Lite edition"),
+    "addin.description": ("Excel 加载项（KPI 功能区）及其 xlwings Lite 版。",
+                          "The Excel add-in (KPI ribbon) and its xlwings Lite edition."),
+    "addin.actions": ("操作", "actions"),
+    "addin.build.help": ("生成带 KPI 功能区的 kpi_scorecard.xlam", "write kpi_scorecard.xlam with the KPI ribbon"),
+    "addin.build.output": ("输出文件夹（默认当前文件夹）", "output folder (default: the current folder)"),
+    "addin.build.lang": ("功能区和输出的语言：zh 或 en（默认取 KPI_LANG，否则 zh）",
+                         "language of the ribbon and the output: zh or en (default: KPI_LANG, else zh)"),
+    "addin.build.wrote": ("已生成 {path}", "Wrote {path}"),
+    "addin.build.next": ("用 `kpi addin install` 把它安装到 Excel（Windows、macOS）；见 docs/excel-addin.md。",
+                         "Install it into Excel with `kpi addin install` (Windows, macOS); see docs/excel-addin.md."),
+    "addin.install.help": ("把加载项安装到 Excel（Windows、macOS）", "install the add-in into Excel (Windows, macOS)"),
+    "addin.install.done": ("已安装 KPI 加载项：{path}", "Installed the KPI add-in: {path}"),
+    "addin.install.also": ("  另外写入了 {path}", "  also wrote {path}"),
+    "addin.install.next": ("接下来：", "Next:"),
+    "addin.install.step": ("  {number}. {step}", "  {number}. {step}"),
+    "addin.uninstall.help": ("从 Excel 移除加载项", "remove the add-in from Excel"),
+    "addin.uninstall.none": ("KPI 加载项未安装；无需移除。", "The KPI add-in is not installed; nothing to remove."),
+    "addin.uninstall.removed": ("已删除 {path}", "Removed {path}"),
+    "addin.uninstall.restart": ("重启 Excel 后 KPI 选项卡即消失。", "Restart Excel to remove the KPI tab."),
+    "addin.lite.help": ("生成 xlwings Lite 用的 main.py 和 requirements.txt",
+                        "write main.py and requirements.txt for xlwings Lite"),
+    "addin.lite.output": ("输出文件夹（默认 ./kpi-lite）", "output folder (default ./kpi-lite)"),
+    "addin.lite.wrote": ("已生成 {path}", "Wrote {path}"),
+    "addin.lite.paste": ("在 Excel 中：打开 xlwings Lite 加载项，把 main.py 粘贴到它的 main.py 标签页，"
+                         "把 requirements.txt 粘贴到 requirements.txt 标签页。",
+                         "In Excel: open the xlwings Lite add-in, paste main.py into its main.py tab and "
+                         "requirements.txt into its requirements.txt tab."),
 }

@@ -223,8 +223,9 @@ def _bad_inputs(team: Path, tmp_path: Path):
 
 
 def _exit_code(argv) -> int:
+    """`kpi ARGV… --lang en` in this process (the tests read the English messages)."""
     try:
-        return main(argv)
+        return main([*argv, "--lang", "en"])
     except SystemExit as exc:  # argparse's own usage errors
         return exc.code
 
@@ -286,7 +287,7 @@ def test_cli_validate_exit_codes(team, tmp_path, capsys):
     assert main(["validate", str(bad), "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["valid"] is False and data["files"][0]["status"] == "rejected"
-    assert main(["validate", str(tmp_path / "missing")]) == 2
+    assert main(["validate", str(tmp_path / "missing"), "--lang", "en"]) == 2
     assert "Error: no such file or folder" in capsys.readouterr().err
 
 
@@ -335,11 +336,13 @@ def test_progress_bar_only_on_a_terminal():
     stream = io.StringIO()
     assert ProgressBar.wanted(stream=stream) is False  # not a TTY
     assert ProgressBar.wanted(disabled=True, stream=stream) is False
-    bar = ProgressBar(stream=stream, min_total=1)
-    for done in range(1, 101):
-        bar(done, 100)
-    text = stream.getvalue()
-    assert text.endswith("100/100 files\n") and "[" in text
+    for lang, unit in (("en", "files"), ("zh", "个文件")):
+        stream = io.StringIO()
+        bar = ProgressBar(lang, stream=stream, min_total=1)
+        for done in range(1, 101):
+            bar(done, 100)
+        text = stream.getvalue()
+        assert text.endswith(f"100/100 {unit}\n") and "[" in text
 
 
 def test_progress_callback_is_called(team, tmp_path):

@@ -28,12 +28,12 @@ def _fields(template: str) -> set[str]:
 def _templates():
     for key, text in CATALOG.items():
         for lang in LANGS:
-            yield f"messages:{key}:{lang}", text.template(lang), lambda lang=lang, key=key, **v: render(key, lang, **v)
+            yield f"messages:{key}:{lang}", text.template(lang), lambda _l=lang, _k=key, **v: render(_k, _l, **v)
     for code in findings.CODES.values():
         for lang in LANGS:
             template = code.zh if lang == "zh" else code.en
-            yield f"finding:{code.code}:{lang}", template, lambda lang=lang, code=code.code, **v: findings.make(
-                code, lang, **v).message
+            yield f"finding:{code.code}:{lang}", template, lambda _l=lang, _c=code.code, **v: findings.make(
+                _c, _l, **v).message
 
 
 @pytest.mark.parametrize("name,template,render_it", list(_templates()), ids=lambda x: x if isinstance(x, str) else "")
@@ -68,11 +68,9 @@ def test_language_is_flag_then_environment_then_chinese(explicit, env, expected)
 
 
 def test_errors_render_in_the_chosen_language():
-    error = UsageError("no_such_path", path="x.xlsx") if "errors.no_such_path" in CATALOG else None
-    if error is None:
-        pytest.skip("no error texts converted yet")  # removed once issue 8's conversion lands
-    assert error.render("zh") != error.render("en")
-    assert str(error) == error.render("en")
+    error = UsageError("cli_output_is_folder", path="x.xlsx")
+    assert error.render("zh") == "x.xlsx 是文件夹；请给出文件名，如 scorecard.xlsx"
+    assert str(error) == error.render("en") == "x.xlsx is a folder; give a file name such as scorecard.xlsx"
 
 
 def test_every_finding_code_has_a_known_category():

@@ -64,7 +64,7 @@ def test_demo_sizes_and_seed_reproducible(tmp_path, size):
 
 
 def test_demo_usage_error(tmp_path):
-    proc = run_kpi("demo", "-o", str(tmp_path / "x"), "--managers", "0", cwd=ROOT)
+    proc = run_kpi("demo", "-o", str(tmp_path / "x"), "--managers", "0", "--lang", "en", cwd=ROOT)
     assert proc.returncode == 2 and "Error:" in proc.stderr and "Traceback" not in proc.stderr
 
 

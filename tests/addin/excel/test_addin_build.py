@@ -40,7 +40,7 @@ def test_cli_build_writes_the_xlam(tmp_path, capsys):
 def test_cli_build_into_a_file_is_an_error(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    assert main(["addin", "build", "-o", str(blocker)]) == 1
+    assert main(["addin", "build", "-o", str(blocker), "--lang", "en"]) == 1
     assert capsys.readouterr().err.startswith("Error: ")
 
 
@@ -185,7 +185,7 @@ def test_hex_path_round_trip_matches_the_vba_encoding():
 
 def test_cli_build_into_unusable_places_is_a_one_line_error(tmp_path, capsys):
     (tmp_path / "file").write_text("x")
-    assert main(["addin", "build", "-o", str(tmp_path / "file" / "sub")]) == 1
+    assert main(["addin", "build", "-o", str(tmp_path / "file" / "sub"), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Error: cannot write") and "Traceback" not in err
     (tmp_path / "out" / ADDIN_NAME).mkdir(parents=True)  # a folder where the add-in goes

@@ -91,7 +91,7 @@ def test_trust_error_leaves_nothing_installed(tmp_path):
 @pytest.mark.skipif(sys.platform.startswith(("win", "darwin")), reason="the Linux message")
 @pytest.mark.parametrize("action", ["install", "uninstall"])
 def test_linux_says_what_to_do_instead(action, capsys):
-    assert main(["addin", action]) == 1
+    assert main(["addin", action, "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Error: the Excel add-in needs desktop Excel on Windows or macOS")
     assert "kpi addin lite" in err and "portable" in err

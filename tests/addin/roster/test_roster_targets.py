@@ -214,7 +214,7 @@ def test_two_columns_for_one_indicator_are_refused(tmp_path):
 
 def test_kpi_new_reports_bad_targets_as_one_error_line(tmp_path, capsys):
     roster = _xlsx(tmp_path / "r.xlsx", [["客户经理编号", "销售额"], ["AM001", "很多"], ["AM002", True]])
-    assert main(["new", "--roster", str(roster), "-o", str(tmp_path / "out")]) == 1
+    assert main(["new", "--roster", str(roster), "-o", str(tmp_path / "out"), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Error: r.xlsx: column '销售额' (B): not a number in rows 2 ('很多'), 3 ('True')")
     assert "Traceback" not in err and err.count("\n") == 1 and not (tmp_path / "out").exists()

@@ -1,0 +1,42 @@
+"""`kpi consolidate`: merge scorecards into the team workbook and print its summary."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from addin.cli.output import print_summary
+from addin.cli.parsing import add_lang, command
+from addin.cli.progress import ProgressBar
+from addin.consolidation.consolidate import consolidate
+from addin.contract.messages import render
+from addin.reports.json_report import consolidation_json
+from addin.xlsx.atomic import atomic_path
+
+
+def register(subparsers, lang: str) -> argparse.ArgumentParser:
+    p = command(subparsers, "consolidate", lang)
+    p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+    p.add_argument("-o", "--output", required=True, metavar="TEAM.xlsx")
+    p.add_argument("--period", help=render("cli.consolidate.period", lang))
+    p.add_argument("--master", metavar="TEMPLATE.xlsx", help=render("cli.validate.master", lang))
+    add_lang(p, lang, "cli.consolidate.lang")
+    p.add_argument("--bonus-pool", type=float, metavar="AMOUNT", help=render("cli.consolidate.bonus_pool", lang))
+    p.add_argument("--base-bonus", type=float, default=10000.0, metavar="AMOUNT",
+                   help=render("cli.consolidate.base_bonus", lang))
+    p.add_argument("--json", metavar="REPORT.json", help=render("cli.consolidate.json", lang))
+    p.add_argument("--strict", action="store_true", help=render("cli.consolidate.strict", lang))
+    p.add_argument("--no-progress", action="store_true", help=render("cli.consolidate.no_progress", lang))
+    return p
+
+
+def run(args: argparse.Namespace, lang: str) -> int:
+    """Write the team workbook; exit 0 once written (1 with --strict when any finding is an error)."""
+    progress = ProgressBar(lang) if ProgressBar.wanted(args.no_progress) else None
+    result = consolidate(args.paths, args.output, period=args.period, master=args.master, lang=lang,
+                         bonus_pool=args.bonus_pool, base_bonus=args.base_bonus, progress=progress)
+    if args.json:
+        with atomic_path(args.json) as temp:
+            Path(temp).write_text(consolidation_json(result), encoding="utf-8")
+    print_summary(result, lang)
+    return 1 if args.strict and result.has_errors else 0

@@ -1,0 +1,39 @@
+"""`kpi validate`: check scorecards and print their findings (or the JSON report)."""
+
+from __future__ import annotations
+
+import argparse
+
+from addin.cli.output import findings_table
+from addin.cli.parsing import add_lang, command
+from addin.contract.messages import render
+from addin.reports.json_report import validation_json
+from addin.validation.validate import validate_paths
+
+
+def register(subparsers, lang: str) -> argparse.ArgumentParser:
+    p = command(subparsers, "validate", lang)
+    p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+    p.add_argument("--json", action="store_true", help=render("cli.validate.json", lang))
+    add_lang(p, lang)
+    p.add_argument("--master", metavar="TEMPLATE.xlsx", help=render("cli.validate.master", lang))
+    p.add_argument("--period", help=render("cli.validate.period", lang))
+    return p
+
+
+def run(args: argparse.Namespace, lang: str) -> int:
+    """Print the findings in ``lang``; exit 0 without error findings, 1 otherwise."""
+    report = validate_paths(args.paths, lang=lang, master=args.master, period=args.period)
+    if args.json:
+        print(validation_json(report))
+        return 0 if report.valid else 1
+    if report.findings:
+        print(findings_table(report.findings, lang))
+    for entry in report.files:  # lock files and duplicates have a reason but no finding
+        if entry.status != "merged" and not entry.findings:
+            print(render("cli.path_reason", lang, path=entry.path, reason=entry.reason))
+    s = report.stats
+    print()
+    print(render("cli.validate.summary", lang, files=s["files"], merged=s["merged"], rejected=s["rejected"],
+                 duplicate=s["duplicate"], errors=s["errors"], warnings=s["warnings"], infos=s["infos"]))
+    return 0 if report.valid else 1
