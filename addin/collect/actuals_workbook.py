@@ -58,10 +58,10 @@ def _table(wb, ws, table: schema.OutputTable, records: list[dict], lang: str, fo
             row.append(value)
         data.append(row)
     last = max(len(data), 1)
-    ws.add_table(0, 0, last, len(keys) - 1, {
-        "name": table.name, "style": "Table Style Medium 2",
-        "columns": [{"header": h} for h in headers], "data": data or None,
-    })
+    options = {"name": table.name, "style": "Table Style Medium 2", "columns": [{"header": h} for h in headers]}
+    if data:
+        options["data"] = data
+    ws.add_table(0, 0, last, len(keys) - 1, options)
     ws.freeze_panes(1, 0)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)

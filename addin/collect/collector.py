@@ -23,7 +23,8 @@ from addin.collect.exports import Export, ExportUnreadable, read_export
 from addin.collect.owners import ALIAS_TARGET, AMBIGUOUS, BLANK, MATCHED, Manager, OwnerIndex, load_managers
 from addin.collect.period import Period, parse_period
 from addin.collect.rules import DURATION_MEASURES, Rule, Rules, load_rules
-from addin.collect.values import Dates, fold_column, parse_dates, shown
+from addin.collect.columns import Columns, cell
+from addin.collect.values import Dates, parse_dates, shown, text_codes
 from addin.collect.wording import rule_in_words
 from addin.contract import findings as F
 from addin.contract.errors import UsageError
@@ -172,7 +173,9 @@ class _SourceData:
     name: str
     files: list[SourceFile]
     error: bool = False
-    frame: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows in the period credited to a manager
+    frame: Columns = field(default_factory=lambda: Columns({}, 0))  # rows in the period credited to a manager
+    file_names: list[str] = field(default_factory=list)  # the readable files, as file_of counts them
+    dates: np.ndarray | None = None  # the parsed date column of those rows (reused by durations)
     manager: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     file_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     row_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -242,14 +245,14 @@ def _read_files(name: str, rules: Rules, folder: Path, sink: FindingSink, lang: 
     return entries, exports, failed
 
 
-def _ambiguous(sink: FindingSink, dates: Dates, column_values: pd.Series, source: str, column: str,
+def _ambiguous(sink: FindingSink, dates: Dates, column_values, source: str, column: str,
                files: list[str], file_of: np.ndarray, row_of: np.ndarray, lang: str) -> None:
     first = int(np.flatnonzero(dates.ambiguous)[0])
     orders = ""
     if dates.both_orders:
         orders = render("collect.both_orders", lang, first=dates.both_orders[0], second=dates.both_orders[1])
     sink.add("DATE_AMBIGUOUS", file=files[file_of[first]], source=source, row=int(row_of[first]), column=column,
-             example=str(column_values.iloc[first]).strip(), orders=orders)
+             example=str(cell(column_values, first)).strip(), orders=orders)
 
 
 def _prepare_source(name: str, rules: Rules, folder: Path, period: Period, owners: OwnerIndex,
@@ -262,15 +265,15 @@ def _prepare_source(name: str, rules: Rules, folder: Path, period: Period, owner
     files = [x.file for x in exports]
     if not exports:
         return data
-    frame = pd.concat([x.data for x in exports], ignore_index=True)
+    frame = Columns.concat([x.data for x in exports], rules.source_columns(name))
     file_of = np.concatenate([np.full(len(x.rows), i, dtype=np.int64) for i, x in enumerate(exports)])
     row_of = np.concatenate([x.rows for x in exports])
     keep = np.ones(len(frame), dtype=bool)
 
     if source.key:
-        keys = fold_column(frame[source.key])
-        present = keys != ""
-        codes, _ = pd.factorize(keys)
+        keys = text_codes(frame[source.key])
+        present = keys.nonblank()
+        codes = keys.codes
         duplicate = present & pd.Series(codes).duplicated().to_numpy()
         if duplicate.any():
             first_of_code = pd.Series(np.arange(len(codes))).groupby(codes).transform("first").to_numpy()
@@ -294,14 +297,13 @@ def _prepare_source(name: str, rules: Rules, folder: Path, period: Period, owner
         raw = frame[source.date]
         positions = np.flatnonzero(bad_date)
         sink.rows("DATE_UNPARSEABLE", files, name, source.date, file_of[positions], row_of[positions],
-                  lambda i: {"value": shown(raw.iloc[positions[i]])})
+                  lambda i: {"value": shown(cell(raw, positions[i]))})
     has_date = ~np.isnat(dates.values)
     first = np.datetime64(period.first.isoformat(), "ns")
     after = np.datetime64(period.last.isoformat(), "ns") + np.timedelta64(1, "D")
     in_period = keep & has_date & (dates.values >= first) & (dates.values < after)
 
-    owners_folded = fold_column(frame[source.owner])
-    manager, codes, resolutions = owners.credit(owners_folded)
+    manager, codes, resolutions = owners.credit(text_codes(frame[source.owner]))
     credited = in_period & (manager >= 0)
     for i, entry in enumerate(entry_of):
         mine = file_of == i
@@ -313,27 +315,27 @@ def _prepare_source(name: str, rules: Rules, folder: Path, period: Period, owner
     _report_unmatched(name, source.owner, frame[source.owner], in_period & (manager < 0), codes, resolutions,
                       owners, files, file_of, row_of, sink, lang, unmatched)
 
-    data.frame = frame[credited].reset_index(drop=True)
+    data.frame = frame.filter(credited)
     data.manager = manager[credited]
     data.file_of = file_of[credited]
     data.row_of = row_of[credited]
-    data.files = entries
-    data.frame.attrs["files"] = files
+    data.file_names = files
+    data.dates = dates.values[credited]
     return data
 
 
-def _dup_details(raw: pd.Series, duplicate: np.ndarray, first_of_code: np.ndarray, files: list[str],
+def _dup_details(raw, duplicate: np.ndarray, first_of_code: np.ndarray, files: list[str],
                  file_of: np.ndarray, row_of: np.ndarray):
     positions = np.flatnonzero(duplicate)
 
     def details(i: int) -> dict:
         at = positions[i]
         first = first_of_code[at]
-        return {"value": shown(raw.iloc[at]), "first_row": int(row_of[first]), "first_file": files[file_of[first]]}
+        return {"value": shown(cell(raw, at)), "first_row": int(row_of[first]), "first_file": files[file_of[first]]}
     return details
 
 
-def _report_unmatched(name: str, column: str, raw: pd.Series, mask: np.ndarray, codes: np.ndarray,
+def _report_unmatched(name: str, column: str, raw, mask: np.ndarray, codes: np.ndarray,
                       resolutions: list, owners: OwnerIndex, files: list[str], file_of: np.ndarray,
                       row_of: np.ndarray, sink: FindingSink, lang: str, unmatched: list[Unmatched]) -> None:
     """tblUnmatched rows and one finding per file and owner value (listed, never dropped)."""
@@ -344,9 +346,10 @@ def _report_unmatched(name: str, column: str, raw: pd.Series, mask: np.ndarray, 
     for code, group in table.groupby("code", sort=True):
         resolution = resolutions[int(code)]
         first = int(group["pos"].iloc[0])
-        owner_text = str(raw.iloc[first]).strip() if resolution.status != BLANK else render("collect.blank_owner", lang)
-        if isinstance(raw.iloc[first], float) and raw.iloc[first].is_integer():
-            owner_text = str(int(raw.iloc[first]))
+        value = cell(raw, first)
+        owner_text = str(value).strip() if resolution.status != BLANK else render("collect.blank_owner", lang)
+        if isinstance(value, float) and value.is_integer():
+            owner_text = str(int(value))
         if resolution.status == AMBIGUOUS:
             people = [owners.managers[i] for i in resolution.candidates]
             reason = render("collect.reason_ambiguous", lang, count=len(people))
@@ -375,9 +378,12 @@ def _report_unmatched(name: str, column: str, raw: pd.Series, mask: np.ndarray, 
 def _durations(rule: Rule, data: _SourceData, rules: Rules, sink: FindingSink, lang: str) -> np.ndarray | None:
     """end − start in seconds per row (NaN where either is blank or not a date); None when ambiguous."""
     source = rules.sources[rule.source]
-    files = data.frame.attrs.get("files", [])
+    files = data.file_names
     parsed = {}
     for column in (rule.start or "", rule.end or ""):
+        if column == source.date and data.dates is not None:  # parsed already, and checked
+            parsed[column] = data.dates
+            continue
         dates = parse_dates(data.frame[column], source.date_format, rules.tz())
         if dates.is_ambiguous:
             _ambiguous(sink, dates, data.frame[column], rule.source, column, files, data.file_of, data.row_of, lang)
@@ -386,7 +392,7 @@ def _durations(rule: Rule, data: _SourceData, rules: Rules, sink: FindingSink, l
             positions = np.flatnonzero(dates.unparseable)
             raw = data.frame[column]
             sink.rows("DATE_UNPARSEABLE", files, rule.source, column, data.file_of[positions],
-                      data.row_of[positions], lambda i, raw=raw, positions=positions: {"value": shown(raw.iloc[positions[i]])})
+                      data.row_of[positions], lambda i, raw=raw, positions=positions: {"value": shown(cell(raw, positions[i]))})
         parsed[column] = dates.values
     delta = (parsed[rule.end or ""] - parsed[rule.start or ""]).astype("timedelta64[us]")
     seconds = delta.astype("float64") / 1e6
@@ -415,7 +421,7 @@ def _rule_actuals(rule: Rule, data: _SourceData, rules: Rules, managers: list[Ma
             return blank_rows(SOURCE_ERROR)
     groups = measures.scope_groups(rule.scope, [m.team for m in managers])
     outcome = measures.compute(rule, data.frame, data.manager, groups, durations, cache)
-    files = data.frame.attrs.get("files", [])
+    files = data.file_names
     for bad in outcome.bad:
         raw = data.frame[bad.column] if bad.column in data.frame else None
         positions = bad.positions
@@ -423,9 +429,9 @@ def _rule_actuals(rule: Rule, data: _SourceData, rules: Rules, managers: list[Ma
             start, end = data.frame[rule.start or ""], data.frame[rule.end or ""]
             details = (lambda i, p=positions, s=start, e=end: {
                 "indicator": rule.indicator, "start_column": rule.start, "end_column": rule.end,
-                "start": shown(s.iloc[p[i]]), "end": shown(e.iloc[p[i]])})
+                "start": shown(cell(s, p[i])), "end": shown(cell(e, p[i]))})
         else:
-            details = (lambda i, p=positions, r=raw: {"indicator": rule.indicator, "value": shown(r.iloc[p[i]])})
+            details = (lambda i, p=positions, r=raw: {"indicator": rule.indicator, "value": shown(cell(r, p[i]))})
         sink.rows(bad.code, files, rule.source, bad.column, data.file_of[positions], data.row_of[positions], details)
     out, empty = [], []
     always_number = rule.measure in ("count", "sum", "distinct")

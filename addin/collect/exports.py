@@ -20,8 +20,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import polars as pl
 from python_calamine import CalamineWorkbook
 
+from addin.collect.columns import Columns
 from addin.collect.values import fold_values
 from addin.xlsx.safety import (
     MAX_FILE_BYTES,
@@ -61,7 +63,7 @@ class Export:
     sheet: str = ""
     header_row: int = 0             # 1-based row of the header (0: none found)
     columns: list[str] = field(default_factory=list)  # every header, repeated ones as 名称#2
-    data: pd.DataFrame = field(default_factory=pd.DataFrame)  # one column per rule column, rows = data rows
+    data: Columns = field(default_factory=lambda: Columns({}, 0))  # one column per rule column, rows = data rows
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # 1-based file row per data row
     footer_rows: int = 0
     missing: list[str] = field(default_factory=list)  # rule columns the header row lacks
@@ -124,54 +126,115 @@ def read_export(path: Path, shown_name: str, wanted: list[str], sheet: str | Non
     export = Export(shown_name, path, hashlib.sha256(data).hexdigest())
     if data[:8] == OLE_MAGIC or data[:4] in ZIP_MAGICS or path.suffix.lower() in WORKBOOK_SUFFIXES:
         grid, export.sheet = _workbook_grid(data, path, sheet)
-        frame = pd.DataFrame(grid, dtype=object) if grid else pd.DataFrame()
-        first_row = 1
+        _locate_grid(export, grid, wanted)
     else:
-        frame, first_row = _csv_frame(data, path)
-    _locate(export, frame, first_row, wanted)
+        _locate_csv(export, data, wanted)
     return export
 
 
-def _locate(export: Export, frame: pd.DataFrame, first_row: int, wanted: list[str]) -> None:
-    """Fill ``export`` from a grid whose first row is file row ``first_row``."""
-    if frame.empty:
-        export.missing = list(wanted)
-        return
-    head = frame.head(HEADER_SEARCH_ROWS).to_numpy(dtype=object).tolist()
-    index, shown, keys, missing = _find_header(head, wanted)
-    export.header_row = first_row + index if index >= 0 else 0
+def _locate_grid(export: Export, grid: list[list], wanted: list[str]) -> None:
+    """Header, data rows and footer of a workbook sheet (cells as calamine gives them)."""
+    index, shown, keys, missing = _find_header(grid[:HEADER_SEARCH_ROWS], wanted)
+    export.header_row = index + 1 if index >= 0 else 0
     export.columns = [s for s in shown if s]
-    export.missing = missing
-    if missing or index < 0:
+    export.missing = missing if index >= 0 else list(wanted)
+    if export.missing:
         return
-    body = frame.iloc[index + 1:]
-    filled = _filled_cells(body)
+    frame = pd.DataFrame(grid[index + 1:], dtype=object)
+    filled = np.zeros(len(frame), dtype=np.int64)
+    for position in range(frame.shape[1]):
+        values = frame.iloc[:, position].to_numpy(dtype=object)
+        filled += (values != "") & pd.notna(values)
     data_rows = np.flatnonzero(filled >= 2)
-    last = data_rows[-1] + 1 if len(data_rows) else 0
-    export.footer_rows = len(body) - last
-    body = body.iloc[:last]
+    last = int(data_rows[-1]) + 1 if len(data_rows) else 0
+    export.footer_rows = len(frame) - last
     positions = {k: i for i, k in enumerate(keys) if k}
     columns = {}
     for name in wanted:
         position = positions[header_key(name)]
-        columns[name] = body.iloc[:, position].reset_index(drop=True) if position < body.shape[1] else \
-            pd.Series([""] * last, dtype=object)
-    export.data = pd.DataFrame(columns)
-    export.rows = np.arange(first_row + index + 1, first_row + index + 1 + last, dtype=np.int64)
-
-
-def _filled_cells(body: pd.DataFrame) -> np.ndarray:
-    """Number of non-blank cells per row, column by column (no Python call per row)."""
-    counts = np.zeros(len(body), dtype=np.int64)
-    for position in range(body.shape[1]):
-        column = body.iloc[:, position]
-        if pd.api.types.is_string_dtype(column.dtype) and not pd.api.types.is_object_dtype(column.dtype):
-            counts += (column.str.strip().str.len().fillna(0) > 0).to_numpy(dtype=bool)
+        if position < frame.shape[1]:
+            columns[name] = frame.iloc[:last, position].reset_index(drop=True)
         else:
-            codes, uniques = pd.factorize(column, use_na_sentinel=True)
-            filled = np.array([u is not None and str(u).strip() != "" for u in uniques] + [False], dtype=bool)
-            counts += filled[codes]
-    return counts
+            columns[name] = pd.Series([""] * last, dtype=object)
+    export.data = Columns(columns, last)
+    export.rows = np.arange(index + 2, index + 2 + last, dtype=np.int64)
+
+
+def _locate_csv(export: Export, data: bytes, wanted: list[str]) -> None:
+    """Header, data rows and footer of a CSV; the body is parsed by polars, every cell as text."""
+    head_text, encoding = decode_text(data[:500_000], partial=len(data) > 500_000)
+    if "\x00" in head_text[:10000]:
+        raise ExportUnreadable("binary content, not a CSV text file", "内容为二进制数据，不是 CSV 文本文件")
+    sep = _delimiter(head_text.splitlines())
+    try:
+        head = list(_head_records(head_text, sep))
+    except csv.Error as exc:
+        raise ExportUnreadable(f"malformed CSV ({exc})", f"CSV 格式错误（{exc}）") from None
+    index, shown, keys, missing = _find_header(head, wanted)
+    export.header_row = index + 1 if index >= 0 else 0
+    export.columns = [s for s in shown if s]
+    export.missing = missing if index >= 0 else list(wanted)
+    if export.missing:
+        return
+    width = len(keys)
+    names = [f"c{i}" for i in range(width)]
+    frame = None
+    if encoding in ("utf-8", "utf-8-sig"):  # polars checks the UTF-8 of the rest itself
+        try:
+            frame = _polars_csv(data[3:] if encoding == "utf-8-sig" else data, index, sep, names)
+        except Exception:  # noqa: BLE001 - not UTF-8 after all (a GBK file with an ASCII head), or malformed
+            frame = None
+    if frame is None:
+        text, encoding = decode_text(data)
+        try:
+            frame = _polars_csv(text.encode("utf-8"), index, sep, names)
+        except Exception as exc:  # noqa: BLE001 - polars raises its own kinds on malformed text
+            raise ExportUnreadable(f"malformed CSV ({type(exc).__name__}: {exc})",
+                                   f"CSV 格式错误（{type(exc).__name__}: {exc}）") from None
+    if len(frame) > MAX_EXPORT_ROWS:
+        raise ExportUnreadable(f"the file has {len(frame)} rows (limit {MAX_EXPORT_ROWS})",
+                               f"文件有 {len(frame)} 行（上限 {MAX_EXPORT_ROWS}）")
+    last = _last_data_row(frame, names)
+    export.footer_rows = len(frame) - last
+    positions = {k: i for i, k in enumerate(keys) if k}
+    columns = {name: frame[names[positions[header_key(name)]]].head(last).alias(name) for name in wanted}
+    export.data = Columns(columns, last)
+    export.rows = np.arange(index + 2, index + 2 + last, dtype=np.int64)
+
+
+def _polars_csv(utf8: bytes, header_index: int, sep: str, names: list[str]) -> pl.DataFrame:
+    return pl.read_csv(io.BytesIO(utf8), has_header=False, skip_rows=header_index + 1, separator=sep,
+                       schema={n: pl.String for n in names}, truncate_ragged_lines=True, raise_if_empty=False,
+                       quote_char='"')
+
+
+def _last_data_row(frame: pl.DataFrame, names: list[str], window: int = 256) -> int:
+    """Number of rows up to the last one filling at least two cells (the rest are footer rows).
+
+    Footers are a few lines, so the last ``window`` rows are looked at first, the whole frame only
+    when they are all footer-like.
+    """
+    def filled(part: pl.DataFrame) -> np.ndarray:
+        if not names or part.is_empty():
+            return np.zeros(len(part), dtype=np.int64)
+        return part.select(pl.sum_horizontal(
+            [(pl.col(n).str.strip_chars().str.len_chars() > 0).fill_null(False).cast(pl.Int32) for n in names]
+        ).alias("filled"))["filled"].to_numpy()
+    start = max(len(frame) - window, 0)
+    rows = np.flatnonzero(filled(frame.slice(start)) >= 2)
+    if len(rows):
+        return start + int(rows[-1]) + 1
+    rows = np.flatnonzero(filled(frame.slice(0, start)) >= 2)
+    return int(rows[-1]) + 1 if len(rows) else 0
+
+
+def _head_records(text: str, sep: str):
+    """The first rows of a CSV as lists of cells (the header is among them)."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    for number, record in enumerate(reader):
+        if number >= HEADER_SEARCH_ROWS:
+            return
+        yield record
 
 
 # ------------------------------------------------------------------------------------ raw reading
@@ -251,23 +314,34 @@ def _workbook_grid(data: bytes, path: Path, sheet: str | None) -> tuple[list[lis
     return grid, chosen
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
+def _decode(data: bytes, encoding: str, partial: bool) -> str:
+    """``data`` decoded; with ``partial`` a character cut at the end of a head sample is left out."""
+    if not partial:
+        return data.decode(encoding)
+    return codecs.getincrementaldecoder(encoding)().decode(data, final=False)
+
+
+def decode_text(data: bytes, partial: bool = False) -> tuple[str, str]:
     """(text, encoding) of a CSV: UTF-8 with or without BOM, UTF-16 (with BOM, or detected by its zero
-    bytes), else GB18030 (the superset of GBK, Excel's plain "CSV" on Chinese Windows)."""
+    bytes), else GB18030 (the superset of GBK, Excel's plain "CSV" on Chinese Windows).
+
+    With ``partial``, ``data`` is the head of a larger file (only its complete characters count).
+    """
     if data[:3] == codecs.BOM_UTF8:
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        return _decode(data[3:], "utf-8", partial), "utf-8-sig"
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return data.decode("utf-16"), "utf-16"
+        return _decode(data, "utf-16", partial), "utf-16"
     sample = data[:4000]
     if len(sample) >= 4 and sample.count(b"\x00") > len(sample) // 4:
         odd_zeros = sample[1::2].count(b"\x00")
-        return data.decode("utf-16-le" if odd_zeros > sample[0::2].count(b"\x00") else "utf-16-be"), "utf-16"
+        return _decode(data, "utf-16-le" if odd_zeros > sample[0::2].count(b"\x00") else "utf-16-be",
+                       partial), "utf-16"
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _decode(data, "utf-8", partial), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030"), "gb18030"
+        return _decode(data, "gb18030", partial), "gb18030"
     except UnicodeDecodeError:
         raise ExportUnreadable("cannot decode the text: not UTF-8, UTF-16 or GBK/GB18030 (save it as "
                                "\"CSV UTF-8\" in Excel)",
@@ -278,37 +352,3 @@ def _delimiter(lines: list[str]) -> str:
     """Tab when the first lines hold more tabs than commas (Excel's "Unicode text"), else comma."""
     sample = "\n".join(lines[:HEADER_SEARCH_ROWS])
     return "\t" if sample.count("\t") > sample.count(",") else ","
-
-
-def _csv_frame(data: bytes, path: Path) -> tuple[pd.DataFrame, int]:
-    """All cells of a CSV as text, first row = file row 1."""
-    text, encoding = decode_text(data)
-    if "\x00" in text[:10000]:
-        raise ExportUnreadable("binary content, not a CSV text file", "内容为二进制数据，不是 CSV 文本文件")
-    head_lines = text[:200_000].splitlines()
-    sep = _delimiter(head_lines)
-    source: io.StringIO | io.BytesIO
-    if encoding == "utf-8":
-        source, options = io.BytesIO(data), {"encoding": "utf-8"}
-    else:
-        source, options = io.StringIO(text), {}
-    width = max((len(r) for r in csv.reader(head_lines[:HEADER_SEARCH_ROWS], delimiter=sep)), default=1)
-    try:
-        frame = pd.read_csv(source, sep=sep, header=None, dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, names=range(width), engine="c", low_memory=False, **options)
-    except (pd.errors.ParserError, ValueError, UnicodeDecodeError):
-        frame = _csv_frame_slow(text, sep)
-    if len(frame) > MAX_EXPORT_ROWS:
-        raise ExportUnreadable(f"the file has {len(frame)} rows (limit {MAX_EXPORT_ROWS})",
-                               f"文件有 {len(frame)} 行（上限 {MAX_EXPORT_ROWS}）")
-    return frame, 1
-
-
-def _csv_frame_slow(text: str, sep: str) -> pd.DataFrame:
-    """Rows of uneven length (a title line, a wider row): the csv module, padded to the widest row."""
-    try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-    except csv.Error as exc:
-        raise ExportUnreadable(f"malformed CSV ({exc})", f"CSV 格式错误（{exc}）") from None
-    width = max((len(r) for r in rows), default=0)
-    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)

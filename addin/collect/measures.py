@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from addin.collect.rules import Rule
-from addin.collect.values import fold_column, fold_values, parse_numbers
+from addin.collect.columns import Columns
+from addin.collect.values import TextCodes, fold_values, parse_numbers, text_codes
 
 UNIT_SECONDS = {"minutes": 60.0, "hours": 3600.0, "days": 86400.0}
 
@@ -55,14 +56,18 @@ def scope_groups(scope: str, teams: list[str]) -> np.ndarray:
     return np.arange(n, dtype=np.int64)
 
 
-def filter_mask(frame: pd.DataFrame, conditions: dict, folded_cache: dict[str, np.ndarray]) -> np.ndarray:
+def codes_of(frame: Columns, column: str, cache: dict[str, TextCodes]) -> TextCodes:
+    """The folded text codes of a column, computed once per source."""
+    if column not in cache:
+        cache[column] = text_codes(frame[column])
+    return cache[column]
+
+
+def filter_mask(frame: Columns, conditions: dict, cache: dict[str, TextCodes]) -> np.ndarray:
     """Rows whose every condition column holds one of its values (compared folded)."""
     mask = np.ones(len(frame), dtype=bool)
     for column, allowed in conditions.items():
-        if column not in folded_cache:
-            folded_cache[column] = fold_column(frame[column])
-        values = allowed if isinstance(allowed, list) else [allowed]
-        mask &= np.isin(folded_cache[column], fold_values(values))
+        mask &= codes_of(frame, column, cache).isin(allowed if isinstance(allowed, list) else [allowed])
     return mask
 
 
@@ -83,26 +88,26 @@ def _aggregate(measure: str, groups: np.ndarray, values: np.ndarray, n_groups: i
     return out, counts
 
 
-def _numbers(rule: Rule, column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _numbers(rule: Rule, frame: Columns, cache: dict[str, TextCodes]) -> tuple[np.ndarray, np.ndarray]:
     """(numbers, unparseable) of a value column, through the rule's map first."""
+    column = frame[rule.value or ""]
     if not rule.map:
         return parse_numbers(column)
-    folded = fold_column(column)
+    folded = codes_of(frame, rule.value or "", cache)
     mapping = dict(zip(fold_values(rule.map), rule.map.values()))
-    codes, uniques = pd.factorize(folded, use_na_sentinel=False)
-    mapped = np.array([mapping.get(u, np.nan) for u in uniques] or [np.nan], dtype=float)[codes]
+    mapped = np.array([mapping.get(u, np.nan) for u in folded.uniques] or [np.nan], dtype=float)[folded.codes]
     numbers, bad = parse_numbers(column)
     numbers = np.where(np.isnan(mapped), numbers, mapped)
     return numbers, bad & np.isnan(mapped)
 
 
-def compute(rule: Rule, frame: pd.DataFrame, manager: np.ndarray, groups_of_manager: np.ndarray,
+def compute(rule: Rule, frame: Columns, manager: np.ndarray, groups_of_manager: np.ndarray,
             durations: np.ndarray | None = None, folded_cache: dict | None = None) -> Outcome:
     """One rule over the rows of its source that are in the period and credited to a manager.
 
     Args:
         rule: the rule.
-        frame: the rule columns of those rows.
+        frame: the rule columns of those rows (:class:`~addin.collect.columns.Columns`).
         manager: roster position of each row.
         groups_of_manager: group of each roster manager (:func:`scope_groups`).
         durations: for duration measures, end − start in seconds (NaN where either is blank
@@ -120,15 +125,13 @@ def compute(rule: Rule, frame: pd.DataFrame, manager: np.ndarray, groups_of_mana
     usable = kept.copy()
     values = np.zeros(len(frame))
     if rule.measure in ("sum", "mean", "median") or (rule.measure == "ratio" and rule.value):
-        values, unparseable = _numbers(rule, frame[rule.value])
+        values, unparseable = _numbers(rule, frame, cache)
         wrong = kept & unparseable
         if wrong.any():
             bad.append(Bad("VALUE_UNPARSEABLE", rule.value or "", np.flatnonzero(wrong)))
         usable &= ~np.isnan(values)
     elif rule.measure == "distinct":
-        folded = cache.get(rule.value) if rule.value in cache else fold_column(frame[rule.value])
-        cache[rule.value or ""] = folded
-        usable &= folded != ""
+        usable &= codes_of(frame, rule.value or "", cache).nonblank()
     elif rule.measure in ("duration_mean", "duration_median"):
         assert durations is not None
         seconds = durations
@@ -141,8 +144,9 @@ def compute(rule: Rule, frame: pd.DataFrame, manager: np.ndarray, groups_of_mana
     excluded = np.bincount(groups[kept & ~usable], minlength=n_groups)
     g = groups[usable]
     if rule.measure == "distinct":
-        pairs = pd.DataFrame({"g": g, "v": cache[rule.value or ""][usable]}).drop_duplicates()
-        result = np.bincount(pairs["g"].to_numpy(dtype=np.int64), minlength=n_groups).astype(float)
+        codes = cache[rule.value or ""]
+        pairs = pd.unique(g * np.int64(len(codes.uniques) + 1) + codes.codes[usable])
+        result = np.bincount(pairs // np.int64(len(codes.uniques) + 1), minlength=n_groups).astype(float)
         rows = np.bincount(g, minlength=n_groups)
     elif rule.measure == "ratio":
         numerator = filter_mask(frame, rule.numerator or {}, cache)[usable]

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from addin.collect.values import fold_values
+from addin.collect.values import TextCodes, fold_values
 from addin.contract.errors import RosterError, UsageError
 from addin.roster.reader import read_roster
 
@@ -84,9 +83,8 @@ class OwnerIndex:
             return Resolution(AMBIGUOUS, candidates=tuple(named))
         return Resolution(NOT_IN_ROSTER)
 
-    def credit(self, folded_owners: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Resolution]]:
-        """(roster position per row or -1, resolution code per row, resolutions by code) of folded owners."""
-        codes, uniques = pd.factorize(folded_owners, use_na_sentinel=False)
-        resolutions = [self.resolve(u) for u in uniques]
+    def credit(self, owners: TextCodes) -> tuple[np.ndarray, np.ndarray, list[Resolution]]:
+        """(roster position per row or -1, code per row, resolution per code) of an owner column."""
+        resolutions = [self.resolve(u) for u in owners.uniques]
         positions = np.array([r.manager for r in resolutions] or [-1], dtype=np.int64)
-        return positions[codes] if len(codes) else np.zeros(0, dtype=np.int64), codes, resolutions
+        return positions[owners.codes] if len(owners.codes) else np.zeros(0, dtype=np.int64), owners.codes, resolutions

@@ -16,6 +16,7 @@ from datetime import tzinfo
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 # ------------------------------------------------------------------------------------------- text
 
@@ -32,23 +33,70 @@ def _fold_one(value) -> str:
 
 
 def fold_values(values) -> list[str]:
-    """Folded text of a few values (rule filters, aliases): like :func:`fold_column`, one by one."""
+    """Folded text of values (rule filters, aliases, the distinct values of a column)."""
+    values = list(values)
+    if all(type(v) is str for v in values):  # the common case, without the per-type checks
+        normalize = unicodedata.normalize
+        return [" ".join(normalize("NFKC", v).split()).casefold() for v in values]
     return [_fold_one(v) for v in values]
 
 
-def fold_column(column: pd.Series) -> np.ndarray:
+@dataclass
+class TextCodes:
+    """A column as folded text: a dense code per row and the folded text of each code."""
+
+    codes: np.ndarray   # int64 per row
+    uniques: list[str]  # folded texts, each once; blank cells have the code of ""
+
+    def isin(self, values) -> np.ndarray:
+        """Rows holding one of ``values`` (compared folded)."""
+        wanted = set(fold_values(values))
+        hits = [i for i, u in enumerate(self.uniques) if u in wanted]
+        return np.isin(self.codes, hits) if hits else np.zeros(len(self.codes), dtype=bool)
+
+    def nonblank(self) -> np.ndarray:
+        blank = [i for i, u in enumerate(self.uniques) if u == ""]
+        return ~np.isin(self.codes, blank) if blank else np.ones(len(self.codes), dtype=bool)
+
+
+def _merge_folded(raw_codes: np.ndarray, folded: list[str]) -> TextCodes:
+    """Codes over raw values + the folded text of each raw value -> codes over folded texts."""
+    codes, uniques = pd.factorize(np.array(folded + [""], dtype=object))
+    merged = codes.astype(np.int64)[raw_codes] if len(raw_codes) else np.zeros(0, dtype=np.int64)
+    return TextCodes(merged, [str(u) for u in uniques])
+
+
+def text_codes(column) -> TextCodes:
     """Each cell as compared: trimmed, NFKC, inner spaces collapsed, case-folded; 1.0 -> "1"; blank -> "".
 
-    Folds each distinct value once (pandas.factorize), so a million rows of a few hundred
-    owners or stages cost a few hundred Python calls.
+    Folds each distinct value once, so a million rows of a few hundred owners or stages
+    cost a few hundred Python calls. Polars columns are grouped by a 64-bit hash of the text.
     """
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    folded = np.array([_fold_one(u) for u in uniques] + [""], dtype=object)
-    return folded[codes]
+    if isinstance(column, pl.Series):
+        filled = column.fill_null("")
+        hashes = filled.hash().to_numpy()
+        raw_codes, _ = pd.factorize(hashes)
+        first = np.full(int(raw_codes.max(initial=-1)) + 1, len(raw_codes), dtype=np.int64)
+        np.minimum.at(first, raw_codes, np.arange(len(raw_codes), dtype=np.int64))
+        texts = filled.gather(first) if len(first) else pl.Series([], dtype=pl.String)
+        # texts of CJK ideographs, lower-case ASCII letters and digits only are already folded
+        plain = texts.str.contains(r"^[\x{4e00}-\x{9fff}a-z0-9]+$").to_numpy()
+        folded = texts.to_list()
+        if not plain.all():
+            rest = np.flatnonzero(~plain)
+            for i, text in zip(rest, fold_values([folded[i] for i in rest])):
+                folded[i] = text
+        return _merge_folded(raw_codes.astype(np.int64), folded)
+    raw_codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    raw = raw_codes.astype(np.int64)
+    raw[raw < 0] = len(uniques)
+    return _merge_folded(raw, fold_values(list(uniques)) + [""])
 
 
-def blank_mask(column: pd.Series) -> np.ndarray:
+def blank_mask(column) -> np.ndarray:
     """True where a cell is empty: missing, NaN, or only spaces."""
+    if isinstance(column, pl.Series):
+        return (column.is_null() | (column.str.strip_chars() == "")).to_numpy()
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     blank = np.array([_fold_one(u) == "" for u in uniques] + [True], dtype=bool)
     return blank[codes]
@@ -82,6 +130,8 @@ def parse_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     n = len(column)
     if n == 0:
         return np.empty(0), np.zeros(0, dtype=bool)
+    if isinstance(column, pl.Series):
+        return _polars_numbers(column)
     if pd.api.types.is_bool_dtype(column.dtype):
         return np.full(n, np.nan), np.ones(n, dtype=bool)
     if pd.api.types.is_numeric_dtype(column.dtype):
@@ -94,6 +144,23 @@ def parse_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     numbers = parsed[codes]
     bad = np.isnan(numbers) & ~blank
     return numbers, bad
+
+
+def _polars_numbers(column: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Plain numbers cast in Rust; the rest (1,200.00, ¥, %, 万, text) through the Python rules once each."""
+    numbers = column.str.strip_chars().cast(pl.Float64, strict=False)
+    leftover = (numbers.is_null() & column.is_not_null()).to_numpy()
+    out = numbers.to_numpy().astype(float, copy=True)
+    bad = np.zeros(len(column), dtype=bool)
+    if leftover.any():
+        where = np.flatnonzero(leftover)
+        rest = pd.Series(column.gather(where).to_list(), dtype=object)
+        values, wrong = parse_numbers(rest)
+        out[where] = values
+        bad[where] = wrong
+    bad |= ~np.isfinite(out) & ~np.isnan(out)
+    out[~np.isfinite(out)] = np.nan
+    return out, bad
 
 
 def _number_one(value) -> float:
@@ -170,7 +237,8 @@ def _kinds(column: pd.Series) -> np.ndarray:
 
     CSV columns are all text (no Python call); workbook columns hold Python objects already.
     """
-    if pd.api.types.is_string_dtype(column.dtype) and not pd.api.types.is_object_dtype(column.dtype):
+    inferred = pd.api.types.infer_dtype(column, skipna=True)
+    if inferred in ("string", "empty"):  # a C loop over the cells: no Python call per row
         return np.full(len(column), "s", dtype=object)
     if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
         return np.full(len(column), "n", dtype=object)
@@ -206,6 +274,8 @@ def parse_dates(column: pd.Series, date_format: str | None = None, tz: tzinfo | 
     ambiguous = np.zeros(n, dtype=bool)
     if n == 0:
         return Dates(out, bad, ambiguous)
+    if isinstance(column, pl.Series):
+        return _polars_dates(column, date_format, tz)
     column = column.reset_index(drop=True)
     kinds = _kinds(column)
     blank = blank_mask(column)
@@ -228,6 +298,30 @@ def parse_dates(column: pd.Series, date_format: str | None = None, tz: tzinfo | 
         ambiguous[index] = day_month
         return Dates(out, bad, ambiguous, both)
     return Dates(out, bad, ambiguous)
+
+
+def _polars_dates(column: pl.Series, date_format: str | None, tz: tzinfo | None) -> Dates:
+    """Text dates parsed in Rust with the source's format or the column's own (chosen by its first value);
+    whatever is left goes through the general rules of :func:`parse_dates`."""
+    n = len(column)
+    text = column.str.strip_chars()
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    todo = (text.is_not_null() & (text != "")).to_numpy()
+    first = text.filter(pl.Series(todo)).head(1).to_list()
+    for fmt in (date_format, _fast_format(pd.Series(first, dtype=object)) if first else None):
+        if fmt and todo.any():
+            parsed = text.str.to_datetime(fmt, strict=False, time_unit="ns").to_numpy()
+            hit = todo & ~np.isnat(parsed)
+            out[hit] = parsed[hit]
+            todo &= ~hit
+    bad = np.zeros(n, dtype=bool)
+    ambiguous = np.zeros(n, dtype=bool)
+    both = None
+    if todo.any():
+        where = np.flatnonzero(todo)
+        rest = parse_dates(pd.Series(text.gather(where).to_list(), dtype=object), date_format, tz)
+        out[where], bad[where], ambiguous[where], both = rest.values, rest.unparseable, rest.ambiguous, rest.both_orders
+    return Dates(out, bad, ambiguous, both)
 
 
 def _from_numbers(values: np.ndarray, tz: tzinfo | None) -> tuple[np.ndarray, np.ndarray]:

@@ -48,7 +48,7 @@ def _register(catalog: dict[str, Text], area: str, texts: Mapping[str, tuple[str
 
 CATALOG: dict[str, Text] = {}
 for _area, _texts in (("cli", cli.TEXTS), ("errors", errors.TEXTS), ("errors", collect.ERRORS),
-                      ("collect", collect.TEXTS)):
+                      ("collect", collect.TEXTS), ("cli", collect.CLI)):
     _register(CATALOG, _area, _texts)
 
 

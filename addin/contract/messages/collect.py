@@ -143,3 +143,52 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fill_unreadable": ("{file}：{reason}", "{file}: {reason}"),
     "init_wrote": ("已写出规则工作簿 {path}（{preset}，{rules} 条规则）", "wrote the rules workbook {path} ({preset}, {rules} rules)"),
 }
+
+# help texts and lines of `kpi collect` / `kpi fill` (registered under the area ``cli``)
+CLI: dict[str, tuple[str, str]] = {
+    "collect.help": ("按规则从 CRM 导出文件（商机、拜访、工单……）计算实际值",
+                     "compute actuals from CRM exports (deals, visits, tickets…) with a rules file"),
+    "collect.description": ("读取 CRM 导出文件，按规则为每位客户经理的每个指标算出一个实际值，每个值都能追溯到导出行"
+                            "（COLLECT.md）。`kpi collect --init 规则.xlsx` 写出一份起步用的规则工作簿。",
+                            "Read CRM exports, apply the rules, write one actual per manager and indicator, each "
+                            "traceable to its export rows (COLLECT.md). `kpi collect --init RULES.xlsx` writes a "
+                            "starting rules workbook."),
+    "collect.rules": ("规则：.toml 文件或 .xlsx 规则工作簿", "rules: a .toml file or an .xlsx rules workbook"),
+    "collect.roster": ("名单 .xlsx 或 .csv（客户经理编号、姓名、团队、区域、考核人）",
+                       "roster .xlsx or .csv (manager_id, name, team, region, reviewer)"),
+    "collect.period": ("考核期间：2026Q3、2026H1、2026、2026-07 或 2026-07-01..2026-09-30（含首尾）",
+                       "2026Q3, 2026H1, 2026, 2026-07 or 2026-07-01..2026-09-30 (inclusive)"),
+    "collect.output": ("要写出的实际值工作簿", "the actuals workbook to write"),
+    "collect.data": ("规则中文件模式所相对的文件夹（默认：规则文件所在文件夹）",
+                     "folder the rules' file patterns are relative to (default: the rules file's folder)"),
+    "collect.lang": ("工作簿和输出的语言：zh 或 en（默认取 KPI_LANG，否则 zh）",
+                     "language of the workbook and output: zh or en (default KPI_LANG, else zh)"),
+    "collect.json": ("同时把结果写成 JSON 文件", "also write the result as JSON"),
+    "collect.strict": ("只要有错误级问题，退出码即为 1", "exit 1 when any finding is an error"),
+    "collect.force": ("覆盖已存在的其他文件", "replace an existing file that is not an earlier output"),
+    "collect.init": ("不采集，改为写出一份起步用的规则工作簿", "write a starting rules workbook instead of collecting"),
+    "collect.preset": ("与 --init 一起用：要对应的导出格式（默认 cordys）",
+                       "with --init: the export shape to map (default cordys)"),
+    "collect.size": ("与 --init 一起用：对应哪个规模模板的指标（默认 medium）",
+                     "with --init: the template size whose indicators are mapped (default medium)"),
+    "collect.more_findings": ("……另有 {count} 个问题，见实际值工作簿的“问题清单”",
+                              "… {count} more findings: see the Findings sheet of the actuals workbook"),
+    "collect.table.file": ("文件", "file"),
+    "collect.table.source": ("数据源", "source"),
+    "collect.table.row": ("行", "row"),
+    "collect.table.column": ("列", "column"),
+    "collect.table.code": ("代码", "code"),
+    "collect.table.severity": ("严重程度", "severity"),
+    "collect.table.message": ("说明", "message"),
+    "fill.help": ("把采集到的实际值填入考核表（副本写入输出文件夹，原文件不动）",
+                  "copy collected actuals into scorecards (copies in OUT_DIR; inputs untouched)"),
+    "fill.description": ("在每份考核表的副本中填写对应指标的实际值和数据来源；工作簿的其他内容一概不变。",
+                         "Set the actual and source cells of matching indicators in a copy of each scorecard; "
+                         "nothing else in the workbook changes."),
+    "fill.actuals": ("kpi collect 写出的实际值工作簿", "the actuals workbook `kpi collect` wrote"),
+    "fill.output": ("放填好副本的文件夹", "folder for the filled copies"),
+    "fill.lang": ("输出和数据来源单元格的语言：zh 或 en（默认取 KPI_LANG，否则 zh）",
+                  "language of the output and the source cells: zh or en (default KPI_LANG, else zh)"),
+    "fill.force": ("覆盖输出文件夹中已存在的文件", "replace existing files in OUT_DIR"),
+    "actuals_option": ("kpi collect 写出的实际值工作簿", "the actuals workbook `kpi collect` wrote"),
+}
