@@ -324,6 +324,7 @@ SOURCE_FIELDS = {
     "date": ("date", "日期列", "日期"),
     "date_format": ("date_format", "日期格式"),
     "key": ("key", "唯一键", "编号列"),
+    "note": ("note", "说明", "备注"),
 }
 RULE_FIELDS = {
     "indicator": ("indicator", "指标"),
@@ -339,10 +340,16 @@ RULE_FIELDS = {
     "map": ("map", "映射", "文本映射"),
     "scale": ("scale", "倍数", "换算系数"),
     "scope": ("scope", "范围", "口径"),
+    "note": ("note", "说明", "备注"),
 }
 ALIAS_FIELDS = {"owner": ("owner", "crm负责人", "负责人", "别名"), "manager_id": ("manager_id", "客户经理编号", "编号")}
 SETTING_FIELDS = {"setting": ("setting", "设置", "项目"), "value": ("value", "值")}
 _FILTERS = ("where", "where_not", "numerator")
+# measure, scope and unit as the zh rules workbook's drop-downs show them -> their keys
+_WORDS = {
+    field_name: {fold(render(f"collect.{field_name}_{key}", lang)): key for key in keys for lang in ("zh", "en")}
+    for field_name, keys in (("measure", MEASURES), ("scope", SCOPES), ("unit", UNITS))
+}
 _LISTS = ("files",)
 
 
@@ -433,7 +440,7 @@ def _read_rules_workbook(path: Path) -> tuple[dict, dict[tuple, str]]:  # noqa: 
             if not name:
                 problems.append(Problem(next(iter(where.values()), "tblSources"), "source_without_name"))
                 continue
-            entry = {key: _cell_text(v) for key, v in record.items()}
+            entry = {key: _cell_text(v) for key, v in record.items() if key != "note"}
             if "files" in entry:
                 entry["files"] = [p.strip() for p in entry["files"].split("|") if p.strip()]  # type: ignore[assignment]
             data["sources"][name] = entry
@@ -444,6 +451,10 @@ def _read_rules_workbook(path: Path) -> tuple[dict, dict[tuple, str]]:  # noqa: 
             entry = {}
             for key, value in record.items():
                 text = _cell_text(value)
+                if key == "note":
+                    continue
+                if key in _WORDS:
+                    text = _WORDS[key].get(fold(text), text)
                 try:
                     if key in _FILTERS:
                         entry[key] = parse_filter(text)
@@ -469,9 +480,10 @@ def _read_rules_workbook(path: Path) -> tuple[dict, dict[tuple, str]]:  # noqa: 
                 problems.append(Problem(next(iter(where.values())), "alias_incomplete"))
         for record, where in _table_records(book, "tblSettings", SETTING_FIELDS, problems, False):
             setting, value = fold(_cell_text(record.get("setting"))), _cell_text(record.get("value"))
-            if setting in ("timezone", "时区") and value:
-                data["timezone"] = value
-                cells[("timezone",)] = where.get("value", "")
+            if setting in ("timezone", "时区"):
+                if value:
+                    data["timezone"] = value
+                    cells[("timezone",)] = where.get("value", "")
             elif setting:
                 problems.append(Problem(where.get("setting", "tblSettings"), "unknown_setting",
                                         {"value": _shown(setting)}))

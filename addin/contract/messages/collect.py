@@ -119,6 +119,49 @@ TEXTS: dict[str, tuple[str, str]] = {
     "filter_and": ("且", " and "),
     "source_cell": ("{source}（{files}，{rows} 行）：{rule}", "{source} ({files}, {rows} rows): {rule}"),
 
+    # the starting rules workbook (kpi collect --init)
+    "preset_sheet_rules": ("规则", "Rules"),
+    "preset_sheet_sources": ("数据源", "Sources"),
+    "preset_sheet_settings": ("设置", "Settings"),
+    "preset_sheet_aliases": ("别名", "Aliases"),
+    "preset_sheet_help": ("说明", "Help"),
+    "preset_setting": ("设置", "setting"),
+    "preset_value": ("值", "value"),
+    "preset_hint_measure": ("count 计数、sum 求和、mean 平均值、median 中位数、distinct 去重计数、ratio 比率、"
+                            "duration_mean 平均时长、duration_median 时长中位数",
+                            "count, sum, mean, median, distinct, ratio, duration_mean, duration_median"),
+    "preset_hint_scope": ("个人：本人的行；团队：同一团队所有人的行；公司：名单上所有人的行",
+                          "individual: the manager's rows; team: rows of the manager's roster team; "
+                          "company: rows of every roster manager"),
+    "preset_hint_unit": ("时长单位：分钟、小时或天", "duration unit: minutes, hours or days"),
+    "preset_help_title": ("{preset} 导出文件的起步规则：请按贵公司的导出列名调整", "Starting rules for {preset} exports: "
+                          "adjust them to your export's column names"),
+    "preset_help_files": ("数据源表：files 是相对于规则文件所在文件夹（或 --data）的文件模式，多个用 | 分隔；owner 是负责人列，"
+                          "date 是决定该行属于哪个考核期间的日期列；日/月顺序的日期请填 date_format（如 %d/%m/%Y）。",
+                          "Sources: files are patterns relative to the rules file's folder (or --data), several "
+                          "separated by |; owner is the column naming the manager, date the column that places a row "
+                          "in the period; set date_format for day/month dates (e.g. %d/%m/%Y)."),
+    "preset_help_where": ("筛选条件写成“列 = 值1|值2”，多个条件用分号分隔，例如：商机阶段 = 成功|赢单; 类型 = 新签。"
+                          "排除条件写法相同；ratio 的分子条件也一样。比较时忽略首尾空格、全角半角和大小写。",
+                          "Filters read 'column = value1|value2', several separated by semicolons, e.g. "
+                          "Stage = Closed Won; Type = New Customer. where_not and a ratio's numerator use the same "
+                          "form. Text compares without surrounding spaces, width or case."),
+    "preset_help_map": ("映射把文字变成数字后再汇总，例如：很满意=5; 满意=4; 一般=3。",
+                        "map turns text into numbers before aggregating, e.g. 很满意=5; 满意=4; 一般=3."),
+    "preset_help_scale": ("倍数乘在结果上，例如 0.0001 把元换算成万元。", "scale multiplies the result, e.g. 0.0001 turns "
+                          "CNY into 10k CNY."),
+    "preset_help_scope": ("范围：个人（默认）、团队（同一团队所有人的行之和）、公司（名单上所有人的行）。",
+                          "scope: individual (default), team (rows of the manager's team), company (rows of every "
+                          "roster manager)."),
+    "preset_help_manual": ("没有列出的指标（如公司利润、合规违规次数、CRM记录完整率）不在 CRM 导出中，实际值仍需手工填写。",
+                           "Indicators not listed (company profit, compliance incidents, CRM record completeness) "
+                           "are not in CRM exports; their actuals stay manual."),
+    "preset_help_trace": ("运行：kpi collect 规则.xlsx --roster 名单.xlsx --period 2026Q3 -o 实际值.xlsx；"
+                          "实际值工作簿的 tblSources 列出每个文件及其 SHA-256 和行数，tblActuals 的“规则”列用文字写出每个值的算法。",
+                          "Run: kpi collect rules.xlsx --roster roster.xlsx --period 2026Q3 -o actuals.xlsx; the "
+                          "actuals workbook's tblSources lists every file with its SHA-256 and row counts, and "
+                          "tblActuals' rule column says in words how each value was computed."),
+
     # sheets and headers of the actuals workbook
     "sheet_actuals": ("实际值", "Actuals"),
     "sheet_matrix": ("实际值一览", "Actuals by manager"),
