@@ -488,8 +488,9 @@ def collect(rules_path, roster, period: str, data_dir=None, lang: str = "zh", ex
         actuals.extend(_rule_actuals(rule, sources[rule.source], rules, managers, the_period, sink, lang,
                                      caches[rule.source]))
     table_files = [entry for name in rules.sources for entry in sources[name].files]
-    result_findings = sorted(sink.finish(), key=lambda f: (f.file, F.SEVERITY_ORDER[f.severity], f.source,
-                                                           f.row or 0, f.code, f.column, f.message))
+    result_findings = sorted(sink.finish(), key=lambda f: (
+        f.file, F.SEVERITY_ORDER[f.severity], f.source, f.code, f.row if f.row is not None else 1 << 40, f.column,
+        f.message))
     return CollectResult(the_period, rules, managers, actuals, table_files, unmatched, result_findings, lang, inputs)
 
 
