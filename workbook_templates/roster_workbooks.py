@@ -33,7 +33,7 @@ def file_name(row: dict, period: str | None) -> str:
 
 
 def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", mode: str = "addin",
-                 period: str | None = None) -> list[Path]:
+                 period: str | None = None, actuals=None) -> list[Path]:
     """Write one pre-filled assessment workbook per roster row into ``out_dir``.
 
     Args:
@@ -41,6 +41,8 @@ def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", m
         out_dir: output folder (created when missing).
         size, lang, mode: as for :func:`~workbook_templates.generator.write_template`.
         period: the period for rows whose period cell is blank (e.g. "2026Q3").
+        actuals: optional {manager id trimmed and case-folded: {indicator position: {"actual": …,
+            "source": …}}} (`kpi new --actuals`, built by ``addin.collect``): filled at creation.
 
     Returns:
         The paths written, in roster order.
@@ -69,8 +71,13 @@ def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", m
         header = {k: row.get(k) or None for k in ("manager_id", "manager_name", "team", "region", "reviewer")}
         header["period"] = row_period or None
         targets = row.get("targets") or {}
-        kpi_rows = [{"target": targets[i]} if i in targets else {} for i in range(max(targets) + 1)] \
-            if targets else None
+        collected = (actuals or {}).get(str(row["manager_id"]).strip().casefold(), {})
+        cells: dict[int, dict] = {}
+        for i, value in targets.items():
+            cells.setdefault(i, {})["target"] = value
+        for i, values in collected.items():
+            cells.setdefault(i, {}).update(values)
+        kpi_rows = [cells.get(i, {}) for i in range(max(cells) + 1)] if cells else None
         planned.append((out_dir / name, header, kpi_rows))
     for path, _, _ in planned:  # refuse before writing anything
         check_output_file(path)

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from addin.collect.compare import collected_for, differences, load_collected
+from addin.collect.fill import indicator_aliases
 from addin.consolidation.team_workbook import write_team_workbook
 from addin.contract import schema
 from addin.contract.errors import KpiError, UsageError
@@ -90,7 +92,7 @@ def _records(rows: list[dict]) -> list[dict]:
 
 
 def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=None,
-                base_bonus=10000.0, progress=None, write=True) -> ConsolidationResult:
+                base_bonus=10000.0, progress=None, write=True, actuals=None) -> ConsolidationResult:
     """Validate, recompute and merge scorecards into the team workbook.
 
     Args:
@@ -104,6 +106,8 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
         base_bonus: base bonus per manager before the grade coefficient.
         progress: optional callable(done, total) called while files are read.
         write: False to compute only (no workbook).
+        actuals: an actuals workbook of `kpi collect`: every scorecard actual that differs from
+            the collected one is ACTUAL_DIFFERS_FROM_SOURCE, and tblScores shows both.
 
     Returns:
         ConsolidationResult (``output`` is None when ``write`` is False).
@@ -119,11 +123,14 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
     check_amounts(bonus_pool, base_bonus)
     if write and output is not None:
         check_output(output, paths)
+    collected = load_collected(actuals) if actuals is not None else None
     with no_gc():  # tens of thousands of long-lived objects and no cycles: the collector only costs
-        return _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started)
+        return _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started,
+                            collected)
 
 
-def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started):
+def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started,
+                 collected=None):
     master_data = master_settings(master) if master else None
     report = validate_paths(paths, lang=lang, master=master, period=period,
                             exclude=[output] if output else (), progress=progress,
@@ -134,10 +141,12 @@ def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, pr
 
     quotas = (master_data or {}).get("quotas") or prevailing_setting(managers, "quotas")
     coefficients = (master_data or {}).get("bonus") or prevailing_setting(managers, "bonus")
+    if collected is not None:
+        report.findings.extend(differences(managers, collected, lang))
     findings_per_file = Counter(f.file for f in report.findings)
 
     manager_rows = _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findings_per_file)
-    score_rows = _score_rows(managers)
+    score_rows = _score_rows(managers, collected, lang)
     file_rows = [{"file": e.path, "sha256": e.sha256, "status": e.status, "reason": e.reason} for e in entries]
     findings = sorted(report.findings, key=sort_key)
     summary = _summary(entries, manager_rows, findings, quotas, output if write else None)
@@ -239,11 +248,14 @@ def _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findin
     return rows
 
 
-def _score_rows(managers) -> list[dict]:
-    """tblScores rows: one per manager and indicator (missing numbers are NaN)."""
+def _score_rows(managers, collected=None, lang="zh") -> list[dict]:
+    """tblScores rows: one per manager and indicator (missing numbers are NaN); with collected
+    actuals, each row also shows the collected value and where it came from."""
     rows = []
+    aliases = indicator_aliases() if collected is not None else None
     for m in managers:
         for ind in m.indicators:
+            item = collected_for(collected, m.manager_id, ind.indicator, aliases) if collected is not None else None
             rows.append({
                 "manager_id": m.manager_id, "dimension": ind.dimension, "tier": ind.tier,
                 "indicator": ind.indicator, "weight": ind.weight, "direction": ind.direction, "method": ind.method,
@@ -252,6 +264,8 @@ def _score_rows(managers) -> list[dict]:
                 "actual": np.nan if ind.actual is None else ind.actual,
                 "achievement": np.nan if ind.achievement is None else ind.achievement,
                 "score": ind.score, "weighted": ind.weighted,
+                "collected_actual": np.nan if item is None or item.actual is None else item.actual,
+                "source": "" if item is None else item.source_text(lang),
             })
     return rows
 

@@ -212,6 +212,7 @@ SCORES_OUT = OutputTable(
         ("weight", "权重"), ("direction", "方向"), ("method", "计分方式"), ("target", "目标值"),
         ("effective_target", "有效目标"), ("actual", "实际值"), ("achievement", "达成率"),
         ("score", "得分"), ("weighted", "加权得分"),
+        ("collected_actual", "采集实际值"), ("source", "数据来源"),  # kpi consolidate --actuals
     ),
     "指标明细", "Scores",
 )

@@ -115,6 +115,8 @@ class ScoreRecord(_Record):
     achievement: float | None
     score: float
     weighted: float
+    collected_actual: float | None = None  # kpi consolidate --actuals: the value kpi collect computed
+    source: str = ""  # … and where it came from (source, files, rows, rule)
 
 
 class FileRecord(_Record):

@@ -26,6 +26,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     "collect_no_such_path": ("找不到 {path}", "{path} not found"),
     "collect_arguments": ("kpi collect 缺少参数：{missing}（或用 --init 写出规则工作簿）",
                           "kpi collect needs {missing} (or --init to write a rules workbook)"),
+    "collect_actuals_needs_roster": ("--actuals 需要与 --roster 一起使用（按名单逐人填入实际值）",
+                                     "--actuals needs --roster (actuals are filled per roster manager)"),
     "collect_init_exists": ("{path} 已存在；如要覆盖请加 --force", "{path} already exists; add --force to replace it"),
 }
 
