@@ -19,6 +19,7 @@ from addin.contract.schema import SIZES
 from addin.xlsx.atomic import atomic_path
 
 SHOWN_FINDINGS = 30  # the console shows the first ones; the workbook lists them all
+SHOWN_MANAGERS = 20  # a small team's actuals are printed; a large one's are in the workbook
 
 
 def export_findings_table(findings, lang: str) -> str:
@@ -27,6 +28,16 @@ def export_findings_table(findings, lang: str) -> str:
                    for key in ("file", "source", "row", "column", "code", "severity", "message"))
     rows = [(shown(f.file) if f.file else "", f.source, str(f.row or ""), f.column, f.code,
              render(f"cli.severity.{f.severity}", lang), f.message) for f in findings]
+    return format_table(rows, header)
+
+
+def actuals_table(result, lang: str) -> str:
+    """Manager × indicator, the way the workbook's first sheet shows it (blank: no value)."""
+    indicators = list(dict.fromkeys(rule.indicator for rule in result.rules.rules))
+    by = {(a.manager_id, a.indicator): a.actual for a in result.actuals}
+    header = (render("cli.collect.table.manager_id", lang), render("cli.collect.table.name", lang), *indicators)
+    rows = [(m.manager_id, m.name, *(f"{by[(m.manager_id, i)]:,.6g}" if by.get((m.manager_id, i)) is not None
+                                     else "" for i in indicators)) for m in result.managers[:SHOWN_MANAGERS]]
     return format_table(rows, header)
 
 
@@ -76,6 +87,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
         print(export_findings_table(listed, lang))
         if len(result.findings) > len(listed):
             print(render("cli.collect.more_findings", lang, count=len(result.findings) - len(listed)))
+    if len(result.managers) <= SHOWN_MANAGERS:
+        print(actuals_table(result, lang))
     print(render("collect.summary", lang, **result.counts()))
     print(render("collect.wrote", lang, path=output))
     if args.json:

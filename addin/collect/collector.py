@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 
 from addin.collect import measures
+from addin.collect.columns import Columns, cell
 from addin.collect.exports import Export, ExportUnreadable, read_export
 from addin.collect.owners import ALIAS_TARGET, AMBIGUOUS, BLANK, MATCHED, Manager, OwnerIndex, load_managers
 from addin.collect.period import Period, parse_period
 from addin.collect.rules import DURATION_MEASURES, Rule, Rules, load_rules
-from addin.collect.columns import Columns, cell
 from addin.collect.values import Dates, parse_dates, shown, text_codes
 from addin.collect.wording import rule_in_words
 from addin.contract import findings as F
@@ -400,6 +400,24 @@ def _durations(rule: Rule, data: _SourceData, rules: Rules, sink: FindingSink, l
     return seconds
 
 
+def _report_bad_rows(bad: measures.Bad, rule: Rule, data: _SourceData, sink: FindingSink) -> None:
+    """Findings for the rows one rule left out (unparseable values, negative durations)."""
+    positions = bad.positions
+    if bad.code == "NEGATIVE_DURATION":
+        start, end = data.frame[rule.start or ""], data.frame[rule.end or ""]
+
+        def details(i: int) -> dict:
+            return {"indicator": rule.indicator, "start_column": rule.start, "end_column": rule.end,
+                    "start": shown(cell(start, positions[i])), "end": shown(cell(end, positions[i]))}
+    else:
+        raw = data.frame[bad.column]
+
+        def details(i: int) -> dict:
+            return {"indicator": rule.indicator, "value": shown(cell(raw, positions[i]))}
+    sink.rows(bad.code, data.file_names, rule.source, bad.column, data.file_of[positions], data.row_of[positions],
+              details)
+
+
 def _rule_actuals(rule: Rule, data: _SourceData, rules: Rules, managers: list[Manager], period: Period,
                   sink: FindingSink, lang: str, cache: dict) -> list[Actual]:
     words = rule_in_words(rule, str(period), lang)
@@ -421,18 +439,8 @@ def _rule_actuals(rule: Rule, data: _SourceData, rules: Rules, managers: list[Ma
             return blank_rows(SOURCE_ERROR)
     groups = measures.scope_groups(rule.scope, [m.team for m in managers])
     outcome = measures.compute(rule, data.frame, data.manager, groups, durations, cache)
-    files = data.file_names
     for bad in outcome.bad:
-        raw = data.frame[bad.column] if bad.column in data.frame else None
-        positions = bad.positions
-        if bad.code == "NEGATIVE_DURATION":
-            start, end = data.frame[rule.start or ""], data.frame[rule.end or ""]
-            details = (lambda i, p=positions, s=start, e=end: {
-                "indicator": rule.indicator, "start_column": rule.start, "end_column": rule.end,
-                "start": shown(cell(s, p[i])), "end": shown(cell(e, p[i]))})
-        else:
-            details = (lambda i, p=positions, r=raw: {"indicator": rule.indicator, "value": shown(cell(r, p[i]))})
-        sink.rows(bad.code, files, rule.source, bad.column, data.file_of[positions], data.row_of[positions], details)
+        _report_bad_rows(bad, rule, data, sink)
     out, empty = [], []
     always_number = rule.measure in ("count", "sum", "distinct")
     for i, m in enumerate(managers):

@@ -260,45 +260,53 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _workbook_grid(data: bytes, path: Path, sheet: str | None) -> tuple[list[list], str]:
-    """Every row of one sheet (values as calamine gives them) after the safety checks."""
+def _check_container(data: bytes, path: Path) -> None:
+    """ExportUnreadable for an encrypted, oversized, hostile or non-workbook container."""
     if data[:8] == OLE_MAGIC:
         if any(marker in data for marker in _ENCRYPTED):
             raise ExportUnreadable("the workbook is password-protected (encrypted); remove the password in Excel "
                                    "and export again", "工作簿设有密码（已加密）；请在 Excel 中取消密码后重新导出")
-    elif data[:4] in ZIP_MAGICS:
-        try:
-            opened = open_zip(data)
-            reason = container_kind(opened)
-            if reason:
-                raise UnsafeFile(reason)
-            for name in sorted(opened.names):
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    read_member(opened, name)  # capped: a hostile sheet never reaches calamine uncapped
-        except UnsafeFile as exc:
-            raise ExportUnreadable(str(exc), f"文件不安全或已损坏：{exc}") from None
-        except zipfile.BadZipFile as exc:
-            raise ExportUnreadable(f"corrupt zip container ({exc})", f"zip 容器已损坏（{exc}）") from None
-    else:
+        return
+    if data[:4] not in ZIP_MAGICS:
         raise ExportUnreadable(f"not an Excel workbook although named {path.suffix}",
                                f"扩展名为 {path.suffix}，但内容不是 Excel 工作簿")
+    try:
+        opened = open_zip(data)
+        reason = container_kind(opened)
+        if reason:
+            raise UnsafeFile(reason)
+        for name in sorted(opened.names):
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                read_member(opened, name)  # capped: a hostile sheet never reaches calamine uncapped
+    except UnsafeFile as exc:
+        raise ExportUnreadable(str(exc), f"文件不安全或已损坏：{exc}") from None
+    except zipfile.BadZipFile as exc:
+        raise ExportUnreadable(f"corrupt zip container ({exc})", f"zip 容器已损坏（{exc}）") from None
+
+
+def _choose_sheet(names: list[str], sheet: str | None) -> str:
+    if sheet is None:
+        if not names:
+            raise ExportUnreadable("the workbook has no sheets", "工作簿中没有工作表")
+        return names[0]
+    chosen = next((n for n in names if n == sheet), None) or next(
+        (n for n in names if header_key(n) == header_key(sheet)), None)
+    if chosen is None:
+        raise ExportUnreadable(f"no sheet named {sheet}; its sheets are: {', '.join(names)}",
+                               f"没有名为“{sheet}”的工作表；现有工作表：{'、'.join(names)}")
+    return chosen
+
+
+def _workbook_grid(data: bytes, path: Path, sheet: str | None) -> tuple[list[list], str]:
+    """Every row of one sheet (values as calamine gives them) after the safety checks."""
+    _check_container(data, path)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds on damaged files
         raise ExportUnreadable(f"corrupt or unsupported workbook ({type(exc).__name__}: {exc})",
                                f"工作簿已损坏或格式不受支持（{type(exc).__name__}: {exc}）") from None
     try:
-        names = book.sheet_names
-        if sheet is None:
-            if not names:
-                raise ExportUnreadable("the workbook has no sheets", "工作簿中没有工作表")
-            chosen = names[0]
-        else:
-            chosen = next((n for n in names if n == sheet), None) or next(
-                (n for n in names if header_key(n) == header_key(sheet)), None)
-            if chosen is None:
-                raise ExportUnreadable(f"no sheet named {sheet}; its sheets are: {', '.join(names)}",
-                                       f"没有名为“{sheet}”的工作表；现有工作表：{'、'.join(names)}")
+        chosen = _choose_sheet(book.sheet_names, sheet)
         found = book.get_sheet_by_name(chosen)
         if found.total_height > MAX_EXPORT_ROWS:
             raise ExportUnreadable(f"sheet {chosen} has {found.total_height} rows (limit {MAX_EXPORT_ROWS})",

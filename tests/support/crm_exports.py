@@ -86,3 +86,51 @@ def roster(path: Path, managers: list[tuple[str, str, str]]) -> Path:
     lines = ["客户经理编号,姓名,团队"] + [",".join(m) for m in managers]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+README_RULES = """\
+timezone = "+08:00"
+
+[sources.deals]
+files = ["exports/商机*.xlsx"]
+sheet = "导出数据"
+owner = "负责人"
+date = "实际结束时间"
+key = "商机名称"
+
+[[rules]]
+indicator = "销售额"
+source = "deals"
+measure = "sum"
+value = "金额"
+where = { "商机阶段" = ["成功", "赢单"] }
+scale = 0.0001
+
+[[rules]]
+indicator = "新增客户数"
+source = "deals"
+measure = "distinct"
+value = "客户名称"
+where = { "商机阶段" = "成功" }
+"""
+
+
+def readme_example(folder: Path) -> None:
+    """The files of the README's "Actuals from your CRM" example: a CordysCRM deals export, rules, a roster."""
+    rows = [
+        ("华东-001", "甲公司", "1,200,000.00", "张伟", "成功", "2026-07-03 10:00:00"),
+        ("华东-002", "乙公司", "860,000.00", "张伟", "成功", "2026-08-15 16:20:00"),
+        ("华东-003", "丙公司", "450,000.00", "张伟", "失败", "2026-08-20 09:00:00"),
+        ("华东-004", "甲公司", "2,300,000.00", "李娜", "成功", "2026-09-30 23:59:59"),
+        ("华东-005", "丁公司", "300,000.00", "李娜", "成功", "2026-10-01 00:00:01"),
+        ("华北-001", "戊公司", "980,000.00", "王芳", "成功", "2026-07-21 11:00:00"),
+        ("华北-002", "己公司", "120,000.00", "赵强", "成功", "2026-07-22 11:00:00"),
+        ("华北-003", "庚公司", "待定", "王芳", "成功", "2026-08-02 15:00:00"),
+    ]
+    headers = CORDYS_DEALS
+    data = [dict(zip(["商机名称", "客户名称", "金额", "负责人", "商机阶段", "实际结束时间"], row)) for row in rows]
+    (folder / "exports").mkdir(parents=True, exist_ok=True)
+    write_xlsx(folder / "exports" / "商机-2026Q3.xlsx", headers, data, sheet="导出数据")
+    (folder / "rules.toml").write_text(README_RULES, encoding="utf-8")
+    roster(folder / "roster.csv", [("AM001", "张伟", "华东一组"), ("AM002", "李娜", "华东一组"),
+                                   ("AM003", "王芳", "华北一组")])
