@@ -203,7 +203,7 @@ def _locate_csv(export: Export, data: bytes, wanted: list[str]) -> None:
 
 
 def _polars_csv(utf8: bytes, header_index: int, sep: str, names: list[str]) -> pl.DataFrame:
-    return pl.read_csv(io.BytesIO(utf8), has_header=False, skip_rows=header_index + 1, separator=sep,
+    return pl.read_csv(utf8, has_header=False, skip_rows=header_index + 1, separator=sep,
                        schema={n: pl.String for n in names}, truncate_ragged_lines=True, raise_if_empty=False,
                        quote_char='"')
 

@@ -304,22 +304,22 @@ def _polars_dates(column: pl.Series, date_format: str | None, tz: tzinfo | None)
     """Text dates parsed in Rust with the source's format or the column's own (chosen by its first value);
     whatever is left goes through the general rules of :func:`parse_dates`."""
     n = len(column)
-    text = column.str.strip_chars()
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    todo = (text.is_not_null() & (text != "")).to_numpy()
-    first = text.filter(pl.Series(todo)).head(1).to_list()
+    todo = column.is_not_null().to_numpy()
+    first = column.filter(pl.Series(todo)).head(50).str.strip_chars().to_list()
+    first = [f for f in first if f][:1]
     for fmt in (date_format, _fast_format(pd.Series(first, dtype=object)) if first else None):
         if fmt and todo.any():
-            parsed = text.str.to_datetime(fmt, strict=False, time_unit="ns").to_numpy()
+            parsed = column.str.to_datetime(fmt, strict=False, time_unit="ns").to_numpy()
             hit = todo & ~np.isnat(parsed)
             out[hit] = parsed[hit]
             todo &= ~hit
     bad = np.zeros(n, dtype=bool)
     ambiguous = np.zeros(n, dtype=bool)
     both = None
-    if todo.any():
+    if todo.any():  # blanks, other forms, spaces around: the general rules (few rows, usually)
         where = np.flatnonzero(todo)
-        rest = parse_dates(pd.Series(text.gather(where).to_list(), dtype=object), date_format, tz)
+        rest = parse_dates(pd.Series(column.gather(where).to_list(), dtype=object), date_format, tz)
         out[where], bad[where], ambiguous[where], both = rest.values, rest.unparseable, rest.ambiguous, rest.both_orders
     return Dates(out, bad, ambiguous, both)
 
