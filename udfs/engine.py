@@ -3,8 +3,9 @@
 Every function takes scalars or arrays (lists, numpy arrays; enumerations may
 be arrays too) and returns the same shape: a scalar in gives a Python scalar
 out, an array in gives a numpy array out. Invalid input raises
-:class:`~udfs.errors.KpiInputError` whose message starts with the argument's
-name, e.g. ``target must be > 0 for linear scoring (got 0)``.
+:class:`~udfs.errors.KpiInputError` with a kind and the values of its message
+(texts in ``udfs.messages``), e.g. kind ``target_linear`` with ``got=0``:
+"target must be > 0 for linear scoring (got 0)", "线性计分的目标值必须 > 0（实际为 0）".
 
 Conventions this module settles where SCORING.md is silent (docs/scoring-notes.md):
 
@@ -30,6 +31,7 @@ import numpy as np
 
 from .enums import DIRECTION, GRADE, METHOD, ROLE, VETO, _unique_objects, parse_codes
 from .errors import KpiInputError
+from .messages import shown_value
 
 TOLERANCE = 1e-9
 
@@ -75,7 +77,7 @@ def _numbers(value, argument: str, allow_blank: bool = True) -> np.ndarray:
             if arr.dtype.kind in "USb" and not isinstance(value, (str, bool)):
                 arr = np.asarray(value, dtype=object)  # keep mixed text/number cells apart
         except ValueError:
-            raise KpiInputError(f"{argument} must be a list of values or of equal-length rows") from None
+            raise KpiInputError("not_rows", argument=argument) from None
     if arr.dtype.kind in "fiu":
         out = arr.astype(float, copy=False)
     else:
@@ -86,13 +88,13 @@ def _numbers(value, argument: str, allow_blank: bool = True) -> np.ndarray:
                 flat_out[i] = np.nan  # a blank cell (None, "", pandas NA)
             elif isinstance(item, (bool, np.bool_)) or not isinstance(item, (int, float, np.integer, np.floating)):
                 shown = item.item() if isinstance(item, np.generic) else item
-                raise KpiInputError(f"{argument} must be a number (got {shown!r})")
+                raise KpiInputError("not_a_number", argument=argument, got=shown)
             else:
                 flat_out[i] = float(item)
     if np.isinf(out).any():
-        raise KpiInputError(f"{argument} must be a finite number (got {_fmt(out[np.isinf(out)][0])})")
+        raise KpiInputError("not_finite", argument=argument, got=float(out[np.isinf(out)][0]))
     if not allow_blank and np.isnan(out).any():
-        raise KpiInputError(f"{argument} must not be blank")
+        raise KpiInputError("blank", argument=argument)
     return out
 
 
@@ -103,31 +105,26 @@ def _out(result: np.ndarray, scalar: bool):
     return result
 
 
-def _where(mask: np.ndarray) -> str:
-    """' (row 3)' for the first offending element of an array, '' for a scalar."""
+def _where(mask: np.ndarray) -> str | None:
+    """'3' (or '2,3' in a block) for the first offending element of an array, None for a scalar."""
     if mask.ndim == 0:
-        return ""
+        return None
     index = np.unravel_index(int(np.argmax(mask)), mask.shape)
-    return " (row " + ",".join(str(i + 1) for i in index) + ")"
+    return ",".join(str(i + 1) for i in index)
 
 
-def _check(mask: np.ndarray, message: str, values: np.ndarray | None = None) -> None:
+def _check(mask: np.ndarray, kind: str, values: np.ndarray | None = None, **fields) -> None:
+    """Raise KpiInputError ``kind`` for the first element where ``mask`` holds, with its value and row."""
     if np.any(mask):
-        got = ""
         if values is not None:
             v = np.broadcast_to(values, mask.shape)[np.unravel_index(int(np.argmax(mask)), mask.shape)] \
                 if np.ndim(mask) else values
-            got = f" (got {_fmt(v)})"
-        raise KpiInputError(message + got + _where(np.asarray(mask)))
+            fields["got"] = float(v)
+        raise KpiInputError(kind, row=_where(np.asarray(mask)), **fields)
 
 
 def _fmt(value) -> str:
-    value = float(value)
-    if math.isnan(value):
-        return "blank"
-    if math.isinf(value):
-        return "infinity" if value > 0 else "-infinity"
-    return str(int(value)) if value.is_integer() else f"{value:.10g}"
+    return shown_value(float(value))
 
 
 # --------------------------------------------------------------------------- one indicator
@@ -150,9 +147,9 @@ def kpi_achievement(actual, target, direction="higher"):
     try:
         a, t, d = np.broadcast_arrays(a, t, d)
     except ValueError:
-        raise KpiInputError(f"actual and target must have the same size (got {a.size} and {t.size})") from None
-    _check(np.isnan(t), "target must not be blank")
-    _check(t <= 0, "target must be > 0 for an achievement ratio", t)
+        raise KpiInputError("same_size", argument="actual", argument2="target", size=a.size, size2=t.size) from None
+    _check(np.isnan(t), "blank", argument="target")
+    _check(t <= 0, "target_ratio", t)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # 1e308 / 1e-308 is inf, not a warning
         ratio = a / t
         return _out(np.where(d == LOWER, 2.0 - ratio, ratio), scalar)
@@ -169,24 +166,23 @@ def _bands_table(param) -> np.ndarray:
         param = list(param.items())
     table = _numbers(param, "bands")
     if table.ndim != 2 or table.shape[1] != 2 or table.shape[0] == 0:
-        raise KpiInputError("bands must be rows of (minimum achievement %, score)")
+        raise KpiInputError("bands_rows")
     table = table[~np.isnan(table).all(axis=1)]
     if table.shape[0] == 0:
-        raise KpiInputError("bands must contain at least one row of (minimum achievement %, score)")
+        raise KpiInputError("bands_empty")
     if np.isnan(table).any():
-        raise KpiInputError("bands must have a minimum and a score on every row")
+        raise KpiInputError("bands_incomplete")
     if (table[:, 1] < 0).any():
-        raise KpiInputError(f"band scores must be >= 0 (got {_fmt(table[table[:, 1] < 0][0, 1])})")
+        raise KpiInputError("band_score_negative", got=float(table[table[:, 1] < 0][0, 1]))
     table = table[np.lexsort((-table[:, 1], -table[:, 0]))]
     same = np.flatnonzero((np.diff(table[:, 0]) == 0) & (np.diff(table[:, 1]) != 0))
     if same.size:
-        raise KpiInputError(f"bands list the minimum {_fmt(table[same[0], 0])}% twice with different scores")
+        raise KpiInputError("bands_minimum_twice", minimum=_fmt(table[same[0], 0]))
     falls = np.flatnonzero(np.diff(table[:, 1]) > 0)  # minimum descending: scores must not rise
     if falls.size:
         high, low = table[falls[0]], table[falls[0] + 1]
-        raise KpiInputError(
-            f"bands must not give a lower score for a higher minimum (got {_fmt(high[0])}% → {_fmt(high[1])} "
-            f"but {_fmt(low[0])}% → {_fmt(low[1])})")
+        raise KpiInputError("bands_falling", high=_fmt(high[0]), high_score=_fmt(high[1]), low=_fmt(low[0]),
+                            low_score=_fmt(low[1]))
     return table
 
 
@@ -201,14 +197,12 @@ def _split_param(param, method_codes: np.ndarray):
         return None, np.asarray(DEFAULT_DEDUCTION_POINTS)
     if _is_bands(param):
         if method_codes.ndim == 0 and int(method_codes) == DEDUCTION:
-            raise KpiInputError("param for deduction scoring is the points per incident (one number), "
-                                "not a bands table")
+            raise KpiInputError("param_deduction_bands")
         return _bands_table(param), np.asarray(DEFAULT_DEDUCTION_POINTS)
     if _ndim(param) in (0, 1) and method_codes.ndim == 0 and int(method_codes) == BAND \
             and not (_ndim(param) == 0 and _blank(param)):
         # a number where the bands table belongs would silently score with the default bands
-        raise KpiInputError("bands must be rows of (minimum achievement %, score)"
-                            + (f" (got {param!r})" if _ndim(param) == 0 else ""))
+        raise KpiInputError("bands_rows", **({"got": param} if _ndim(param) == 0 else {}))
     points = _numbers(param, "param")
     points = np.where(np.isnan(points), DEFAULT_DEDUCTION_POINTS, points)
     return None, points
@@ -223,8 +217,8 @@ def score_rows(actual, target, threshold=None, stretch=None, direction="higher",
     Returns:
         ``(scores, achievement, errors)``: float arrays of the broadcast shape (NaN
         where the row is invalid; achievement is also NaN for a blank actual) and a
-        list of ``(flat_row_index, argument, message)``, one per invalid row (its
-        first problem), sorted by row. Raises KpiInputError only for an unreadable
+        list of ``(flat_row_index, argument, error)`` (a KpiInputError, not raised), one
+        per invalid row (its first problem), sorted by row. Raises KpiInputError only for an unreadable
         argument as a whole (text in a number column, an unknown enumeration value,
         a malformed bands table).
     """
@@ -242,20 +236,25 @@ def score_rows(actual, target, threshold=None, stretch=None, direction="higher",
     try:
         a, t, f, s, c, d, m, points = np.broadcast_arrays(a, t, f, s, c, d, m, points)
     except ValueError:
-        shapes = ", ".join(f"{name} {np.shape(v)}" for name, v in
-                           (("actual", a), ("target", t), ("threshold", f), ("stretch", s),
-                            ("direction", d), ("method", m), ("param", points), ("cap", c)) if np.ndim(v))
-        raise KpiInputError(f"arguments must have the same number of rows (got {shapes})") from None
+        shaped = [(name, np.shape(v)) for name, v in
+                  (("actual", a), ("target", t), ("threshold", f), ("stretch", s),
+                   ("direction", d), ("method", m), ("param", points), ("cap", c)) if np.ndim(v)]
+        first = shaped[0]
+        other = next(item for item in shaped if item[1] != first[1])
+        raise KpiInputError("same_rows", argument=first[0], argument2=other[0], size=str(first[1]),
+                            size2=str(other[1])) from None
     scores, ratio, problems = _score_core(a, t, f, s, c, d, m, points, bands)
     errors = []
     seen = np.zeros(a.size, dtype=bool)
-    for argument, mask, message, values in problems:  # in priority order: one message per row
+    for argument, mask, kind, values in problems:  # in priority order: one message per row
         flat = mask.ravel() & ~seen
         seen |= flat
-        shown = None if values is None else values.ravel()
+        shown = None if values is None else np.broadcast_to(values, mask.shape).ravel()
         for index in np.flatnonzero(flat):
-            got = "" if shown is None else f" (got {_fmt(shown[index])})"
-            errors.append((int(index), argument, message + got))
+            fields = {"argument": argument} if kind == "blank" else {}
+            if shown is not None:
+                fields["got"] = float(shown[index])
+            errors.append((int(index), argument, KpiInputError(kind, **fields)))
     errors.sort(key=lambda e: e[0])
     return scores, ratio, errors
 
@@ -269,18 +268,16 @@ def _score_core(a, t, f, s, c, d, m, points, bands):
 
     not_positive = t <= 0
     problems = [
-        ("target", np.isnan(t), "target must not be blank", None),
-        ("target", (m == LINEAR) & not_positive, "target must be > 0 for linear scoring", t),
-        ("target", (m == BAND) & not_positive, "target must be > 0 for band scoring", t),
-        ("target", (m == BINARY) & not_positive, "target must be > 0 for binary scoring", t),
-        ("target", ded & (t < 0), "target (incidents allowed) must be >= 0 for deduction scoring", t),
-        ("actual", ded & (a < 0), "actual (incident count) must be >= 0 for deduction scoring", a),
-        ("param", ded & (points < 0), "param (points per incident) must be >= 0", points),
-        ("cap", c < 100, "cap must be >= 100", c),
-        ("threshold", ratio_method & has_f & np.where(higher, f >= t, f <= t),
-         "threshold must be below the target for higher-is-better (above it for lower-is-better)", f),
-        ("stretch", ratio_method & has_s & np.where(higher, s <= t, s >= t),
-         "stretch must be above the target for higher-is-better (below it for lower-is-better)", s),
+        ("target", np.isnan(t), "blank", None),
+        ("target", (m == LINEAR) & not_positive, "target_linear", t),
+        ("target", (m == BAND) & not_positive, "target_band", t),
+        ("target", (m == BINARY) & not_positive, "target_binary", t),
+        ("target", ded & (t < 0), "target_deduction", t),
+        ("actual", ded & (a < 0), "actual_deduction", a),
+        ("param", ded & (points < 0), "points_negative", points),
+        ("cap", c < 100, "cap_below_100", c),
+        ("threshold", ratio_method & has_f & np.where(higher, f >= t, f <= t), "threshold_side", f),
+        ("stretch", ratio_method & has_s & np.where(higher, s <= t, s >= t), "stretch_side", s),
     ]
     bad = np.zeros(a.shape, dtype=bool)
     for _, mask, _, _ in problems:
@@ -359,8 +356,8 @@ def kpi_score(actual, target, threshold=None, stretch=None, direction="higher",
         and (_is_scalar(param) or _is_bands(param))
     scores, _, errors = score_rows(actual, target, threshold, stretch, direction, method, param, cap)
     if errors:
-        index, _, message = errors[0]
-        raise KpiInputError(message + ("" if scalar else f" (row {index + 1})"))
+        index, _, error = errors[0]
+        raise KpiInputError(error.kind, **error.values, row=None if scalar else index + 1)
     return _out(scores, scalar)
 
 
@@ -375,7 +372,7 @@ def normalise_weights(weights, argument: str = "weights") -> np.ndarray:
     """
     w = _numbers(weights, argument)
     w = np.where(np.isnan(w), 0.0, w)
-    _check(w < 0, f"{argument} must be >= 0", w)
+    _check(w < 0, "negative", w, argument=argument)
     with np.errstate(over="ignore"):  # weights of 1e308: the sum is inf, reported below
         total = w.sum(axis=-1)
     positive = w > 0
@@ -389,12 +386,9 @@ def normalise_weights(weights, argument: str = "weights") -> np.ndarray:
         where = _where(np.asarray(bad))
         if near_100[first]:
             small = np.asarray(w)[first][np.asarray(positive)[first] & (np.asarray(w)[first] < 1.0)]
-            raise KpiInputError(
-                f"{argument} sum to 100 but mix percent points and fractions (got {_fmt(small[0])}); "
-                f"enter all as fractions (0.4) or all as percent points (40)" + where
-            )
+            raise KpiInputError("weights_mixed", argument=argument, small=_fmt(small[0]), row=where)
         shown = total[first] if total[first] > 1.5 else total[first] * 100.0
-        raise KpiInputError(f"{argument} sum to {shown:.4g}%, expected 100%" + where)
+        raise KpiInputError("weights_sum", argument=argument, total=float(shown), row=where)
     return np.where(np.expand_dims(percent, -1), w / 100.0, w)
 
 
@@ -418,10 +412,8 @@ def kpi_weighted(scores, weights):
         try:
             s, w = np.broadcast_arrays(s, w)
         except ValueError:
-            raise KpiInputError(
-                f"scores and weights must have the same size (got {s.shape[-1] if s.ndim else 1} "
-                f"and {w.shape[-1] if w.ndim else 1})"
-            ) from None
+            raise KpiInputError("same_size", argument="scores", argument2="weights",
+                                size=s.shape[-1] if s.ndim else 1, size2=w.shape[-1] if w.ndim else 1) from None
     s = np.where(np.isnan(s), 0.0, s)
     total = np.where(w > 0, w * s, 0.0).sum(axis=-1)
     return _out(total, np.ndim(total) == 0)
@@ -438,25 +430,24 @@ def _role_weights(role_weights) -> np.ndarray:
     if not isinstance(role_weights, Mapping) and _ndim(role_weights) == 2:
         rows = [tuple(row) for row in np.asarray(role_weights, dtype=object)]
         if any(len(row) != 2 for row in rows):
-            raise KpiInputError("role_weights must be rows of (role, weight)")
+            raise KpiInputError("role_weights_rows")
         rows = [(role, weight) for role, weight in rows if not _blank(role) or not _blank(weight)]
         seen = set()
         for role, _ in rows:  # a role listed twice (self and 自评 included) is ambiguous: refuse it
             key = ROLE.parse(role, "role_weights")
             if key in seen:
-                raise KpiInputError(f"role_weights list the role {key} twice")
+                raise KpiInputError("role_twice", role=key)
             seen.add(key)
         role_weights = dict(rows)
     if isinstance(role_weights, Mapping):
         values = np.zeros(len(ROLE.keys))
         for role, weight in role_weights.items():
             index = ROLE.keys.index(ROLE.parse(role, "role_weights"))
-            values[index] = np.nan_to_num(_numbers(weight, f"role_weights ({ROLE.keys[index]})").item())
+            values[index] = np.nan_to_num(_numbers(weight, f"role_weights.{ROLE.keys[index]}").item())
     else:
         values = _numbers(role_weights, "role_weights").ravel()
         if values.size != len(ROLE.keys):
-            raise KpiInputError(
-                f"role_weights must give self, peer and manager weights (3 numbers, got {values.size})")
+            raise KpiInputError("role_weights_three", count=values.size)
     return normalise_weights(values, "role_weights")
 
 
@@ -486,18 +477,18 @@ def kpi_review(ratings, roles, role_weights=None):
     try:
         roles_arr = np.broadcast_to(roles_arr, r.shape)
     except ValueError:
-        raise KpiInputError(
-            f"ratings and roles must have the same size (got {r.size} and {roles_arr.size})") from None
+        raise KpiInputError("same_size", argument="ratings", argument2="roles", size=r.size,
+                            size2=roles_arr.size) from None
     present_rating = ~np.isnan(r)
     if roles_arr.dtype == object:
         blank_role = np.frompyfunc(_blank, 1, 1)(roles_arr).astype(bool)
     else:
         blank_role = np.char.strip(roles_arr.astype(str)) == "" if roles_arr.dtype.kind == "U" \
             else np.zeros(r.shape, dtype=bool)
-    _check(present_rating & blank_role, "roles must be given for every rating")
+    _check(present_rating & blank_role, "role_missing")
     safe_roles = np.where(blank_role | ~present_rating, "manager", roles_arr)
     codes = parse_codes(safe_roles, ROLE, "roles")
-    _check(present_rating & ((r < 1) | (r > 5)), "ratings must be between 1 and 5", r)
+    _check(present_rating & ((r < 1) | (r > 5)), "rating_range", r)
     weights = _role_weights(role_weights)
 
     total = np.zeros(r.shape[:-1])
@@ -511,8 +502,7 @@ def kpi_review(ratings, roles, role_weights=None):
         total += np.where(present, weight * mean, 0.0)
         weight_sum += np.where(present, weight, 0.0)
     any_rating = present_rating.any(axis=-1)
-    _check(any_rating & (weight_sum <= 0),
-           "role_weights give the roles present a total weight of 0 (no qualitative score possible)")
+    _check(any_rating & (weight_sum <= 0), "role_weights_zero")
     with np.errstate(divide="ignore", invalid="ignore"):
         qual = np.where(any_rating, 20.0 * total / weight_sum, np.nan)
     return _out(qual, scalar_out)
@@ -534,9 +524,9 @@ def kpi_final(quant, qual, quant_weight=DEFAULT_QUANT_WEIGHT):
     try:
         q, v, k = np.broadcast_arrays(q, v, k)
     except ValueError:
-        raise KpiInputError(f"quant and qual must have the same size (got {q.size} and {v.size})") from None
-    _check(np.isnan(q), "quant must not be blank")
-    _check((k < 0) | (k > 1), "quant_weight must be between 0 and 1", k)
+        raise KpiInputError("same_size", argument="quant", argument2="qual", size=q.size, size2=v.size) from None
+    _check(np.isnan(q), "blank", argument="quant")
+    _check((k < 0) | (k > 1), "quant_weight_range", k)
     return _out(np.where(np.isnan(v), q, k * q + (1.0 - k) * v), scalar)
 
 
@@ -551,31 +541,31 @@ def grade_bands(bands=None) -> list[tuple[str, float]]:
     if bands is None:
         return list(DEFAULT_GRADE_BANDS)
     if isinstance(bands, str) or (not isinstance(bands, Mapping) and _ndim(bands) not in (2, -1)):
-        raise KpiInputError("bands must be rows of (grade, minimum score)")
+        raise KpiInputError("grade_bands_rows")
     rows = list(bands.items()) if isinstance(bands, Mapping) else [tuple(r) for r in bands]
     out = []
     for row in rows:
         if len(row) != 2:
-            raise KpiInputError("bands must be rows of (grade, minimum score)")
+            raise KpiInputError("grade_bands_rows")
         grade, minimum = row
         if _blank(grade):
             if _blank(minimum):
                 continue
-            raise KpiInputError(f"bands: the row with minimum {minimum!r} has no grade")
-        _grade_name(grade, "bands")
+            raise KpiInputError("grade_missing", argument="grade_bands", minimum=shown_value(minimum))
+        _grade_name(grade, "grade_bands")
         if isinstance(minimum, (bool, np.bool_)) or not isinstance(minimum, (int, float, np.integer, np.floating)) \
                 or not math.isfinite(minimum):
-            raise KpiInputError(f"bands: the minimum score of grade {grade} must be a number (got {minimum!r})")
+            raise KpiInputError("grade_minimum", argument="grade_bands", grade=grade, got=minimum)
         out.append((str(grade).strip(), float(minimum)))
     if not out:
-        raise KpiInputError("bands must contain at least one grade")
+        raise KpiInputError("grades_empty", argument="grade_bands")
     return sorted(out, key=lambda row: -row[1])
 
 
 def _grade_name(grade, argument: str) -> str:
     """A grade name from a settings table: text such as S or 优."""
     if not isinstance(grade, str):
-        raise KpiInputError(f"{argument}: each grade must be a text such as S or A (got {grade!r})")
+        raise KpiInputError("grade_not_text", argument=argument, got=grade)
     return grade.strip()
 
 
@@ -586,7 +576,7 @@ def _veto_flags(veto) -> np.ndarray:
         return arr
     if arr.dtype.kind in "fiu":
         counts = np.nan_to_num(arr.astype(float))
-        _check(counts < 0, "veto must be TRUE/FALSE or a count of vetoed indicators >= 0", counts)
+        _check(counts < 0, "veto_invalid", counts)
         return counts > 0
     uniques, inverse = _unique_objects(arr)  # each distinct value is read once
     flags = np.zeros(len(uniques), dtype=bool)
@@ -597,8 +587,7 @@ def _veto_flags(veto) -> np.ndarray:
             flags[i] = bool(value)
         elif isinstance(value, (int, float, np.integer, np.floating)):
             if value < 0:
-                raise KpiInputError(
-                    f"veto must be TRUE/FALSE or a count of vetoed indicators >= 0 (got {_fmt(value)})")
+                raise KpiInputError("veto_invalid", got=float(value))
             flags[i] = value > 0
         else:
             flags[i] = VETO.parse(value, "veto") == "yes"
@@ -625,7 +614,8 @@ def kpi_grade(score, bands=None, veto=False):
     try:
         x, vetoed = np.broadcast_arrays(x, vetoed)
     except ValueError:
-        raise KpiInputError(f"score and veto must have the same size (got {x.size} and {vetoed.size})") from None
+        raise KpiInputError("same_size", argument="score", argument2="veto", size=x.size,
+                            size2=vetoed.size) from None
     lowest = table[-1][0]
     result = np.full(x.shape, lowest, dtype=object)
     for grade, minimum in reversed(table):  # lowest first: the largest minimum reached wins
@@ -648,16 +638,16 @@ def _shares(shares, argument: str, default: Mapping[str, float]) -> list[tuple[s
     if shares is None:
         shares = default
     if isinstance(shares, str) or (not isinstance(shares, Mapping) and _ndim(shares) not in (2, -1)):
-        raise KpiInputError(f"{argument} must be rows of (grade, share)")
+        raise KpiInputError("shares_rows", argument=argument)
     rows = list(shares.items()) if isinstance(shares, Mapping) else [tuple(r) for r in shares]
     if any(len(row) != 2 for row in rows):
-        raise KpiInputError(f"{argument} must be rows of (grade, share)")
+        raise KpiInputError("shares_rows", argument=argument)
     rows = [row for row in rows if not (_blank(row[0]) and _blank(row[1]))]
     if not rows:
-        raise KpiInputError(f"{argument} must contain at least one grade")
+        raise KpiInputError("grades_empty", argument=argument)
     for grade, _ in rows:
         if _blank(grade):
-            raise KpiInputError(f"{argument}: every share needs a grade")
+            raise KpiInputError("share_without_grade", argument=argument)
         _grade_name(grade, argument)
     names = [str(g).strip() for g, _ in rows]
     values = normalise_weights([v for _, v in rows], argument)
@@ -669,7 +659,7 @@ def forced_headcounts(n: int, quotas=None) -> list[tuple[str, int]]:
     """Headcount per grade, best grade first: quota × n rounded by largest remainder
     (ties in remainder go to the better grade), so the counts sum to ``n``."""
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise KpiInputError(f"n must be a whole number of managers >= 0 (got {n!r})")
+        raise KpiInputError("headcount", got=n)
     table = _shares(quotas, "quotas", DEFAULT_QUOTAS)
     exact = np.array([share * int(n) for _, share in table])
     counts = np.floor(exact + TOLERANCE).astype(int)
@@ -686,9 +676,9 @@ def _id_keys(ids) -> np.ndarray:
     items = list(np.asarray(ids, dtype=object).ravel())
     for row, item in enumerate(items, start=1):
         if _blank(item):
-            raise KpiInputError(f"ids must not be blank (row {row})")
+            raise KpiInputError("id_blank", row=row)
         if isinstance(item, (bool, np.bool_)) or not isinstance(item, (str, int, float, np.integer, np.floating)):
-            raise KpiInputError(f"ids must be text or numbers (got {item!r})")
+            raise KpiInputError("id_type", got=item)
     if items and all(isinstance(i, (int, float, np.integer, np.floating)) and not isinstance(i, bool)
                      for i in items):
         return np.asarray(items, dtype=float)
@@ -701,13 +691,13 @@ def forced_order(ids, finals, quants) -> np.ndarray:
     q = np.atleast_1d(_numbers(quants, "quants")).ravel() if quants is not None else np.full(f.shape, np.nan)
     keys = _id_keys(ids)
     if not (len(keys) == len(f) == len(q)):
-        raise KpiInputError(f"ids, finals and quants must have the same length (got {len(keys)}, {len(f)}, {len(q)})")
-    _check(np.isnan(f), "finals must not be blank")
+        raise KpiInputError("ranking_lengths", ids=len(keys), finals=len(f), quants=len(q))
+    _check(np.isnan(f), "blank", argument="finals")
     unique, counts = np.unique(keys, return_counts=True)
     if (counts > 1).any():  # one person, one grade: a repeated id would take two quota places
         repeated = unique[np.argmax(counts > 1)].item()
         shown = _fmt(repeated) if isinstance(repeated, float) else repr(repeated)
-        raise KpiInputError(f"ids must be unique (got {shown} {counts[np.argmax(counts > 1)]} times)")
+        raise KpiInputError("id_repeated", id=shown, count=int(counts[np.argmax(counts > 1)]))
     q = np.where(np.isnan(q), -np.inf, q)
     with np.errstate(over="ignore", invalid="ignore"):  # np.round of ±1e308 overflows to ±inf: still ordered
         return np.lexsort((keys, -np.round(q, 9), -np.round(f, 9)))
@@ -741,24 +731,24 @@ def _coefficients(coefficients) -> dict[str, float]:
     if coefficients is None:
         return dict(DEFAULT_BONUS_COEFFICIENTS)
     if isinstance(coefficients, str) or (not isinstance(coefficients, Mapping) and _ndim(coefficients) not in (2, -1)):
-        raise KpiInputError("coefficients must be rows of (grade, coefficient)")
+        raise KpiInputError("coefficients_rows")
     rows = coefficients.items() if isinstance(coefficients, Mapping) else [tuple(r) for r in coefficients]
     out = {}
     for row in rows:
         if len(row) != 2:
-            raise KpiInputError("coefficients must be rows of (grade, coefficient)")
+            raise KpiInputError("coefficients_rows")
         grade, value = row
         if _blank(grade) and _blank(value):
             continue
         if _blank(grade):
-            raise KpiInputError("coefficients: every coefficient needs a grade")
+            raise KpiInputError("coefficient_without_grade")
         _grade_name(grade, "coefficients")
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
                 or not math.isfinite(value) or value < 0:
-            raise KpiInputError(f"coefficients: grade {grade} needs a number >= 0 (got {value!r})")
+            raise KpiInputError("coefficient_invalid", grade=grade, got=value)
         out[str(grade).strip().upper()] = float(value)
     if not out:
-        raise KpiInputError("coefficients must contain at least one grade")
+        raise KpiInputError("grades_empty", argument="coefficients")
     return out
 
 
@@ -776,7 +766,7 @@ def kpi_bonus_coefficient(grade, coefficients=None):
     for i, g in enumerate(uniques):
         key = str(g).strip().upper() if isinstance(g, str) else None
         if key not in table:
-            raise KpiInputError(f"grade must be one of {', '.join(table)} (got {g!r})")
+            raise KpiInputError("grade_unknown", grades=", ".join(table), got=g)
         values[i] = table[key]
     return _out(values[inverse].reshape(arr.shape), scalar)
 
@@ -792,12 +782,12 @@ def kpi_bonus(grade, base, coefficients=None):
     scalar = _is_scalar(grade) and _is_scalar(base)
     coef = np.asarray(kpi_bonus_coefficient(grade, coefficients), dtype=float)
     b = _numbers(base, "base")
-    _check(np.isnan(b), "base must not be blank")
-    _check(b < 0, "base must be >= 0", b)
+    _check(np.isnan(b), "blank", argument="base")
+    _check(b < 0, "negative", b, argument="base")
     try:
         result = coef * b
     except ValueError:
-        raise KpiInputError(f"grade and base must have the same size (got {coef.size} and {b.size})") from None
+        raise KpiInputError("same_size", argument="grade", argument2="base", size=coef.size, size2=b.size) from None
     return _out(result, scalar)
 
 
@@ -817,18 +807,18 @@ def kpi_bonus_pool(grades, bases, pool, coefficients=None):
     raw = np.atleast_1d(np.asarray(kpi_bonus(grades, bases, coefficients), dtype=float))
     pools = _numbers(pool, "pool", allow_blank=False)
     if pools.size != 1:
-        raise KpiInputError(f"pool must be one number (got {pools.size} values)")
+        raise KpiInputError("pool_one_number", count=pools.size)
     p = float(pools.ravel()[0])
     if p < 0:
-        raise KpiInputError(f"pool must be >= 0 (got {_fmt(p)})")
+        raise KpiInputError("negative", argument="pool", got=p)
     with np.errstate(over="ignore"):
         total = raw.sum()
     if not math.isfinite(total):
-        raise KpiInputError("bases are too large to add up (the total bonus overflows)")
+        raise KpiInputError("bonus_overflow")
     if total <= 0:
         if p == 0:
             return np.zeros_like(raw)
-        raise KpiInputError("pool cannot be shared: every bonus before scaling is 0 (all grades have coefficient 0)")
+        raise KpiInputError("pool_unshareable")
     return raw / total * p  # raw / total <= 1 first: no overflow for tiny totals
 
 

@@ -44,7 +44,7 @@ class Enumeration:
         """Canonical key of one value; raises KpiInputError naming ``argument``."""
         key = self.try_parse(value)
         if key is None:
-            raise KpiInputError(self.error_text(value, argument))
+            raise self.error(value, argument)
         return key
 
     def try_parse(self, value) -> str | None:
@@ -57,11 +57,12 @@ class Enumeration:
             return None
         return _LOOKUPS[self.name].get(value.strip().lower())
 
-    def error_text(self, value, argument: str | None = None) -> str:
+    def error(self, value, argument: str | None = None) -> KpiInputError:
+        """The error for a value that is none of the enumeration's (``direction must be one of …``)."""
         allowed = ", ".join(f"{k}/{v}" for k, v in self.labels.items())
         if isinstance(value, np.generic):
             value = value.item()
-        return f"{argument or self.name} must be one of {allowed} (got {value!r})"
+        return KpiInputError("enum", argument=argument or self.name, allowed=allowed, got=value)
 
 
 DIRECTION = Enumeration("direction", {"higher": "越高越好", "lower": "越低越好"})
@@ -100,7 +101,7 @@ def parse_codes(values, enum: Enumeration, argument: str, default: str | None = 
     try:
         arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object if values is None else None)
     except ValueError:  # a ragged nested list
-        raise KpiInputError(f"{argument} must be a list of values or of equal-length rows") from None
+        raise KpiInputError("not_rows", argument=argument) from None
     if arr.ndim == 0:
         item = arr.item()
         if default is not None and _is_blank(item):

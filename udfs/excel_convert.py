@@ -16,13 +16,17 @@ import numpy as np
 
 from .enums import METHOD
 from .errors import KpiInputError
+from .messages import cell_lang
 
 ERROR_PREFIX = "#KPI! "
 
 
-def error_text(error: Exception | str) -> str:
-    """The cell text for an invalid input, e.g. ``#KPI! weights sum to 95%, expected 100%``."""
-    return ERROR_PREFIX + str(error)
+def error_text(error: KpiInputError, lang: str | None = None) -> str:
+    """The cell text for an invalid input, e.g. ``#KPI! weights sum to 95%, expected 100%``.
+
+    In the language of :func:`udfs.messages.cell_lang` (``KPI_LANG``, else English) unless ``lang`` is given.
+    """
+    return ERROR_PREFIX + error.render(lang or cell_lang())
 
 
 def grid(value) -> np.ndarray:
@@ -34,12 +38,12 @@ def grid(value) -> np.ndarray:
         if value and all(nested):
             widths = {len(row) for row in value}
             if len(widths) != 1:
-                raise KpiInputError("a range must have the same number of cells in every row")
+                raise KpiInputError("range_ragged")
             arr = np.empty((len(value), widths.pop()), dtype=object)
             for i, row in enumerate(value):
                 arr[i, :] = list(row)
         elif any(nested):
-            raise KpiInputError("a range must be a list of rows or a list of values, not a mix")
+            raise KpiInputError("range_mixed")
         else:
             arr = np.empty((len(value), 1), dtype=object)
             arr[:, 0] = list(value)
@@ -51,10 +55,10 @@ def grid(value) -> np.ndarray:
     elif arr.ndim == 1:
         arr = arr.reshape(-1, 1)
     elif arr.ndim > 2:
-        raise KpiInputError("a range must be 2-dimensional")
+        raise KpiInputError("range_dimensions")
     for item in arr.ravel():
         if isinstance(item, (list, tuple, dict, set, np.ndarray)):
-            raise KpiInputError(f"a cell must hold one value (got {item!r})")
+            raise KpiInputError("cell_one_value", got=item)
     return arr
 
 
@@ -68,7 +72,7 @@ def flat(value) -> np.ndarray:
     return grid(value).ravel()
 
 
-def table_rows(value, columns: int = 2):
+def table_rows(value, columns: int = 2, argument: str = "bands"):
     """Rows of a settings table such as tblBands or tblGrades: a list of tuples, or None when
     the argument is omitted or entirely blank."""
     if value is None:
@@ -77,7 +81,7 @@ def table_rows(value, columns: int = 2):
     if all(is_blank(v) for v in arr.ravel()):
         return None
     if arr.shape[1] != columns:
-        raise KpiInputError(f"must be a range of {columns} columns")
+        raise KpiInputError("range_columns", argument=argument, columns=columns)
     return [tuple(row) for row in arr.tolist()]
 
 
@@ -86,8 +90,9 @@ def broadcast(arguments: dict[str, np.ndarray]) -> tuple[tuple[int, int], dict[s
     shapes = {name: arr.shape for name, arr in arguments.items() if arr.shape != (1, 1)}
     distinct = set(shapes.values())
     if len(distinct) > 1:
-        listed = ", ".join(f"{name} {r}×{c}" for name, (r, c) in shapes.items())
-        raise KpiInputError(f"ranges must have the same size or be single cells (got {listed})")
+        (first, (r, c)), *_ = shapes.items()
+        other, (r2, c2) = next((n, shape) for n, shape in shapes.items() if shape != (r, c))
+        raise KpiInputError("ranges_size", argument=first, argument2=other, size=f"{r}×{c}", size2=f"{r2}×{c2}")
     shape = distinct.pop() if distinct else (1, 1)
     return shape, {name: np.broadcast_to(arr, shape) for name, arr in arguments.items()}
 
@@ -98,7 +103,7 @@ def cell(value):
         return None
     if isinstance(value, (float, np.floating)):
         if math.isinf(value):  # 1e308 / 1e-308: Excel has no infinity
-            return error_text("the result is too large for a cell (check the actual and the target)")
+            return error_text(KpiInputError("result_too_large"))
         return None if math.isnan(value) else float(value)
     if isinstance(value, (np.integer,)):
         return int(value)
@@ -173,14 +178,14 @@ def reject_error_cells(values: np.ndarray, argument: str) -> None:
     """Raise when a range holds an Excel error or a #KPI! text (a group result needs every cell)."""
     for index, value in enumerate(values):
         if isinstance(value, str) and value.startswith("#"):
-            raise KpiInputError(f"{argument} holds an error in cell {index + 1}: {value}")
+            raise KpiInputError("error_cell", argument=argument, index=index + 1, value=value)
 
 
 def single(value, argument: str):
     """The value of an argument that must be one cell (None when blank)."""
     arr = grid(value)
     if arr.shape != (1, 1):
-        raise KpiInputError(f"{argument} must be a single cell (got {arr.shape[0]}×{arr.shape[1]} cells)")
+        raise KpiInputError("single_cell", argument=argument, rows=arr.shape[0], columns=arr.shape[1])
     item = arr[0, 0]
     return None if is_blank(item) else item
 
@@ -199,15 +204,14 @@ def reject_param_of_the_wrong_kind(param_cells: np.ndarray, method) -> None:
     methods = {METHOD.try_parse(m) for m in flat(method)}
     if param_cells.shape[1] == 2 and methods == {"deduction"} \
             and not all(is_blank(v) for v in param_cells.ravel()):
-        raise KpiInputError("param for deduction scoring is the points per incident (one number), "
-                            "not a bands table")
+        raise KpiInputError("param_deduction_bands")
     if param_cells.shape == (1, 1) and not is_blank(param_cells[0, 0]) and methods == {"band"}:
-        raise KpiInputError("param must be the bands table (2 columns: minimum achievement %, score) "
-                            f"for band scoring (got {param_cells[0, 0]!r})")
+        raise KpiInputError("param_band_number", got=param_cells[0, 0])
 
 
 def same_length(named: dict[str, np.ndarray]) -> None:
     sizes = {name: len(v) for name, v in named.items()}
     if len(set(sizes.values())) > 1:
-        listed = ", ".join(f"{n} {s}" for n, s in sizes.items())
-        raise KpiInputError(f"ranges must have the same number of cells (got {listed})")
+        first, size = next(iter(sizes.items()))
+        other, size2 = next((n, s) for n, s in sizes.items() if s != size)
+        raise KpiInputError("ranges_count", argument=first, argument2=other, size=size, size2=size2)

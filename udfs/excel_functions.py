@@ -25,8 +25,8 @@ def _score_cells(actual, target, threshold, stretch, direction, method, param, c
     scores, _, errors = engine.score_rows(actual, target, threshold, stretch, direction, method, param, cap)
     out = scores.astype(object)
     flat = out.reshape(-1)
-    for index, _, message in errors:
-        flat[index] = convert.error_text(message)
+    for index, _, error in errors:
+        flat[index] = convert.error_text(error)
     return out
 
 
@@ -100,7 +100,7 @@ def KPI_REVIEW(ratings, roles, role_weights=None):
         convert.same_length({"ratings": r, "roles": roles_flat})
         convert.reject_error_cells(r, "ratings")
         if role_weights is not None and convert.grid(role_weights).shape[1] == 2:
-            weights = convert.table_rows(role_weights)
+            weights = convert.table_rows(role_weights, argument="role_weights")
         elif role_weights is not None and not all(convert.is_blank(v) for v in convert.flat(role_weights)):
             weights = list(convert.flat(role_weights))
         else:
@@ -130,7 +130,7 @@ def KPI_GRADE(score, bands=None, veto=False):
     """Grade (等级) of a final score from the grade bands: by default S >= 110, A >= 95, B >= 80, C >= 60, else D. A veto gives the lowest grade."""
     try:
         return convert.elementwise(engine.kpi_grade, {"score": score, "veto": veto},
-                                   fixed={"bands": convert.table_rows(bands)})
+                                   fixed={"bands": convert.table_rows(bands, argument="grade_bands")})
     except KpiInputError as error:
         return convert.error_text(error)
 
@@ -145,7 +145,7 @@ def KPI_FORCED_GRADE(ids, finals, quants=None, quotas=None):
     try:
         shape, keep, rows = convert.group_rows({"ids": ids, "finals": finals, "quants": quants},
                                                present=("ids", "finals"))
-        grades = engine.kpi_forced_grades(rows["ids"], rows["finals"], rows["quants"], convert.table_rows(quotas))
+        grades = engine.kpi_forced_grades(rows["ids"], rows["finals"], rows["quants"], convert.table_rows(quotas, argument="quotas"))
         return convert.spread(grades, keep, shape)
     except KpiInputError as error:
         return convert.error_text(error)
@@ -159,7 +159,7 @@ def KPI_FORCED_GRADE(ids, finals, quants=None, quotas=None):
 def KPI_BONUS(grade, base, coefficients=None, pool=None):
     """Bonus (奖金) = base x coefficient of the grade (S 1.5, A 1.2, B 1.0, C 0.5, D 0). With a pool, all bonuses are scaled by one factor so they add up to the pool."""
     try:
-        table = convert.table_rows(coefficients)
+        table = convert.table_rows(coefficients, argument="coefficients")
         pool_value = convert.single(pool, "pool")
         if pool_value is None:
             return convert.elementwise(engine.kpi_bonus, {"grade": grade, "base": base},

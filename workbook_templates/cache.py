@@ -19,13 +19,16 @@ from udfs.enums import DIRECTION, METHOD, ROLE, VETO
 from udfs.errors import KpiInputError
 from workbook_templates.texts import T
 
-# engine message fragment -> error key of texts.T[lang]["err"] (first match wins)
-_MESSAGES = (
-    ("direction", "direction"), ("method", "method"), ("must be a number", "number"),
-    ("target must not be blank", "target_blank"), ("incidents allowed", "target_neg"),
-    ("target must be > 0", "target_pos"), ("incident count", "actual_neg"), ("points per incident", "param_neg"),
-    ("cap", "cap"), ("threshold", "threshold"), ("stretch", "stretch"), ("band", "bands"),
-)
+# engine error kind -> error key of texts.T[lang]["err"] (the short text the portable formula shows)
+_ERROR_KEYS = {
+    "target_ratio": "target_pos", "target_linear": "target_pos", "target_band": "target_pos",
+    "target_binary": "target_pos", "target_deduction": "target_neg", "actual_deduction": "actual_neg",
+    "points_negative": "param_neg", "param_deduction_bands": "param_neg", "cap_below_100": "cap",
+    "threshold_side": "threshold", "stretch_side": "stretch", "bands_rows": "bands", "bands_empty": "bands",
+    "bands_incomplete": "bands", "band_score_negative": "bands", "bands_minimum_twice": "bands",
+    "bands_falling": "bands", "param_band_number": "bands",
+}
+_ENUM_KEYS = {"direction": "direction", "method": "method"}
 
 
 def _blank(v) -> bool:
@@ -48,11 +51,26 @@ def _method(row) -> str | None:
     return "linear" if _blank(value) else METHOD.try_parse(value)
 
 
-def _error(message: str, lang: str) -> str:
-    for fragment, key in _MESSAGES:
-        if fragment in message:
-            return T[lang]["err"][key]
-    return T[lang]["err"]["number"]
+def _error(error: KpiInputError, lang: str) -> str:
+    """The cell text of an engine error: what the portable formula shows for the same input."""
+    argument = error.values.get("argument")
+    if error.kind == "enum":
+        key = _ENUM_KEYS.get(str(argument), "number")
+    elif error.kind == "blank" and argument == "target":
+        key = "target_blank"
+    else:
+        key = _ERROR_KEYS.get(error.kind, "number")
+    return T[lang]["err"][key]
+
+
+def _review_error_key(error: KpiInputError) -> str:
+    """The short text of a review error: the ratings, the role weights, or else the roles."""
+    argument = str(error.values.get("argument", ""))
+    if error.kind == "rating_range" or argument == "ratings":
+        return "ratings"
+    if error.kind.startswith("role_weights") or error.kind == "role_twice" or argument.startswith("role_weights"):
+        return "role_weights"
+    return "roles"
 
 
 def _score_row(row: dict, settings: dict, lang: str):
@@ -73,7 +91,7 @@ def _score_row(row: dict, settings: dict, lang: str):
                                  None if _blank(row.get("stretch")) else row.get("stretch"),
                                  None if _blank(row.get("direction")) else row.get("direction"), method, param, settings["cap"])
     except KpiInputError as exc:
-        return _error(str(exc), lang)
+        return _error(exc, lang)
     return float(value)
 
 
@@ -101,8 +119,8 @@ def _scores(kpi_rows, settings, lang) -> list:
             pass
         else:
             out = [float(v) for v in values]
-            for index, _, message in errors:
-                out[index] = _error(message, lang)
+            for index, _, error in errors:
+                out[index] = _error(error, lang)
             return out
     return [_score_row(row, settings, lang) for row in kpi_rows]
 
@@ -166,16 +184,15 @@ def results(kpi_rows, review_rows, settings, head, lang) -> dict:  # noqa: C901 
         mine = [x for x, ro in zip(ratings, roles) if _num(x) and 1 <= x <= 5 and not _blank(ro)
                 and ROLE.try_parse(ro) == role]
         out["roles"][role] = (role_weights.get(role, 0.0), len(mine), sum(mine) / len(mine) if mine else "")
-    try:
-        if any(not _blank(x) and not _num(x) for x in ratings):
-            raise KpiInputError("ratings must be a number")
-        qual = engine.kpi_review([None if _blank(x) else x for x in ratings],
-                                 [None if _blank(x) else x for x in roles], role_weights)
-        qual = "" if qual is None else float(qual)
-    except KpiInputError as exc:
-        message = str(exc)
-        qual = err["ratings"] if "ratings" in message else (
-            err["role_weights"] if "role_weights" in message else err["roles"])
+    if any(not _blank(x) and not _num(x) for x in ratings):
+        qual = err["ratings"]
+    else:
+        try:
+            qual = engine.kpi_review([None if _blank(x) else x for x in ratings],
+                                     [None if _blank(x) else x for x in roles], role_weights)
+            qual = "" if qual is None else float(qual)
+        except KpiInputError as exc:
+            qual = err[_review_error_key(exc)]
     out["kpi_qual_score"] = qual
 
     # final score and grade

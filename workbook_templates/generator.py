@@ -54,6 +54,7 @@ from addin.contract.schema import (
 )
 from addin.contract.standard import default_reviews, default_rows, default_settings
 from addin.xlsx.atomic import atomic_path
+from addin.xlsx.xml_text import cell_text, needs_preserve
 from udfs.enums import DIMENSION, DIRECTION, GRADE, METHOD, ROLE, TIER, VETO
 from workbook_templates import cache as _cache
 from workbook_templates.formulas import CAP_NAME, Refs, all_formulas
@@ -374,13 +375,7 @@ _SENTINEL_BASE = 987654300000  # stand-in numbers, one per variable cell, in a p
 _SENTINELS = 100_000  # the pattern below matches 987654300000 … 987654399999
 # one <c> element holding a stand-in (formula text is XML-escaped, so it has no "<")
 _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-z]+="[^"]*")*)>(<f>[^<]*</f>)?<v>(9876543[0-9]{5})(?:\.0)?</v></c>')
-_BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CORE_TIMES = re.compile(r"(<dcterms:(?:created|modified) xsi:type=\"dcterms:W3CDTF\">)[^<]*(</dcterms:)")
-
-
-def _xml_text(text: str) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BAD_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
 def _cell_xml(ref: str, attrs: str, formula: str | None, value) -> str:
@@ -402,12 +397,12 @@ def _cell_xml(ref: str, attrs: str, formula: str | None, value) -> str:
     if formula is not None:
         if value is None or value == "":
             return f'<c r="{ref}"{style}>{formula}<v></v></c>'
-        return f'<c r="{ref}"{style} t="str">{formula}<v>{_xml_text(str(value))}</v></c>'
+        return f'<c r="{ref}"{style} t="str">{formula}<v>{cell_text(str(value))}</v></c>'
     if value is None or value == "":
         return f'<c r="{ref}"{style}/>'
     text = str(value)
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
+    space = ' xml:space="preserve"' if needs_preserve(text) else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{cell_text(text)}</t></is></c>'
 
 
 class _Skeleton:

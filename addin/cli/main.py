@@ -61,11 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         _error(exc.render(lang), lang)
         return 2
-    except KpiError as exc:
+    except (KpiError, KpiInputError) as exc:
         _error(exc.render(lang), lang)
-        return 1
-    except KpiInputError as exc:
-        _error(str(exc), lang)
         return 1
     except KeyboardInterrupt:
         print(render("cli.interrupted", lang), file=sys.stderr)

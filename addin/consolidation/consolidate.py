@@ -9,6 +9,7 @@ manager's own scores use the settings of the manager's own file.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import time
@@ -22,7 +23,9 @@ import numpy as np
 
 from addin.collect.compare import collected_for, differences, load_collected
 from addin.collect.fill import indicator_aliases
+from addin.consolidation.previous import Comparison, PreviousQuarter, compare, read_previous
 from addin.consolidation.team_workbook import write_team_workbook
+from addin.consolidation.teams import scored, team_rows
 from addin.contract import schema
 from addin.contract.errors import KpiError, UsageError
 from addin.contract.findings import ERROR, INFO, WARNING, Finding, sort_key
@@ -54,6 +57,9 @@ class ConsolidationResult:
     summary: dict[str, Any]
     output: Path | None
     report: ValidationReport | None = field(default=None, repr=False)
+    review_rows: list[dict[str, Any]] = field(default_factory=list)  # tblReviews: one per rating
+    team_rows: list[dict[str, Any]] = field(default_factory=list)  # tblTeams: one per team
+    comparison: Comparison | None = None  # with --previous
 
     @cached_property
     def managers(self) -> pd.DataFrame:
@@ -72,11 +78,14 @@ class ConsolidationResult:
         return any(f.severity == ERROR for f in self.findings)
 
     def as_dict(self) -> dict[str, Any]:
+        names = {row["manager_id"]: row["name"] for row in self.manager_rows}
         return {
             "summary": self.summary,
             "managers": _records(self.manager_rows),
             "scores": _records(self.score_rows),
-            "findings": [f.as_dict() for f in self.findings],
+            "reviews": _records(self.review_rows),
+            "teams": _records(self.team_rows),
+            "findings": [{**f.as_dict(), "name": names.get(f.manager_id, "")} for f in self.findings],
             "files": _records(self.file_rows),
         }
 
@@ -92,7 +101,7 @@ def _records(rows: list[dict]) -> list[dict]:
 
 
 def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=None,
-                base_bonus=10000.0, progress=None, write=True, actuals=None) -> ConsolidationResult:
+                base_bonus=10000.0, progress=None, write=True, previous=None, actuals=None) -> ConsolidationResult:
     """Validate, recompute and merge scorecards into the team workbook.
 
     Args:
@@ -106,6 +115,8 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
         base_bonus: base bonus per manager before the grade coefficient.
         progress: optional callable(done, total) called while files are read.
         write: False to compute only (no workbook).
+        previous: the previous quarter's team workbook: tblManagers and tblTeams gain the
+            previous scores and the change, the summary the biggest movers and who left.
         actuals: an actuals workbook of `kpi collect`: every scorecard actual that differs from
             the collected one is ACTUAL_DIFFERS_FROM_SOURCE, and tblScores shows both.
 
@@ -115,7 +126,7 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
     Raises:
         UsageError (before any file is read) for a missing input path, no spreadsheet
         files, an output that is a folder, an input or a scorecard, a negative bonus
-        amount, a period without a year, or an unreadable master; OutputError when
+        amount, a period without a year, an unreadable master or previous team workbook; OutputError when
         the team workbook cannot be written; KpiInputError for an impossible bonus pool.
     """
     started = time.perf_counter()
@@ -123,14 +134,15 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
     check_amounts(bonus_pool, base_bonus)
     if write and output is not None:
         check_output(output, paths)
+    before = read_previous(previous) if previous is not None else None
     collected = load_collected(actuals) if actuals is not None else None
     with no_gc():  # tens of thousands of long-lived objects and no cycles: the collector only costs
         return _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started,
-                            collected)
+                            before, collected)
 
 
 def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started,
-                 collected=None):
+                 before: PreviousQuarter | None = None, collected=None):
     master_data = master_settings(master) if master else None
     report = validate_paths(paths, lang=lang, master=master, period=period,
                             exclude=[output] if output else (), progress=progress,
@@ -139,8 +151,8 @@ def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, pr
     managers = [e.manager for e in entries if e.status == "merged"]
     managers.sort(key=lambda m: m.file)
 
-    quotas = (master_data or {}).get("quotas") or prevailing_setting(managers, "quotas")
-    coefficients = (master_data or {}).get("bonus") or prevailing_setting(managers, "bonus")
+    quotas = (master_data.quotas if master_data else None) or prevailing_setting(managers, "quotas")
+    coefficients = (master_data.bonus if master_data else None) or prevailing_setting(managers, "bonus")
     if collected is not None:
         report.findings.extend(differences(managers, collected, lang))
     findings_per_file = Counter(f.file for f in report.findings)
@@ -149,9 +161,13 @@ def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, pr
     score_rows = _score_rows(managers, collected, lang)
     file_rows = [{"file": e.path, "sha256": e.sha256, "status": e.status, "reason": e.reason} for e in entries]
     findings = sorted(report.findings, key=sort_key)
+    teams = team_rows(manager_rows)
+    comparison = compare(manager_rows, teams, before) if before is not None else None
     summary = _summary(entries, manager_rows, findings, quotas, output if write else None)
+    summary.update(_about(paths, bonus_pool, base_bonus, quotas, coefficients, manager_rows, entries, comparison))
     result = ConsolidationResult(manager_rows, score_rows, findings, file_rows, summary,
-                                 output if write else None, report)
+                                 output if write else None, report, review_rows=_review_rows(managers),
+                                 team_rows=teams, comparison=comparison)
     if write and output is not None:
         write_team_workbook(result, output, lang=lang, quotas=quotas)
     summary["seconds"] = round(time.perf_counter() - started, 3)
@@ -238,7 +254,7 @@ def _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findin
     for i, m in enumerate(managers):
         rows.append({
             "manager_id": m.manager_id, "name": m.name, "team": m.team, "region": m.region, "period": m.period,
-            "quant_score": m.quant, "qual_score": np.nan if m.qual is None else m.qual, "final_score": m.final,
+            "reviewer": m.reviewer, "quant_score": m.quant, "qual_score": np.nan if m.qual is None else m.qual, "final_score": m.final,
             "grade": m.grade, "veto": bool(m.veto), "rank": int(rank[i]), "team_rank": int(team_rank[i]),
             "forced_grade": str(forced[i]), "team_forced_grade": str(team_forced[i]),
             "bonus_coefficient": float(coef[i]),
@@ -257,17 +273,71 @@ def _score_rows(managers, collected=None, lang="zh") -> list[dict]:
         for ind in m.indicators:
             item = collected_for(collected, m.manager_id, ind.indicator, aliases) if collected is not None else None
             rows.append({
-                "manager_id": m.manager_id, "dimension": ind.dimension, "tier": ind.tier,
-                "indicator": ind.indicator, "weight": ind.weight, "direction": ind.direction, "method": ind.method,
-                "target": np.nan if ind.target is None else ind.target,
+                "manager_id": m.manager_id, "name": m.name, "dimension": ind.dimension, "tier": ind.tier,
+                "indicator": ind.indicator, "unit": ind.unit, "weight": ind.weight, "direction": ind.direction,
+                "method": ind.method, "veto": ind.veto, "target": np.nan if ind.target is None else ind.target,
+                "adjusted_target": np.nan if ind.adjusted_target is None else ind.adjusted_target,
+                "adjust_reason": ind.adjust_reason,
                 "effective_target": np.nan if ind.effective_target is None else ind.effective_target,
-                "actual": np.nan if ind.actual is None else ind.actual,
+                "actual": np.nan if ind.actual is None else ind.actual, "source": ind.source,
                 "achievement": np.nan if ind.achievement is None else ind.achievement,
                 "score": ind.score, "weighted": ind.weighted,
-                "collected_actual": np.nan if item is None or item.actual is None else item.actual,
-                "source": "" if item is None else item.source_text(lang),
             })
+            if collected is not None:
+                rows[-1]["collected_actual"] = np.nan if item is None or item.actual is None else item.actual
+                rows[-1]["collected_source"] = "" if item is None else item.source_text(lang)
     return rows
+
+
+def _review_rows(managers) -> list[dict]:
+    """tblReviews rows: one per rating, with the reviewer's comment."""
+    return [{"manager_id": m.manager_id, "name": m.name, "role": r.role, "reviewer": r.reviewer,
+             "competency": r.competency, "rating": r.rating, "comment": r.comment}
+            for m in managers for r in m.reviews]
+
+
+def _about(paths, bonus_pool, base_bonus, quotas, coefficients, manager_rows, entries,
+           comparison: Comparison | None) -> dict[str, Any]:
+    """What the summary sheet says besides the counts: when, from what, the bonus, who is left out."""
+    paid = [row for row in manager_rows if scored(row)]
+    left_out = [{"manager_id": next((f.manager_id for f in e.findings if f.manager_id), ""), "name": "",
+                 "file": e.path, "status": e.status, "reason": e.reason}
+                for e in entries if e.status == "rejected" and not e.skipped]
+    finals = [row["final_score"] for row in paid]
+    return {
+        "made_at": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+        "inputs": [str(p) for p in paths],
+        "periods": sorted({str(row["period"]) for row in paid if row.get("period")}),
+        "bonus_pool": None if bonus_pool is None else float(bonus_pool),
+        "base_bonus": float(base_bonus),
+        "total_paid": math.fsum(row["bonus"] for row in paid),
+        "mean_final_score": math.fsum(finals) / len(finals) if finals else None,
+        "left_out": left_out,
+        "quota_shares": _quota_shares(quotas),
+        "coefficients": _coefficient_table(coefficients, quotas),
+        "previous": None if comparison is None else {
+            "file": comparison.path, "period": comparison.period, "new": comparison.new,
+            "left": [vars(m) for m in comparison.left]},
+    }
+
+
+def _coefficient_table(coefficients, quotas) -> dict[str, float]:
+    """The bonus coefficient of each grade of the forced distribution."""
+    table = {}
+    for grade, _ in engine.forced_headcounts(0, quotas):
+        try:
+            table[grade] = float(engine.kpi_bonus_coefficient(grade, coefficients))
+        except KpiInputError:
+            continue
+    return table
+
+
+def _quota_shares(quotas) -> dict[str, float]:
+    """Quota of each grade as a fraction (quotas may be fractions or percent points)."""
+    rows = list((quotas.items() if isinstance(quotas, dict) else quotas) or engine.DEFAULT_QUOTAS.items())
+    total = sum(float(v) for _, v in rows)
+    scale = 100.0 if total > 1.5 else 1.0
+    return {str(g): float(v) / scale for g, v in rows}
 
 
 def _summary(entries, manager_rows, findings, quotas, output) -> dict[str, Any]:

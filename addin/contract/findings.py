@@ -61,12 +61,17 @@ _CODES = (
     _data("DUPLICATE_MANAGER", ERROR, "manager {manager_id} also appears in {other}",
          "客户经理 {manager_id} 同时出现在 {other}"),
     _data("PERIOD_MISMATCH", WARNING, "period {found} differs from {expected}", "考核期间 {found} 与 {expected} 不一致"),
-    _data("SETTINGS_CHANGED", WARNING, "{setting} differ from the master template", "{setting}与主模板不一致"),
+    _data("SETTINGS_CHANGED", WARNING, "{setting} differ from {baseline}", "{setting}与{baseline}不一致"),
+    _data("CELL_ERROR", ERROR, "{field} holds the Excel error value {value}", "{field}为 Excel 错误值 {value}"),
+    _data("ROW_OUTSIDE_TABLE", ERROR, "row {row} right under table {table} holds data but is outside the table, "
+          "so it is not counted; extend the table over it (or clear it)",
+          "表格 {table} 正下方第 {row} 行有内容，但不在表格内，不会被计算；请把表格扩展到该行（或清除该行）"),
 
     # integrity
 
-    _integrity("FORMULA_OVERWRITTEN", WARNING, "{field} holds a typed value instead of its formula",
-         "{field}的公式被手工数值覆盖"),
+    _integrity("FORMULA_OVERWRITTEN", WARNING,
+         "{field} holds the typed value {stored} instead of its formula (recomputed: {computed})",
+         "{field}的公式被手工数值 {stored} 覆盖（重新计算为 {computed}）"),
     _integrity("SCORE_MISMATCH", WARNING, "stored {field} {stored} differs from the recomputed {computed}",
          "存储的{field} {stored} 与重新计算的 {computed} 不一致"),
     _integrity("TARGET_ADJUSTED", INFO, "target of {indicator} adjusted from {target} to {adjusted}: {reason}",

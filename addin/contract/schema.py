@@ -192,44 +192,96 @@ class OutputTable:
     def sheet(self, lang: str) -> str:
         return self.sheet_zh if lang == "zh" else self.sheet_en
 
+    def label(self, key: str, lang: str) -> str:
+        """The header of column ``key`` in ``lang``."""
+        return dict(self.columns)[key] if lang == "zh" else key
+
+    def header_lookup(self) -> dict[str, str]:
+        """Normalised header text (zh label or key) -> column key: how a team workbook is read back."""
+        lookup = {normalise_header(zh): key for key, zh in self.columns}
+        lookup.update({normalise_header(key): key for key, _ in self.columns})
+        return lookup
+
+    def with_columns(self, extra: tuple[tuple[str, str], ...], after: str | None = None) -> OutputTable:
+        """The same table with ``extra`` columns inserted after column ``after`` (None: at the end)."""
+        keys = self.keys
+        at = keys.index(after) + 1 if after else len(keys)
+        return OutputTable(self.name, self.columns[:at] + extra + self.columns[at:], self.sheet_zh, self.sheet_en)
+
 
 MANAGERS_OUT = OutputTable(
     "tblManagers",
     (
         ("manager_id", "客户经理编号"), ("name", "姓名"), ("team", "团队"), ("region", "区域"),
-        ("period", "考核期间"), ("quant_score", "定量得分"), ("qual_score", "定性得分"),
+        ("period", "考核期间"), ("reviewer", "考核人"), ("quant_score", "定量得分"), ("qual_score", "定性得分"),
         ("final_score", "综合得分"), ("grade", "等级"), ("veto", "否决"), ("rank", "排名"),
         ("team_rank", "团队内排名"), ("forced_grade", "强制分布等级"),
         ("team_forced_grade", "团队内强制分布等级"), ("bonus_coefficient", "奖金系数"),
-        ("bonus", "奖金"), ("file", "文件"), ("findings", "问题数"),
+        ("bonus", "奖金"), ("findings", "问题数"), ("file", "文件"),
     ),
     "经理汇总", "Managers",
 )
+# With `kpi consolidate --previous`: this quarter against the last (after final_score... see MANAGERS_OUT_PREVIOUS).
+PREVIOUS_COLUMNS = (
+    ("previous_final_score", "上期综合得分"), ("previous_grade", "上期等级"),
+    ("previous_forced_grade", "上期强制分布等级"), ("change", "得分变化"), ("movement", "升降"),
+)
+MANAGERS_OUT_PREVIOUS = MANAGERS_OUT.with_columns(PREVIOUS_COLUMNS, after="team_forced_grade")
 SCORES_OUT = OutputTable(
     "tblScores",
     (
-        ("manager_id", "客户经理编号"), ("dimension", "维度"), ("tier", "层级"), ("indicator", "指标"),
-        ("weight", "权重"), ("direction", "方向"), ("method", "计分方式"), ("target", "目标值"),
-        ("effective_target", "有效目标"), ("actual", "实际值"), ("achievement", "达成率"),
-        ("score", "得分"), ("weighted", "加权得分"),
-        ("collected_actual", "采集实际值"), ("source", "数据来源"),  # kpi consolidate --actuals
+        ("manager_id", "客户经理编号"), ("name", "姓名"), ("dimension", "维度"), ("tier", "层级"),
+        ("indicator", "指标"), ("unit", "单位"), ("weight", "权重"), ("direction", "方向"), ("method", "计分方式"),
+        ("veto", "否决项"), ("target", "目标值"), ("adjusted_target", "调整后目标"), ("adjust_reason", "调整原因"),
+        ("effective_target", "有效目标"), ("actual", "实际值"), ("source", "数据来源"),
+        ("achievement", "达成率"), ("score", "得分"), ("weighted", "加权得分"),
     ),
     "指标明细", "Scores",
+)
+# kpi consolidate --actuals: the value kpi collect computed beside the scorecard's, and where it came from
+SCORES_OUT_ACTUALS = SCORES_OUT.with_columns((("collected_actual", "采集实际值"), ("collected_source", "采集来源")),
+                                             after="actual")
+REVIEWS_OUT = OutputTable(
+    "tblReviews",
+    (
+        ("manager_id", "客户经理编号"), ("name", "姓名"), ("role", "角色"), ("reviewer", "评价人"),
+        ("competency", "评价项"), ("rating", "评分"), ("comment", "评语"),
+    ),
+    "评价明细", "Reviews",
 )
 FINDINGS_OUT = OutputTable(
     "tblFindings",
     (
-        ("file", "文件"), ("manager_id", "客户经理编号"), ("sheet", "工作表"), ("cell", "单元格"),
+        ("file", "文件"), ("manager_id", "客户经理编号"), ("name", "姓名"), ("sheet", "工作表"), ("cell", "单元格"),
         ("code", "代码"), ("severity", "严重程度"), ("message", "说明"),
     ),
     "问题清单", "Findings",
 )
 FILES_OUT = OutputTable(
     "tblFiles",
-    (("file", "文件"), ("sha256", "SHA-256"), ("status", "状态"), ("reason", "原因")),
+    (("file", "文件"), ("status", "状态"), ("reason", "原因"), ("sha256", "SHA-256")),
     "文件清单", "Files",
 )
-TEAM_TABLES = (MANAGERS_OUT, SCORES_OUT, FINDINGS_OUT, FILES_OUT)
+# One row per team, on the summary sheet: its scored managers, mean final score, the overall
+# forced grades of its managers (the bonus follows them) and its bonus total.
+TEAMS_OUT = OutputTable(
+    "tblTeams",
+    (
+        ("team", "团队"), ("managers", "考核人数"), ("mean_final_score", "平均综合得分"),
+        ("forced_s", "S 人数"), ("forced_a", "A 人数"), ("forced_b", "B 人数"), ("forced_c", "C 人数"),
+        ("forced_d", "D 人数"), ("bonus_total", "奖金合计"),
+    ),
+    "汇总", "Summary",
+)
+TEAMS_OUT_PREVIOUS = TEAMS_OUT.with_columns((("previous_mean_final_score", "上期平均综合得分"),
+                                             ("change", "得分变化")), after="mean_final_score")
+# tblSettings (on the summary sheet): what the result cards print that HR may edit, one row each,
+# found by its label (zh or en): the appeal route and deadline.
+SETTINGS_OUT = OutputTable(
+    "tblSettings", (("setting", "设置项"), ("value", "内容")), "汇总", "Summary",
+)
+# The sheets of the tables, in workbook order after the summary (tblTeams and tblSettings are on it).
+TEAM_TABLES = (MANAGERS_OUT, SCORES_OUT, REVIEWS_OUT, FINDINGS_OUT, FILES_OUT)
 
 
 # ----------------------------------------------------------------- actuals workbook (kpi collect, COLLECT.md)

@@ -29,6 +29,7 @@ from addin.contract.errors import UsageError
 from addin.contract.standard import default_reviews, default_rows, review_roles
 from addin.roster.reader import read_roster
 from addin.xlsx.reader import read_scorecard
+from addin.xlsx.xml_text import cell_text, needs_preserve
 from workbook_templates.generator import write_template
 from workbook_templates.roster_workbooks import file_name
 
@@ -237,8 +238,8 @@ def set_cell(path: Path, sheet: str, cell: str, value) -> None:
         if value is None:
             return b'<c r="%s"%s/>' % (ref, attrs)
         if isinstance(value, str):
-            text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
-            return b'<c r="%s"%s t="inlineStr"><is><t>%s</t></is></c>' % (ref, attrs, text)
+            space = b' xml:space="preserve"' if needs_preserve(value) else b""
+            return b'<c r="%s"%s t="inlineStr"><is><t%s>%s</t></is></c>' % (ref, attrs, space, cell_text(value).encode())
         return b'<c r="%s"%s><v>%s</v></c>' % (ref, attrs, repr(float(value)).encode())
 
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:

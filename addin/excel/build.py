@@ -3,16 +3,17 @@
 The add-in starts as a copy of the ``quickstart_addin_ribbon.xlam`` that ships with the
 installed xlwings (what ``xlwings quickstart NAME --addin --ribbon`` copies). It carries
 xlwings' BSD-licensed VBA (``xl/vbaProject.bin``: RunPython, GetConfig, the UDF importer)
-and a ``customUI/customUI.xml`` part. We edit the zip, nothing else:
+and a ``customUI/customUI.xml`` part. We edit the zip:
 
 * ``customUI/customUI.xml`` is replaced by the KPI tab generated from :data:`addin.excel.ribbon.BUTTONS`;
+* ``xl/vbaProject.bin`` gets the ribbon's callback module ``KPIRibbon`` (from
+  ``addin/excel/vba/KPIRibbon.bas``, with the buttons that ask for a folder or a file filled in)
+  as a source-only module next to xlwings' modules, which are kept byte for byte
+  (:mod:`addin.excel.vbaproject`); Excel compiles it when it opens the add-in;
 * the add-in's config sheet ``_myaddin.conf`` becomes ``myaddin.conf`` (xlwings' VBA reads its
   settings from a sheet of that name, because its compiled ``PROJECT_NAME`` is "myaddin") and
   holds ``UDF Modules`` and the ribbon language; ``kpi addin install`` adds the interpreter
   and PYTHONPATH of the machine.
-
-The binary VBA project is copied unchanged: VBA cannot be compiled here. The ribbon's callback
-lives in ``addin/excel/vba/KPIRibbon.bas`` and is imported on the user's machine (see docs/excel-addin.md).
 """
 
 from __future__ import annotations
@@ -21,13 +22,16 @@ import re
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
-from xml.sax.saxutils import escape
 
 import xlwings
 
-from addin.contract.errors import KpiError
+from addin.contract.errors import KpiError, OutputError
 from addin.excel.ribbon import BUTTONS, GROUPS, TAB_ID, TAB_LABEL
+from addin.excel.vbaproject.cfb import CompoundFileError
+from addin.excel.vbaproject.compression import CompressionError
+from addin.excel.vbaproject.project import StandardModule, VbaProjectError, add_modules
 from addin.xlsx.atomic import atomic_path
+from addin.xlsx.xml_text import attribute, cell_text, needs_preserve, read_cell_text
 
 ADDIN_NAME = "kpi_scorecard.xlam"
 QUICKSTART_NAME = "quickstart_addin_ribbon.xlam"
@@ -36,6 +40,8 @@ CUSTOMUI_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extens
 CUSTOMUI_PART = "customUI/customUI.xml"
 VBA_PART = "xl/vbaProject.bin"
 VBA_CALLBACK = "KPIRibbon_OnAction"
+VBA_MODULE = "KPIRibbon"
+VBA_SOURCE = Path(__file__).with_name("vba") / f"{VBA_MODULE}.bas"
 PROJECT_NAME = "myaddin"  # the PROJECT_NAME constant compiled into the quickstart's VBA
 CONFIG_SHEET = f"{PROJECT_NAME}.conf"
 UDF_MODULES = "udfs.excel_functions"
@@ -46,26 +52,38 @@ def quickstart_addin() -> Path:
     """The quickstart ribbon add-in of the installed xlwings."""
     path = Path(xlwings.__file__).parent / QUICKSTART_NAME
     if not path.is_file():
-        raise KpiError(f"{QUICKSTART_NAME} is missing from the xlwings package at {path.parent}; "
-                       "reinstall xlwings (pip install --force-reinstall xlwings)")
+        raise KpiError("quickstart_missing", name=QUICKSTART_NAME, folder=str(path.parent))
     return path
+
+
+def ribbon_module() -> StandardModule:
+    """The ribbon's VBA module as the built add-in holds it: KPIRibbon.bas with the buttons filled in.
+
+    ``ASK_FOLDER`` / ``ASK_FILE`` list (as ``|id|id|``) the buttons whose ``asks`` is "folder" /
+    "file", so a new button needs no VBA of its own.
+    """
+    text = VBA_SOURCE.read_text(encoding="ascii")
+    for asks in ("folder", "file"):
+        ids = "".join(f"|{b.id}" for b in BUTTONS if b.asks == asks)
+        text = text.replace(f"%ASK_{asks.upper()}%", f"{ids}|" if ids else "")
+    return StandardModule(VBA_MODULE, text)
 
 
 def customui_xml(lang: str = "zh") -> bytes:
     """The KPI tab as customUI XML: labels and screen tips in ``lang``, built-in icons."""
-    ET.register_namespace("", CUSTOMUI_NS)
-    q = f"{{{CUSTOMUI_NS}}}"
-    root = ET.Element(q + "customUI")
-    tabs = ET.SubElement(ET.SubElement(root, q + "ribbon"), q + "tabs")
-    tab = ET.SubElement(tabs, q + "tab", id=TAB_ID, label=TAB_LABEL[lang])
+    lines = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+             f'<customUI xmlns="{CUSTOMUI_NS}">', "  <ribbon>", "    <tabs>",
+             f'      <tab id="{attribute(TAB_ID)}" label="{attribute(TAB_LABEL[lang])}">']
     for group in GROUPS:
-        node = ET.SubElement(tab, q + "group", id=group.id, label=group.zh if lang == "zh" else group.en)
+        lines.append(f'        <group id="{attribute(group.id)}" label="{attribute(group.label(lang))}">')
         for button in (b for b in BUTTONS if b.group == group.id):
-            ET.SubElement(node, q + "button", id=button.id, label=button.label(lang), size=button.size,
-                          imageMso=button.image, screentip=button.label(lang), supertip=button.tip(lang),
-                          onAction=VBA_CALLBACK)
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+            label = attribute(button.label(lang))
+            lines.append(f'          <button id="{attribute(button.id)}" label="{label}" size="{button.size}" '
+                         f'imageMso="{attribute(button.image)}" screentip="{label}" '
+                         f'supertip="{attribute(button.tip(lang))}" onAction="{VBA_CALLBACK}"/>')
+        lines.append("        </group>")
+    lines += ["      </tab>", "    </tabs>", "  </ribbon>", "</customUI>"]
+    return "\n".join(lines).encode("utf-8")
 
 
 def config_sheet_xml(settings: list[tuple[str, str]]) -> bytes:
@@ -75,9 +93,10 @@ def config_sheet_xml(settings: list[tuple[str, str]]) -> bytes:
     """
     rows = []
     for r, (key, value) in enumerate(settings, start=1):
-        cells = f'<c r="A{r}" t="inlineStr"><is><t>{escape(str(key))}</t></is></c>'
+        cells = f'<c r="A{r}" t="inlineStr"><is><t>{cell_text(str(key))}</t></is></c>'
         if value not in (None, ""):
-            cells += f'<c r="B{r}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+            space = ' xml:space="preserve"' if needs_preserve(str(value)) else ""
+            cells += f'<c r="B{r}" t="inlineStr"><is><t{space}>{cell_text(str(value))}</t></is></c>'
         rows.append(f'<row r="{r}">{cells}</row>')
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -103,7 +122,7 @@ def _config_sheet_part(parts: dict[str, bytes]) -> str:
     workbook = parts["xl/workbook.xml"].decode("utf-8")
     match = re.search(r'<sheet [^>]*name="_?' + re.escape(CONFIG_SHEET) + r'"[^>]*r:id="([^"]+)"', workbook)
     if not match:
-        raise KpiError(f"the xlwings quickstart add-in has no {CONFIG_SHEET} sheet; is xlwings 0.37.8 installed?")
+        raise KpiError("quickstart_layout", problem=f"no {CONFIG_SHEET} sheet")
     rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
     target = re.search(r'<Relationship [^>]*Id="' + re.escape(match.group(1)) + r'"[^>]*Target="([^"]+)"', rels)
     if not target:
@@ -113,17 +132,19 @@ def _config_sheet_part(parts: dict[str, bytes]) -> str:
 
 def rewrite_addin(source: str | Path, target: str | Path, lang: str = "zh",
                   settings: list[tuple[str, str]] | None = None, vba_project: bytes | None = None) -> Path:
-    """Copy the add-in ``source`` to ``target`` with the KPI ribbon and the given config settings.
+    """Copy the add-in ``source`` to ``target`` with the KPI ribbon, its VBA module and the given settings.
 
-    ``vba_project``: a vbaProject.bin to use instead of the source's (one that already holds
-    the KPIRibbon module, kept from an earlier install).
+    ``vba_project``: a vbaProject.bin to start from instead of the source's; its KPIRibbon
+    module, if any, is replaced by the current one.
     """
     settings = default_settings(lang) if settings is None else settings
     with zipfile.ZipFile(source) as zin:
         infos = zin.infolist()
         parts = {info.filename: zin.read(info.filename) for info in infos}
-    if vba_project is not None:
-        parts[VBA_PART] = vba_project
+    try:
+        parts[VBA_PART] = add_modules(parts[VBA_PART] if vba_project is None else vba_project, [ribbon_module()])
+    except (VbaProjectError, CompressionError, CompoundFileError) as exc:
+        raise KpiError("addin_vba_project", path=str(source), reason=str(exc)) from None
     sheet_part = _config_sheet_part(parts)
     parts[CUSTOMUI_PART] = customui_xml(lang)
     parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
@@ -142,7 +163,7 @@ def rewrite_addin(source: str | Path, target: str | Path, lang: str = "zh",
 def _check_customui_relationship(parts: dict[str, bytes]) -> None:
     rels = parts.get("_rels/.rels", b"").decode("utf-8")
     if CUSTOMUI_REL not in rels or f'Target="{CUSTOMUI_PART}"' not in rels.replace('Target="/', 'Target="'):
-        raise KpiError("the quickstart add-in's _rels/.rels does not point at customUI/customUI.xml")
+        raise KpiError("quickstart_layout", problem="_rels/.rels does not point at customUI/customUI.xml")
 
 
 def vba_project(addin: str | Path) -> bytes:
@@ -159,19 +180,26 @@ def read_settings(addin: str | Path) -> dict[str, str]:
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
     out = {}
     for row in ET.fromstring(sheet).iterfind(".//m:row", ns):
-        texts = {c.get("r")[0]: "".join(t.text or "" for t in c.iterfind(".//m:t", ns))
+        texts = {c.get("r")[0]: read_cell_text("".join(t.text or "" for t in c.iterfind(".//m:t", ns)))
                  for c in row.iterfind("m:c", ns)}
         if texts.get("A"):
             out[texts["A"]] = texts.get("B", "")
     return out
 
 
+def refuse_overwrite(path: Path, force: bool) -> None:
+    """An existing file is replaced only with ``--force``; a folder never (OutputError)."""
+    if path.is_dir():
+        raise OutputError("output_is_folder", path=str(path))
+    if path.exists() and not force:
+        raise OutputError("output_exists", path=str(path))
+
+
 def build_addin(output_dir: str | Path = ".", lang: str = "zh",
-                settings: list[tuple[str, str]] | None = None) -> Path:
-    """Write ``output_dir/kpi_scorecard.xlam``; returns its path."""
+                settings: list[tuple[str, str]] | None = None, force: bool = False) -> Path:
+    """Write ``output_dir/kpi_scorecard.xlam``; returns its path. An existing add-in is replaced only if ``force``."""
     output_dir = Path(output_dir)
     if output_dir.exists() and not output_dir.is_dir():
-        raise KpiError(f"{output_dir} is a file; -o expects a folder")
-    if (output_dir / ADDIN_NAME).is_dir():
-        raise KpiError(f"{output_dir / ADDIN_NAME} is a folder; remove it or choose another -o folder")
+        raise OutputError("output_dir_is_file", path=str(output_dir))
+    refuse_overwrite(output_dir / ADDIN_NAME, force)
     return rewrite_addin(quickstart_addin(), output_dir / ADDIN_NAME, lang, settings)

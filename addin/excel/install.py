@@ -5,11 +5,14 @@ What install does (paths are injectable, so all of it but the COM step runs in t
 1. builds the add-in with the machine's settings in its ``myaddin.conf`` sheet
    (``Interpreter_Win``/``Interpreter_Mac`` = this Python, ``PYTHONPATH``, ``UDF Modules`` =
    ``udfs.excel_functions``, ``KPI_LANG``): xlwings' VBA in the add-in reads that sheet;
-2. Windows: opens the add-in in a hidden Excel and imports ``KPIRibbon.bas`` and the KPI UDF
-   wrappers into its VBA project (needs "Trust access to the VBA project object model");
-   macOS: copies ``KPIRibbon.bas`` to ``~/.kpi-scorecard`` for a one-time import in the VBA editor
-   and installs xlwings' AppleScript that RunPython needs (what ``xlwings runpython install`` does);
-   a re-install keeps a module imported earlier while xlwings and KPIRibbon.bas are unchanged;
+   The built add-in already holds the ribbon's VBA module (``kpi addin build``), so the ribbon
+   works as soon as Excel loads it, on Windows and macOS;
+2. Windows: opens the add-in in a hidden Excel and imports the KPI UDF wrappers into its VBA
+   project (xlwings' ``import_udfs``; needs "Trust access to the VBA project object model").
+   Without that trust the add-in is installed all the same and the next steps say how to get
+   the functions later. ``com_import=True`` (``kpi addin install --com-import``) also re-imports
+   ``KPIRibbon.bas`` through Excel: the fallback for an Excel that would not load the built module.
+   macOS: installs xlwings' AppleScript that RunPython needs (what ``xlwings runpython install`` does);
 3. copies the add-in into the start-up folder (Windows ``%APPDATA%\\Microsoft\\Excel\\XLSTART``,
    macOS ``~/Library/Group Containers/UBF8T346G9.Office/User Content/Startup/Excel``);
 4. records what it created in ``~/.kpi-scorecard/install.json`` so uninstall removes exactly that.
@@ -17,13 +20,11 @@ What install does (paths are injectable, so all of it but the COM step runs in t
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import sys
 import tempfile
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,19 +32,15 @@ from pathlib import Path
 import xlwings
 
 from addin.contract.errors import KpiError
-from addin.excel.build import ADDIN_NAME, UDF_MODULES, default_settings, quickstart_addin, rewrite_addin, vba_project
+from addin.contract.messages import render
+from addin.excel.build import ADDIN_NAME, UDF_MODULES, default_settings, quickstart_addin, rewrite_addin, ribbon_module
 
 BAS_NAME = "KPIRibbon.bas"
-BAS_SOURCE = Path(__file__).with_name("vba") / BAS_NAME
 STATE_DIR_NAME = ".kpi-scorecard"
 MANIFEST = "install.json"
 MAC_STARTUP = ("Library", "Group Containers", "UBF8T346G9.Office", "User Content", "Startup", "Excel")
 MAC_SCRIPTS = ("Library", "Application Scripts", "com.microsoft.Excel")
 
-TRUST_STEPS = (
-    "In Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings, tick "
-    "'Trust access to the VBA project object model', close Excel, then run `kpi addin install` again."
-)
 
 
 class AddinInstallError(KpiError):
@@ -71,18 +68,6 @@ class InstallResult:
     next_steps: list[str] = field(default_factory=list)
 
 
-def unsupported_message(platform: str) -> str:
-    return (
-        f"the Excel add-in needs desktop Excel on Windows or macOS; this machine runs {platform}.\n"
-        "Instead:\n"
-        "  * `kpi new --mode portable -o scorecard.xlsx` writes scorecards with native Excel formulas "
-        "(any Excel, LibreOffice);\n"
-        "  * `kpi validate` and `kpi consolidate` do here what the ribbon buttons do;\n"
-        "  * `kpi addin lite -o DIR` writes the xlwings Lite edition (Excel on the web, Windows, macOS);\n"
-        "  * on a Windows or macOS machine: pip install kpi-scorecard, then `kpi addin install`."
-    )
-
-
 def platform_paths(platform: str | None = None, home: str | Path | None = None,
                    env: Mapping[str, str] | None = None) -> InstallPaths:
     """Install locations for ``platform`` (sys.platform by default) under ``home``."""
@@ -94,7 +79,7 @@ def platform_paths(platform: str | None = None, home: str | Path | None = None,
         return InstallPaths("win", appdata / "Microsoft" / "Excel" / "XLSTART", home / STATE_DIR_NAME)
     if platform.startswith("darwin"):
         return InstallPaths("mac", home.joinpath(*MAC_STARTUP), home / STATE_DIR_NAME, home.joinpath(*MAC_SCRIPTS))
-    raise AddinInstallError(unsupported_message(platform))
+    raise AddinInstallError("addin_unsupported_platform", platform=platform)
 
 
 def install_settings(lang: str, platform: str, interpreter: str | None = None,
@@ -107,70 +92,59 @@ def install_settings(lang: str, platform: str, interpreter: str | None = None,
 
 
 def bas_text() -> str:
-    """KPIRibbon.bas with CRLF line ends (the VBA editor's import expects them)."""
-    text = BAS_SOURCE.read_text(encoding="ascii")
-    return "\r\n".join(text.splitlines()) + "\r\n"
+    """The ribbon's VBA module as the built add-in holds it, with CRLF line ends (for the COM fallback)."""
+    return ribbon_module().text()
 
 
 def install(lang: str = "zh", platform: str | None = None, home: str | Path | None = None,
             env: Mapping[str, str] | None = None, interpreter: str | None = None,
-            import_vba: Callable[[Path, Path], None] | None = None,
-            source: str | Path | None = None) -> InstallResult:
+            import_vba: Callable[[Path, Path | None], None] | None = None,
+            source: str | Path | None = None, com_import: bool = False) -> InstallResult:
     """Install the add-in for the current user; returns what was created and what the user does next.
 
-    ``import_vba(addin, bas)`` imports the ribbon callback and the UDF wrappers into ``addin``
-    (default on Windows: through Excel's COM object model; tests pass a fake).
+    ``import_vba(addin, bas)`` imports the KPI UDF wrappers into ``addin`` and, when ``bas`` is
+    given (``com_import``), re-imports the ribbon module from it (default on Windows: through
+    Excel's COM object model; tests pass a fake). An AddinInstallError from it (no trust access)
+    does not stop the install: the ribbon is in the built add-in already.
     """
     paths = platform_paths(platform, home, env)
     source = Path(source) if source else quickstart_addin()
     settings = install_settings(lang, paths.platform, interpreter)
     result = InstallResult(paths.addin)
     paths.state_dir.mkdir(parents=True, exist_ok=True)
-    bas = paths.state_dir / BAS_NAME
-    bas.write_bytes(bas_text().encode("ascii"))
-    result.created.append(bas)
-    kept_vba = kept_vba_project(paths, source) if paths.platform == "mac" else None
+    functions_imported = False
     with tempfile.TemporaryDirectory() as temp:
         # another name than the installed add-in: the hidden Excel of the COM step loads XLSTART,
         # and Excel cannot open two workbooks of the same name
-        built = rewrite_addin(source, Path(temp) / f"build_{ADDIN_NAME}", lang, settings, vba_project=kept_vba)
+        built = rewrite_addin(source, Path(temp) / f"build_{ADDIN_NAME}", lang, settings)
         if paths.platform == "win":
-            (import_vba or import_vba_windows)(built, bas)
+            bas = None
+            if com_import:
+                bas = Path(temp) / BAS_NAME
+                bas.write_bytes(bas_text().encode("ascii"))
+            try:
+                (import_vba or import_vba_windows)(built, bas)
+                functions_imported = True
+            except AddinInstallError as exc:
+                if com_import:  # the fallback was asked for explicitly: its failure is the answer
+                    raise
+                result.next_steps.append(render("addin.windows.no_functions", lang, reason=exc.render(lang)))
         _copy(built, paths.addin)
     result.created.append(paths.addin)
     if paths.platform == "mac":
         script = _install_applescript(paths)
         if script:
             result.created.append(script)
-        result.next_steps += mac_steps(bas, vba_kept=kept_vba is not None)
+        result.next_steps += mac_steps(lang)
     else:
-        result.next_steps += windows_steps()
+        result.next_steps[:0] = windows_steps(lang, functions_imported)
     _write_manifest(paths, result.created)
     return result
 
 
-def kept_vba_project(paths: InstallPaths, source: Path) -> bytes | None:
-    """macOS: the VBA project of the installed add-in when the user imported KPIRibbon.bas into it.
-
-    Reused only when it was saved over the same xlwings version (its VBA calls the AppleScript of
-    that version) and the same KPIRibbon.bas; otherwise the one-time import is needed again.
-    """
-    manifest = paths.state_dir / MANIFEST
-    if not (paths.addin.is_file() and manifest.is_file()):
-        return None
-    try:
-        recorded = json.loads(manifest.read_text(encoding="utf-8"))
-        installed = vba_project(paths.addin)
-    except (ValueError, AttributeError, OSError, KeyError, zipfile.BadZipFile):
-        return None
-    if not isinstance(recorded, dict) or {k: recorded.get(k) for k in _versions()} != _versions():
-        return None
-    return None if installed == vba_project(source) else installed
-
-
 def _versions() -> dict[str, str]:
-    """What the VBA of an installed add-in depends on: xlwings' version and our module's text."""
-    return {"xlwings": xlwings.__version__, "kpiribbon_sha256": hashlib.sha256(bas_text().encode()).hexdigest()}
+    """What the VBA of an installed add-in depends on: xlwings' version."""
+    return {"xlwings": xlwings.__version__}
 
 
 def uninstall(platform: str | None = None, home: str | Path | None = None,
@@ -191,7 +165,7 @@ def uninstall(platform: str | None = None, home: str | Path | None = None,
             try:
                 path.unlink()
             except PermissionError:
-                raise AddinInstallError(f"cannot remove {path}: quit Excel and run `kpi addin uninstall` again") from None
+                raise AddinInstallError("addin_cannot_remove", path=str(path)) from None
             removed.append(path)
     if paths.state_dir.is_dir() and not any(paths.state_dir.iterdir()):
         paths.state_dir.rmdir()
@@ -203,9 +177,9 @@ def _copy(source: Path, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
     except PermissionError:
-        raise AddinInstallError(f"cannot write {target}: quit Excel (it keeps the add-in open) and try again") from None
+        raise AddinInstallError("addin_in_use", path=str(target)) from None
     except OSError as exc:
-        raise AddinInstallError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise AddinInstallError("addin_cannot_write", path=str(target), reason=exc.strerror or str(exc)) from None
 
 
 def _install_applescript(paths: InstallPaths) -> Path | None:
@@ -232,30 +206,17 @@ def _write_manifest(paths: InstallPaths, created: list[Path]) -> None:
     (paths.state_dir / MANIFEST).write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
-def windows_steps() -> list[str]:
-    return [
-        "Start Excel: the KPI tab (绩效考核) appears. If Excel asks, enable macros for kpi_scorecard.xlam.",
-        "The KPI functions (=KPI_SCORE() ...) were imported into the add-in; after upgrading kpi-scorecard, "
-        "click 'Import KPI functions' on the tab.",
-    ]
+def windows_steps(lang: str = "zh", functions_imported: bool = True) -> list[str]:
+    keys = ["addin.windows.start"] + (["addin.windows.functions"] if functions_imported else [])
+    return [render(key, lang) for key in keys]
 
 
-def mac_steps(bas: Path, vba_kept: bool = False) -> list[str]:
-    import_step = (
-        "The KPIRibbon module you imported earlier was kept." if vba_kept else
-        "Once: Tools > Macro > Visual Basic Editor, select 'VBAProject (kpi_scorecard.xlam)', "
-        f"File > Import File... and choose {bas}, then File > Save (Cmd-S) and close the editor."
-    )
-    return [
-        "Quit Excel completely (Cmd-Q) and start it again: the KPI tab (绩效考核) appears.",
-        import_step,
-        "Excel > Preferences > Security: allow macros for the add-in if Excel asks.",
-        "Classic UDFs (=KPI_SCORE()) need Windows; on the Mac use portable scorecards or `kpi addin lite`.",
-    ]
+def mac_steps(lang: str = "zh") -> list[str]:
+    return [render(key, lang) for key in ("addin.mac.restart", "addin.mac.macros", "addin.mac.no_udfs")]
 
 
-def import_vba_windows(addin: Path, bas: Path) -> None:  # pragma: no cover - needs Windows and Excel
-    """Import KPIRibbon.bas and the KPI UDF wrappers into ``addin`` with a hidden Excel, then save it."""
+def import_vba_windows(addin: Path, bas: Path | None) -> None:  # pragma: no cover - needs Windows and Excel
+    """Import the KPI UDF wrappers (and ``bas``, if given) into ``addin`` with a hidden Excel, then save it."""
 
     from xlwings.udfs import import_udfs  # noqa: PLC0415 - Windows only: needs pythoncom
 
@@ -266,13 +227,11 @@ def import_vba_windows(addin: Path, bas: Path) -> None:  # pragma: no cover - ne
         try:
             components = book.api.VBProject.VBComponents
         except Exception:
-            raise AddinInstallError("Excel does not allow access to the add-in's VBA project. " + TRUST_STEPS) from None
-        try:
-            components.Remove(components("KPIRibbon"))
-        except Exception:
-            pass
-        components.Import(str(bas))
-
+            raise AddinInstallError("addin_no_vba_access") from None
+        if bas is not None:
+            if "KPIRibbon" in [component.Name for component in components]:
+                components.Remove(components("KPIRibbon"))
+            components.Import(str(bas))
         import_udfs(UDF_MODULES, book.api)
         book.save()
     finally:

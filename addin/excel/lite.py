@@ -25,13 +25,17 @@ import xlwings
 
 import udfs
 from addin.contract import findings, schema
-from addin.contract.errors import KpiError
+from addin.contract.errors import KpiError, OutputError
+from addin.contract.messages import CATALOG
+from addin.excel.build import refuse_overwrite
 from addin.xlsx.atomic import atomic_path
 
 PACKAGE = "kpi_udfs"
 ENTRY_MODULE = "excel_functions"
 SCRIPTS = Path(__file__).with_name("data") / "lite_scripts.py"
-LITE_REQUIREMENTS = ("numpy",)  # provided by Pyodide: never pin
+LITE_REQUIREMENTS = ("numpy",)
+LITE_FILES = ("main.py", "requirements.txt")
+LITE_TEXTS = ("ribbon.highlight_failed", "ribbon.protected_hint", "ribbon.alert_failed")  # provided by Pyodide: never pin
 
 
 def udfs_dir() -> Path:
@@ -48,10 +52,10 @@ def module_order(entry: str = ENTRY_MODULE, root: Path | None = None) -> list[st
         if name in order:
             return
         if name in visiting:
-            raise KpiError(f"import cycle in udfs at {name}")
+            raise KpiError("lite_udfs", problem=f"import cycle at {name}")
         path = root / f"{name}.py"
         if not path.is_file():
-            raise KpiError(f"udfs/{name}.py is missing")
+            raise KpiError("lite_udfs", problem=f"udfs/{name}.py is missing")
         visiting.add(name)
         for dep in _relative_imports(path.read_text(encoding="utf-8")):
             visit(dep)
@@ -180,6 +184,8 @@ CAP_NAME = {cap_name!r}
 REQUIRED_KPI = {required}
 NUMBER_KPI = {numbers}
 FINDING_CODES = {codes}
+# What a script could not do in Excel (addin/contract/messages/ribbon.py): {{key: (zh, en)}}.
+TEXTS = {texts}
 
 '''
 
@@ -191,7 +197,7 @@ def main_py() -> str:
     sources = {name: (root / f"{name}.py").read_text(encoding="utf-8") for name in order}
     functions = exported_functions(sources[ENTRY_MODULE])
     if not functions:
-        raise KpiError("udfs/excel_functions.py defines no @func functions")
+        raise KpiError("lite_udfs", problem="udfs/excel_functions.py defines no @func functions")
     try:
         package_version = version("kpi-scorecard")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -213,6 +219,8 @@ def main_py() -> str:
         required=repr(tuple(c.key for c in schema.KPI.columns if c.required)),
         numbers=repr(tuple(c.key for c in schema.KPI.columns if c.kind == "number")),
         codes=_pretty({c.code: (c.severity, c.en, c.zh) for c in findings.CODES.values()}),
+        texts=_pretty({key.removeprefix("ribbon."): (text.zh, text.en) for key, text in CATALOG.items()
+                       if key in LITE_TEXTS}),
     ))
     parts.append(SCRIPTS.read_text(encoding="utf-8"))
     return "".join(parts)
@@ -230,15 +238,20 @@ def requirements_txt() -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_lite(output_dir: str | Path) -> list[Path]:
-    """Write main.py and requirements.txt into ``output_dir``; returns their paths."""
+def write_lite(output_dir: str | Path, force: bool = False) -> list[Path]:
+    """Write main.py and requirements.txt into ``output_dir``; returns their paths.
+
+    Existing files (a main.py the user may have edited) are replaced only if ``force``; either
+    both files are written or, when one of them is in the way, neither.
+    """
     output_dir = Path(output_dir)
     if output_dir.exists() and not output_dir.is_dir():
-        raise KpiError(f"{output_dir} is a file; -o expects a folder")
+        raise OutputError("output_dir_is_file", path=str(output_dir))
+    files = tuple(zip(LITE_FILES, (main_py(), requirements_txt())))
+    for name, _ in files:
+        refuse_overwrite(output_dir / name, force)
     written = []
-    for name, text in (("main.py", main_py()), ("requirements.txt", requirements_txt())):
-        if (output_dir / name).is_dir():
-            raise KpiError(f"{output_dir / name} is a folder; remove it or choose another -o folder")
+    for name, text in files:
         with atomic_path(output_dir / name) as temp:
             temp.write_text(text, encoding="utf-8")
         written.append(output_dir / name)

@@ -18,17 +18,21 @@ from __future__ import annotations
 import datetime as _dt
 import sys
 import warnings
+import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import xlwings as xw
 from openpyxl.utils import range_boundaries
+from openpyxl.utils.exceptions import InvalidFileException
 
 from addin.consolidation.consolidate import consolidate
 from addin.contract.errors import KpiError, KpiInputError
 from addin.contract.findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING, Finding
+from addin.contract.messages import render
 from addin.contract.schema import FINDINGS_OUT, MANAGERS_OUT
 from addin.validation.validate import validate_paths
 from workbook_templates.generator import write_template
@@ -36,80 +40,55 @@ from workbook_templates.generator import write_template
 # ----------------------------------------------------------------------------- the ribbon
 
 TAB_ID = "kpiTab"
-TAB_LABEL = {"zh": "绩效考核", "en": "KPI"}
+TAB_LABEL = {lang: render("ribbon.tab", lang) for lang in ("zh", "en")}
+ASKS = ("", "folder", "file")  # what Excel asks the user before a button's handler runs
+
+
+@dataclass(frozen=True)
+class Click:
+    """What a click hands to a button's handler: the language and the folder or file Excel asked for."""
+
+    lang: str
+    path: str = ""
 
 
 @dataclass(frozen=True)
 class Group:
-    """A group of the KPI tab."""
+    """A group of the KPI tab; its label is the text ``ribbon.<id>``."""
 
     id: str
-    zh: str
-    en: str
+
+    def label(self, lang: str) -> str:
+        return render(f"ribbon.{self.id}", lang)
 
 
 @dataclass(frozen=True)
 class Button:
-    """A ribbon button: its id (= ``control.Id`` in VBA), icon, labels and screen tips."""
+    """A ribbon button: one entry of :data:`BUTTONS` is all the ribbon, the VBA and the dispatch need.
+
+    ``id`` is ``control.Id`` in VBA; its label and screen tip are the texts ``ribbon.<id>`` and
+    ``ribbon.<id>.tip`` (addin/contract/messages/ribbon.py). ``handler(click)`` does the work in
+    Python; ``None`` marks the one button handled in VBA alone (importing UDFs must run inside
+    Excel's own VBA project). ``asks`` = "folder" or "file": KPIRibbon.bas asks for it before
+    calling the handler (the built add-in's VBA lists these buttons; see build.ribbon_module).
+    """
 
     id: str
     group: str
     image: str  # built-in imageMso icon
-    zh: str
-    en: str
-    tip_zh: str
-    tip_en: str
+    handler: Callable[[Click], None] | None
     size: str = "large"
+    asks: str = ""
 
     def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return render(f"ribbon.{self.id}", lang)
 
     def tip(self, lang: str) -> str:
-        return self.tip_zh if lang == "zh" else self.tip_en
+        return render(f"ribbon.{self.id}.tip", lang)
 
 
-GROUPS = (
-    Group("kpiGroupTemplates", "新建考核表", "New scorecard"),
-    Group("kpiGroupCheck", "检查", "Check"),
-    Group("kpiGroupTeam", "团队", "Team"),
-    Group("kpiGroupFunctions", "函数", "Functions"),
-    Group("kpiGroupHelp", "帮助", "Help"),
-)
-
-BUTTONS = (
-    Button("kpiNewSmall", "kpiGroupTemplates", "FileNew", "小型团队", "Small team",
-           "新建小型团队（约 10 人以内）的标准考核表：5 个经典指标，仅上级评价。",
-           "New standard scorecard for a small team (up to about 10 managers): five classic indicators, "
-           "manager review only.", "normal"),
-    Button("kpiNewMedium", "kpiGroupTemplates", "FileNew", "中型团队", "Medium team",
-           "新建中型团队（约 10–50 人）的标准考核表：三个维度的指标，自评与上级评价。",
-           "New standard scorecard for a medium team (about 10-50 managers): indicators in all three "
-           "dimensions, self and manager reviews.", "normal"),
-    Button("kpiNewLarge", "kpiGroupTemplates", "FileNew", "大型团队", "Large team",
-           "新建大型团队（50 人以上或多个团队）的标准考核表：含团队与公司层级指标、区域、360 度评价。",
-           "New standard scorecard for a large team (50+ or several teams): team and company tier "
-           "indicators, regions, self/peer/manager reviews.", "normal"),
-    Button("kpiValidate", "kpiGroupCheck", "DataValidation", "检查本表", "Validate",
-           "保存并检查当前考核表：权重、缺失值、非法取值、被覆盖的公式等。问题写入“检查结果”工作表并标出单元格。",
-           "Save and check this scorecard: weights, blanks, invalid values, overwritten formulas... Findings go "
-           "to the 'Check results' sheet and the cells are highlighted."),
-    Button("kpiRefresh", "kpiGroupCheck", "CalculateNow", "刷新得分", "Refresh scores",
-           "重新计算当前工作簿，并用评分引擎复核得分与等级。",
-           "Recalculate this workbook and re-check its scores and grade with the scoring engine."),
-    Button("kpiAnomalies", "kpiGroupCheck", "TraceError", "异常标记", "Flag anomalies",
-           "对当前工作簿所在文件夹的全部考核表做统计检查（极端达成率、离群得分、评价宽严等），标出异常。",
-           "Run the statistical checks over all scorecards in this workbook's folder (extreme achievement, "
-           "outlier scores, lenient or severe reviewers...) and flag the anomalies."),
-    Button("kpiConsolidate", "kpiGroupTeam", "Consolidate", "汇总文件夹", "Consolidate folder",
-           "选择存放各客户经理考核表的文件夹，校验、重算、排名、强制分布并生成团队汇总工作簿。",
-           "Pick the folder with the managers' scorecards: validate, recompute, rank, force grades and write "
-           "the team workbook."),
-    Button("kpiImportFunctions", "kpiGroupFunctions", "FunctionWizard", "导入 KPI 函数", "Import KPI functions",
-           "把 =KPI_SCORE() 等考核函数导入本加载项（Windows 桌面版 Excel）。",
-           "Import =KPI_SCORE() and the other KPI functions into this add-in (Windows desktop Excel)."),
-    Button("kpiHelp", "kpiGroupHelp", "Help", "帮助", "Help",
-           "各按钮的说明。", "What each button does."),
-)
+GROUPS = tuple(Group(g) for g in ("kpiGroupTemplates", "kpiGroupCheck", "kpiGroupTeam", "kpiGroupFunctions",
+                                  "kpiGroupHelp"))
 
 # Findings that come from the statistics over many files (the "Flag anomalies" button).
 STATISTICS_CODES = frozenset({
@@ -188,24 +167,17 @@ def summary_text(findings, lang: str = "zh", checked: int = 1, extra: str = "") 
     """A message box summary: counts per severity, the first errors, and what to look at."""
     counts = Counter(f.severity for f in findings)
     ordered = sorted_findings(findings)
-    if lang == "zh":
-        if not findings:
-            head = f"检查了 {checked} 个文件，未发现问题。"
-        else:
-            head = (f"检查了 {checked} 个文件：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，"
-                    f"提示 {counts[INFO]} 个。详见“{FINDINGS_SHEET['zh']}”工作表。")
+    if not findings:
+        head = render("ribbon.summary.clean", lang, checked=checked)
     else:
-        if not findings:
-            head = f"Checked {checked} file(s): no findings."
-        else:
-            head = (f"Checked {checked} file(s): {counts[ERROR]} error(s), {counts[WARNING]} warning(s), "
-                    f"{counts[INFO]} info. See the '{FINDINGS_SHEET['en']}' sheet.")
+        head = render("ribbon.summary.counts", lang, checked=checked, errors=counts[ERROR], warnings=counts[WARNING],
+                      infos=counts[INFO], sheet=FINDINGS_SHEET[lang])
     lines = [head] if not extra else [extra, head]
     for f in ordered[:3]:
         where = "!".join(p for p in (f.sheet, f.cell) if p)
         lines.append(f"- {f.code}{' ' + where if where else ''}: {f.message}")
     if len(ordered) > 3:
-        lines.append("…" if lang == "zh" else "...")
+        lines.append(render("ribbon.summary.more", lang))
     return "\n".join(lines)
 
 
@@ -213,14 +185,10 @@ def manager_summary(managers, lang: str = "zh") -> str:
     """One line per recomputed manager (``validate.ManagerResult``): final score and grade by the engine."""
     lines = []
     for manager in [m for m in managers if m is not None][:5]:
-        final = f"{manager.final:.2f}" if manager.final is not None else "-"
-        grade = manager.grade or "-"
-        if lang == "zh":
-            lines.append(f"引擎复核 {manager.manager_id}：定量 {manager.quant:.2f}，综合得分 {final}，等级 {grade}"
-                         + ("（单项否决）" if manager.veto else ""))
-        else:
-            lines.append(f"Engine check {manager.manager_id}: quantitative {manager.quant:.2f}, final score {final}, "
-                         f"grade {grade}" + (" (veto)" if manager.veto else ""))
+        lines.append(render("ribbon.engine_check", lang, manager_id=manager.manager_id, quant=manager.quant,
+                            final=f"{manager.final:.2f}" if manager.final is not None else "-",
+                            grade=manager.grade or "-",
+                            veto=render("ribbon.engine_check.veto", lang) if manager.veto else ""))
     return "\n".join(lines)
 
 
@@ -229,24 +197,17 @@ def consolidation_summary(result, lang: str = "zh") -> str:
     files = result.files
     statuses = Counter(files["status"]) if hasattr(files, "columns") else Counter(f.status for f in files)
     counts = Counter(f.severity for f in result.findings)
-    n = len(result.managers) if result.managers is not None else 0
-    sheet = FINDINGS_OUT.sheet(lang)
-    if lang == "zh":
-        return (f"团队汇总已生成：{Path(result.output).name}\n"
-                f"文件：合并 {statuses['merged']} 个，拒收 {statuses['rejected']} 个，重复 {statuses['duplicate']} 个；"
-                f"客户经理 {n} 人。\n问题：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，提示 {counts[INFO]} 个"
-                f"（见“{sheet}”工作表）。")
-    return (f"Team workbook written: {Path(result.output).name}\n"
-            f"Files: {statuses['merged']} merged, {statuses['rejected']} rejected, {statuses['duplicate']} duplicate; "
-            f"{n} managers.\nFindings: {counts[ERROR]} error(s), {counts[WARNING]} warning(s), {counts[INFO]} info "
-            f"(see the '{sheet}' sheet).")
+    return render("ribbon.team_written", lang, name=Path(result.output).name, merged=statuses["merged"],
+                  rejected=statuses["rejected"], duplicate=statuses["duplicate"],
+                  managers=len(result.managers) if result.managers is not None else 0,
+                  errors=counts[ERROR], warnings=counts[WARNING], infos=counts[INFO], sheet=FINDINGS_OUT.sheet(lang))
 
 
 def scorecard_files(folder: str | Path) -> list[Path]:
     """The workbooks of a folder to consolidate: no Excel lock files, hidden files or earlier team workbooks."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise KpiError(f"not a folder: {folder}")
+        raise KpiError("ribbon_not_a_folder", path=str(folder))
     prefixes = ("~$", ".", *(f"{prefix}-" for prefix in TEAM_PREFIX.values()))
     return sorted(p for p in folder.iterdir()
                   if p.is_file() and p.suffix.lower() in SCORECARD_SUFFIXES and not p.name.startswith(prefixes))
@@ -295,7 +256,7 @@ def decode_hex(text: str) -> str:
     if not text:
         return ""
     if len(text) % 4:
-        raise KpiError("the folder path from Excel is garbled; please pick the folder again")
+        raise KpiError("ribbon_garbled_path")
     return bytes.fromhex(text).decode("utf-16-be")
 
 
@@ -306,14 +267,9 @@ def encode_hex(text: str) -> str:
 
 def help_text(lang: str = "zh") -> str:
     """The Help button's message: one line per button."""
-    title = "绩效考核加载项：各按钮的作用" if lang == "zh" else "KPI add-in: what each button does"
-    lines = [title, ""]
-    for button in BUTTONS:
-        if button.id != "kpiHelp":
-            lines.append(f"• {button.label(lang)}：{button.tip(lang)}" if lang == "zh"
-                         else f"• {button.label(lang)}: {button.tip(lang)}")
-    lines.append("")
-    lines.append("详细说明见 docs/excel-addin.md。" if lang == "zh" else "Details: docs/excel-addin.md.")
+    lines = [render("ribbon.help.title", lang), ""]
+    lines += [render("ribbon.help.line", lang, label=b.label(lang), tip=b.tip(lang)) for b in BUTTONS if b.id != "kpiHelp"]
+    lines += ["", render("ribbon.help.details", lang)]
     return "\n".join(lines)
 
 
@@ -331,8 +287,8 @@ def manager_cells(path: str | Path, manager_ids) -> dict[tuple[str, str], str]:
         with warnings.catch_warnings():  # openpyxl warns about extensions it drops; we only read
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(path, read_only=False, data_only=True)
-    except Exception:  # not readable as xlsx: nothing to flag
-        return {}
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError):
+        return {}  # not an .xlsx openpyxl reads (.xlsb, .xls): the findings sheet still lists the managers
     cells = {}
     try:
         for sheet in book.worksheets:
@@ -357,44 +313,44 @@ def manager_cells(path: str | Path, manager_ids) -> dict[tuple[str, str], str]:
 
 # ----------------------------------------------------------------------------- handlers
 
-def on_action(control_id: str, lang: str = "", folder_hex: str = "") -> None:
-    """Entry point of every ribbon button (called by KPIRibbon.bas through RunPython)."""
+def on_action(control_id: str, lang: str = "", path_hex: str = "") -> None:
+    """Entry point of every ribbon button (called by KPIRibbon.bas through RunPython).
+
+    ``path_hex``: the folder or file the VBA asked for (buttons with ``asks``), as UTF-16 hex.
+    """
     lang = norm_lang(lang)
     handler = HANDLERS.get(control_id)
     if handler is None:
-        raise KpiError(f"unknown ribbon button {control_id!r}")
+        raise KpiError("ribbon_unknown_button", button=repr(control_id))
     try:
-        if control_id == "kpiConsolidate":
-            handler(lang, decode_hex(folder_hex))
-        else:
-            handler(lang)
+        handler(Click(lang, decode_hex(path_hex)))
     except (KpiError, KpiInputError, OSError) as exc:  # a job that cannot go on: say why, no traceback
         # OSError: a file locked by another program, a folder that vanished, a full disk
-        _alert(("无法完成：" if lang == "zh" else "Cannot finish: ") + str(exc), lang, critical=True)
+        reason = str(exc) if isinstance(exc, OSError) else exc.render(lang)
+        _alert(("无法完成：" if lang == "zh" else "Cannot finish: ") + reason, lang, critical=True)
 
 
-def new_small(lang: str) -> None:
-    _new_template("small", lang)
+def new_small(click: Click) -> None:
+    _new_template("small", click.lang)
 
 
-def new_medium(lang: str) -> None:
-    _new_template("medium", lang)
+def new_medium(click: Click) -> None:
+    _new_template("medium", click.lang)
 
 
-def new_large(lang: str) -> None:
-    _new_template("large", lang)
+def new_large(click: Click) -> None:
+    _new_template("large", click.lang)
 
 
 def _new_template(size: str, lang: str) -> None:
-
     path = write_template(template_output_path(size, lang), size=size, lang=lang, mode=template_mode())
     _app().books.open(str(path))
-    _alert((f"已新建考核表：{path}" if lang == "zh" else f"New scorecard: {path}"), lang)
+    _alert(render("ribbon.new_scorecard", lang, path=path), lang)
 
 
-def validate_workbook(lang: str) -> None:
+def validate_workbook(click: Click) -> None:
     """Save the active workbook, validate the saved file, write and highlight the findings."""
-
+    lang = click.lang
     book = _caller()
     path = _save(book, lang)
     report = validate_paths([path], lang=lang)
@@ -402,9 +358,9 @@ def validate_workbook(lang: str) -> None:
     _alert(summary_text(report.findings, lang, checked=1), lang)
 
 
-def refresh_scores(lang: str) -> None:
+def refresh_scores(click: Click) -> None:
     """Recalculate and save, then recompute every score with the engine and compare (as `kpi validate`)."""
-
+    lang = click.lang
     book = _caller()
     book.app.calculate()
     path = _save(book, lang)
@@ -415,14 +371,14 @@ def refresh_scores(lang: str) -> None:
     _alert(summary_text(findings, lang, checked=1, extra=manager_summary(managers, lang)), lang)
 
 
-def flag_anomalies(lang: str) -> None:
+def flag_anomalies(click: Click) -> None:
     """The statistical checks over all scorecards of the active workbook's folder (as `kpi validate DIR`)."""
-
+    lang = click.lang
     book = _caller()
     path = _save(book, lang)
     files = anomaly_inputs(path)
     if not files:
-        raise KpiError("文件夹中没有考核表" if lang == "zh" else "no scorecards in this workbook's folder")
+        raise KpiError("ribbon_no_scorecards", folder=str(path.parent))
     report = validate_paths(files, lang=lang)
     findings = [f for f in report.findings if f.code in STATISTICS_CODES]
     extra_cells = manager_cells(path, {f.manager_id for f in findings})
@@ -430,16 +386,16 @@ def flag_anomalies(lang: str) -> None:
     _alert(summary_text(findings, lang, checked=len(files)), lang)
 
 
-def consolidate_folder(lang: str, folder: str = "") -> None:
-    """Consolidate the scorecards of ``folder`` (picked in Excel) into a team workbook and open it."""
-
+def consolidate_folder(click: Click) -> None:
+    """Consolidate the scorecards of the folder picked in Excel into a team workbook and open it."""
+    lang, folder = click.lang, click.path
     if not folder:
         folder = str(_save(_caller(), lang).parent)
     files = scorecard_files(folder)
     if not files:
-        raise KpiError(f"文件夹中没有 .xlsx 考核表：{folder}" if lang == "zh" else f"no .xlsx scorecards in {folder}")
+        raise KpiError("ribbon_no_xlsx", folder=str(folder))
     app = _app()
-    app.status_bar = ("正在汇总 " if lang == "zh" else "Consolidating ") + f"{len(files)}…"
+    app.status_bar = render("ribbon.consolidating", lang, count=len(files))
     try:
         result = consolidate(files, team_output_path(folder, lang), lang=lang)
     finally:
@@ -448,22 +404,25 @@ def consolidate_folder(lang: str, folder: str = "") -> None:
     _alert(consolidation_summary(result, lang), lang)
 
 
-def show_help(lang: str) -> None:
-    _alert(help_text(lang), lang)
+def show_help(click: Click) -> None:
+    _alert(help_text(click.lang), click.lang)
 
 
-HANDLERS = {
-    "kpiNewSmall": new_small,
-    "kpiNewMedium": new_medium,
-    "kpiNewLarge": new_large,
-    "kpiValidate": validate_workbook,
-    "kpiRefresh": refresh_scores,
-    "kpiAnomalies": flag_anomalies,
-    "kpiConsolidate": consolidate_folder,
-    "kpiHelp": show_help,
-}
-# Handled in VBA alone (KPIRibbon.bas): importing UDFs must run inside Excel's own VBA project.
-VBA_ONLY = frozenset({"kpiImportFunctions"})
+# The KPI tab, in order. Adding a button: one entry here, one handler above, its two texts in
+# addin/contract/messages/ribbon.py. The customUI, the VBA callback and the dispatch follow.
+BUTTONS = (
+    Button("kpiNewSmall", "kpiGroupTemplates", "FileNew", new_small, "normal"),
+    Button("kpiNewMedium", "kpiGroupTemplates", "FileNew", new_medium, "normal"),
+    Button("kpiNewLarge", "kpiGroupTemplates", "FileNew", new_large, "normal"),
+    Button("kpiValidate", "kpiGroupCheck", "DataValidation", validate_workbook),
+    Button("kpiRefresh", "kpiGroupCheck", "CalculateNow", refresh_scores),
+    Button("kpiAnomalies", "kpiGroupCheck", "TraceError", flag_anomalies),
+    Button("kpiConsolidate", "kpiGroupTeam", "Consolidate", consolidate_folder, asks="folder"),
+    Button("kpiImportFunctions", "kpiGroupFunctions", "FunctionWizard", None),
+    Button("kpiHelp", "kpiGroupHelp", "Help", show_help),
+)
+HANDLERS = {b.id: b.handler for b in BUTTONS if b.handler is not None}
+VBA_ONLY = frozenset(b.id for b in BUTTONS if b.handler is None)
 
 
 # ----------------------------------------------------------------------------- thin xlwings glue
@@ -490,43 +449,76 @@ def _save(book, lang: str) -> Path:
     """Save the workbook so the library reads what the user sees; a never-saved book is an error."""
     full = Path(book.fullname)
     if not full.suffix or not full.parent.is_dir():
-        raise KpiError("请先把工作簿保存为 .xlsx 文件" if lang == "zh" else "save the workbook as an .xlsx file first")
+        raise KpiError("ribbon_save_first")
     book.save()
     return full
 
 
 def _show_findings(book, findings, path: Path, lang: str, extra_cells: dict | None = None) -> None:
-    """Replace the findings sheet, clear our earlier highlights, highlight the cells of these findings."""
+    """Replace the findings sheet, clear our earlier highlights, highlight the cells of these findings.
+
+    Nothing Excel refuses is hidden: a cell that cannot be coloured (a protected sheet without
+    "Format cells", a reference Excel does not accept) gets a row in the findings sheet saying so.
+    """
     name = FINDINGS_SHEET[lang]
     names = [s.name for s in book.sheets]
+    problems: list[list[str]] = []
     if name in names:
         sheet = book.sheets[name]
-        _clear_highlights(book, sheet)
+        problems += _clear_highlights(book, sheet, lang)
         sheet.clear()
     else:
         sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
-    rows = findings_rows(findings, lang)
-    sheet["A1"].value = rows
-    sheet["A1"].expand("right").font.bold = True
     cells = dict(extra_cells or {})
     cells.update(cells_to_highlight(findings, path))
     for (sheet_name, cell), severity in cells.items():
         if sheet_name in names:
             try:
                 book.sheets[sheet_name][cell].color = HIGHLIGHT.get(severity, HIGHLIGHT[WARNING])
-            except Exception:  # a cell reference Excel does not accept: the findings sheet still lists it
-                pass
+            except Exception as exc:  # COM and AppleScript errors share no type: reported, not hidden
+                problems.append(problem_row("ribbon.highlight_failed", lang, sheet_name, cell, exc))
+    rows = findings_rows(findings, lang) + problems
+    write_text(sheet, rows)
+    sheet["A1"].expand("right").font.bold = True
     try:
         sheet.autofit("c")
-    except Exception:
-        pass
+    except Exception as exc:  # reported below the table
+        write_text(sheet, [problem_row("ribbon.autofit_failed", lang, name, "", exc)], first_row=len(rows) + 1)
 
 
-def _clear_highlights(book, findings_sheet) -> None:
-    """Un-colour the cells an earlier run highlighted (only if they still carry our colour)."""
+def problem_row(key: str, lang: str, sheet: str, cell: str, exc: BaseException) -> list[str]:
+    """A row of the findings sheet for something Excel refused to do (severity warning, no code)."""
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if key == "ribbon.highlight_failed":
+        reason += render("ribbon.protected_hint", lang)
+    message = render(key, lang, sheet=sheet, cell=cell, reason=reason)
+    return [severity_label(WARNING, lang), "", sheet, cell, message, "", ""]
+
+
+def write_text(sheet, rows: list[list], first_row: int = 1) -> None:
+    """Write ``rows`` from column A of ``first_row`` as text: formatted "@" first, so Excel parses nothing.
+
+    Without it Excel reads the strings as if typed: manager id 001234 becomes 1234 and a message
+    beginning with = + - @ becomes a formula (or a COM error).
+    """
+    if not rows:
+        return
+    width = max(len(row) for row in rows)
+    values = [["" if v is None else str(v) for v in row] + [""] * (width - len(row)) for row in rows]
+    target = sheet[f"A{first_row}"].resize(len(values), width)
+    target.number_format = "@"
+    target.value = values
+
+
+def _clear_highlights(book, findings_sheet, lang: str) -> list[list[str]]:
+    """Un-colour the cells an earlier run highlighted (only if they still carry our colour).
+
+    Returns a findings-sheet row for each cell Excel would not un-colour.
+    """
     values = findings_sheet.used_range.value or []
     ours = set(HIGHLIGHT.values())
     names = {s.name for s in book.sheets}
+    problems = []
     for row in values[1:] if isinstance(values, list) else []:
         if not isinstance(row, list) or len(row) < 4 or not row[2] or not row[3] or row[2] not in names:
             continue
@@ -534,5 +526,6 @@ def _clear_highlights(book, findings_sheet) -> None:
             target = book.sheets[row[2]][str(row[3])]
             if target.color in ours:
                 target.color = None
-        except Exception:
-            pass
+        except Exception as exc:  # COM and AppleScript errors share no type: reported, not hidden
+            problems.append(problem_row("ribbon.clear_failed", lang, row[2], str(row[3]), exc))
+    return problems

@@ -40,6 +40,7 @@ class FindingRecord(_Record):
 
     file: str
     manager_id: str
+    name: str = ""  # the manager's name (consolidation reports)
     sheet: str
     cell: str
     row: int | None
@@ -84,6 +85,7 @@ class ManagerRecord(_Record):
     team: str
     region: str
     period: str
+    reviewer: str
     quant_score: float
     qual_score: float | None
     final_score: float
@@ -93,39 +95,78 @@ class ManagerRecord(_Record):
     team_rank: int
     forced_grade: str
     team_forced_grade: str
+    previous_final_score: float | None = None  # with --previous
+    previous_grade: str | None = None
+    previous_forced_grade: str | None = None
+    change: float | None = None
+    movement: Literal["new", "up", "down", "same"] | None = None
     bonus_coefficient: float
     bonus: float | None
-    file: str
     findings: int
+    file: str
 
 
 class ScoreRecord(_Record):
     """A tblScores row."""
 
     manager_id: str
+    name: str
     dimension: str
     tier: str
     indicator: str
+    unit: str
     weight: float
     direction: str
     method: str
+    veto: bool
     target: float | None
+    adjusted_target: float | None
+    adjust_reason: str
     effective_target: float | None
     actual: float | None
+    source: str
     achievement: float | None
     score: float
     weighted: float
     collected_actual: float | None = None  # kpi consolidate --actuals: the value kpi collect computed
-    source: str = ""  # … and where it came from (source, files, rows, rule)
+    collected_source: str = ""  # … and where it came from (source, files, rows, rule)
+
+
+class ReviewRecord(_Record):
+    """A tblReviews row: one rating."""
+
+    manager_id: str
+    name: str
+    role: Literal["self", "peer", "manager"]
+    reviewer: str
+    competency: str
+    rating: float
+    comment: str
+
+
+class TeamRecord(_Record):
+    """A tblTeams row: one team of scored managers."""
+
+    team: str
+    managers: int
+    mean_final_score: float
+    previous_mean_final_score: float | None = None  # with --previous
+    change: float | None = None
+    forced_s: int
+    forced_a: int
+    forced_b: int
+    forced_c: int
+    forced_d: int
+    bonus_total: float
 
 
 class FileRecord(_Record):
     """A tblFiles row: every input file has exactly one."""
 
     file: str
-    sha256: str
     status: Status
     reason: str
+    sha256: str
 
 
 class ConsolidationSummary(_Record):
@@ -150,6 +191,8 @@ class ConsolidationReportModel(_Record):
     summary: ConsolidationSummary
     managers: list[ManagerRecord]
     scores: list[ScoreRecord]
+    reviews: list[ReviewRecord]
+    teams: list[TeamRecord]
     findings: list[FindingRecord]
     files: list[FileRecord]
 

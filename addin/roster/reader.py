@@ -22,6 +22,7 @@ import openpyxl
 from xlsxwriter.utility import xl_col_to_name
 
 from addin.contract.errors import RosterError
+from addin.contract.identity import identity_key
 from addin.contract.schema import SIZES, normalise_header
 from addin.contract.standard import default_rows
 
@@ -238,12 +239,12 @@ def read_roster(path, size: str | None = None) -> list[dict]:  # noqa: C901 - to
         manager_id = row["manager_id"]
         if not manager_id:
             missing.append(number)
-        elif manager_id.casefold() in seen:  # AM001 and am001 would also collide as file names
-            first_id, first_row = seen[manager_id.casefold()]
+        elif identity_key(manager_id) in seen:  # AM001, am001, ＡＭ００１ are one manager
+            first_id, first_row = seen[identity_key(manager_id)]
             shown = first_id if first_id == manager_id else f"{first_id} / {manager_id}"
             duplicates.append(f"{shown} (rows {first_row} and {number})")
         else:
-            seen[manager_id.casefold()] = (manager_id, number)
+            seen[identity_key(manager_id)] = (manager_id, number)
         rows.append(row)
     if missing:
         problems.append("missing manager id in row" + ("s " if len(missing) > 1 else " ")

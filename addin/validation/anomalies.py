@@ -186,7 +186,7 @@ def prevailing_setting(managers, kind: str):
     counts = Counter()
     first = {}
     for m in managers:
-        value = m.settings.get(kind)
+        value = getattr(m.settings, kind)
         key = repr(sorted(value)) if value else None
         counts[key] += 1
         first.setdefault(key, value)

@@ -10,7 +10,9 @@ import math
 
 from addin.contract import schema
 from addin.contract.findings import Finding, make
-from addin.xlsx.reader import TableData
+from addin.contract.messages import render
+from addin.xlsx.a1 import a1
+from addin.xlsx.reader import CellError, Scorecard, TableData
 from udfs.enums import SIZE
 
 
@@ -73,7 +75,13 @@ def cell_number(table: TableData, index: int, key: str, out: FindingCollector, c
     value = table.value(index, key)
     if is_blank(value):
         return None
+    if isinstance(value, CellError):
+        return BAD  # its CELL_ERROR comes from check_error_values
     if is_number(value):
+        if not math.isfinite(value):
+            out.add("INVALID_VALUE", table.sheet, table.cell(index, key), table.row_number(index),
+                    field=out.label(column), problem=render("checks.not_finite", out.lang, value=fmt_number(value)))
+            return BAD
         return float(value)
     out.add("NON_NUMERIC", table.sheet, table.cell(index, key), table.row_number(index),
             field=out.label(column), value=value if not hasattr(value, "isoformat") else value.isoformat())
@@ -85,6 +93,8 @@ def cell_enum(table: TableData, index: int, key: str, out: FindingCollector, col
     value = table.value(index, key)
     if is_blank(value):
         return default
+    if isinstance(value, CellError):
+        return BAD  # its CELL_ERROR comes from check_error_values
     parsed = column.enum.try_parse(value)
     if parsed is None:
         out.add("INVALID_VALUE", table.sheet, table.cell(index, key), table.row_number(index),
@@ -99,3 +109,36 @@ def enum_problem(column: schema.Column, value, lang: str) -> str:
 
 
 BAD = object()  # marks a cell that already produced a finding
+
+
+def check_error_values(card: Scorecard, out: FindingCollector) -> None:
+    """CELL_ERROR for every Excel error value (#N/A, #DIV/0! …) in a cell the scorecard's
+    inputs come from: the header and settings names, and every column of the contract tables
+    but the computed ones. Readers of those cells then treat the value as unusable (BAD)."""
+    for name in (*schema.HEADER_NAMES, *schema.SETTING_NAMES):
+        cell = card.names.get(name.name)
+        if cell is not None and isinstance(cell.value, CellError):
+            out.add("CELL_ERROR", cell.sheet, cell.cell, cell.row, field=out.label(name), value=str(cell.value))
+    for contract in schema.SCORECARD_TABLES:
+        table = card.tables.get(contract.name)
+        if table is None:
+            continue
+        for column in contract.columns:
+            if column.kind == "formula" or column.key not in table.columns:
+                continue
+            for index in range(len(table.rows)):
+                value = table.value(index, column.key)
+                if isinstance(value, CellError):
+                    out.add("CELL_ERROR", table.sheet, table.cell(index, column.key), table.row_number(index),
+                            field=f"{out.label(column)} ({contract.name})", value=str(value))
+
+
+def check_rows_below(card: Scorecard, out: FindingCollector) -> None:
+    """ROW_OUTSIDE_TABLE when the row right under a contract table holds data: LibreOffice
+    (and Excel, after a paste) do not grow a table, so such a row is silently not counted."""
+    for table in card.tables.values():
+        for offset, value in enumerate(table.below):
+            if not is_blank(value):
+                cell = a1(table.below_row - 1, table.first_col + offset)
+                out.add("ROW_OUTSIDE_TABLE", table.sheet, cell, table.below_row, table=table.name)
+                break

@@ -30,7 +30,7 @@ from addin.validation.cell_values import (
 )
 from addin.validation.integrity_checks import compare_stored
 from addin.validation.results import IndicatorResult, ReviewResult
-from addin.xlsx.reader import Scorecard, TableData
+from addin.xlsx.reader import CellError, Scorecard, TableData
 from udfs import engine
 from udfs.errors import KpiInputError
 
@@ -150,26 +150,26 @@ def check_indicators(card: Scorecard, kpi: TableData, settings: dict, out: Findi
     )
     points = np.array([np.nan if p["param"] is None else p["param"] for p in rows], dtype=float)
     active = weights > 0
-    cap = settings.get("cap") or engine.DEFAULT_CAP
+    cap = settings.cap or engine.DEFAULT_CAP
     scores, achievement, errors = engine.score_rows(param=points, cap=cap, **arrays)
     band_rows = np.array([p["method"] == "band" for p in rows])
-    if band_rows.any() and settings.get("bands") is not None \
-            and sorted(tuple(b) for b in settings["bands"]) != _DEFAULT_BANDS:
+    if band_rows.any() and settings.bands is not None \
+            and sorted(tuple(b) for b in settings.bands) != _DEFAULT_BANDS:
         b_scores, b_ach, b_errors = engine.score_rows(
-            param=np.array(settings["bands"], dtype=float), cap=cap,
+            param=np.array(settings.bands, dtype=float), cap=cap,
             **{k: v[band_rows] for k, v in arrays.items()})
         scores[band_rows], achievement[band_rows] = b_scores, b_ach
         positions = np.flatnonzero(band_rows)
-        errors = [e for e in errors if not band_rows[e[0]]] + [(int(positions[i]), a, m) for i, a, m in b_errors]
+        errors = [e for e in errors if not band_rows[e[0]]] + [(int(positions[i]), a, e) for i, a, e in b_errors]
     bad = False
-    for position, argument, message in sorted(errors):
+    for position, argument, error in sorted(errors, key=lambda e: e[:2]):
         if not active[position] and argument in ("target", "actual"):
             continue  # a weight-0 row does not count
         p = rows[position]
         key = {"target": "adjusted_target" if p["adjusted_target"] is not None else "target"}.get(argument, argument)
         key = key if key in kpi.columns else "target"
         out.add("INVALID_VALUE", kpi.sheet, kpi.cell(p["index"], key), kpi.row_number(p["index"]),
-                field=out.label(col(key)), problem=message)
+                field=out.label(col(key)), problem=error.render(out.lang))
         bad = True
     if bad:
         return None
@@ -185,6 +185,8 @@ def check_indicators(card: Scorecard, kpi: TableData, settings: dict, out: Findi
             effective_target=effective[i], actual=p["actual"], achievement=ach, score=score,
             weighted=float(fractions[i]) * score, veto=p["veto"] == "yes", sheet=kpi.sheet,
             row=kpi.row_number(p["index"]), actual_cell=kpi.cell(p["index"], "actual"),
+            unit=as_text(kpi.value(p["index"], "unit")), adjusted_target=p["adjusted_target"],
+            adjust_reason=p["reason"], source=as_text(kpi.value(p["index"], "source")),
         ))
         compare_stored(kpi, p["index"], "score", score, card, out, p["indicator"])
         compare_stored(kpi, p["index"], "weighted", float(fractions[i]) * score, card, out, p["indicator"])
@@ -211,6 +213,9 @@ def check_reviews(card: Scorecard, out: FindingCollector):
             continue  # not rated (yet)
         row_no = table.row_number(index)
         cell = table.cell(index, "rating")
+        if isinstance(rating, CellError) or isinstance(table.value(index, "role"), CellError):
+            bad = True  # its CELL_ERROR comes from check_error_values
+            continue
         if not is_number(rating):
             out.add("NON_NUMERIC", table.sheet, cell, row_no, field=out.label(col("rating")), value=rating)
             bad = True
@@ -234,5 +239,6 @@ def check_reviews(card: Scorecard, out: FindingCollector):
             continue
         reviews.append(ReviewResult(role=role, reviewer=as_text(table.value(index, "reviewer")),
                                     competency=as_text(table.value(index, "competency")), rating=float(rating),
-                                    sheet=table.sheet, cell=cell, row=row_no))
+                                    sheet=table.sheet, cell=cell, row=row_no,
+                                    comment=as_text(table.value(index, "comment"))))
     return None if bad else reviews

@@ -1,9 +1,10 @@
 """Integrity of one scorecard: the results recomputed from its inputs, and every stored
 score compared with them.
 
-FORMULA_OVERWRITTEN (a typed constant where a formula belongs) and SCORE_MISMATCH
-(a stored number differing from the recomputation by more than MISMATCH_TOLERANCE;
-the grade compared as text). Cached values of files that ask for recalculation on
+FORMULA_OVERWRITTEN (a typed constant where a formula belongs; the finding names the
+typed and the recomputed value, so an overwritten cell is one finding, never also a
+SCORE_MISMATCH) and SCORE_MISMATCH (a stored formula result differing from the
+recomputation by more than MISMATCH_TOLERANCE; the grade compared as text). Cached values of files that ask for recalculation on
 load (XlsxWriter, openpyxl) are not results and are not compared.
 """
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from addin.contract import schema
 from addin.validation.cell_values import FindingCollector, fmt_number, is_blank, is_number
-from addin.validation.results import ManagerResult
+from addin.validation.results import ManagerResult, TeamSettings
 from addin.validation.settings_checks import SETTING_LABELS
 from addin.xlsx.reader import Scorecard, TableData
 from udfs import engine
@@ -23,9 +24,15 @@ from udfs.errors import KpiInputError
 MISMATCH_TOLERANCE = 1e-6
 
 
+def _shown(value) -> str:
+    """A stored cell value as a message shows it."""
+    return fmt_number(float(value)) if is_number(value) else str(value)
+
+
 def compare_stored(table: TableData, index: int, key: str, computed, card: Scorecard, out: FindingCollector,
                     indicator: str) -> None:
-    """FORMULA_OVERWRITTEN for a typed constant, SCORE_MISMATCH for a differing stored number."""
+    """FORMULA_OVERWRITTEN for a typed constant (one finding: it names the typed and the
+    recomputed value), else SCORE_MISMATCH for a stored number differing from the recomputation."""
     if key not in table.columns:
         return
     cell = table.cell(index, key)
@@ -34,10 +41,11 @@ def compare_stored(table: TableData, index: int, key: str, computed, card: Score
     field_name = f"{indicator} {out.label(column)}"
     is_formula = cell in table.formulas
     if not is_formula:
-        if is_blank(stored):
-            return
-        out.add("FORMULA_OVERWRITTEN", table.sheet, cell, table.row_number(index), field=field_name)
-    elif not card.cached_values_trusted:
+        if not is_blank(stored):
+            out.add("FORMULA_OVERWRITTEN", table.sheet, cell, table.row_number(index), field=field_name,
+                    stored=_shown(stored), computed=fmt_number(computed))
+        return
+    if not card.cached_values_trusted:
         return
     if is_number(stored) and computed is not None and abs(float(stored) - computed) > MISMATCH_TOLERANCE:
         out.add("SCORE_MISMATCH", table.sheet, cell, table.row_number(index), field=field_name,
@@ -50,8 +58,8 @@ def compute_manager(card: Scorecard, header, indicators, reviews, settings, out:
         return None
     quant = float(sum(i.weighted for i in indicators if i.weight > 0))
     role_weights = None
-    if settings.get("role_weights"):  # as (self, peer, manager): the engine's cheapest form, same result
-        by_role = dict(settings["role_weights"])
+    if settings.role_weights:  # as (self, peer, manager): the engine's cheapest form, same result
+        by_role = dict(settings.role_weights)
         role_weights = [by_role.get(role, 0.0) for role in ROLE.keys]
     qual = None
     if reviews:
@@ -59,24 +67,26 @@ def compute_manager(card: Scorecard, header, indicators, reviews, settings, out:
             qual = engine.kpi_review([r.rating for r in reviews], np.array([r.role for r in reviews], dtype=str),
                                      role_weights)
         except KpiInputError as exc:
-            sheet, cell, row = settings["positions"].get("role_weights", (reviews[0].sheet, reviews[0].cell, reviews[0].row))
+            sheet, cell, row = settings.positions.get("role_weights", (reviews[0].sheet, reviews[0].cell, reviews[0].row))
             out.add("INVALID_VALUE", sheet, cell, row, field=SETTING_LABELS["role_weights"][0 if out.lang == "zh" else 1],
-                    problem=str(exc))
+                    problem=exc.render(out.lang))
             return None
-    k = settings.get("quant_weight")
+    k = settings.quant_weight
     k = engine.DEFAULT_QUANT_WEIGHT if k is None else k
     final = float(engine.kpi_final(quant, qual, k))
     veto = any(i.veto and i.weight > 0 and i.score <= 0 for i in indicators)
-    grade = engine.kpi_grade(final, settings.get("grades"), veto)
+    grade = engine.kpi_grade(final, settings.grades, veto)
     for name, computed in (("kpi_quant_score", quant), ("kpi_qual_score", qual), ("kpi_final_score", final),
                            ("kpi_grade", grade)):
         cell = card.names.get(name)
         if cell is None or is_blank(cell.value) or computed is None:
             continue
         label = next(n for n in schema.RESULT_NAMES if n.name == name).label(out.lang)
-        if not cell.formula:
-            out.add("FORMULA_OVERWRITTEN", cell.sheet, cell.cell, cell.row, field=label)
-        elif not card.cached_values_trusted:
+        if not cell.formula:  # one finding for one cause: it names the typed and the recomputed value
+            out.add("FORMULA_OVERWRITTEN", cell.sheet, cell.cell, cell.row, field=label, stored=_shown(cell.value),
+                    computed=computed if isinstance(computed, str) else fmt_number(computed))
+            continue
+        if not card.cached_values_trusted:
             continue
         if isinstance(computed, str):
             if str(cell.value).strip().upper() != computed.upper():
@@ -93,7 +103,7 @@ def compute_manager(card: Scorecard, header, indicators, reviews, settings, out:
         team=header.get("team", ""), region=header.get("region", ""), period=header.get("period", ""),
         reviewer=header.get("reviewer", ""), quant=quant, qual=qual, final=final, grade=grade, veto=veto,
         indicators=indicators, reviews=reviews,
-        settings={k: settings.get(k) for k in ("quotas", "bonus")},  # the team-level ones
+        settings=TeamSettings(settings.quotas, settings.bonus),  # the team-level ones
         id_position=(id_cell.sheet, id_cell.cell, id_cell.row),
         final_position=(final_cell.sheet, final_cell.cell, final_cell.row),
         period_position=(period_cell.sheet, period_cell.cell, period_cell.row) if period_cell else None,

@@ -3,11 +3,20 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from addin.contract.findings import Finding, has_errors
+
+Rows = list[tuple[Any, float]]  # a settings table: (grade/role/minimum, number) per row
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    """The team-level settings a file carries (forced-distribution quotas, bonus coefficients)."""
+
+    quotas: Rows | None = None
+    bonus: Rows | None = None
 
 
 @dataclass(slots=True)
@@ -30,6 +39,10 @@ class IndicatorResult:
     sheet: str
     row: int  # 1-based
     actual_cell: str
+    unit: str = ""
+    adjusted_target: float | None = None  # as typed (the effective target when it differs from target)
+    adjust_reason: str = ""
+    source: str = ""  # where the actual came from (tblKPI.source: CRM, survey, a `kpi fill` trace)
 
 
 @dataclass(slots=True)
@@ -41,6 +54,7 @@ class ReviewResult:
     sheet: str
     cell: str
     row: int
+    comment: str = ""
 
 
 @dataclass
@@ -61,7 +75,7 @@ class ManagerResult:
     veto: bool
     indicators: list[IndicatorResult]
     reviews: list[ReviewResult]
-    settings: dict[str, Any]
+    settings: TeamSettings
     id_position: tuple[str, str, int]  # sheet, cell, row of kpi_manager_id
     final_position: tuple[str, str, int]  # sheet, cell, row of kpi_final_score (or the id)
     period_position: tuple[str, str, int] | None = None  # sheet, cell, row of kpi_period
@@ -79,6 +93,7 @@ class FileEntry:
     lang: str = "en"
     manager: ManagerResult | None = None
     size: str = ""
+    skipped: bool = False  # listed but not read (lock file, litter, an earlier team workbook)
 
     def as_dict(self) -> dict[str, Any]:
         return {"path": self.path, "sha256": self.sha256, "status": self.status, "reason": self.reason,
@@ -108,15 +123,3 @@ class ValidationReport:
             "files": [entry.as_dict() for entry in self.files],
             "findings": [f.as_dict() for f in self.findings],
         }
-
-
-def lock_entry(path: str) -> FileEntry:
-    """The tblFiles row of an Excel lock file (``~$…``): rejected, without a finding."""
-    try:
-        with open(path, "rb") as handle:
-            sha = hashlib.sha256(handle.read(1024 * 1024)).hexdigest()
-    except OSError:
-        sha = ""
-    return FileEntry(path=path, sha256=sha, status="rejected",
-                     reason="Excel lock file (~$): the workbook is open in Excel; skipped")
-

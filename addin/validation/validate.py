@@ -30,17 +30,16 @@ The checks live in small modules; this one runs them and keeps the public names:
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
-import multiprocessing as mp
 import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 from addin.contract.errors import UsageError
-from addin.contract.findings import ERROR, make, sort_key
+from addin.contract.findings import ERROR, Finding, make, sort_key
+from addin.contract.messages import render
 from addin.validation.anomalies import across_managers, per_manager
-from addin.validation.cell_values import FindingCollector
+from addin.validation.cell_values import FindingCollector, check_error_values, check_rows_below
 from addin.validation.cross_file_checks import check_period, cross_file_checks
 from addin.validation.data_checks import check_header, check_indicators, check_reviews
 from addin.validation.integrity_checks import MISMATCH_TOLERANCE, compute_manager
@@ -50,7 +49,6 @@ from addin.validation.results import (
     ManagerResult,
     ReviewResult,
     ValidationReport,
-    lock_entry,
 )
 from addin.validation.settings_checks import (
     SETTING_LABELS,
@@ -60,8 +58,10 @@ from addin.validation.settings_checks import (
     master_settings,
     read_settings,
 )
-from addin.xlsx.discovery import SPREADSHEET_SUFFIXES, discover, is_lock_file
+from addin.xlsx.discovery import SPREADSHEET_SUFFIXES, InputFile, discover
+from addin.xlsx.isolation import Fault, run_isolated
 from addin.xlsx.reader import Scorecard, read_scorecard
+from addin.xlsx.safety import Reason
 
 NON_BLOCKING_ERRORS = {"MISSING_ACTUAL"}
 
@@ -90,12 +90,17 @@ def check_scorecard(card: Scorecard, lang: str | None = None, master: dict | Non
     """
     lang = lang or card.lang
     entry = FileEntry(path=card.path, sha256=card.sha256, lang=lang)
+    if card.skipped and card.problem:  # our own output (an earlier team workbook): listed, not an error
+        return skipped_entry(card.path, lang, card.problem, card.sha256)
     if not card.ok:
-        entry.findings = [make(f.code, lang, file=card.path, reason=card.reason) for f in card.findings]
-        entry.reason = entry.findings[0].message if entry.findings else card.reason
+        reason = card.problem.render(lang) if card.problem else ""
+        entry.findings = [make(f.code, lang, file=card.path, reason=reason) for f in card.findings]
+        entry.reason = entry.findings[0].message if entry.findings else reason
         return entry
     out = FindingCollector(card.path, lang)
     header = check_header(card, out, period)
+    check_error_values(card, out)
+    check_rows_below(card, out)
     kpi = card.tables["tblKPI"]
     settings = read_settings(card, out)
     indicators = check_indicators(card, kpi, settings, out)
@@ -114,62 +119,91 @@ def check_scorecard(card: Scorecard, lang: str | None = None, master: dict | Non
     blocking = [f for f in entry.findings if f.severity == ERROR and f.code not in NON_BLOCKING_ERRORS]
     if blocking or manager is None:
         entry.status = "rejected"
-        first = blocking[0] if blocking else None
-        entry.reason = f"{first.code}: {first.message}" + (f" ({first.sheet}!{first.cell})" if first and first.cell else "") \
-            if first else "scores cannot be computed"
+        entry.reason = _reason(blocking[0] if blocking else None, lang)
     else:
         entry.status = "merged"
         entry.manager = manager
     return entry
 
 
-def _read_and_check(args):
-    path, lang, master, period = args
-    if is_lock_file(Path(path)):
-        return lock_entry(path)
+def _read_and_check(path: str, lang, master, period) -> FileEntry:
+    """Read and check one file (in a worker process): a FileEntry whatever the file holds."""
     card = read_scorecard(path)
     try:
         return check_scorecard(card, lang, master, period)
     except Exception as exc:  # noqa: BLE001 - a safety net: one odd file must not stop the batch
-        finding = make("FILE_UNREADABLE", lang or card.lang, file=path,
-                       reason=f"unexpected content ({type(exc).__name__}: {exc})"[:300])
-        return FileEntry(path=path, sha256=card.sha256, status="rejected", reason=finding.message,
-                         findings=[finding], lang=lang or card.lang)
+        return unreadable_entry(path, lang or card.lang, Reason("unexpected", {"error": f"{type(exc).__name__}: {exc}"[:300]}),
+                                card.sha256)
+
+
+def unreadable_entry(path: str, lang: str, reason: Reason, sha256: str = "") -> FileEntry:
+    """A rejected file with its FILE_UNREADABLE finding."""
+    finding = make("FILE_UNREADABLE", lang, file=path, reason=reason.render(lang))
+    return FileEntry(path=path, sha256=sha256, status="rejected", reason=finding.message, findings=[finding],
+                     lang=lang)
+
+
+def skipped_entry(path: str, lang: str, reason: Reason, sha256: str = "") -> FileEntry:
+    """A file listed but not read (lock file, litter, our own output): rejected without a finding."""
+    return FileEntry(path=path, sha256=sha256, status="rejected", reason=reason.render(lang), lang=lang,
+                     skipped=True)
+
+
+def _fault_entry(lang, path: str, fault: Fault) -> FileEntry:
+    if fault.kind == "timeout":
+        return unreadable_entry(path, lang or "en", Reason("timed_out", {"seconds": fault.detail}))
+    return unreadable_entry(path, lang or "en", Reason("reader_crashed", {"error": fault.detail}))
+
+
+def _reason(first: Finding | None, lang: str) -> str:
+    """Why a file is rejected: its first blocking finding and where it is, in ``lang``."""
+    if first is None:
+        return render("files.not_computable", lang)
+    if first.cell:
+        return render("files.rejected_at", lang, message=first.message, sheet=first.sheet, cell=first.cell)
+    return first.message
 
 
 PARALLEL_MIN_FILES = 400
 
 
-def read_all(files: list[Path], lang, master, period, progress=None) -> list[FileEntry]:
-    """Read and check files, in worker processes when there are many and several cores."""
-    jobs = [(str(p), lang, master, period) for p in files]
-    workers = min(os.cpu_count() or 1, 8)
-    entries: list[FileEntry] = []
-    if len(jobs) >= PARALLEL_MIN_FILES and workers > 1:
-        try:
+def read_all(files: list[InputFile], lang, master, period, progress=None, budget: float | None = None
+             ) -> list[FileEntry]:
+    """Read and check files in worker processes (several when there are many files and
+    cores), each within the per-file ``budget`` (:func:`addin.xlsx.isolation.file_budget`):
+    a file that hangs or kills its reader costs that file only. Files that are listed
+    but not read (lock files, litter, FIFOs, unreadable folders) get their entry here."""
+    shown = lang or "en"
+    entries: list[FileEntry | None] = []
+    to_read: list[str] = []
+    for item in files:
+        if item.skip is not None:
+            entries.append(skipped_entry(str(item.path), shown, item.skip))
+        elif item.unreadable is not None:
+            entries.append(unreadable_entry(str(item.path), shown, item.unreadable))
+        else:
+            entries.append(None)
+            to_read.append(str(item.path))
+    cpus = os.cpu_count() or 1
+    workers = min(cpus, 8) if len(to_read) >= PARALLEL_MIN_FILES else 1
+    # Batches of at most 64 files (~0.1 s of work): few round trips, and the workers
+    # finish within a batch of each other.
+    chunk = max(1, min(64, len(to_read) // (workers * 8) or 1))
+    listed = len(files) - len(to_read)
 
-            method = "fork" if "fork" in mp.get_all_start_methods() else None
-            context = mp.get_context(method) if method else None
-            # Chunks of at most 64 files (~0.1 s of work): few round trips, and the workers
-            # finish within a chunk of each other.
-            chunk = max(16, min(64, len(jobs) // (workers * 8) or 1))
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                for index, entry in enumerate(pool.map(_read_and_check, jobs, chunksize=chunk)):
-                    entries.append(entry)
-                    if progress:
-                        progress(index + 1, len(jobs))
-            return entries
-        except (OSError, ImportError, RuntimeError):
-            entries = []  # no worker processes here (sandbox, frozen app): read in this process
-    for index, job in enumerate(jobs):
-        entries.append(_read_and_check(job))
+    def report(done: int, total: int) -> None:
         if progress:
-            progress(index + 1, len(jobs))
-    return entries
+            progress(listed + done, len(files))
+
+    read = run_isolated(functools.partial(_read_and_check, lang=lang, master=master, period=period), to_read,
+                        functools.partial(_fault_entry, lang), budget=budget, workers=workers, chunk=chunk,
+                        progress=report)
+    it = iter(read)
+    return [entry if entry is not None else next(it) for entry in entries]
 
 
 def validate_paths(paths, lang: str | None = None, master=None, period: str | None = None,
-                   exclude=(), progress=None, _master_data=None) -> ValidationReport:
+                   exclude=(), progress=None, _master_data=None, budget: float | None = None) -> ValidationReport:
     """Validate scorecard files and folders.
 
     Args:
@@ -180,6 +214,7 @@ def validate_paths(paths, lang: str | None = None, master=None, period: str | No
             from the most common one.
         exclude: paths to leave out (the output of a consolidation).
         progress: optional callable(done, total).
+        budget: seconds one file may take to read (None: ``KPI_FILE_TIMEOUT`` or 60).
 
     Returns:
         a ValidationReport with one FileEntry per input file, in path order.
@@ -191,15 +226,14 @@ def validate_paths(paths, lang: str | None = None, master=None, period: str | No
     check_period(period)
     files = discover(paths, exclude)
     if not files:
-        where = ", ".join(str(p) for p in paths)
-        raise UsageError(f"no spreadsheet files ({', '.join(SPREADSHEET_SUFFIXES[:2])}, …) found in {where}")
+        raise UsageError("files.no_spreadsheets", where=", ".join(str(p) for p in paths))
     master_data = _master_data if _master_data is not None else (master_settings(master) if master else None)
     with no_gc():
-        entries = read_all(files, lang, master_data, period, progress)
+        entries = read_all(files, lang, master_data, period, progress, budget)
     cross_file_checks(entries, lang, period)
     managers = [e.manager for e in entries if e.status == "merged"]
     group_findings = across_managers(managers, lang or _majority_lang(entries),
-                                     (master_data or {}).get("quotas"))
+                                     master_data.quotas if master_data else None)
     by_file = {e.path: e for e in entries}
     for finding in group_findings:
         if finding.file in by_file:

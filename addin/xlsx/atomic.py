@@ -1,9 +1,15 @@
-"""Atomic output: write to a temporary file beside the target, then rename."""
+"""Atomic output: write to a temporary file beside the target, then rename.
+
+The temporary file is created by ``mkstemp`` with mode 0600; before the rename it gets the mode
+a plain ``open()`` would have given the output (0666 less the umask: 0644 under umask 022), or
+the mode of the file it replaces, so colleagues on a shared folder can open what we write.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -28,9 +34,25 @@ def atomic_path(target: str | os.PathLike):
     temp_path = Path(temp)
     try:
         yield temp_path
+        os.chmod(temp_path, output_mode(target))
         os.replace(temp_path, target)
     except PermissionError:
         raise OutputError(f"cannot replace {target}: is it open in Excel?") from None
     finally:
         if temp_path.exists():
             temp_path.unlink()
+
+
+def current_umask() -> int:
+    """The process umask (read by setting and restoring it: there is no read-only call)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def output_mode(target: Path) -> int:
+    """The permission bits for ``target``: those of the file it replaces, else 0666 less the umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~current_umask()

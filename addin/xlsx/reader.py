@@ -6,14 +6,17 @@ header text in zh, en or key form. Sheet names and addresses are never assumed.
 
 How it is read (speed and safety):
 
-* the file is read once into memory, hashed, and recognised by content
-  (:mod:`addin.xlsx.safety`: legacy/encrypted/OLE, .xlsb, .ods, zip caps);
-* ``xl/workbook.xml``, the relationship parts and ``xl/tables/*.xml`` are small
-  and read with regular expressions over their elements (a DTD is refused outright);
-* cell values come from python-calamine (Rust), one call per needed sheet;
-* formula presence (a typed constant in a score cell is FORMULA_OVERWRITTEN) is
-  taken from the sheet XML with one regular expression, only for sheets that hold
-  computed cells.
+* the file is read once into memory (a regular file only: :func:`addin.xlsx.safety.read_file`),
+  hashed, and recognised by content (legacy/encrypted/OLE, .xlsb, .ods, zip caps);
+* ``xl/workbook.xml``, the relationship parts and ``xl/tables/*.xml`` are read with
+  expat in one linear pass, a DTD refused (:mod:`addin.xlsx.xml_parts`); parts that
+  are the same in every file of a template are parsed once per run;
+* only the sheets holding the tables and names are loaded, and only up to the last row
+  and column they need. Their cells' extent is measured from the sheet XML first
+  (:mod:`addin.xlsx.sheet_xml`): a sheet whose cells reach too far (a stray cell at
+  ``XFD1048576``) is trimmed to that window before python-calamine (Rust) builds its grid;
+* formula presence (a typed constant in a score cell is FORMULA_OVERWRITTEN) and Excel
+  error values (:class:`CellError`) are taken from the sheet XML.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import io
 import posixpath
-import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,35 +36,38 @@ from addin.contract.findings import Finding, make
 from addin.xlsx.a1 import a1, parse_a1, parse_range
 from addin.xlsx.safety import (
     MAX_FILE_BYTES,
+    OpenedZip,
+    Reason,
     UnsafeFile,
     container_kind,
     inflate,
     open_zip,
     raw_member,
+    read_file,
     read_member,
     sniff,
 )
+from addin.xlsx.sheet_xml import error_cells, formula_cells, near, scan, trim
+from addin.xlsx.xml_parts import Element, elements
 
 _EMPTY: frozenset = frozenset()
 MAX_TABLE_ROWS = 5000  # a scorecard has tens of rows; a bigger table is not a scorecard
 
-_F_TAG_RE = re.compile(rb"<(?:\w+:)?f\b")
-_C_OPEN_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*')
-
-
-def formula_cells(xml: bytes) -> frozenset[str]:
-    """A1 refs of the cells of a sheet part holding a formula: each ``<f>`` element whose
-    preceding tag is its cell's ``<c r="..">`` (formulas are few; cells are many)."""
-    cells = []
-    for match in _F_TAG_RE.finditer(xml):
-        start = xml.rfind(b"<", 0, match.start())
-        cell = _C_OPEN_RE.fullmatch(xml, start, match.start())
-        if cell:
-            cells.append(cell.group(1).decode())
-    return frozenset(cells)
+__all__ = ["read_scorecard", "Scorecard", "TableData", "NamedCell", "CellError", "TableSpec", "formula_cells",
+           "MAX_TABLE_ROWS"]
 
 
 # ----------------------------------------------------------------------------- data model
+
+@dataclass(frozen=True)
+class CellError:
+    """An Excel error value in a cell (``#N/A``, ``#DIV/0!``, ``#REF!`` …): never a number, never blank."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
 
 @dataclass
 class NamedCell:
@@ -88,6 +94,8 @@ class TableData:
     headers: list[str] = field(default_factory=list)
     formulas: frozenset[str] = frozenset()  # A1 refs of the sheet's cells holding a formula
     lang: str = "en"
+    below: list[Any] = field(default_factory=list)  # the row right under the table ([] when none is read)
+    below_row: int = 0  # its 1-based worksheet row
 
     def value(self, index: int, key: str):
         col = self.columns.get(key)
@@ -118,13 +126,20 @@ class Scorecard:
     sha256: str = ""
     size: int = 0
     ok: bool = False
-    reason: str = ""
+    problem: Reason | None = None  # why it is not read (ok False)
+    skipped: bool = False  # not a scorecard but our own output (listed with the reason, no finding)
     findings: list[Finding] = field(default_factory=list)
     names: dict[str, NamedCell] = field(default_factory=dict)
     tables: dict[str, TableData] = field(default_factory=dict)
     cached_values_trusted: bool = True  # False when the writer asked Excel to recalculate on load
     lang: str = "en"
     sheets: list[str] = field(default_factory=list)
+    bad_tables: list[tuple[str, str, str]] = field(default_factory=list)  # (table, sheet, range) unreadable ranges
+
+    @property
+    def reason(self) -> str:
+        """Why the file is not read, in English ("" when it is)."""
+        return str(self.problem) if self.problem else ""
 
 
 # ----------------------------------------------------------------------------- entry point
@@ -137,24 +152,27 @@ def read_scorecard(path) -> Scorecard:
 
     Returns:
         a :class:`Scorecard`. Never raises for a bad file: an unreadable file or a
-        workbook that is not a scorecard gives ``ok=False``, ``reason`` and one
-        FILE_UNREADABLE or NOT_A_SCORECARD finding.
+        workbook that is not a scorecard gives ``ok=False``, ``problem`` and one
+        FILE_UNREADABLE or NOT_A_SCORECARD finding; a team workbook written by kpi gives
+        ``skipped=True`` and no finding.
     """
     path = Path(path)
     card = Scorecard(path=str(path))
     try:
-        data = _read_bytes(path)
+        data = read_file(path, MAX_FILE_BYTES)
         card.size = len(data)
         card.sha256 = hashlib.sha256(data).hexdigest()
         _parse(card, data, path.suffix.lower())
     except UnsafeFile as exc:
-        _reject(card, "FILE_UNREADABLE", str(exc))
+        _reject(card, "FILE_UNREADABLE", exc.reason)
     except _NotScorecard as exc:
-        _reject(card, "NOT_A_SCORECARD", str(exc))
+        _reject(card, "NOT_A_SCORECARD", exc.reason)
+    except _OurOutput as exc:
+        card.ok, card.skipped, card.problem = False, True, exc.reason
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - incl. pyo3 PanicException: never crash the batch
-        _reject(card, "FILE_UNREADABLE", f"unexpected content ({type(exc).__name__}: {exc})"[:300])
+        _reject(card, "FILE_UNREADABLE", Reason("unexpected", {"error": f"{type(exc).__name__}: {exc}"[:300]}))
     return card
 
 
@@ -162,97 +180,97 @@ _CONTRACTS = {
     t.name.lower(): (t, t.header_lookup(), {schema.normalise_header(c.zh) for c in t.columns})
     for t in schema.SCORECARD_TABLES
 }
-
-
 _SETTING_NAMES = frozenset(n.name.lower() for n in schema.SETTING_NAMES)
 _WANTED_TABLES = frozenset(t.name.lower() for t in schema.SCORECARD_TABLES)
+_TEAM_TABLES = frozenset(t.name.lower() for t in schema.TEAM_TABLES)
 _RESULT_NAMES = frozenset(n.name for n in schema.RESULT_NAMES)
 
 
 class _NotScorecard(Exception):
-    pass
+    def __init__(self, key: str, /, **values: Any) -> None:
+        super().__init__(key)
+        self.reason = Reason(key, values)
 
 
-def _reject(card: Scorecard, code: str, reason: str) -> None:
+class _OurOutput(_NotScorecard):
+    """A workbook kpi itself wrote (a team workbook): listed as skipped, not an error."""
+
+
+def _reject(card: Scorecard, code: str, reason: Reason) -> None:
     card.ok = False
-    card.reason = reason
-    card.findings = [make(code, "en", file=card.path, reason=reason)]
+    card.problem = reason
+    card.findings = [make(code, "en", file=card.path, reason=str(reason))]
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnsafeFile(f"the file is {size // (1024 * 1024)} MB (limit {MAX_FILE_BYTES // (1024 * 1024)} MB)")
-        with open(path, "rb") as handle:  # read-only, never written
-            return handle.read(MAX_FILE_BYTES + 1)
-    except PermissionError:
-        raise UnsafeFile("permission denied (is it open and locked by another program?)") from None
-    except IsADirectoryError:
-        raise UnsafeFile("is a folder") from None
-    except OSError as exc:
-        raise UnsafeFile(f"cannot open the file ({exc.strerror or exc})") from None
+# ----------------------------------------------------------------------------- small XML parts
+
+_WORKBOOK_TAGS = frozenset({"sheet", "definedName", "calcPr"})
+_TABLE_TAGS = frozenset({"table", "tableColumn"})
+_REL_TAGS = frozenset({"Relationship"})
 
 
-_TAG_RE = re.compile(rb"<(?:\w+:)?(Relationship|table|tableColumn)\b([^>]*)>")
-_ATTR_RE = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-_CHARREF_RE = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
-_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+def _workbook_elements(data: bytes, name: str) -> list[Element]:
+    """The sheet, definedName (with its text) and calcPr elements of workbook.xml."""
+    return elements(data, name, _WORKBOOK_TAGS, frozenset({"definedName"}))
 
 
-def _unescape(text: str) -> str:
-    def repl(match):
-        ref = match.group(1)
-        if ref.startswith("#x"):
-            return chr(int(ref[2:], 16))
-        if ref.startswith("#"):
-            return chr(int(ref[1:]))
-        return _ENTITIES[ref]
-    return _CHARREF_RE.sub(repl, text) if "&" in text else text
+def _rel_elements(data: bytes, name: str) -> list[Element]:
+    return elements(data, name, _REL_TAGS)
 
 
-_WORKBOOK_RE = re.compile(
-    rb"<(?:\w+:)?(sheet|definedName|calcPr)\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?(?:definedName|sheet)>|>)")
+@dataclass(frozen=True)
+class TableSpec:
+    """An Excel table as its part declares it: name, range (0-based, inclusive), headers."""
+
+    name: str
+    ref: str
+    r0: int = 0
+    c0: int = 0
+    r1: int = -1
+    c1: int = -1
+    headers: tuple[str, ...] = ()
+    header_rows: int = 1
+    totals_rows: int = 0
+
+    @property
+    def valid(self) -> bool:
+        """The range is one rectangle of the sheet, top-left first."""
+        return 0 <= self.r0 <= self.r1 and 0 <= self.c0 <= self.c1
+
+    @property
+    def rows(self) -> int:
+        """Data rows (without header and totals rows)."""
+        return max(self.r1 - self.r0 + 1 - self.header_rows - self.totals_rows, 0)
+
+    @property
+    def first_data(self) -> int:
+        return self.r0 + self.header_rows
+
+    @property
+    def last_data(self) -> int:
+        return self.r1 - self.totals_rows
 
 
-def _attrs(attr_text: bytes) -> dict[str, str]:
-    values = {}
-    for key, dq, sq in _ATTR_RE.findall(attr_text):
-        values[key.decode("utf-8", "replace").rsplit(":", 1)[-1]] = _unescape((dq or sq).decode("utf-8", "replace"))
-    return values
-
-
-def _refuse_dtd(data: bytes, name: str) -> None:
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise UnsafeFile(f"part {name} uses forbidden XML constructs (DTD/entities)")
-
-
-def _small_xml_tags(data: bytes, name: str) -> list[tuple[str, dict[str, str]]]:
-    """(tag, attributes) of the relationship/table elements of a small part.
-
-    These parts are flat lists of attributes, so a regular expression reads them
-    several times faster than a parser. A DTD (the vehicle of entity tricks) is
-    refused outright, as defusedxml would.
-    """
-    _refuse_dtd(data, name)
-    return [(tag.decode(), _attrs(attrs)) for tag, attrs in _TAG_RE.findall(data)]
-
-
-def _workbook_elements(data: bytes, name: str) -> list[tuple[bytes, dict[str, str], bytes]]:
-    """(tag, attributes, text) of the sheet, definedName and calcPr elements of workbook.xml.
-
-    workbook.xml is a flat list of elements with attributes (no DTD, so no entities):
-    a regular expression reads it faster than a parser."""
-    _refuse_dtd(data, name)
-    return [(tag, _attrs(attr_text), text) for tag, attr_text, text in _WORKBOOK_RE.findall(data)]
-
-
-def _table_part(data: bytes, name: str) -> tuple[str, dict | None]:
-    """(lower-case table name, :func:`_table_spec`) of a table part; ("", None) for anything else."""
-    tags = _small_xml_tags(data, name)
-    if not tags or tags[0][0] != "table":
+def _table_part(data: bytes, name: str) -> tuple[str, TableSpec | None]:
+    """(lower-case table name, :class:`TableSpec`) of a table part; ("", None) for anything else."""
+    found = elements(data, name, _TABLE_TAGS)
+    if not found or found[0].tag != "table":
         return "", None
-    return (tags[0][1].get("displayName") or tags[0][1].get("name") or "").lower(), _table_spec(tags)
+    root = found[0].attrs
+    table_name = root.get("displayName") or root.get("name") or ""
+    ref = root.get("ref") or ""
+    bounds = parse_range(ref)
+    if bounds is None:
+        return table_name.lower(), TableSpec(table_name, ref)
+    r0, c0, r1, c1 = bounds
+    headers = tuple(e.attrs.get("name") or "" for e in found if e.tag == "tableColumn")
+    try:
+        totals_rows = max(int(root.get("totalsRowCount") or 0), 0)
+    except ValueError:
+        totals_rows = 0
+    return table_name.lower(), TableSpec(
+        table_name, ref, r0, c0, r1, c1, headers[: max(c1 - c0 + 1, 0)],
+        0 if root.get("headerRowCount") == "0" else 1, totals_rows)
 
 
 # Parts that are the same in every workbook made from one template (tables, relationships,
@@ -301,14 +319,12 @@ def _rels(opened, part: str) -> dict[str, tuple[str, str]]:
     if rels_name not in opened.names:
         return {}
     out = {}
-    for tag, rel in _parsed_part(opened, rels_name, _small_xml_tags, 4 * 1024 * 1024):
-        if tag != "Relationship":
-            continue
-        target = rel.get("Target") or ""
-        if rel.get("TargetMode") == "External":
+    for rel in _parsed_part(opened, rels_name, _rel_elements, 4 * 1024 * 1024):
+        target = rel.attrs.get("Target") or ""
+        if rel.attrs.get("TargetMode") == "External":
             continue
         resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        out[rel.get("Id") or ""] = ((rel.get("Type") or "").rsplit("/", 1)[-1], resolved)
+        out[rel.attrs.get("Id") or ""] = ((rel.attrs.get("Type") or "").rsplit("/", 1)[-1], resolved)
     return out
 
 
@@ -330,176 +346,251 @@ def _split_ref(text: str) -> tuple[str, str] | None:
     return sheet, first
 
 
-def _parse(card: Scorecard, data: bytes, suffix: str) -> None:  # noqa: C901 - to be split (issue 8)
+# ----------------------------------------------------------------------------- the steps of one file
+
+@dataclass
+class _Layout:
+    """Where things are: sheet parts, defined names, tables, and the window of each sheet to load."""
+
+    sheet_parts: dict[str, str] = field(default_factory=dict)  # sheet name -> part
+    name_refs: dict[str, Any] = field(default_factory=dict)  # lower name -> (sheet, A1, (row, col)) | None
+    tables: dict[str, tuple[str, TableSpec]] = field(default_factory=dict)  # lower name -> (sheet, spec)
+    windows: dict[str, list[int]] = field(default_factory=dict)  # sheet -> [last row, last col] needed
+
+
+@dataclass
+class _Grid:
+    """The loaded cells of one sheet: calamine's rows from (r0, c0), errors and formulas."""
+
+    rows: list
+    r0: int
+    c0: int
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def value(self, row: int, col: int):
+        error = self.errors.get((row, col)) if self.errors else None
+        if error is not None:
+            return CellError(error)
+        r, c = row - self.r0, col - self.c0
+        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
+            value = self.rows[r][c]
+            return None if value == "" else value
+        return None
+
+    def block(self, first_row: int, last_row: int, first_col: int, last_col: int) -> list[list]:
+        """Rows first_row..last_row, columns first_col..last_col ("" and missing cells -> None)."""
+        width = last_col - first_col + 1
+        out = []
+        lo, hi = first_col - self.c0, last_col - self.c0 + 1
+        for row in range(first_row, last_row + 1):
+            r = row - self.r0
+            if 0 <= r < len(self.rows):
+                line = self.rows[r]
+                values = line[lo:hi] if lo >= 0 else [""] * min(-lo, width) + line[0:max(hi, 0)]
+                values = [None if v == "" else v for v in values]
+                if len(values) < width:
+                    values.extend([None] * (width - len(values)))
+            else:
+                values = [None] * width
+            if self.errors:
+                for col in range(first_col, last_col + 1):
+                    error = self.errors.get((row, col))
+                    if error is not None:
+                        values[col - first_col] = CellError(error)
+            out.append(values)
+        return out
+
+
+def _parse(card: Scorecard, data: bytes, suffix: str) -> None:
+    opened = _open(data, suffix)
+    layout = _layout(card, opened)
+    grids, formulas = _load(card, opened, data, layout)
+    _fill(card, layout, grids, formulas)
+    card.ok = True
+
+
+def _open(data: bytes, suffix: str) -> OpenedZip:
     reason = sniff(data, suffix)
     if reason:
-        raise UnsafeFile(reason)
+        raise UnsafeFile(reason.key, **reason.values)
     opened = open_zip(data)
     reason = container_kind(opened)
     if reason:
-        raise UnsafeFile(reason)
+        raise UnsafeFile(reason.key, **reason.values)
+    return opened
 
-    elements = _parsed_part(opened, "xl/workbook.xml", _workbook_elements, 16 * 1024 * 1024)
+
+def _layout(card: Scorecard, opened: OpenedZip) -> _Layout:
+    """Read workbook.xml, the relationships and the table parts: where everything is."""
+    layout = _Layout()
+    raw_names = _workbook(card, opened, layout)
+    found_tables = _tables(opened, layout)
+    for name, (sheet, spec) in found_tables.items():
+        if spec.valid:
+            layout.tables[name] = (sheet, spec)
+        elif name != "tblkpi":
+            card.bad_tables.append((spec.name, sheet, spec.ref))
+    if "tblkpi" not in found_tables:
+        if any(name in _TEAM_TABLES for name in _tables(opened, layout, _TEAM_TABLES)):
+            raise _OurOutput("skipped_team_workbook")
+        raise _NotScorecard("no_kpi_table")
+    if "tblkpi" not in layout.tables:
+        sheet, spec = found_tables["tblkpi"]
+        raise _NotScorecard("table_bad_ref", table=spec.name, sheet=sheet, ref=spec.ref)
+    if "kpi_template" not in raw_names:
+        raise _NotScorecard("no_template_name")
+    layout.name_refs = {name: _name_ref(text) for name, text in raw_names.items()}
+    _windows(layout)
+    return layout
+
+
+def _workbook(card: Scorecard, opened: OpenedZip, layout: _Layout) -> dict[str, str]:
+    """Sheets and their parts, the kpi_*/setting defined names (text), calcPr."""
     rels = _rels(opened, "xl/workbook.xml")
-    sheet_parts: dict[str, str] = {}
-    local_ids: list[str] = []
     raw_names: dict[str, str] = {}
-    for tag, attrs, text in elements:
-        if tag == b"sheet":
+    for element in _parsed_part(opened, "xl/workbook.xml", _workbook_elements, 16 * 1024 * 1024):
+        attrs = element.attrs
+        if element.tag == "sheet":
             name = attrs.get("name", "")
-            local_ids.append(name)
+            card.sheets.append(name)
             rid = attrs.get("id", "")
             if rid in rels and rels[rid][0] == "worksheet":
-                sheet_parts[name] = rels[rid][1]
-        elif tag == b"definedName":
+                layout.sheet_parts[name] = rels[rid][1]
+        elif element.tag == "definedName":
             name = attrs.get("name", "").lower()
             if (name.startswith("kpi_") or name in _SETTING_NAMES) and \
                     ("localSheetId" not in attrs or name not in raw_names):
-                raw_names[name] = _unescape(text.decode("utf-8", "replace"))
-        elif tag == b"calcPr":
-            if attrs.get("fullCalcOnLoad") in ("1", "true"):
-                card.cached_values_trusted = False
-    card.sheets = local_ids
+                raw_names[name] = element.text
+        elif element.tag == "calcPr" and attrs.get("fullCalcOnLoad") in ("1", "true"):
+            card.cached_values_trusted = False
+    return raw_names
 
-    tables: dict[str, tuple[str, dict | None]] = {}  # lower name -> (sheet, table spec)
-    for sheet_name, part in sheet_parts.items():
+
+def _tables(opened: OpenedZip, layout: _Layout, wanted: frozenset[str] = _WANTED_TABLES
+            ) -> dict[str, tuple[str, TableSpec]]:
+    """The tables named in ``wanted`` (lower case), first occurrence, with their sheet."""
+    tables: dict[str, tuple[str, TableSpec]] = {}
+    for sheet_name, part in layout.sheet_parts.items():
         for _rid, (kind, target) in _rels(opened, part).items():
             if kind != "table" or target not in opened.names:
                 continue
             name, spec = _parsed_part(opened, target, _table_part, 4 * 1024 * 1024)
-            if name in _WANTED_TABLES and name not in tables:
+            if spec is not None and name in wanted and name not in tables:
                 tables[name] = (sheet_name, spec)
-
-    if "tblkpi" not in tables:
-        raise _NotScorecard("no table tblKPI (the indicator table of the standard template)")
-    if "kpi_template" not in raw_names:
-        raise _NotScorecard("no defined name kpi_template")
-
-    # Resolve where everything is, then load each needed sheet once.
-    name_refs = {name: _name_ref(text) for name, text in raw_names.items()}
-    needed: dict[str, list] = {}
-    for ref in name_refs.values():
-        if ref and ref[0] in sheet_parts:
-            needed.setdefault(ref[0], [])
-    table_specs = {}
-    for lower, (sheet_name, spec) in tables.items():
-        if spec is None:
-            continue
-        if spec["rows"] > MAX_TABLE_ROWS:
-            raise UnsafeFile(f"table {spec['name']} on sheet {sheet_name} has {spec['rows']} rows "
-                             f"(limit {MAX_TABLE_ROWS})")
-        table_specs[lower] = (sheet_name, spec)
-        needed.setdefault(sheet_name, [])
+    return tables
 
 
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    grids: dict[str, tuple[list, int, int]] = {}
-    formulas: dict[str, set[str]] = {}
-    computed_sheets = {table_specs["tblkpi"][0]} | {
-        ref[0] for name, ref in name_refs.items()
-        if ref and name in _RESULT_NAMES
-    }
-    for sheet_name in needed:
-        part = sheet_parts[sheet_name]
+def _windows(layout: _Layout) -> None:
+    """The rows and columns to load per sheet: every table (and the row under it) and every named cell."""
+    for sheet_name, spec in layout.tables.values():
+        if spec.rows > MAX_TABLE_ROWS:
+            raise UnsafeFile("table_too_long", table=spec.name, sheet=sheet_name, rows=spec.rows,
+                             limit=MAX_TABLE_ROWS)
+        if sheet_name in layout.sheet_parts:
+            _extend(layout, sheet_name, spec.r1 + 1, spec.c1)
+    for ref in layout.name_refs.values():
+        if ref and ref[0] in layout.sheet_parts:
+            _extend(layout, ref[0], ref[2][0], ref[2][1])
+
+
+def _extend(layout: _Layout, sheet: str, row: int, col: int) -> None:
+    window = layout.windows.setdefault(sheet, [0, 0])
+    window[0], window[1] = max(window[0], row), max(window[1], col)
+
+
+def _load(card: Scorecard, opened: OpenedZip, data: bytes, layout: _Layout):
+    """Each needed sheet's cells (calamine), error values and, where scores live, formula cells."""
+    computed = {layout.tables["tblkpi"][0]} | {
+        ref[0] for name, ref in layout.name_refs.items() if ref and name in _RESULT_NAMES}
+    formulas: dict[str, frozenset[str]] = {}
+    errors: dict[str, dict] = {}
+    trimmed: dict[str, bytes] = {}
+    plain: list[str] = []
+    for sheet_name, (last_row, last_col) in layout.windows.items():
+        part = layout.sheet_parts[sheet_name]
+        if part not in opened.names:
+            raise UnsafeFile("sheet_missing", sheet=sheet_name)
         xml = read_member(opened, part)  # capped: a hostile sheet never reaches calamine uncapped
-        if sheet_name in computed_sheets:
+        if sheet_name in computed:
             formulas[sheet_name] = formula_cells(xml)
+        errors[sheet_name] = error_cells(xml)
+        if near(xml) or scan(xml).fits():
+            plain.append(part)
+        else:
+            trimmed[part] = trim(xml, part, last_row, last_col).xml
         del xml
-        max_row = 0
-        for tsheet, spec in table_specs.values():
-            if tsheet == sheet_name:
-                max_row = max(max_row, spec["r1"] + 1)
-        for ref in name_refs.values():
-            if ref and ref[0] == sheet_name:
-                max_row = max(max_row, ref[2][0] + 1)
-        sheet = book.get_sheet_by_name(sheet_name)
-        start = sheet.start or (0, 0)
-        rows_needed = max(max_row - start[0], 0)
-        grid = sheet.to_python(skip_empty_area=True, nrows=rows_needed) if rows_needed else []
-        grids[sheet_name] = (grid, start[0], start[1])
-    book.close()
+    source = _trimmed_zip(opened, trimmed, plain) if trimmed else data
+    book = CalamineWorkbook.from_filelike(io.BytesIO(source))
+    grids: dict[str, _Grid] = {}
+    try:
+        for sheet_name, (last_row, _last_col) in layout.windows.items():
+            sheet = book.get_sheet_by_name(sheet_name)
+            start = sheet.start or (0, 0)
+            rows_needed = max(last_row + 1 - start[0], 0)
+            rows = sheet.to_python(skip_empty_area=True, nrows=rows_needed) if rows_needed else []
+            grids[sheet_name] = _Grid(rows, start[0], start[1], errors[sheet_name])
+    finally:
+        book.close()
+    return grids, formulas
 
-    def cell_value(sheet_name: str, row: int, col: int):
-        grid, r0, c0 = grids[sheet_name]
-        r, c = row - r0, col - c0
-        if 0 <= r < len(grid) and 0 <= c < len(grid[r]):
-            value = grid[r][c]
-            return None if value == "" else value
-        return None
 
-    for name, ref in name_refs.items():
+def _trimmed_zip(opened: OpenedZip, trimmed: dict[str, bytes], plain: list[str]) -> bytes:
+    """A workbook holding what calamine reads: the package and workbook parts, shared strings,
+    styles, and the needed sheets (the trimmed ones replaced)."""
+    keep = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+            "xl/sharedStrings.xml", "xl/styles.xml", *plain]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
+        for name in keep:
+            if name in opened.names:
+                out.writestr(name, read_member(opened, name))
+        for name, xml in trimmed.items():
+            out.writestr(name, xml)
+    return buffer.getvalue()
+
+
+def _fill(card: Scorecard, layout: _Layout, grids: dict[str, _Grid], formulas: dict[str, frozenset[str]]) -> None:
+    """The named cells and tables of the card, from the loaded grids."""
+    for name, ref in layout.name_refs.items():
         if not ref or ref[0] not in grids:
             continue  # a #REF! or external name: treated as missing
         row, col = ref[2]
-        card.names[name] = NamedCell(cell_value(ref[0], row, col), ref[0], ref[1], row + 1,
+        card.names[name] = NamedCell(grids[ref[0]].value(row, col), ref[0], ref[1], row + 1,
                                      ref[1] in formulas.get(ref[0], ()))
-
     zh_hits = en_hits = 0
-    for lower, (sheet_name, spec) in table_specs.items():
+    for lower, (sheet_name, spec) in layout.tables.items():
+        if sheet_name not in grids:
+            continue
         contract, lookup, zh_labels = _CONTRACTS[lower]
         columns: dict[str, int] = {}
-        for offset, header in enumerate(spec["headers"]):
+        for offset, header in enumerate(spec.headers):
             norm = schema.normalise_header(header)
             key = lookup.get(norm)
             if key and key not in columns:
-                columns[key] = spec["c0"] + offset
+                columns[key] = spec.c0 + offset
                 if norm in zh_labels:
                     zh_hits += 1
                 else:
                     en_hits += 1
-        first_data = spec["r0"] + spec["header_rows"]
-        last_data = spec["r1"] - spec["totals_rows"]
-        rows = _slice(grids[sheet_name], first_data, last_data, spec["c0"], spec["c1"])
+        grid = grids[sheet_name]
         # The sheet's formula cells (a shared set): membership is all the validator asks.
-        table_formulas = formulas.get(sheet_name, _EMPTY)
         card.tables[contract.name] = TableData(
-            name=contract.name, sheet=sheet_name, header_row=first_data - 1, columns=columns, rows=rows,
-            first_col=spec["c0"], last_col=spec["c1"], headers=spec["headers"], formulas=table_formulas,
+            name=contract.name, sheet=sheet_name, header_row=spec.first_data - 1, columns=columns,
+            rows=grid.block(spec.first_data, spec.last_data, spec.c0, spec.c1),
+            first_col=spec.c0, last_col=spec.c1, headers=list(spec.headers),
+            formulas=formulas.get(sheet_name, _EMPTY), below=_row_below(layout, lower, grid), below_row=spec.r1 + 2,
         )
     card.lang = "zh" if zh_hits > en_hits else "en"
     for table in card.tables.values():
         table.lang = card.lang
-    card.ok = True
 
 
-def _slice(grid_info, first_row: int, last_row: int, first_col: int, last_col: int) -> list[list]:
-    """Rows first_row..last_row, columns first_col..last_col of a calamine grid ("" -> None)."""
-    grid, r0, c0 = grid_info
-    width = last_col - first_col + 1
-    out = []
-    for row in range(first_row, last_row + 1):
-        r = row - r0
-        if 0 <= r < len(grid):
-            line = grid[r]
-            lo, hi = first_col - c0, last_col - c0 + 1
-            if lo >= 0:
-                values = line[lo:hi]
-            else:
-                values = [""] * min(-lo, width) + line[0:max(hi, 0)]
-            values = [None if v == "" else v for v in values]
-            if len(values) < width:
-                values.extend([None] * (width - len(values)))
-            out.append(values)
-        else:
-            out.append([None] * width)
-    return out
-
-
-def _table_spec(tags) -> dict | None:
-    root = tags[0][1]
-    ref = root.get("ref") or ""
-    bounds = parse_range(ref)
-    if bounds is None:
-        return None
-    r0, c0, r1, c1 = bounds
-    headers = [attrs.get("name") or "" for tag, attrs in tags if tag == "tableColumn"]
-    header_rows = 0 if root.get("headerRowCount") == "0" else 1
-    try:
-        totals_rows = int(root.get("totalsRowCount") or 0)
-    except ValueError:
-        totals_rows = 0
-    return {
-        "name": root.get("displayName") or root.get("name") or "", "r0": r0, "c0": c0, "r1": r1, "c1": c1,
-        "headers": headers[: c1 - c0 + 1], "header_rows": header_rows, "totals_rows": totals_rows,
-        "rows": max(r1 - r0 + 1 - header_rows - totals_rows, 0),
-    }
+def _row_below(layout: _Layout, lower: str, grid: _Grid) -> list:
+    """The values of the row right under a table, [] when that row belongs to another table."""
+    sheet, spec = layout.tables[lower]
+    below = spec.r1 + 1
+    for other, (other_sheet, other_spec) in layout.tables.items():
+        if other != lower and other_sheet == sheet and other_spec.r0 <= below <= other_spec.r1 \
+                and other_spec.c0 <= spec.c1 and spec.c0 <= other_spec.c1:
+            return []
+    return grid.block(below, below, spec.c0, spec.c1)[0]

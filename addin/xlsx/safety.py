@@ -1,19 +1,30 @@
 """Safe opening of untrusted workbook files.
 
-Everything here runs *before* any spreadsheet parser sees the bytes: a file is
-recognised by its content (not its extension), zip containers are checked
-against size caps from the central directory (zip bombs), and XML parts are read
-with a hard cap on the decompressed size. Nothing is ever executed: macros in .xlsm are
-just bytes that are never looked at.
+Everything here runs *before* any spreadsheet parser sees the bytes: only a regular
+file is ever opened (a FIFO, a device or a socket named ``*.xlsx`` is refused from its
+``stat``, never opened, so a read can never block), a file is recognised by its content
+(not its extension), zip containers are checked against size caps from the central
+directory (zip bombs), and XML parts are read with a hard cap on the decompressed size.
+Nothing is ever executed: macros in .xlsm are just bytes that are never looked at.
+
+The reasons given are message keys of the ``files`` area
+(:mod:`addin.contract.messages.files`) with their values, so they are shown in the
+user's language.
 """
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import stat
 import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
+
+from addin.contract.messages import render
 
 # Caps. A per-manager scorecard is 20–60 KB; these are generous for real workbooks and
 # small enough that a hostile file cannot exhaust memory or time.
@@ -28,8 +39,105 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _ENCRYPTION_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why a file is not read: a message key of the ``files`` area and its values."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        return render(f"files.{self.key}", lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
 class UnsafeFile(Exception):
-    """A file that cannot be opened safely; the message is the user-facing reason."""
+    """A file that cannot be opened safely: ``UnsafeFile("zip_bomb_part", part=..., ratio=...)``.
+
+    ``reason`` is the :class:`Reason`; ``str()`` is its English text (logs, tests)."""
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        super().__init__(key)
+        self.reason = Reason(key, values)
+
+    def __str__(self) -> str:
+        return str(self.reason)
+
+
+# ----------------------------------------------------------------------------- regular files only
+
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "fifo"), (stat.S_ISCHR, "device"), (stat.S_ISBLK, "device"),
+                  (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "folder"))
+
+
+def special_kind(mode: int) -> str | None:
+    """"fifo", "device", "socket", "folder" or "other" for a ``st_mode`` that is not a regular
+    file; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _SPECIAL_KINDS if test(mode)), "other")
+
+
+def not_regular(path: str | os.PathLike) -> Reason | None:
+    """Why ``path`` (symbolic links followed) must not be opened as a file, or None for a
+    regular file. Decided from ``stat`` alone: a FIFO or a device is never opened."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return _os_reason(exc)
+    kind = special_kind(mode)
+    return Reason(f"not_regular_{kind}") if kind else None
+
+
+def read_file(path: str | os.PathLike, cap: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``cap`` bytes, read once, read-only.
+
+    A FIFO, device, socket or folder is refused before it is opened (and, should one be
+    swapped in meanwhile, the non-blocking open and the ``fstat`` of the open handle
+    refuse it too, so a read never blocks). Raises :class:`UnsafeFile`.
+    """
+    reason = not_regular(path)
+    if reason is not None:
+        raise UnsafeFile(reason.key, **reason.values)
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        reason = _os_reason(exc)
+        raise UnsafeFile(reason.key, **reason.values) from None
+    try:
+        info = os.fstat(fd)
+        kind = special_kind(info.st_mode)
+        if kind:
+            raise UnsafeFile(f"not_regular_{kind}")
+        if info.st_size > cap:
+            raise UnsafeFile("too_large", size_mb=info.st_size // (1024 * 1024), limit_mb=cap // (1024 * 1024))
+        with os.fdopen(fd, "rb", closefd=True) as handle:
+            fd = -1
+            data = handle.read(cap + 1)
+    except OSError as exc:
+        reason = _os_reason(exc)
+        raise UnsafeFile(reason.key, **reason.values) from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > cap:
+        raise UnsafeFile("too_large", size_mb=len(data) // (1024 * 1024), limit_mb=cap // (1024 * 1024))
+    return data
+
+
+def _os_reason(exc: OSError) -> Reason:
+    if isinstance(exc, PermissionError):
+        return Reason("permission_denied")
+    if isinstance(exc, IsADirectoryError):
+        return Reason("not_regular_folder")
+    if isinstance(exc, FileNotFoundError):
+        return Reason("vanished")
+    if exc.errno == errno.ELOOP:
+        return Reason("link_loop")
+    return Reason("os_error", {"error": exc.strerror or type(exc).__name__})
 
 
 @dataclass
@@ -42,19 +150,17 @@ class OpenedZip:
     infos: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
 
-def sniff(data: bytes, suffix: str) -> str | None:
+def sniff(data: bytes, suffix: str) -> Reason | None:
     """Reason why ``data`` is not an Office Open XML workbook, or None if it may be one."""
     if not data:
-        return "the file is empty (0 bytes)"
+        return Reason("empty")
     head = data[:8]
     if head == OLE_MAGIC:
         if any(marker in data for marker in _ENCRYPTION_MARKERS):
-            return "the workbook is password-protected (encrypted); remove the password in Excel and save again"
-        return "legacy Excel 97-2003 (.xls) or other OLE file; open it in Excel and save as .xlsx"
+            return Reason("encrypted")
+        return Reason("legacy_xls")
     if head[:4] not in ZIP_MAGICS:
-        if suffix == ".csv":
-            return "a CSV file, not an Excel workbook"
-        return "not an Excel .xlsx/.xlsm workbook (unknown file content)"
+        return Reason("csv" if suffix == ".csv" else "unknown_content")
     return None
 
 
@@ -64,46 +170,43 @@ def open_zip(data: bytes) -> OpenedZip:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise UnsafeFile(f"corrupt or truncated zip container ({exc})") from None
+        raise UnsafeFile("corrupt_zip", error=str(exc)[:200]) from None
     except Exception as exc:  # noqa: BLE001 - zipfile raises odd errors on crafted headers
-        raise UnsafeFile(f"corrupt zip container ({type(exc).__name__})") from None
+        raise UnsafeFile("corrupt_zip", error=type(exc).__name__) from None
     if len(infos) > MAX_MEMBERS:
-        raise UnsafeFile(f"the zip container has {len(infos)} parts (limit {MAX_MEMBERS})")
+        raise UnsafeFile("too_many_parts", parts=len(infos), limit=MAX_MEMBERS)
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise UnsafeFile(
-                f"zip bomb suspected: part {info.filename} expands {info.file_size // max(info.compress_size, 1)}x"
-            )
+            raise UnsafeFile("zip_bomb_part", part=info.filename, ratio=info.file_size // max(info.compress_size, 1))
         if info.flag_bits & 0x1:
-            raise UnsafeFile("the zip container is encrypted")
+            raise UnsafeFile("encrypted_zip")
     if total > MAX_TOTAL_UNCOMPRESSED:
-        raise UnsafeFile(
-            f"zip bomb suspected: {total // (1024 * 1024)} MB uncompressed (limit {MAX_TOTAL_UNCOMPRESSED // (1024 * 1024)} MB)"
-        )
+        raise UnsafeFile("zip_bomb_total", size_mb=total // (1024 * 1024),
+                         limit_mb=MAX_TOTAL_UNCOMPRESSED // (1024 * 1024))
     return OpenedZip(zf, {info.filename for info in infos}, data, {info.filename: info for info in infos})
 
 
-def container_kind(opened: OpenedZip) -> str | None:
+def container_kind(opened: OpenedZip) -> Reason | None:
     """Reason why a zip is not an xlsx/xlsm workbook, or None."""
     names = opened.names
     if "xl/workbook.xml" in names:
         return None
     if "xl/workbook.bin" in names:
-        return "binary Excel workbook (.xlsb); save it as .xlsx"
+        return Reason("xlsb")
     if "mimetype" in names:
         try:
             mimetype = read_member(opened, "mimetype", 200).decode("ascii", "replace")
         except UnsafeFile:
             mimetype = ""
         if "opendocument" in mimetype:
-            return "OpenDocument spreadsheet (.ods); save it as .xlsx"
+            return Reason("ods")
     if "word/document.xml" in names:
-        return "a Word document, not an Excel workbook"
+        return Reason("word")
     if "ppt/presentation.xml" in names:
-        return "a PowerPoint file, not an Excel workbook"
-    return "a zip file without an Excel workbook inside"
+        return Reason("powerpoint")
+    return Reason("zip_without_workbook")
 
 
 _LOCAL_HEADER = struct.Struct("<4s22xHH")
@@ -120,14 +223,14 @@ def raw_member(opened: OpenedZip, name: str) -> tuple[int, bytes] | None:
     offset = info.header_offset
     header = opened.data[offset:offset + 30]
     if len(header) < 30:
-        raise UnsafeFile(f"part {name} is corrupt (truncated local header)")
+        raise UnsafeFile("corrupt_part", part=name, error="truncated local header")
     magic, name_len, extra_len = _LOCAL_HEADER.unpack(header)
     if magic != b"PK\x03\x04":
-        raise UnsafeFile(f"part {name} is corrupt (bad local header)")
+        raise UnsafeFile("corrupt_part", part=name, error="bad local header")
     start = offset + 30 + name_len + extra_len
     raw = opened.data[start:start + info.compress_size]
     if len(raw) != info.compress_size:
-        raise UnsafeFile(f"part {name} is corrupt (truncated)")
+        raise UnsafeFile("corrupt_part", part=name, error="truncated")
     return info.compress_type, raw
 
 
@@ -142,14 +245,14 @@ def inflate(opened: OpenedZip, name: str, method: int, raw: bytes, cap: int = MA
             inflater = zlib.decompressobj(-15)
             data = inflater.decompress(raw, cap + 1)
         except zlib.error as exc:
-            raise UnsafeFile(f"part {name} is corrupt ({exc})") from None
+            raise UnsafeFile("corrupt_part", part=name, error=str(exc)[:200]) from None
         complete = inflater.eof
     if len(data) > cap:
-        raise UnsafeFile(f"part {name} is larger than {cap // (1024 * 1024)} MB uncompressed")
+        raise UnsafeFile("part_too_large", part=name, limit_mb=max(cap // (1024 * 1024), 1))
     if not complete:
-        raise UnsafeFile(f"part {name} is corrupt (compressed data ends early)")
+        raise UnsafeFile("corrupt_part", part=name, error="compressed data ends early")
     if zlib.crc32(data) != opened.infos[name].CRC:
-        raise UnsafeFile(f"part {name} is corrupt (bad CRC-32)")
+        raise UnsafeFile("corrupt_part", part=name, error="bad CRC-32")
     return data
 
 
@@ -162,11 +265,11 @@ def read_member(opened: OpenedZip, name: str, cap: int = MAX_MEMBER_UNCOMPRESSED
         with opened.zf.open(name) as handle:
             data = handle.read(cap + 1)
     except KeyError:
-        raise UnsafeFile(f"part {name} is missing") from None
+        raise UnsafeFile("missing_part", part=name) from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise UnsafeFile(f"part {name} is corrupt ({exc})") from None
+        raise UnsafeFile("corrupt_part", part=name, error=str(exc)[:200]) from None
     except Exception as exc:  # noqa: BLE001 - zlib.error and friends on crafted data
-        raise UnsafeFile(f"part {name} is corrupt ({type(exc).__name__})") from None
+        raise UnsafeFile("corrupt_part", part=name, error=type(exc).__name__) from None
     if len(data) > cap:
-        raise UnsafeFile(f"part {name} is larger than {cap // (1024 * 1024)} MB uncompressed")
+        raise UnsafeFile("part_too_large", part=name, limit_mb=max(cap // (1024 * 1024), 1))
     return data

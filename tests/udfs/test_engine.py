@@ -279,8 +279,9 @@ def test_score_rows_reports_each_invalid_row_once_and_keeps_the_others():
         [80, 90, 100, 3], [100, 0, 100, 0], threshold=[None, None, 120, None],
         method=["linear", "linear", "linear", "deduction"], cap=[120, 80, 120, 120])
     assert [(i, arg) for i, arg, _ in errors] == [(1, "target"), (2, "threshold")]
-    assert errors[0][2] == "target must be > 0 for linear scoring (got 0)"
-    assert errors[1][2].endswith("(got 120)")
+    assert str(errors[0][2]) == "target must be > 0 for linear scoring (got 0)"
+    assert errors[0][2].kind == "target_linear" and errors[0][2].values == {"got": 0.0}
+    assert str(errors[1][2]).endswith("(got 120)")
     assert scores[0] == pytest.approx(80) and scores[3] == pytest.approx(70)
     assert np.isnan(scores[1]) and np.isnan(scores[2]) and np.isnan(achievement[1])
 

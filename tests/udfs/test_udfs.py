@@ -188,7 +188,7 @@ def test_grade_with_tblgrades_and_veto_forms():
     out = KPI_GRADE(column(111, 94.9999999999, None, 50, "x"), TBL_GRADES, column(False, 0, None, "否", False))
     assert out == [["S"], ["A"], [None], ["D"], ["#KPI! score must be a number (got 'x')"]]
     assert KPI_GRADE(90, TBL_GRADES, "maybe").startswith("#KPI! veto must be one of yes/是, no/否")
-    assert KPI_GRADE(90, [["S", 110, 1]]) == "#KPI! must be a range of 2 columns"
+    assert KPI_GRADE(90, [["S", 110, 1]]) == "#KPI! bands must be a range of 2 columns"
 
 
 # --------------------------------------------------------------------------- forced grade

@@ -277,7 +277,7 @@ def _expected_summary(rows, reviews, header, settings):
     weights = [r.get("weight") for r in rows]
     try:
         if ERROR in scores:
-            raise KpiInputError("an indicator score is invalid")
+            raise KpiInputError("blank", argument="scores")  # any kind: the total is an error
         quant = float(engine.kpi_weighted(scores, weights))
     except KpiInputError:
         quant = ERROR

@@ -3,9 +3,12 @@
 A text has a key (``"cli.wrote_workbook"``) and one template per language; it is
 rendered with :func:`render`, which fails loudly on an unknown key or a missing
 value, so no message ever shows a ``{placeholder}``. Finding messages are the
-templates of :mod:`addin.contract.findings`; the scoring engine's error texts are
-declared beside the engine (``udfs.errors``, the bottom layer, which the Excel
-functions use too) and rendered through :func:`render_error` here.
+templates of :mod:`addin.contract.findings`. The scoring engine's error texts are
+declared beside the engine (``udfs.messages``: the bottom layer, which the Excel
+functions use too) and registered here as area ``engine``: ``render("engine.blank",
+lang, argument="target")`` renders them with the engine's rules (argument names and
+the ``got``/``row`` suffixes in the language); a ``KpiInputError`` renders itself the
+same way (``error.render(lang)``).
 
 The language of an output is the one chosen with ``--lang``, else the environment
 variable ``KPI_LANG``, else Chinese (:func:`resolve_lang`).
@@ -20,7 +23,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from addin.contract.messages import cli, collect, errors
+from addin.contract.messages import addin, checks, cli, collect, errors, files, ribbon, team
+from udfs import messages as engine
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -47,9 +51,22 @@ def _register(catalog: dict[str, Text], area: str, texts: Mapping[str, tuple[str
 
 
 CATALOG: dict[str, Text] = {}
-for _area, _texts in (("cli", cli.TEXTS), ("errors", errors.TEXTS), ("errors", collect.ERRORS),
-                      ("collect", collect.TEXTS), ("cli", collect.CLI)):
-    _register(CATALOG, _area, _texts)
+AREAS = (  # one area per line: helpers add theirs without touching the others'
+    ("addin", addin),
+    ("checks", checks),
+    ("cli", cli),
+    ("collect", collect),
+    ("engine", engine),
+    ("errors", errors),
+    ("files", files),
+    ("ribbon", ribbon),
+    ("team", team),
+)
+for _area, _module in AREAS:
+    _register(CATALOG, _area, _module.TEXTS)
+# `kpi collect`/`kpi fill` keep their error texts and command-line texts beside their other texts
+_register(CATALOG, "errors", collect.ERRORS)
+_register(CATALOG, "cli", collect.CLI)
 
 
 def render(key: str, lang: str, /, **values: object) -> str:
@@ -58,7 +75,10 @@ def render(key: str, lang: str, /, **values: object) -> str:
     Raises:
         KeyError: unknown key, or a placeholder without a value (a bug, never hidden).
     """
-    return CATALOG[key].template(lang).format(**values)
+    text = CATALOG[key]
+    if key.startswith("engine."):
+        return engine.render(key.removeprefix("engine."), lang, values)
+    return text.template(lang).format(**values)
 
 
 def resolve_lang(explicit: str | None = None, env: Mapping[str, str] | None = None) -> str:

@@ -135,6 +135,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "addin.build.wrote": ("已生成 {path}", "Wrote {path}"),
     "addin.build.next": ("用 `kpi addin install` 把它安装到 Excel（Windows、macOS）；见 docs/excel-addin.md。",
                          "Install it into Excel with `kpi addin install` (Windows, macOS); see docs/excel-addin.md."),
+    "addin.build.force": ("覆盖文件夹中已有的 kpi_scorecard.xlam", "replace an existing kpi_scorecard.xlam in DIR"),
+    "addin.install.com_import": ("Windows 备用方案：另外通过 Excel 导入功能区的 VBA 模块（需要信任对 VBA 工程对象模型的访问）",
+                                 "Windows fallback: also import the ribbon's VBA module through Excel "
+                                 "(needs trust access to the VBA project object model)"),
     "addin.install.help": ("把加载项安装到 Excel（Windows、macOS）", "install the add-in into Excel (Windows, macOS)"),
     "addin.install.done": ("已安装 KPI 加载项：{path}", "Installed the KPI add-in: {path}"),
     "addin.install.also": ("  另外写入了 {path}", "  also wrote {path}"),
@@ -146,6 +150,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "addin.uninstall.restart": ("重启 Excel 后 KPI 选项卡即消失。", "Restart Excel to remove the KPI tab."),
     "addin.lite.help": ("生成 xlwings Lite 用的 main.py 和 requirements.txt",
                         "write main.py and requirements.txt for xlwings Lite"),
+    "addin.lite.force": ("覆盖文件夹中已有的 main.py 和 requirements.txt", "replace main.py and requirements.txt in DIR"),
     "addin.lite.output": ("输出文件夹（默认 ./kpi-lite）", "output folder (default ./kpi-lite)"),
     "addin.lite.wrote": ("已生成 {path}", "Wrote {path}"),
     "addin.lite.paste": ("在 Excel 中：打开 xlwings Lite 加载项，把 main.py 粘贴到它的 main.py 标签页，"

@@ -6,8 +6,68 @@ called by the ribbon); keys prefixed ``cli_`` are raised by ``addin.cli`` and ma
 """
 
 TEXTS: dict[str, tuple[str, str]] = {
+    # team workbooks read back (result cards; the previous quarter of `kpi consolidate`)
+    "team_workbook_missing": ("找不到团队汇总表 {path}", "no such team workbook: {path}"),
+    "team_workbook_unreadable": ("无法读取团队汇总表 {path}：{reason}", "cannot read the team workbook {path}: {reason}"),
+    "not_a_team_workbook": ("{path} 不是 kpi consolidate 生成的团队汇总表（缺少 {missing}）",
+                            "{path} is not a team workbook made by kpi consolidate (it lacks {missing})"),
+    "previous_workbook_missing": ("找不到上期团队汇总表 {path}", "no such previous team workbook: {path}"),
+    "previous_workbook_unreadable": ("无法读取上期团队汇总表 {path}：{reason}",
+                                     "cannot read the previous team workbook {path}: {reason}"),
+    "previous_not_a_team_workbook": ("上期文件 {path} 不是 kpi consolidate 生成的团队汇总表（缺少 {missing}）",
+                                     "the previous quarter's file {path} is not a team workbook made by kpi "
+                                     "consolidate (it lacks {missing})"),
+    "previous_has_no_scores": ("上期团队汇总表 {path} 中没有已评分的客户经理",
+                               "the previous team workbook {path} has no scored manager"),
     "cli_not_xlsx": ("{path}：输出必须是 .xlsx 文件（使用 --roster 时为文件夹）",
                      "{path}: the output must be an .xlsx file (or a folder with --roster)"),
     "cli_output_is_folder": ("{path} 是文件夹；请给出文件名，如 scorecard.xlsx",
                              "{path} is a folder; give a file name such as scorecard.xlsx"),
+    "cli_output_exists": ("{path} 已存在；加 --force 覆盖它，或换一个输出位置",
+                          "{path} already exists; add --force to replace it, or choose another output"),
+    # the Excel add-in (addin/excel)
+    "addin_unsupported_platform": (
+        "Excel 加载项需要 Windows 或 macOS 上的桌面版 Excel；本机是 {platform}。\n替代办法：\n"
+        "  * `kpi new --mode portable -o scorecard.xlsx` 生成使用 Excel 原生公式的考核表（任何 Excel、LibreOffice）；\n"
+        "  * `kpi validate` 和 `kpi consolidate` 在这里完成功能区按钮的工作；\n"
+        "  * `kpi addin lite -o DIR` 生成 xlwings Lite 版（网页版 Excel、Windows、macOS）；\n"
+        "  * 在 Windows 或 macOS 电脑上：pip install kpi-scorecard，然后 `kpi addin install`。",
+        "the Excel add-in needs desktop Excel on Windows or macOS; this machine runs {platform}.\nInstead:\n"
+        "  * `kpi new --mode portable -o scorecard.xlsx` writes scorecards with native Excel formulas "
+        "(any Excel, LibreOffice);\n"
+        "  * `kpi validate` and `kpi consolidate` do here what the ribbon buttons do;\n"
+        "  * `kpi addin lite -o DIR` writes the xlwings Lite edition (Excel on the web, Windows, macOS);\n"
+        "  * on a Windows or macOS machine: pip install kpi-scorecard, then `kpi addin install`."),
+    "addin_cannot_remove": ("无法删除 {path}：请退出 Excel 后再运行 `kpi addin uninstall`",
+                            "cannot remove {path}: quit Excel and run `kpi addin uninstall` again"),
+    "addin_in_use": ("无法写入 {path}：请退出 Excel（它占用着加载项）后重试",
+                     "cannot write {path}: quit Excel (it keeps the add-in open) and try again"),
+    "addin_cannot_write": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
+    "addin_no_vba_access": (
+        "Excel 不允许访问加载项的 VBA 工程。在 Excel 中：文件 > 选项 > 信任中心 > 信任中心设置 > 宏设置，"
+        "勾选“信任对 VBA 工程对象模型的访问”，关闭 Excel，然后重新运行 `kpi addin install`（或在选项卡上点“导入 KPI 函数”）。",
+        "Excel does not allow access to the add-in's VBA project. In Excel: File > Options > Trust Center > "
+        "Trust Center Settings > Macro Settings, tick 'Trust access to the VBA project object model', close Excel, "
+        "then run `kpi addin install` again (or click 'Import KPI functions' on the KPI tab)."),
+    "quickstart_missing": ("xlwings 包中缺少 {name}（{folder}）；请重新安装 xlwings（pip install --force-reinstall xlwings）",
+                           "{name} is missing from the xlwings package at {folder}; reinstall xlwings "
+                           "(pip install --force-reinstall xlwings)"),
+    "quickstart_layout": ("xlwings 的 quickstart 加载项与预期不同（{problem}）；是否安装了 xlwings 0.37.8？",
+                          "the xlwings quickstart add-in is not laid out as expected ({problem}); "
+                          "is xlwings 0.37.8 installed?"),
+    "lite_udfs": ("无法收集 udfs 包的源代码：{problem}", "cannot collect the source of the udfs package: {problem}"),
+    "ribbon_unknown_button": ("未知的功能区按钮 {button}", "unknown ribbon button {button}"),
+    "ribbon_not_a_folder": ("不是文件夹：{path}", "not a folder: {path}"),
+    "ribbon_garbled_path": ("Excel 传来的路径已损坏；请重新选择", "the path from Excel is garbled; please pick it again"),
+    "ribbon_no_scorecards": ("工作簿所在文件夹中没有考核表：{folder}", "no scorecards in this workbook's folder: {folder}"),
+    "ribbon_no_xlsx": ("文件夹中没有 .xlsx 考核表：{folder}", "no .xlsx scorecards in {folder}"),
+    "ribbon_save_first": ("请先把工作簿保存为 .xlsx 文件", "save the workbook as an .xlsx file first"),
+    "addin_vba_project": ("无法把功能区的 VBA 模块写入 {path} 的 VBA 工程：{reason}；请重新安装 xlwings",
+                          "cannot add the ribbon's VBA module to the VBA project of {path}: {reason}; "
+                          "reinstall xlwings"),
+    "output_exists": ("{path} 已存在，未被覆盖；请换一个输出位置", "{path} already exists and was left as it is; "
+                      "choose another output"),
+    "output_is_folder": ("{path} 是文件夹；请删除它或换一个输出位置",
+                         "{path} is a folder; remove it or choose another output"),
+    "output_dir_is_file": ("{path} 是文件；输出需要一个文件夹", "{path} is a file; the output must be a folder"),
 }

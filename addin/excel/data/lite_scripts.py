@@ -113,7 +113,7 @@ def check(names, tables, lang="zh"):
             value = row.get(key)
             if key in cells and not _blank(value) and enum.try_parse(value) is None:
                 out.append(finding("INVALID_VALUE", lang, sheet, cells[key], field=_label("tblKPI", key, lang),
-                                   problem=enum.error_text(value)))
+                                   problem=enum.error(value).render(lang)))
                 bad_row = True
         if "actual" in cells and _blank(row.get("actual")):
             out.append(finding("MISSING_ACTUAL", lang, sheet, cells["actual"], indicator=row.get("indicator") or ""))
@@ -123,9 +123,9 @@ def check(names, tables, lang="zh"):
             _, _, errors = engine.score_rows([row.get("actual")], [target], [row.get("threshold")],
                                              [row.get("stretch")], [row.get("direction") or "higher"],
                                              [row.get("method") or "linear"], None)
-            for _, argument, message in errors:
+            for _, argument, error in errors:
                 cell = cells.get({"target": "target", "threshold": "threshold", "stretch": "stretch"}.get(argument, "actual"), "")
-                out.append(finding("INVALID_VALUE", lang, sheet, cell, field=argument, problem=message))
+                out.append(finding("INVALID_VALUE", lang, sheet, cell, field=argument, problem=error.render(lang)))
     if weights:
         try:
             engine.normalise_weights(weights)
@@ -234,22 +234,45 @@ def book_lang(tables):
     return "zh" if any(h == "指标" or h == "权重" for h in header) else "en"
 
 
-def _result_sheet(book, name, rows):
+def _text(key, lang, **values):
+    zh, en = TEXTS[key]
+    return (zh if lang == "zh" else en).format(**values)
+
+
+def _result_sheet(book, name, rows, text_columns=None):
+    """Replace the sheet ``name`` with ``rows``. Text columns (all by default) are formatted as text
+    before the values arrive, so Excel parses nothing: id 001234 stays 001234, "=..." stays text."""
     if name in [s.name for s in book.sheets]:
         sheet = book.sheets[name]
         sheet.clear()
     else:
         sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+    width = max(len(row) for row in rows)
+    columns = range(width) if text_columns is None else text_columns
+    rows = [[("" if v is None else str(v)) if j in columns else v for j, v in enumerate(row)] for row in rows]
+    for j in columns:
+        sheet[f"{column_letter(j + 1)}1:{column_letter(j + 1)}{len(rows)}"].number_format = "@"
     sheet["A1"].value = rows
     return sheet
+
+
+def _highlight(book, sheet_name, cell, color, lang):
+    """Colour one cell; a result-sheet row saying why when Excel refuses (a protected sheet), else None."""
+    try:
+        book.sheets[sheet_name][cell].color = color
+    except Exception as error:  # Office.js errors share no type: reported in the result sheet, never hidden
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0] + _text("protected_hint", lang)
+        return [SEVERITY_ZH["warning"] if lang == "zh" else "warning", "", sheet_name, cell,
+                _text("highlight_failed", lang, sheet=sheet_name, cell=cell, reason=reason)]
+    return None
 
 
 def _tell(book, text, lang):
     print(text)
     try:
         book.app.alert(text, title="绩效考核" if lang == "zh" else "KPI")
-    except Exception:  # alerts are not available everywhere: the output pane has the text
-        pass
+    except Exception as error:  # alerts are not available everywhere: the output pane has the text and why
+        print(_text("alert_failed", lang, reason=error))
 
 
 @script
@@ -261,10 +284,12 @@ def validate(book: xw.Book):
     header = ["严重程度", "代码", "工作表", "单元格", "说明"] if lang == "zh" else ["Severity", "Code", "Sheet", "Cell", "Message"]
     rows = [header] + [[SEVERITY_ZH[f["severity"]] if lang == "zh" else f["severity"], f["code"], f["sheet"],
                         f["cell"], f["message"]] for f in findings]
-    _result_sheet(book, RESULT_SHEET[lang], rows)
     for f in findings:
         if f["sheet"] and f["cell"]:
-            book.sheets[f["sheet"]][f["cell"]].color = HIGHLIGHT[f["severity"]]
+            problem = _highlight(book, f["sheet"], f["cell"], HIGHLIGHT[f["severity"]], lang)
+            if problem:
+                rows.append(problem)
+    _result_sheet(book, RESULT_SHEET[lang], rows)
     _tell(book, summary(findings, lang), lang)
 
 
@@ -280,10 +305,10 @@ def refresh_scores(book: xw.Book):
         result = recompute(names, tables)
     except KpiInputError as error:  # weights not 100 %, bad role weights or grade bands: say so, no traceback
         head = "无法计算总分：" if lang == "zh" else "Cannot compute the totals: "
-        _tell(book, head + str(error) + ("（请先运行“检查本表”）" if lang == "zh" else " (run Validate first)"), lang)
+        _tell(book, head + error.render(lang) + ("（请先运行“检查本表”）" if lang == "zh" else " (run Validate first)"), lang)
         return
     header = ["指标", "表中得分", "引擎得分", "差异"] if lang == "zh" else ["Indicator", "Stored score", "Engine score", "Difference"]
-    rows, differ = [header], 0
+    rows, differ, problems = [header], 0, []
     for item in result["indicators"]:
         stored, score = item["stored"], item["score"]
         diff = stored - score if _is_number(stored) and _is_number(score) else None
@@ -291,11 +316,14 @@ def refresh_scores(book: xw.Book):
         if diff is not None and abs(diff) > 1e-6:
             differ += 1
             if item["cell"]:
-                book.sheets[tables["tblKPI"]["sheet"]][item["cell"]].color = HIGHLIGHT["warning"]
+                problem = _highlight(book, tables["tblKPI"]["sheet"], item["cell"], HIGHLIGHT["warning"], lang)
+                if problem:
+                    problems.append([problem[4], None, None, None])
     labels = ["定量得分", "定性得分", "综合得分", "等级"] if lang == "zh" else ["Quantitative", "Qualitative", "Final", "Grade"]
     rows += [[None] * 4] + [[label, None, value, None] for label, value in
                             zip(labels, (result["quant"], result["qual"], result["final"], result["grade"]))]
-    _result_sheet(book, SCORE_SHEET[lang], rows)
+    rows += [[None] * 4] + problems if problems else []
+    _result_sheet(book, SCORE_SHEET[lang], rows, text_columns=[0])
     final = result["final"]
     if lang == "zh":
         text = f"引擎复核：综合得分 {final:.2f}，等级 {result['grade']}；与表中不一致的得分 {differ} 个。"

@@ -1,29 +1,37 @@
 Attribute VB_Name = "KPIRibbon"
 ' kpi-scorecard: the callbacks of the KPI ribbon tab (customUI/customUI.xml of kpi_scorecard.xlam).
 '
-' `kpi addin install` imports this module into the add-in (VBProject.VBComponents.Import), next to
-' xlwings' own VBA module that the add-in already carries (RunPython, GetConfig, XLPy ...).
-' Every button calls KPIRibbon_OnAction; it passes control.Id to the Python handler
-' addin.excel.ribbon.on_action. Keep this file ASCII: Chinese texts are UTF-16 hex (KPIRibbon_Text),
-' so the module imports the same on any Windows code page and on macOS.
+' `kpi addin build` writes this module into the add-in's VBA project (xl/vbaProject.bin), next to
+' xlwings' own VBA module (RunPython, GetConfig, XLPy ...), and fills in the %...% constants below
+' from addin.excel.ribbon.BUTTONS. Every button calls KPIRibbon_OnAction; it passes control.Id
+' (and the folder or file it asked for) to the Python handler addin.excel.ribbon.on_action.
+' Keep this file ASCII: Chinese texts are UTF-16 hex (KPIRibbon_Text), so the module reads the
+' same on any Windows code page and on macOS.
 Option Explicit
 
 Private Const PY_HANDLER As String = "addin.excel.ribbon.on_action"
+Private Const ASK_FOLDER As String = "%ASK_FOLDER%"  ' |id|id| of the buttons that ask for a folder first
+Private Const ASK_FILE As String = "%ASK_FILE%"  ' |id|id| of the buttons that ask for a file first
 
 Public Sub KPIRibbon_OnAction(control As IRibbonControl)
-    Dim lang As String, folder As String
+    Dim lang As String, picked As String, key As String
     lang = LCase$(GetConfig("KPI_LANG", "zh"))
     If lang <> "en" Then lang = "zh"
+    key = "|" & control.Id & "|"
     Select Case control.Id
         Case "kpiImportFunctions"
             KPIRibbon_ImportFunctions lang
             Exit Sub
-        Case "kpiConsolidate"
-            folder = KPIRibbon_PickFolder(lang)
-            If folder = "" Then Exit Sub
     End Select
+    If InStr(ASK_FOLDER, key) > 0 Then
+        picked = KPIRibbon_PickFolder(lang)
+        If picked = "" Then Exit Sub
+    ElseIf InStr(ASK_FILE, key) > 0 Then
+        picked = KPIRibbon_PickFile(lang)
+        If picked = "" Then Exit Sub
+    End If
     If ActiveWorkbook Is Nothing Then Workbooks.Add  ' RunPython needs an active workbook
-    RunPython "import addin.excel.ribbon; " & PY_HANDLER & "('" & control.Id & "', '" & lang & "', '" & KPIRibbon_Hex(folder) & "')"
+    RunPython "import addin.excel.ribbon; " & PY_HANDLER & "('" & control.Id & "', '" & lang & "', '" & KPIRibbon_Hex(picked) & "')"
 End Sub
 
 Private Sub KPIRibbon_ImportFunctions(lang As String)
@@ -91,6 +99,23 @@ Private Function KPIRibbon_PickFolder(lang As String) As String
         End If
     End If
     KPIRibbon_PickFolder = folder
+End Function
+
+Private Function KPIRibbon_PickFile(lang As String) As String
+    ' A file to work on (e.g. a CRM export); "" when the user cancels.
+    Dim title As String, picked As Variant
+    If lang = "en" Then
+        title = "Choose the file"
+    Else
+        title = KPIRibbon_Text("900962E965874EF6")
+    End If
+    #If Mac Then
+        picked = Application.GetOpenFilename()
+    #Else
+        picked = Application.GetOpenFilename(Title:=title)
+    #End If
+    If VarType(picked) = vbBoolean Then picked = ""  ' False: cancelled
+    KPIRibbon_PickFile = CStr(picked)
 End Function
 
 Private Function KPIRibbon_Hex(ByVal text As String) As String

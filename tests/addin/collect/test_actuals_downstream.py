@@ -73,9 +73,10 @@ def test_consolidate_flags_actuals_that_differ_from_the_collected_ones(tmp_path,
     book = load_workbook(tmp_path / "team.xlsx")
     ws = next(ws for ws in book.worksheets if "tblScores" in ws.tables)
     header = [c.value for c in ws[1]]
-    assert header[-2:] == ["collected_actual", "source"]
+    at = header.index("actual")
+    assert header[at:at + 3] == ["actual", "collected_actual", "collected_source"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
-    sales = {row[0]: row[-2] for row in rows if row[header.index("indicator")] == "销售额"}
+    sales = {row[0]: row[at + 1] for row in rows if row[header.index("indicator")] == "销售额"}
     assert sales == {"AM001": pytest.approx(1.2), "AM002": pytest.approx(0.3)}
     done = run_kpi("consolidate", tmp_path / "cards", "-o", tmp_path / "team2.xlsx", "--actuals", actuals,
                    "--lang", "en", "--no-progress")

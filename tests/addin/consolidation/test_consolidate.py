@@ -64,7 +64,7 @@ def test_team_workbook_tables_and_headers(team, tmp_path):
     assert len(managers) == 13
     assert sorted(r[0] for r in managers[1:]) == [f"AM{i:03d}" for i in range(12)]
     files = _table(out, "tblFiles")
-    assert [r[2] for r in files[1:]] == ["merged"] * 12
+    assert [r[schema.FILES_OUT.keys.index("status")] for r in files[1:]] == ["merged"] * 12
     assert len(_table(out, "tblScores")) == 1 + 12 * 5
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[0] == "Summary"
@@ -80,7 +80,7 @@ def test_zh_headers(team, tmp_path):
     out = tmp_path / "team-zh.xlsx"
     consolidate([team], out, lang="zh")
     assert _table(out, "tblManagers")[0] == schema.MANAGERS_OUT.headers("zh")
-    assert _table(out, "tblScores")[1][1] in ("业绩结果", "过程行为", "客户价值")
+    assert _table(out, "tblScores")[1][schema.SCORES_OUT.keys.index("dimension")] in ("业绩结果", "过程行为", "客户价值")
 
 
 def test_ranks_forced_grades_bonus(team, tmp_path):
@@ -308,10 +308,11 @@ def test_cli_consolidate(team, tmp_path, capsys):
 def test_cli_no_traceback_for_bad_master(team, tmp_path):
     junk = tmp_path / "master.xlsx"
     junk.write_bytes(b"nope")
-    proc = run_kpi("consolidate", str(team), "-o",
-                           str(tmp_path / "t.xlsx"), "--master", str(junk))
+    proc = run_kpi("consolidate", str(team), "-o", str(tmp_path / "t.xlsx"), "--master", str(junk), "--lang", "en")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "master template" in proc.stderr
+    proc = run_kpi("consolidate", str(team), "-o", str(tmp_path / "t.xlsx"), "--master", str(junk), "--lang", "zh")
+    assert proc.returncode == 2 and "主模板" in proc.stderr and "无法识别" in proc.stderr
 
 
 def test_parallel_and_serial_agree(tmp_path, monkeypatch):
@@ -352,9 +353,9 @@ def test_progress_callback_is_called(team, tmp_path):
 
 
 def test_fast_rows_for_big_teams_match_the_cell_writer(team, tmp_path, monkeypatch):
-    import addin.consolidation.team_workbook as tw
+    import addin.consolidation.team_workbook.sheets as sheets
     result = consolidate([team], tmp_path / "a.xlsx", lang="zh")
-    monkeypatch.setattr(tw, "LINKED_MANAGERS", 3)  # take the big-team route for tblManagers too
+    monkeypatch.setattr(sheets, "LINKED_MANAGERS", 3)  # take the big-team route for tblManagers too
     write_team_workbook(result, tmp_path / "fast.xlsx", lang="zh")
     write_team_workbook(result, tmp_path / "slow.xlsx", lang="zh", fast_rows=False)
     for spec in schema.TEAM_TABLES:
@@ -362,4 +363,4 @@ def test_fast_rows_for_big_teams_match_the_cell_writer(team, tmp_path, monkeypat
     import python_calamine
     book = python_calamine.CalamineWorkbook.from_path(tmp_path / "fast.xlsx")
     rows = book.get_sheet_by_name(schema.MANAGERS_OUT.sheet("zh")).to_python()
-    assert len(rows) == 13 and rows[12][9] in (True, False)
+    assert len(rows) == 13 and rows[12][schema.MANAGERS_OUT.keys.index("veto")] in ("是", "否")  # zh: 是/否

@@ -9,6 +9,7 @@ import pytest
 from addin.contract import findings
 from addin.contract.errors import UsageError
 from addin.contract.messages import CATALOG, LANGS, render, resolve_lang
+from udfs import messages as engine_messages
 
 
 class _Sample:
@@ -19,6 +20,9 @@ class _Sample:
 
     def __repr__(self) -> str:
         return "'7'"
+
+
+_SAMPLE_NAMES = dict.fromkeys(engine_messages.NAMED, "target") | {"role": "self"}  # engine names are looked up
 
 
 def _fields(template: str) -> set[str]:
@@ -38,7 +42,7 @@ def _templates():
 
 @pytest.mark.parametrize("name,template,render_it", list(_templates()), ids=lambda x: x if isinstance(x, str) else "")
 def test_every_template_renders_without_placeholders(name, template, render_it):
-    values = {field: _Sample() for field in _fields(template)}
+    values = {field: _SAMPLE_NAMES.get(field, _Sample()) for field in _fields(template)}
     text = render_it(**values)
     assert "{" not in text and "}" not in text, f"{name}: {text}"
     assert text.strip(), name

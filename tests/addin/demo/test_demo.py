@@ -70,9 +70,9 @@ def test_demo_usage_error(tmp_path):
 
 @pytest.mark.libreoffice
 def test_team_workbook_prints(tmp_path):
-    """LibreOffice prints the team workbook: the summary (figures and the three charts) on one
-    A4 landscape page; every table fits the page width. (A conditional format on the TRUE/FALSE
-    veto cells once made LibreOffice crash here.)"""
+    """LibreOffice prints the team workbook: the summary (figures, the grade mix with its quota
+    shares, the three charts) comes first on A4 landscape pages. (A conditional format on the
+    TRUE/FALSE veto cells once made LibreOffice crash here.)"""
     import shutil
 
     from support.libreoffice import convert
@@ -82,10 +82,10 @@ def test_team_workbook_prints(tmp_path):
     pdftotext, pdfinfo = shutil.which("pdftotext"), shutil.which("pdfinfo")
     if not pdftotext or not pdfinfo:
         pytest.skip("poppler-utils not installed")
-    first = subprocess.run([pdftotext, "-layout", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+    first = subprocess.run([pdftotext, "-layout", "-f", "1", "-l", "2", str(pdf), "-"], capture_output=True,
                            text=True, check=True).stdout
-    for text in ("team summary", "Grade distribution vs quota", "Final score histogram",
-                 "Average score per dimension per team", "Quota share"):
+    for text in ("team summary", "Grade mix against the quota", "Final score histogram",
+                 "Average score per dimension per team", "Quota share", "Left out of the bonus", "Total paid"):
         assert text in first
     info = subprocess.run([pdfinfo, "-f", "1", "-l", "1", str(pdf)], capture_output=True, text=True).stdout
     width, height = (float(v) for v in info.split("Page    1 size:")[1].split("pts")[0].split(" x "))

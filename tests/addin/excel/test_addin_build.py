@@ -51,7 +51,7 @@ def test_xlam_is_a_valid_zip_with_the_quickstart_parts(built):
         names = set(z.namelist())
         source = set(zipfile.ZipFile(addin_build.quickstart_addin()).namelist())
         assert names == source  # nothing lost, the customUI part replaced in place
-        assert z.read("xl/vbaProject.bin") == zipfile.ZipFile(addin_build.quickstart_addin()).read("xl/vbaProject.bin")
+        assert z.read("xl/vbaProject.bin") != zipfile.ZipFile(addin_build.quickstart_addin()).read("xl/vbaProject.bin")
         content_types = z.read("[Content_Types].xml").decode()
         assert "application/vnd.ms-excel.addin.macroEnabled.main+xml" in content_types
 
@@ -125,7 +125,7 @@ def _quickstart_vba_names() -> set[str]:
 
 def test_every_on_action_maps_to_a_vba_callback_that_exists(built):
     _, path = built
-    bas = BAS.read_text(encoding="ascii")
+    bas = addin_build.ribbon_module().text()
     assert re.search(r'^Attribute VB_Name = "KPIRibbon"', bas, re.M)
     actions = {b.get("onAction") for b in _customui(path).iter(Q + "button")}
     for action in actions:
@@ -133,14 +133,25 @@ def test_every_on_action_maps_to_a_vba_callback_that_exists(built):
 
 
 def test_every_button_is_handled_in_vba_or_by_a_python_handler():
-    bas = BAS.read_text(encoding="ascii")
+    bas = addin_build.ribbon_module().text()
     vba_cases = set(re.findall(r'Case "(\w+)"', bas))
     assert vba_cases <= {b.id for b in ribbon.BUTTONS}
     assert ribbon.VBA_ONLY <= vba_cases
+    constants = dict(re.findall(r'Private Const (ASK_\w+) As String = "([|\w]*)"', bas))
     for button in ribbon.BUTTONS:
+        assert button.asks in ribbon.ASKS, button.id
         assert button.id in ribbon.HANDLERS or button.id in ribbon.VBA_ONLY, button.id
         if button.id in ribbon.HANDLERS:
             assert callable(ribbon.HANDLERS[button.id])
+        for asks in ("folder", "file"):
+            assert (f"|{button.id}|" in constants[f"ASK_{asks.upper()}"]) == (button.asks == asks), button.id
+
+
+def test_labels_in_column_one():
+    """VBA line labels (the target of On Error GoTo) start in column 1."""
+    bas = BAS.read_text(encoding="ascii")
+    for label in set(re.findall(r"On Error GoTo ([A-Za-z]\w*)", bas)):
+        assert re.search(rf"^{label}:", bas, re.M), label
 
 
 def test_every_runpython_call_names_a_python_handler_that_exists():
@@ -189,24 +200,54 @@ def test_cli_build_into_unusable_places_is_a_one_line_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("Error: cannot write") and "Traceback" not in err
     (tmp_path / "out" / ADDIN_NAME).mkdir(parents=True)  # a folder where the add-in goes
-    assert main(["addin", "build", "-o", str(tmp_path / "out")]) == 1
+    assert main(["addin", "build", "-o", str(tmp_path / "out"), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert "is a folder" in err and "Traceback" not in err
 
 
-def test_cli_lite_twice_into_one_folder_overwrites_and_refuses_unusable_places(tmp_path, capsys):
+def test_cli_build_never_replaces_an_existing_add_in_without_force(tmp_path, capsys):
+    target = tmp_path / ADDIN_NAME
+    target.write_bytes(b"the user's own add-in")
+    assert main(["addin", "build", "-o", str(tmp_path), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "already exists" in err and "--force" in err and "Traceback" not in err
+    assert target.read_bytes() == b"the user's own add-in"
+    assert main(["addin", "build", "-o", str(tmp_path), "--force"]) == 0
+    assert zipfile.is_zipfile(target)
+
+
+def test_cli_lite_twice_into_one_folder_needs_force_and_refuses_unusable_places(tmp_path, capsys):
     out = tmp_path / "lite"
     assert main(["addin", "lite", "-o", str(out)]) == 0
     first = (out / "main.py").read_text(encoding="utf-8")
-    assert main(["addin", "lite", "-o", str(out)]) == 0
+    (out / "main.py").write_text("# my edits", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["addin", "lite", "-o", str(out), "--lang", "en"]) == 2  # the user's main.py is not replaced
+    err = capsys.readouterr().err
+    assert "already exists" in err and "--force" in err
+    assert (out / "main.py").read_text(encoding="utf-8") == "# my edits"
+    assert main(["addin", "lite", "-o", str(out), "--force"]) == 0
     assert (out / "main.py").read_text(encoding="utf-8") == first
     assert sorted(p.name for p in out.iterdir()) == ["main.py", "requirements.txt"]  # no temporary files left
     capsys.readouterr()
     (tmp_path / "file").write_text("x")
     for output, message in ((tmp_path / "file", "is a file"), (tmp_path / "file" / "sub", "cannot write")):
-        assert main(["addin", "lite", "-o", str(output)]) == 1
+        assert main(["addin", "lite", "-o", str(output), "--lang", "en"]) == 1
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err
     (tmp_path / "busy" / "main.py").mkdir(parents=True)
-    assert main(["addin", "lite", "-o", str(tmp_path / "busy")]) == 1
+    assert main(["addin", "lite", "-o", str(tmp_path / "busy"), "--lang", "en"]) == 1
     assert "is a folder" in capsys.readouterr().err
+    assert not (tmp_path / "busy" / "requirements.txt").exists()  # all or nothing
+
+
+def test_a_broken_vba_project_in_the_source_add_in_is_a_clear_error(tmp_path):
+    from addin.contract.errors import KpiError
+
+    source = tmp_path / "broken.xlam"
+    with zipfile.ZipFile(addin_build.quickstart_addin()) as zin, zipfile.ZipFile(source, "w") as zout:
+        for item in zin.infolist():
+            zout.writestr(item, b"garbage" if item.filename == addin_build.VBA_PART else zin.read(item.filename))
+    with pytest.raises(KpiError) as caught:
+        addin_build.rewrite_addin(source, tmp_path / "out.xlam")
+    assert "reinstall xlwings" in str(caught.value) and not (tmp_path / "out.xlam").exists()

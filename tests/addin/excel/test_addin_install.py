@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -10,17 +11,20 @@ from pathlib import Path
 import pytest
 
 from addin.cli import main
-from addin.excel import install as addin_install
-from addin.excel.build import ADDIN_NAME, read_settings
+from addin.excel.build import ADDIN_NAME, read_settings, vba_project
 from addin.excel.install import AddinInstallError, install, platform_paths, uninstall
+from addin.excel.vbaproject.project import modules
 
 
 def _fake_import(calls):
     def import_vba(addin, bas):
         assert zipfile.is_zipfile(addin)
-        text = bas.read_bytes()
-        assert b"\r\n" in text and b"\n" not in text.replace(b"\r\n", b"")  # CRLF only
-        calls.append((addin.name, bas.name))
+        assert "KPIRibbon" in modules(vba_project(addin))  # the ribbon is in the built add-in already
+        if bas is not None:
+            text = bas.read_bytes()
+            assert b"\r\n" in text and b"\n" not in text.replace(b"\r\n", b"")  # CRLF only
+            assert b"%ASK_" not in text  # the module as built, constants filled in
+        calls.append((addin.name, bas.name if bas else None))
     return import_vba
 
 
@@ -42,7 +46,8 @@ def test_windows_install_and_uninstall(tmp_path):
     calls = []
     result = install("en", platform="win32", home=tmp_path, env=env, interpreter=r"C:\Py\python.exe",
                      import_vba=_fake_import(calls))
-    assert calls == [(f"build_{ADDIN_NAME}", "KPIRibbon.bas")]
+    assert calls == [(f"build_{ADDIN_NAME}", None)]  # only the UDF wrappers go through Excel
+    assert "KPIRibbon" in modules(vba_project(result.addin))
     assert result.addin.is_file() and result.addin.parent.name == "XLSTART"
     settings = read_settings(result.addin)
     assert settings["Interpreter_Win"] == r"C:\Py\python.exe"
@@ -66,7 +71,8 @@ def test_mac_install_adds_the_applescript_and_keeps_an_existing_one(tmp_path):
     applescript = next(scripts.glob("xlwings-*.applescript"))
     assert applescript in result.created
     assert read_settings(result.addin)["Interpreter_Mac"] == "/usr/bin/python3"
-    assert any("KPIRibbon.bas" in step for step in result.next_steps)
+    assert "KPIRibbon" in modules(vba_project(result.addin))  # no manual import on the Mac
+    assert not any("Import File" in step or "KPIRibbon" in step for step in result.next_steps)
     # a second install keeps the record, uninstall removes what install created
     install("zh", platform="darwin", home=tmp_path, env={}, interpreter="/usr/bin/python3")
     uninstall(platform="darwin", home=tmp_path, env={})
@@ -79,12 +85,27 @@ def test_mac_install_adds_the_applescript_and_keeps_an_existing_one(tmp_path):
     assert applescript.read_text() == "theirs"
 
 
-def test_trust_error_leaves_nothing_installed(tmp_path):
+def test_without_trust_access_the_ribbon_is_installed_and_the_functions_explained(tmp_path):
     def refuse(addin, bas):
-        raise AddinInstallError("Excel does not allow access to the add-in's VBA project. " + addin_install.TRUST_STEPS)
+        raise AddinInstallError("addin_no_vba_access")
+
+    result = install("en", platform="win32", home=tmp_path, env={}, import_vba=refuse)
+    assert result.addin.is_file() and "KPIRibbon" in modules(vba_project(result.addin))
+    assert any("Trust access to the VBA project object model" in step for step in result.next_steps)
+    assert not any("were imported" in step for step in result.next_steps)
+
+
+def test_com_import_fallback_imports_the_ribbon_module_and_fails_loudly_without_trust(tmp_path):
+    calls = []
+    install("en", platform="win32", home=tmp_path, env={}, import_vba=_fake_import(calls), com_import=True)
+    assert calls == [(f"build_{ADDIN_NAME}", "KPIRibbon.bas")]
+    uninstall(platform="win32", home=tmp_path, env={})
+
+    def refuse(addin, bas):
+        raise AddinInstallError("addin_no_vba_access")
 
     with pytest.raises(AddinInstallError, match="Trust access to the VBA project object model"):
-        install("zh", platform="win32", home=tmp_path, env={}, import_vba=refuse)
+        install("zh", platform="win32", home=tmp_path, env={}, import_vba=refuse, com_import=True)
     assert not platform_paths("win32", tmp_path, {}).addin.exists()
 
 
@@ -98,34 +119,17 @@ def test_linux_says_what_to_do_instead(action, capsys):
     assert "Traceback" not in err
 
 
-def test_mac_reinstall_keeps_the_imported_ribbon_module(tmp_path):
-    from addin.excel.build import VBA_PART, vba_project
-
+def test_reinstall_replaces_the_ribbon_module_with_the_current_one(tmp_path):
     first = install("zh", platform="darwin", home=tmp_path, env={})
-    assert any("Import File" in step for step in first.next_steps)
-    # the user imports KPIRibbon.bas in the VBA editor and saves: Excel rewrites vbaProject.bin
-    saved = tmp_path / "saved.xlam"
-    with zipfile.ZipFile(first.addin) as zin, zipfile.ZipFile(saved, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            zout.writestr(item, data + b"KPIRibbon" if item.filename == VBA_PART else data)
-    saved.replace(first.addin)
     again = install("en", platform="darwin", home=tmp_path, env={})
-    assert vba_project(again.addin).endswith(b"KPIRibbon")
-    assert read_settings(again.addin)["KPI_LANG"] == "en"  # ribbon and settings are fresh
-    assert any("kept" in step for step in again.next_steps)
+    assert list(modules(vba_project(again.addin))).count("KPIRibbon") == 1
+    assert modules(vba_project(again.addin)) == modules(vba_project(first.addin))
+    assert read_settings(again.addin)["KPI_LANG"] == "en"
 
 
-def test_mac_reinstall_asks_again_when_the_module_changed(tmp_path, monkeypatch):
-    from addin.excel.build import VBA_PART
-
-    first = install("zh", platform="darwin", home=tmp_path, env={})
-    saved = tmp_path / "saved.xlam"
-    with zipfile.ZipFile(first.addin) as zin, zipfile.ZipFile(saved, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            zout.writestr(item, data + b"old module" if item.filename == VBA_PART else data)
-    saved.replace(first.addin)
-    monkeypatch.setattr(addin_install, "bas_text", lambda: "Attribute VB_Name = \"KPIRibbon\"\r\n' newer\r\n")
-    again = install("zh", platform="darwin", home=tmp_path, env={})
-    assert any("Import File" in step for step in again.next_steps)
+@pytest.mark.parametrize("platform", ["win32", "darwin"])
+def test_next_steps_follow_the_language(tmp_path, platform):
+    zh = install("zh", platform=platform, home=tmp_path / "zh", env={}, import_vba=_fake_import([]))
+    en = install("en", platform=platform, home=tmp_path / "en", env={}, import_vba=_fake_import([]))
+    assert zh.next_steps and all(re.search(r"[\u4e00-\u9fff]", step) for step in zh.next_steps)
+    assert all(step.startswith(("Start Excel", "The KPI", "Quit Excel", "Excel >", "Classic")) for step in en.next_steps)

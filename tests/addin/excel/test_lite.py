@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
+from support.excel_input import excel_parses
 from support.scoring_examples import WORKED_EXAMPLES
 
 import udfs
@@ -129,7 +130,18 @@ class LiteRange:
 
     @value.setter
     def value(self, value):
+        if isinstance(value, list):  # Excel parses what is not formatted as text
+            value = [[v if self.sheet.is_text(self.ref, j) else excel_parses(v) for j, v in enumerate(row)]
+                     for row in value]
         self.sheet.written[self.ref] = value
+
+    @property
+    def number_format(self):
+        return self.sheet.formats.get(self.ref)
+
+    @number_format.setter
+    def number_format(self, value):
+        self.sheet.formats[self.ref] = value
 
     @property
     def row(self):
@@ -147,6 +159,8 @@ class LiteRange:
 
     @color.setter
     def color(self, value):
+        if self.sheet.protected:
+            raise RuntimeError("AccessDenied: The cell or chart you're trying to change is on a protected sheet.")
         self.sheet.colors[self.ref] = value
 
 
@@ -164,7 +178,7 @@ class LiteTable:
 class LiteSheet:
     def __init__(self, ws=None, name=None):
         self.ws, self.name = ws, name or ws.title
-        self.written, self.colors = {}, {}
+        self.written, self.colors, self.formats, self.protected = {}, {}, {}, False
         self.tables = [LiteTable(self, n, ref) for n, ref in ws.tables.items()] if ws is not None else []
 
     def __getitem__(self, ref):
@@ -172,6 +186,15 @@ class LiteSheet:
 
     def clear(self):
         self.written.clear()
+        self.formats.clear()
+
+    def is_text(self, ref, column):
+        """Whether column ``column`` (0-based) of a block written at ``ref`` is formatted as text."""
+        from openpyxl.utils import range_boundaries
+
+        first = range_boundaries(ref)[0] + column
+        return any(fmt == "@" and range_boundaries(r)[0] == first == range_boundaries(r)[2]
+                   for r, fmt in self.formats.items())
 
 
 class LiteSheets(list):
@@ -272,4 +295,40 @@ def test_refresh_scores_uses_the_workbook_cap(lite_main, tmp_path):
 def test_refresh_scores_with_weights_not_100_says_so_instead_of_a_traceback(lite_main, tmp_path):
     book = LiteBook(_card(tmp_path, weights=(0.4, 0.2, 0.2, 0.1, 0.05)))
     lite_main.refresh_scores(book)
-    assert "weights sum to 95%" in book.alerts[-1] and book.alerts[-1].startswith("无法计算总分")
+    assert "权重合计为 95%，应为 100%" in book.alerts[-1] and book.alerts[-1].startswith("无法计算总分")
+
+
+def test_result_sheets_keep_text_as_text(lite_main, tmp_path):
+    assert excel_parses("=1+2") != "=1+2"  # the fake parses like Excel: these tests can fail
+    book = LiteBook(_card(tmp_path, lang="en"))
+    rows = [["Severity", "Code"], ["error", "001234"], ["=SUM(A1)", "@x"], ["+86", "-5"]]
+    lite_main._result_sheet(book, "Check results", rows)
+    assert book.sheets["Check results"].written["A1"] == rows
+    lite_main._result_sheet(book, "Score check", [["=indicator", 1.5], ["007", None]], text_columns=[0])
+    assert book.sheets["Score check"].written["A1"] == [["=indicator", 1.5], ["007", None]]
+
+
+def test_validate_on_a_protected_sheet_reports_what_it_could_not_highlight(lite_main, tmp_path):
+    path = _card(tmp_path, actuals=(90, None, 85, 96, 20), lang="en")
+    book = LiteBook(path)
+    book.sheets["Scorecard"].protected = True
+    lite_main.validate(book)
+    rows = book.sheets["Check results"].written["A1"]
+    findings = [row for row in rows[1:] if row[1]]
+    problems = [row for row in rows[1:] if not row[1]]
+    assert findings and len(problems) == len([f for f in findings if f[2] and f[3]])
+    for row in problems:
+        assert row[0] == "warning" and row[4].startswith(f"Cannot highlight Scorecard!{row[3]}: AccessDenied")
+    assert book.sheets["Scorecard"].colors == {}
+
+
+def test_an_alert_that_fails_is_said_in_the_output_pane(lite_main, tmp_path, capsys):
+    book = LiteBook(_card(tmp_path))
+
+    def no_alerts(*args, **kwargs):
+        raise RuntimeError("alert is not supported here")
+
+    book.alert = no_alerts
+    lite_main.validate(book)
+    out = capsys.readouterr().out
+    assert "未发现问题" in out and "（无法显示消息框：alert is not supported here）" in out

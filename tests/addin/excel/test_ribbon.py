@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from support.excel_input import excel_parses
 
 from addin.contract.findings import ERROR, INFO, WARNING, make
 from addin.excel import ribbon
@@ -43,10 +44,17 @@ def scorecard(path: Path, manager_id="AM001", actuals=GOOD_ACTUALS, weights=None
 
 # ----------------------------------------------------------------------------- a recording Excel
 
+class ProtectedSheetError(Exception):
+    """What Excel raises (as a COM or AppleScript error) when a protected sheet refuses a change."""
+
+
 class FakeRange:
-    def __init__(self, sheet: FakeSheet, ref: str):
-        self.sheet, self.ref = sheet, ref
+    def __init__(self, sheet: FakeSheet, ref: str, rows: int = 1, columns: int = 1):
+        self.sheet, self.ref, self.shape = sheet, ref, (rows, columns)
         self.font = type("Font", (), {"bold": False})()
+
+    def resize(self, rows: int, columns: int) -> FakeRange:
+        return FakeRange(self.sheet, self.ref, rows, columns)
 
     @property
     def value(self):
@@ -54,7 +62,19 @@ class FakeRange:
 
     @value.setter
     def value(self, value):
+        text = self.sheet.text_format.get(self.ref) == self.shape
+        if isinstance(value, list):
+            value = [[v if text else excel_parses(v) for v in row] for row in value]
         self.sheet.values[self.ref] = value
+
+    @property
+    def number_format(self):
+        return "@" if self.sheet.text_format.get(self.ref) == self.shape else "General"
+
+    @number_format.setter
+    def number_format(self, value):
+        if value == "@":
+            self.sheet.text_format[self.ref] = self.shape
 
     @property
     def color(self):
@@ -62,6 +82,8 @@ class FakeRange:
 
     @color.setter
     def color(self, value):
+        if self.sheet.protected:
+            raise ProtectedSheetError("The cell or chart that you are trying to change is on a protected sheet.")
         if value is None:
             self.sheet.colors.pop(self.ref, None)
         else:
@@ -73,7 +95,9 @@ class FakeRange:
 
 class FakeSheet:
     def __init__(self, name: str):
-        self.name, self.values, self.colors = name, {}, {}
+        self.name, self.values, self.colors, self.text_format = name, {}, {}, {}
+        self.protected = False
+        self.autofit_error: Exception | None = None
 
     def __getitem__(self, ref: str) -> FakeRange:
         return FakeRange(self, ref)
@@ -85,9 +109,11 @@ class FakeSheet:
     def clear(self):
         self.values.clear()
         self.colors.clear()
+        self.text_format.clear()
 
     def autofit(self, axis=None):
-        pass
+        if self.autofit_error:
+            raise self.autofit_error
 
 
 class FakeSheets(list):
@@ -177,7 +203,7 @@ def test_a_second_run_clears_fixed_highlights(tmp_path, excel):
     highlighted = dict(book.sheets["考核表"].colors)
     assert highlighted
     scorecard(bad, actuals=GOOD_ACTUALS)  # the user fixes the file; same book object
-    ribbon.validate_workbook("en")
+    ribbon.validate_workbook(ribbon.Click("en"))
     assert book.sheets["考核表"].colors == {}
     assert _rows(book, "en") == [ribbon.FINDINGS_HEADERS["en"]]
     assert "no findings" in book.app.alerts[-1][0]
@@ -259,7 +285,50 @@ def test_help_lists_every_button(excel, tmp_path):
     prompt = book.app.alerts[-1][0]
     for button in ribbon.BUTTONS:
         if button.id != "kpiHelp":
-            assert button.en in prompt
+            assert button.label("en") in prompt
+
+
+def test_results_sheet_keeps_ids_and_formula_like_messages_as_text(tmp_path, excel):
+    assert excel_parses("001234") == 1234.0  # the fake parses like Excel: this test can fail
+    book = excel(scorecard(tmp_path / "am001.xlsx"))
+    texts = ["=SUM(A1:A9)", "+86 138", "-5 points", "@risk", "001234"]
+    findings = [make("MISSING_FIELD", "en", file=str(tmp_path / "am001.xlsx"), sheet="考核表", cell=f"C{i + 5}",
+                     field=text, manager_id="001234") for i, text in enumerate(texts)]
+    ribbon._show_findings(book, findings, tmp_path / "am001.xlsx", "en")
+    sheet = book.sheets[ribbon.FINDINGS_SHEET["en"]]
+    rows = sheet["A1"].value
+    assert rows == findings_rows(findings, "en")
+    assert [row[5] for row in rows[1:]] == ["001234"] * len(texts)
+    assert all(isinstance(v, str) for row in rows for v in row)
+    assert sorted(row[4] for row in rows[1:]) == sorted(f.message for f in findings)
+
+
+def test_protected_sheet_highlights_are_reported_in_the_results_sheet(tmp_path, excel):
+    path = scorecard(tmp_path / "am001.xlsx", actuals=[90, None, 85, 96, 20])
+    book = excel(path)
+    book.sheets["考核表"].protected = True  # a scorecard protected without "Format cells"
+    ribbon.on_action("kpiValidate", "en")
+    rows = _rows(book, "en")
+    findings = [row for row in rows[1:] if row[1]]
+    problems = [row for row in rows[1:] if not row[1]]
+    highlighted = {(row[2], row[3]) for row in findings if row[2] == "考核表" and row[3]}
+    assert highlighted and {(row[2], row[3]) for row in problems} == highlighted
+    for row in problems:
+        assert row[0] == "warning"
+        assert row[4].startswith(f"Cannot highlight 考核表!{row[3]}: The cell or chart")
+        assert "protected" in row[4]
+    assert book.app.alerts[-1][2] == "info"  # the job itself finished
+
+
+def test_a_failed_autofit_is_a_row_below_the_results(tmp_path, excel):
+    book = excel(scorecard(tmp_path / "am001.xlsx"))
+    ribbon.on_action("kpiValidate", "zh")
+    sheet = book.sheets[ribbon.FINDINGS_SHEET["zh"]]
+    sheet.autofit_error = RuntimeError("Excel is busy")
+    ribbon.on_action("kpiValidate", "zh")
+    rows = sheet["A1"].value
+    below = sheet[f"A{len(rows) + 1}"].value
+    assert below == [["警告", "", "检查结果", "", "无法调整“检查结果”的列宽：Excel is busy", "", ""]]
 
 
 def test_unknown_button_is_an_error():
@@ -276,7 +345,7 @@ def _f(code, cell, file="a.xlsx", sheet="考核表", **details):
 def test_findings_rows_put_errors_first_and_translate_severity():
     findings = [_f("TARGET_ADJUSTED", "L5", indicator="x", target=1, adjusted=2, reason="r"),
                 _f("MISSING_ACTUAL", "N6", indicator="Sales"),
-                _f("FORMULA_OVERWRITTEN", "Q7", field="Score")]
+                _f("FORMULA_OVERWRITTEN", "Q7", field="Score", stored="100", computed="92.5")]
     rows = findings_rows(findings, "zh")
     assert [r[0] for r in rows[1:]] == ["错误", "警告", "提示"]
     assert [r[1] for r in findings_rows(findings, "en")[1:]] == ["MISSING_ACTUAL", "FORMULA_OVERWRITTEN",
@@ -286,7 +355,7 @@ def test_findings_rows_put_errors_first_and_translate_severity():
 
 def test_cells_to_highlight_keeps_the_worst_severity_of_this_file_only(tmp_path):
     book = tmp_path / "a.xlsx"
-    findings = [_f("FORMULA_OVERWRITTEN", "Q7", file=str(book), field="Score"),
+    findings = [_f("FORMULA_OVERWRITTEN", "Q7", file=str(book), field="Score", stored="100", computed="92.5"),
                 _f("MISSING_ACTUAL", "$Q$7", file=str(book), indicator="x"),
                 _f("MISSING_ACTUAL", "N9", file=str(tmp_path / "other.xlsx"), indicator="x"),
                 make("WEIGHTS_NOT_100", "en", file=str(book), total="95%")]  # no cell: listed, not highlighted
@@ -295,7 +364,7 @@ def test_cells_to_highlight_keeps_the_worst_severity_of_this_file_only(tmp_path)
 
 def test_summary_counts_and_quotes_the_first_findings():
     findings = [_f("MISSING_ACTUAL", f"N{i}", indicator="x") for i in range(5)] + \
-               [_f("FORMULA_OVERWRITTEN", "Q7", field="Score")]
+               [_f("FORMULA_OVERWRITTEN", "Q7", field="Score", stored="100", computed="92.5")]
     text = summary_text(findings, "en", checked=2)
     assert text.startswith("Checked 2 file(s): 5 error(s), 1 warning(s), 0 info.")
     assert text.count("\n- ") == 3 and text.endswith("...")

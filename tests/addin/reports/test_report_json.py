@@ -15,13 +15,16 @@ from addin.reports.json_report import (
     FileRecord,
     FindingRecord,
     ManagerRecord,
+    ReviewRecord,
     ScoreRecord,
+    TeamRecord,
     json_schema,
 )
 
 
 @pytest.mark.parametrize("model,table", [
-    (ManagerRecord, schema.MANAGERS_OUT), (ScoreRecord, schema.SCORES_OUT),
+    (ManagerRecord, schema.MANAGERS_OUT_PREVIOUS), (ScoreRecord, schema.SCORES_OUT),
+    (ReviewRecord, schema.REVIEWS_OUT), (TeamRecord, schema.TEAMS_OUT_PREVIOUS),
     (FileRecord, schema.FILES_OUT), (FindingRecord, schema.FINDINGS_OUT),
 ])
 def test_models_carry_the_columns_of_the_output_tables(model, table):

@@ -317,6 +317,62 @@ def test_grade_quota_exceeded(tmp_path):
     assert flat(report, tmp_path) == [("grade-quota-exceeded-1.xlsx", "E3", "GRADE_QUOTA_EXCEEDED")]
 
 
+def _set_cells(path: Path, sheet_index: int, values: dict[str, object]) -> Path:
+    """Set cells with openpyxl (an error text such as "#N/A" is stored as an Excel error value)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    for ref, value in values.items():
+        book.worksheets[sheet_index][ref] = value
+    book.save(path)
+    return path
+
+
+def test_cell_error(tmp_path):
+    # #N/A in an actual (a VLOOKUP that found nothing), #DIV/0! in a rating: each a finding naming
+    # the value at its cell, and the file is not merged on it (never "blank, scores 0")
+    _set_cells(write_scorecard(tmp_path / "cell-error.xlsx"), 0, {"N13": "#N/A"})
+    _set_cells(write_scorecard(tmp_path / "rating-error.xlsx", header={"manager_id": "AM002"}), 1,
+               {"D2": "#DIV/0!"})
+    report = validate_paths([tmp_path], lang="en")
+    assert flat(report, tmp_path) == [("cell-error.xlsx", "N13", "CELL_ERROR"), ("rating-error.xlsx", "D2", "CELL_ERROR")]
+    assert [e.status for e in report.files] == ["rejected", "rejected"]
+    assert "#N/A" in report.files[0].findings[0].message
+    assert "#DIV/0!" in report.files[1].findings[0].message
+
+
+@pytest.mark.parametrize("where,value", [("J14", "#REF!"), ("E13", "#VALUE!"), ("B3", "#NAME?"), ("F13", "#N/A")])
+def test_cell_error_in_any_input_cell(tmp_path, where, value):
+    _set_cells(write_scorecard(tmp_path / "x.xlsx"), 0, {where: value})
+    report = validate_paths([tmp_path], lang="zh")
+    assert ("x.xlsx", where, "CELL_ERROR") in flat(report, tmp_path)
+    assert report.files[0].status == "rejected"
+    assert value in next(f.message for f in report.findings if f.code == "CELL_ERROR")
+
+
+def test_cell_error_in_settings(tmp_path):
+    _set_cells(write_scorecard(tmp_path / "x.xlsx"), 2, {"B3": "#N/A"})  # tblBands score of the 2nd band
+    assert flat(validate_paths([tmp_path]), tmp_path) == [("x.xlsx", "B3", "CELL_ERROR")]
+
+
+def test_row_outside_table(tmp_path):
+    # a filled row right under tblKPI (LibreOffice does not extend tables): reported, not ignored
+    _set_cells(write_scorecard(tmp_path / "row-outside-table.xlsx"), 0, {"C18": "Extra indicator", "E18": 0.1})
+    report = validate_paths([tmp_path], lang="en")
+    assert flat(report, tmp_path) == [("row-outside-table.xlsx", "C18", "ROW_OUTSIDE_TABLE")]
+    assert report.files[0].status == "rejected" and "tblKPI" in report.findings[0].message
+
+
+def test_row_outside_review_table(tmp_path):
+    _set_cells(write_scorecard(tmp_path / "x.xlsx"), 1, {"D5": 5})  # tblReview holds rows 2-4
+    assert flat(validate_paths([tmp_path]), tmp_path) == [("x.xlsx", "D5", "ROW_OUTSIDE_TABLE")]
+
+
+def test_a_blank_row_under_the_table_is_fine(tmp_path):
+    _set_cells(write_scorecard(tmp_path / "x.xlsx"), 0, {"C19": "note two rows below"})
+    assert flat(validate_paths([tmp_path]), tmp_path) == []
+
+
 def test_every_code_has_a_fixture():
     from addin.contract.findings import CODES, COLLECT
     tested = set()
@@ -403,3 +459,20 @@ def test_score_cap_compared_with_master(tmp_path):
     assert report.findings == [] and report.files[0].manager.indicators[0].score == pytest.approx(140.0)
     other = _cap_file(inputs / "other.xlsx", 120)
     assert [f.code for f in validate_paths([other], master=master).findings] == ["SETTINGS_CHANGED"]
+
+
+@pytest.mark.parametrize("other", ["ＡＭ００１", "AM\u200b001", "\ufeffAM001", "AM 001", "АМ001", "am001"])
+def test_look_alike_ids_are_one_manager(tmp_path, other):
+    write_scorecard(tmp_path / "a.xlsx", header={"manager_id": "AM001"})
+    write_scorecard(tmp_path / "b.xlsx", header={"manager_id": other, "manager_name": "Someone"})
+    report = validate_paths([tmp_path], lang="en")
+    assert flat(report, tmp_path) == [("b.xlsx", "B3", "DUPLICATE_MANAGER")]
+    assert [e.status for e in report.files] == ["merged", "rejected"]
+    assert report.files[0].manager.manager_id == "AM001"  # the original spelling is what is shown
+
+
+def test_team_names_that_look_alike_are_one_team(tmp_path):
+    for i, team in enumerate(["East 1", "east 1", "East １", "East 1"]):
+        write_scorecard(tmp_path / f"m{i}.xlsx", header={"manager_id": f"AM{i:03d}", "team": team})
+    report = validate_paths([tmp_path])
+    assert {e.manager.team for e in report.files} == {"East 1"}

@@ -42,12 +42,15 @@ def test_saved_by_libreoffice_cached_values_are_compared(tmp_path):
     score_cell = card.tables["tblKPI"].cell(0, "score")
     weighted_cell = card.tables["tblKPI"].cell(0, "weighted")
     # LibreOffice computed the weighted score, Q and the final score from the typed 100;
-    # the engine recomputes from the inputs: every one of those stored numbers differs
-    expected = [("typed.xlsx", score_cell, "FORMULA_OVERWRITTEN"), ("typed.xlsx", score_cell, "SCORE_MISMATCH"),
+    # the engine recomputes from the inputs: every one of those stored numbers differs. The typed
+    # cell itself is one finding for one cause (FORMULA_OVERWRITTEN names both values), not two.
+    expected = [("typed.xlsx", score_cell, "FORMULA_OVERWRITTEN"),
                 ("typed.xlsx", weighted_cell, "SCORE_MISMATCH"),
                 ("typed.xlsx", card.names["kpi_quant_score"].cell, "SCORE_MISMATCH"),
                 ("typed.xlsx", card.names["kpi_final_score"].cell, "SCORE_MISMATCH")]
     assert sorted((Path(f.file).name, f.cell, f.code) for f in report.findings) == sorted(expected)
+    overwritten = next(f for f in report.findings if f.code == "FORMULA_OVERWRITTEN")
+    assert "100" in overwritten.message and "recomputed" in overwritten.message, overwritten.message
     assert card.names["kpi_grade"].value == "B"  # 92.31 and 91.31 are both B: no grade mismatch
     assert [e.status for e in report.files] == ["merged", "merged"]
 

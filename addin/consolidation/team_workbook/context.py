@@ -1,0 +1,27 @@
+"""What every sheet writer of the team workbook shares: the workbook, formats, language, links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from addin.consolidation.team_workbook.formats import Formats
+from addin.consolidation.team_workbook.links import Linker
+from addin.contract.messages import render
+
+
+@dataclass
+class Context:
+    wb: object  # xlsxwriter.Workbook
+    formats: Formats
+    lang: str
+    linker: Linker
+    fast_rows: bool
+    title: str  # the workbook's title line, printed in each page header
+
+    def text(self, key: str, **values: object) -> str:
+        """A text of the team workbook (messages area ``team``) in the workbook's language."""
+        return render(f"team.{key}", self.lang, **values)
+
+    @property
+    def footer(self) -> str:
+        return self.text("page_footer")

@@ -1,0 +1,16 @@
+"""Texts of the checks of one scorecard that are not finding templates themselves: the
+``problem`` of INVALID_VALUE, the ``baseline`` of SETTINGS_CHANGED, and the like."""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "not_finite": ("应为有限的数字（实际为 {value}）", "must be a finite number (got {value})"),
+    "negative": ("不能为负数（实际为 {value}）", "must not be negative (got {value})"),
+    "between_0_1": ("应在 0 与 1 之间", "must be between 0 and 1"),
+    "cap_below_100": ("应不小于 100（实际为 {value}）", "must be at least 100 (got {value})"),
+    "grade_order": ("等级 {grade} 的最低分 {minimum}（{cell}）不高于等级 {lower} 的最低分 {lower_minimum}（{lower_cell}）；"
+                    "最低分应从 S 到 D 依次降低",
+                    "the minimum of grade {grade}, {minimum} ({cell}), is not above the minimum of grade {lower}, "
+                    "{lower_minimum} ({lower_cell}); the minimums must fall from S to D"),
+    "bad_table_range": ("表格区域 {ref!r} 无效，无法读取该设置表", "the table range {ref!r} is invalid; the table cannot be read"),
+    "baseline_master": ("主模板", "the master template"),
+    "baseline_defaults": ("标准模板的默认设置", "the standard template's defaults"),
+}

@@ -1,0 +1,76 @@
+"""Texts of the KPI ribbon (addin/excel/ribbon.py): tab, groups, buttons and their screen tips, results sheet.
+
+A button's label is keyed by its id (``kpiValidate``) and its screen tip by ``<id>.tip``; a group's
+label by the group id. Adding a button adds its two texts here.
+"""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "tab": ("绩效考核", "KPI"),
+    # groups
+    "kpiGroupTemplates": ("新建考核表", "New scorecard"),
+    "kpiGroupCheck": ("检查", "Check"),
+    "kpiGroupTeam": ("团队", "Team"),
+    "kpiGroupFunctions": ("函数", "Functions"),
+    "kpiGroupHelp": ("帮助", "Help"),
+    # buttons
+    "kpiNewSmall": ("小型团队", "Small team"),
+    "kpiNewSmall.tip": ("新建小型团队（约 10 人以内）的标准考核表：5 个经典指标，仅上级评价。",
+                        "New standard scorecard for a small team (up to about 10 managers): five classic indicators, "
+                        "manager review only."),
+    "kpiNewMedium": ("中型团队", "Medium team"),
+    "kpiNewMedium.tip": ("新建中型团队（约 10–50 人）的标准考核表：三个维度的指标，自评与上级评价。",
+                         "New standard scorecard for a medium team (about 10-50 managers): indicators in all three "
+                         "dimensions, self and manager reviews."),
+    "kpiNewLarge": ("大型团队", "Large team"),
+    "kpiNewLarge.tip": ("新建大型团队（50 人以上或多个团队）的标准考核表：含团队与公司层级指标、区域、360 度评价。",
+                        "New standard scorecard for a large team (50+ or several teams): team and company tier "
+                        "indicators, regions, self/peer/manager reviews."),
+    "kpiValidate": ("检查本表", "Validate"),
+    "kpiValidate.tip": ("保存并检查当前考核表：权重、缺失值、非法取值、被覆盖的公式等。问题写入“检查结果”工作表并标出单元格。",
+                        "Save and check this scorecard: weights, blanks, invalid values, overwritten formulas... "
+                        "Findings go to the 'Check results' sheet and the cells are highlighted."),
+    "kpiRefresh": ("刷新得分", "Refresh scores"),
+    "kpiRefresh.tip": ("重新计算当前工作簿，并用评分引擎复核得分与等级。",
+                       "Recalculate this workbook and re-check its scores and grade with the scoring engine."),
+    "kpiAnomalies": ("异常标记", "Flag anomalies"),
+    "kpiAnomalies.tip": ("对当前工作簿所在文件夹的全部考核表做统计检查（极端达成率、离群得分、评价宽严等），标出异常。",
+                         "Run the statistical checks over all scorecards in this workbook's folder (extreme "
+                         "achievement, outlier scores, lenient or severe reviewers...) and flag the anomalies."),
+    "kpiConsolidate": ("汇总文件夹", "Consolidate folder"),
+    "kpiConsolidate.tip": ("选择存放各客户经理考核表的文件夹，校验、重算、排名、强制分布并生成团队汇总工作簿。",
+                           "Pick the folder with the managers' scorecards: validate, recompute, rank, force grades "
+                           "and write the team workbook."),
+    "kpiImportFunctions": ("导入 KPI 函数", "Import KPI functions"),
+    "kpiImportFunctions.tip": ("把 =KPI_SCORE() 等考核函数导入本加载项（Windows 桌面版 Excel）。",
+                               "Import =KPI_SCORE() and the other KPI functions into this add-in (Windows desktop Excel)."),
+    "kpiHelp": ("帮助", "Help"),
+    "kpiHelp.tip": ("各按钮的说明。", "What each button does."),
+    # message boxes
+    "summary.clean": ("检查了 {checked} 个文件，未发现问题。", "Checked {checked} file(s): no findings."),
+    "summary.counts": ("检查了 {checked} 个文件：错误 {errors} 个，警告 {warnings} 个，提示 {infos} 个。详见“{sheet}”工作表。",
+                       "Checked {checked} file(s): {errors} error(s), {warnings} warning(s), {infos} info. "
+                       "See the '{sheet}' sheet."),
+    "summary.more": ("…", "..."),
+    "engine_check": ("引擎复核 {manager_id}：定量 {quant:.2f}，综合得分 {final}，等级 {grade}{veto}",
+                     "Engine check {manager_id}: quantitative {quant:.2f}, final score {final}, grade {grade}{veto}"),
+    "engine_check.veto": ("（单项否决）", " (veto)"),
+    "team_written": ("团队汇总已生成：{name}\n文件：合并 {merged} 个，拒收 {rejected} 个，重复 {duplicate} 个；"
+                     "客户经理 {managers} 人。\n问题：错误 {errors} 个，警告 {warnings} 个，提示 {infos} 个（见“{sheet}”工作表）。",
+                     "Team workbook written: {name}\nFiles: {merged} merged, {rejected} rejected, {duplicate} duplicate; "
+                     "{managers} managers.\nFindings: {errors} error(s), {warnings} warning(s), {infos} info "
+                     "(see the '{sheet}' sheet)."),
+    "help.title": ("绩效考核加载项：各按钮的作用", "KPI add-in: what each button does"),
+    "help.line": ("• {label}：{tip}", "• {label}: {tip}"),
+    "help.details": ("详细说明见 docs/excel-addin.md。", "Details: docs/excel-addin.md."),
+    "new_scorecard": ("已新建考核表：{path}", "New scorecard: {path}"),
+    "consolidating": ("正在汇总 {count}…", "Consolidating {count}…"),
+    "cannot_finish": ("无法完成：{reason}", "Cannot finish: {reason}"),
+    # the results sheet: what the add-in could not do in Excel (never hidden)
+    "results_problem_severity": ("警告", "warning"),
+    "highlight_failed": ("无法标出单元格 {sheet}!{cell}：{reason}", "Cannot highlight {sheet}!{cell}: {reason}"),
+    "clear_failed": ("无法清除单元格 {sheet}!{cell} 的旧标记：{reason}",
+                     "Cannot clear the earlier highlight of {sheet}!{cell}: {reason}"),
+    "autofit_failed": ("无法调整“{sheet}”的列宽：{reason}", "Cannot fit the column widths of '{sheet}': {reason}"),
+    "alert_failed": ("（无法显示消息框：{reason}）", "(no message box: {reason})"),
+    "protected_hint": ("（工作表受保护且不允许设置单元格格式？）", " (is the sheet protected without 'Format cells'?)"),
+}
