@@ -466,7 +466,8 @@ def collect(rules_path, roster, period: str, data_dir=None, lang: str = "zh", ex
 
     Args:
         rules_path: the ``.toml`` rules file or ``.xlsx`` rules workbook.
-        roster: the roster file (format of `kpi new --roster`).
+        roster: the roster file (format of `kpi new --roster`), or the managers themselves
+            (a list of :class:`~addin.collect.owners.Manager`, e.g. the one of an open scorecard).
         period: ``2026Q3``, ``2026H1``, ``2026``, ``2026-07`` or ``2026-07-01..2026-09-30``.
         data_dir: folder the file patterns are relative to (default: the rules file's folder).
         lang: language of messages and of the workbook's values.
@@ -477,14 +478,14 @@ def collect(rules_path, roster, period: str, data_dir=None, lang: str = "zh", ex
     """
     rules = load_rules(rules_path)
     the_period = parse_period(period)
-    managers = load_managers(roster)
+    managers = list(roster) if isinstance(roster, list) else load_managers(roster)
     folder = Path(data_dir) if data_dir is not None else Path(rules_path).resolve().parent
     if not folder.is_dir():
         raise UsageError("collect_data_missing", folder=str(folder))
     owners = OwnerIndex(managers, rules.aliases)
     sink = FindingSink(lang)
     unmatched: list[Unmatched] = []
-    inputs: list[Path] = [Path(rules_path), Path(roster)]
+    inputs: list[Path] = [Path(rules_path)] + ([] if isinstance(roster, list) else [Path(roster)])
     sources: dict[str, _SourceData] = {}
     used = list(dict.fromkeys(rule.source for rule in rules.rules))
     for name in [*used, *(n for n in rules.sources if n not in used)]:

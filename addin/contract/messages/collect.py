@@ -28,6 +28,11 @@ ERRORS: dict[str, tuple[str, str]] = {
                           "kpi collect needs {missing} (or --init to write a rules workbook)"),
     "collect_actuals_needs_roster": ("--actuals 需要与 --roster 一起使用（按名单逐人填入实际值）",
                                      "--actuals needs --roster (actuals are filled per roster manager)"),
+    "collect_not_a_scorecard": ("{file} 不是考核表：{reason}", "{file} is not a scorecard: {reason}"),
+    "collect_scorecard_header": ("{file}：请先填写客户经理编号和考核期间，再导入实际值",
+                                 "{file}: fill in the manager id and the period before importing actuals"),
+    "collect_pick_rules": ("请选择规则工作簿（kpi collect --init 可生成一份）",
+                           "choose the rules workbook (kpi collect --init writes one)"),
     "collect_init_exists": ("{path} 已存在；如要覆盖请加 --force", "{path} already exists; add --force to replace it"),
 }
 
