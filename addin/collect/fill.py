@@ -229,8 +229,8 @@ def fill_scorecards(paths, actuals_path, out_dir, lang: str = "zh", force: bool 
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError("collect_output_kind", path=str(out_dir))
     actuals = actuals_by_manager(read_actuals(actuals_path))
-    files = [p for p in discover(paths, exclude=[actuals_path]) if p.suffix.lower() in _WORKBOOK_SUFFIXES
-             and not p.name.startswith("~$")]
+    files = [f.path for f in discover(paths, exclude=[actuals_path])
+             if f.readable and f.path.suffix.lower() in _WORKBOOK_SUFFIXES]
     if not files:
         raise UsageError("collect_no_scorecards", path=", ".join(map(str, paths)))
     planned = []

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from support.crm_exports import roster, write_xlsx
+from support.libreoffice import convert, requires_libreoffice
 from support.paths import run_kpi
 
 from addin.collect.actuals_workbook import write_actuals_workbook
 from addin.collect.collector import collect
 from addin.collect.fill import CellPatch, fill_scorecards, patch_sheet
 from addin.xlsx.reader import read_scorecard
+from udfs import kpi_score
 from workbook_templates.generator import write_template
 
 MANAGERS = [("AM001", "张伟", "华东"), ("AM002", "李娜", "华东")]
@@ -147,3 +149,16 @@ def test_patch_inserts_missing_cells_and_rows_in_order():
                    '<c r="D2" s="3" t="inlineStr"><is><t>a&lt;b</t></is></c></row>'
                    '<row r="3"><c r="A3" t="inlineStr"><is><t xml:space="preserve"> x </t></is></c></row>'
                    '<row r="5"><c r="B5"><v>1.0</v></c></row></sheetData></worksheet>')
+
+
+@requires_libreoffice
+def test_a_filled_portable_scorecard_recalculates_with_the_new_actual(tmp_path, actuals):
+    card = write_template(tmp_path / "cards" / "AM001.xlsx", size="small", lang="zh", mode="portable",
+                          header={"manager_id": "AM001", "period": "2026Q3"}, rows=[{"target": 2}])
+    fill_scorecards([card], actuals, tmp_path / "out", lang="zh")
+    (recalculated,) = convert([tmp_path / "out" / "AM001.xlsx"], tmp_path / "lo", "xlsx")
+    book = load_workbook(recalculated, data_only=True)
+    table = read_scorecard(tmp_path / "out" / "AM001.xlsx").tables["tblKPI"]
+    score_cell = table.cell(0, "score")
+    value = book[table.sheet][score_cell].value
+    assert value == pytest.approx(kpi_score((12000 + 3456.78) * 0.0001, 2), abs=1e-6)
