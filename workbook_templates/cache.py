@@ -4,8 +4,8 @@ XlsxWriter stores a cached value with every formula. Writing the engine's result
 there (instead of XlsxWriter's default 0) means a freshly generated workbook shows
 the right numbers in viewers that do not recalculate (previews, calamine readers,
 LibreOffice's default "never recalculate" for files that claim to come from
-Excel). Excel recalculates everything on open anyway. The values equal what the
-portable formulas compute; invalid input gives the same error text.
+Excel). The values equal what the portable formulas compute; invalid input gives
+the same error text, inputs not typed yet the same placeholder (待填写 / to fill).
 """
 
 from __future__ import annotations
@@ -125,89 +125,110 @@ def _scores(kpi_rows, settings, lang) -> list:
     return [_score_row(row, settings, lang) for row in kpi_rows]
 
 
-def results(kpi_rows, review_rows, settings, head, lang) -> dict:  # noqa: C901 - to be split (issue 8)
-    """Every computed cell's value: per row, per role, and the summary names."""
-    err = T[lang]["err"]
-    out = {"rows": []}
-    weights = [r.get("weight") for r in kpi_rows]
-    numeric_weights = [w for w in weights if _num(w)]
-    wsum = float(sum(numeric_weights))
-    out["weight_total"] = wsum
-    scores = _scores(kpi_rows, settings, lang)
-    for row, s in zip(kpi_rows, scores):
-        adj, tgt = row.get("adjusted_target"), row.get("target")
-        eff = adj if not _blank(adj) else ("" if _blank(tgt) else tgt)
-        cells = {"effective_target": eff, "score": s}
-        a = row.get("actual")
-        if _num(s) and _num(a) and _num(eff) and eff != 0:
-            if _method(row) == "deduction":
-                cells["achievement"] = s / 100
-            else:
-                cells["achievement"] = a / eff if _direction(row) == "higher" \
-                    else 2 - a / eff
-        else:
-            cells["achievement"] = ""
-        w = row.get("weight")
-        if _num(s):
-            cells["weighted"] = s * w / (100 if wsum > 1.5 else 1) if _num(w) and w > 0 else 0.0
-        else:
-            cells["weighted"] = ""
-        out["rows"].append(cells)
+def _placeholders(kpi_rows, scores, todo: str) -> list:
+    """The scores as the cells show them: the placeholder where the target (before any check)
+    or, once the row checks out, the actual is not typed yet (the engine scores it 0)."""
+    out = []
+    for row, value in zip(kpi_rows, scores):
+        if _blank(row.get("adjusted_target")) and _blank(row.get("target")):
+            value = todo
+        elif _num(value) and _blank(row.get("actual")):
+            value = todo
+        out.append(value)
+    return out
 
-    # veto count
+
+def _row_cells(row: dict, score, weight_sum: float) -> dict:
+    """Effective target, score, achievement and weighted score of one row."""
+    adj, tgt = row.get("adjusted_target"), row.get("target")
+    cells = {"effective_target": adj if not _blank(adj) else ("" if _blank(tgt) else tgt), "score": score}
+    actual, eff = row.get("actual"), cells["effective_target"]
+    if not (_num(score) and _num(actual)):
+        cells["achievement"] = ""
+    elif _method(row) == "deduction":  # its target may be 0 incidents: the score tells
+        cells["achievement"] = score / 100
+    else:
+        cells["achievement"] = actual / eff if _direction(row) == "higher" else 2 - actual / eff
+    weight = row.get("weight")
+    if not _num(score):
+        cells["weighted"] = ""
+    elif _num(weight) and weight > 0:
+        cells["weighted"] = score * weight / (100 if weight_sum > 1.5 else 1)
+    else:
+        cells["weighted"] = 0.0
+    return cells
+
+
+def _veto_count(kpi_rows, scores, err: dict):
     vetoes = [VETO.try_parse(r.get("veto")) if not _blank(r.get("veto")) else "no" for r in kpi_rows]
     if any(v is None for v in vetoes):
-        out["veto_count"] = err["veto"]
-    else:
-        out["veto_count"] = sum(1 for v, s in zip(vetoes, scores) if v == "yes" and _num(s) and s == 0)
+        return err["veto"]
+    return sum(1 for v, s in zip(vetoes, scores) if v == "yes" and _num(s) and s == 0)
 
-    # quantitative score
+
+def _quant(weights, scores, err: dict, todo: str, mode: str):
+    """Q, or the error text / placeholder the quantitative score cell shows."""
+    if mode == "addin" and todo in scores:
+        return todo
     if any(not _blank(w) and not _num(w) for w in weights):
-        q = err["weights"]
-    else:
-        try:
-            engine.normalise_weights([None if _blank(w) else w for w in weights])
-            q = None
-        except KpiInputError:
-            q = err["weights"]
-        if q is None:
-            q = err["scores"] if not all(_num(s) for s in scores) else float(engine.kpi_weighted(scores, [
-                None if _blank(w) else w for w in weights]))
-    out["kpi_quant_score"] = q
+        return err["weights"]
+    blank_is_none = [None if _blank(w) else w for w in weights]
+    try:
+        engine.normalise_weights(blank_is_none)
+    except KpiInputError:
+        return err["weights"]
+    if not all(_num(s) or s == todo for s in scores):
+        return err["scores"]
+    if any(s == todo and _num(w) and w > 0 for s, w in zip(scores, weights)):
+        return todo
+    return float(engine.kpi_weighted([0.0 if s == todo else s for s in scores], blank_is_none))
 
-    # reviews: per role block and the qualitative score
+
+def _reviews(review_rows, settings, err: dict):
+    """(per role (weight, count, mean), the qualitative score or its error text; "" without ratings)."""
     role_weights = dict(settings["role_weights"])
     ratings = [r.get("rating") for r in review_rows]
     roles = [r.get("role") for r in review_rows]
-    out["roles"] = {}
+    per_role = {}
     for role in ROLE.keys:
         mine = [x for x, ro in zip(ratings, roles) if _num(x) and 1 <= x <= 5 and not _blank(ro)
                 and ROLE.try_parse(ro) == role]
-        out["roles"][role] = (role_weights.get(role, 0.0), len(mine), sum(mine) / len(mine) if mine else "")
+        per_role[role] = (role_weights.get(role, 0.0), len(mine), sum(mine) / len(mine) if mine else "")
     if any(not _blank(x) and not _num(x) for x in ratings):
-        qual = err["ratings"]
-    else:
-        try:
-            qual = engine.kpi_review([None if _blank(x) else x for x in ratings],
-                                     [None if _blank(x) else x for x in roles], role_weights)
-            qual = "" if qual is None else float(qual)
-        except KpiInputError as exc:
-            qual = err[_review_error_key(exc)]
-    out["kpi_qual_score"] = qual
+        return per_role, err["ratings"]
+    try:
+        qual = engine.kpi_review([None if _blank(x) else x for x in ratings],
+                                 [None if _blank(x) else x for x in roles], role_weights)
+    except KpiInputError as exc:
+        return per_role, err[_review_error_key(exc)]
+    return per_role, "" if qual is None else float(qual)
 
-    # final score and grade
-    k = head.get("quant_weight")
-    if not _num(q):
-        final = q
-    elif isinstance(qual, str) and qual:
-        final = qual
-    elif not _blank(k) and not _num(k):
-        final = err["quant_weight"]
-    else:
-        try:
-            final = float(engine.kpi_final(q, None if qual == "" else qual, None if _blank(k) else k))
-        except KpiInputError:
-            final = err["quant_weight"]
+
+def _final(quant, qual, share, err: dict):
+    if not _num(quant):
+        return quant
+    if isinstance(qual, str) and qual:
+        return qual
+    if not _blank(share) and not _num(share):
+        return err["quant_weight"]
+    try:
+        return float(engine.kpi_final(quant, None if qual == "" else qual, None if _blank(share) else share))
+    except KpiInputError:
+        return err["quant_weight"]
+
+
+def results(kpi_rows, review_rows, settings, head, lang, mode: str = "portable") -> dict:
+    """Every computed cell's value: per row, per role, and the summary names."""
+    err, todo = T[lang]["err"], T[lang]["todo"]
+    weights = [r.get("weight") for r in kpi_rows]
+    weight_sum = float(sum(w for w in weights if _num(w)))
+    scores = _placeholders(kpi_rows, _scores(kpi_rows, settings, lang), todo)
+    out: dict = {"weight_total": weight_sum,
+                 "rows": [_row_cells(row, s, weight_sum) for row, s in zip(kpi_rows, scores)]}
+    out["veto_count"] = _veto_count(kpi_rows, scores, err)
+    out["kpi_quant_score"] = _quant(weights, scores, err, todo, mode)
+    out["roles"], out["kpi_qual_score"] = _reviews(review_rows, settings, err)
+    final = _final(out["kpi_quant_score"], out["kpi_qual_score"], head.get("quant_weight"), err)
     out["kpi_final_score"] = final
     if not _num(final):
         out["kpi_grade"] = final

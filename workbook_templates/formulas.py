@@ -10,6 +10,8 @@ numbers as ``udfs.engine`` (the recalculation tests hold them to 1e-6):
 * enumeration cells are compared with both the English key and the Chinese label
   (Excel's ``=`` ignores case);
 * invalid input gives an error text ("错误：…" / "Error: …"), never a wrong number;
+* an input not typed yet (a blank target or actual) gives the grey placeholder
+  "待填写" / "to fill" in the score and in the totals that need it, never an error text;
 * the band and grade lookups take "the largest minimum reached within 1e-9" as
   ``LARGE(mins, COUNTIF(mins, ">"&(x+1E-9)) + 1)``.
 
@@ -111,6 +113,11 @@ class Refs:
     def err(self, key: str) -> str:
         return _q(T[self.lang]["err"][key])
 
+    @property
+    def todo(self) -> str:
+        """The placeholder of a cell whose inputs are not typed yet, as a formula literal."""
+        return _q(T[self.lang]["todo"])
+
 
 def _weight_forms(w: str) -> tuple[str, str, str]:
     """Conditions on a weights range, as ``engine.normalise_weights`` reads it: (not numbers
@@ -140,8 +147,9 @@ def score(r: Refs, mode: str) -> str:
     d, m = _trimmed(raw_d), _trimmed(raw_m)
     band = _is(m, METHOD, "band")
     if mode == "addin":
-        return (f"=KPI_SCORE({a},{T_},{F},{S},{raw_d},{raw_m},"
-                f"IF({band},tblBands,{P}),{CAP_NAME})")
+        call = f"KPI_SCORE({a},{T_},{F},{S},{raw_d},{raw_m},IF({band},tblBands,{P}),{CAP_NAME})"
+        # a blank actual scores 0 for the UDF; the cell shows the placeholder once the inputs check out
+        return (f'=IF({T_}="",{r.todo},IF({a}="",IF(ISNUMBER({call}),{r.todo},{call}),{call}))')
     t, adj = r.row("target"), r.row("adjusted_target")
     hi = f'OR({d}="",{_is(d, DIRECTION, "higher")})'  # blank direction = higher
     ded = _is(m, METHOD, "deduction")
@@ -165,21 +173,21 @@ def score(r: Refs, mode: str) -> str:
               f"MIN({C},MAX(0,100*({ratio}))))")
     deduction = (f"IF({T_}<0,{r.err('target_neg')},IF({a}<0,{r.err('actual_neg')},"
                  f"IF(N({P})<0,{r.err('param_neg')},IF({C}<100,{r.err('cap')},"
-                 f"IF({a}=\"\",0,MAX(0,100-IF({P}=\"\",{DEFAULT_DEDUCTION_POINTS:g},{P})*MAX(0,{a}-{T_})))))))")
+                 f"IF({a}=\"\",{r.todo},MAX(0,100-IF({P}=\"\",{DEFAULT_DEDUCTION_POINTS:g},{P})*MAX(0,{a}-{T_})))))))")
     ratio_methods = (
         f"IF({T_}<=0,{r.err('target_pos')},IF({C}<100,{r.err('cap')},"
         f"IF(AND({F}<>\"\",IF({hi},{F}>={T_},{F}<={T_})),{r.err('threshold')},"
         f"IF(AND({S}<>\"\",IF({hi},{S}<={T_},{S}>={T_})),{r.err('stretch')},"
         f"IF(AND({band},{bands_bad}),{r.err('bands')},"
-        f"IF({a}=\"\",0,"
+        f"IF({a}=\"\",{r.todo},"
         f"IF({binary},IF({ratio}>=1-{EPS},100,0),"
         f"IF(AND({F}<>\"\",IF({hi},{a}<{F}-{EPS},{a}>{F}+{EPS})),0,"
         f"IF({band},{band_score},{linear})))))))))"
     )
-    return (f"=IF(NOT({_one_of(d, DIRECTION)}),{r.err('direction')},"
+    return (f"=IF({T_}=\"\",{r.todo},"
+            f"IF(NOT({_one_of(d, DIRECTION)}),{r.err('direction')},"
             f"IF(NOT({_one_of(m, METHOD)}),{r.err('method')},"
             f"IF(NOT({numbers_ok}),{r.err('number')},"
-            f"IF({T_}=\"\",{r.err('target_blank')},"
             f"IF({ded},{deduction},{ratio_methods})))))")
 
 
@@ -211,12 +219,15 @@ def quant_score(r: Refs, mode: str) -> str:
     """Q = Σ w·score (SCORING.md §2)."""
     w, s = r.col("weight"), r.col("score")
     if mode == "addin":
-        return f"=KPI_WEIGHTED({s},{w})"
+        return f"=IF(COUNTIF({s},{r.todo})>0,{r.todo},KPI_WEIGHTED({s},{w}))"
     unreadable, fractions, percent = _weight_forms(w)
+    # errors first, then the placeholder of a weighted row not filled in yet (a weight-0 row's
+    # placeholder counts for nothing, as in the engine)
     return (f'=IF({unreadable},{r.err("weights")},'
             f"IF(NOT(OR({fractions},{percent})),{r.err('weights')},"
-            f"IF(COUNT({s})<ROWS({s}),{r.err('scores')},"
-            f"SUMPRODUCT(({w}>0)*{w},{s})/IF({fractions},1,100))))")
+            f"IF(COUNT({s})+COUNTIF({s},{r.todo})<ROWS({s}),{r.err('scores')},"
+            f'IF(COUNTIFS({s},{r.todo},{w},">0")>0,{r.todo},'
+            f"SUMPRODUCT(({w}>0)*{w},{s})/IF({fractions},1,100)))))")
 
 
 def role_weight(r: Refs, role: str) -> str:
@@ -266,7 +277,7 @@ def final_score(r: Refs, mode: str) -> str:
     """Final = k·Q + (1−k)·Qual, or Q without reviews (SCORING.md §4)."""
     q, v, k = "kpi_quant_score", "kpi_qual_score", "kpi_quant_weight"
     if mode == "addin":
-        return f"=KPI_FINAL({q},{v},{k})"
+        return f"=IF({q}={r.todo},{r.todo},KPI_FINAL({q},{v},{k}))"
     kk = f'IF({k}="",{DEFAULT_QUANT_WEIGHT:g},{k})'
     return (f"=IF(NOT(ISNUMBER({q})),{q},"
             f'IF(NOT(OR({v}="",ISNUMBER({v}))),{v},'
@@ -278,8 +289,8 @@ def final_score(r: Refs, mode: str) -> str:
 def grade(r: Refs, mode: str) -> str:
     """Grade from tblGrades on the unrounded final score; a veto indicator at 0 gives the lowest grade."""
     f, veto = "kpi_final_score", r.veto_cell
-    if mode == "addin":
-        return f"=KPI_GRADE({f},tblGrades,{veto})"  # veto: the count of veto indicators at 0
+    if mode == "addin":  # veto: the count of veto indicators at 0
+        return f"=IF({f}={r.todo},{r.todo},KPI_GRADE({f},tblGrades,{veto}))"
     gg, gm = Refs.setting(GRADES, "grade", r.lang), Refs.setting(GRADES, "min_score", r.lang)
     lowest = f"INDEX({gg},MATCH(MIN({gm}),{gm},0))"
     return (f"=IF(NOT(ISNUMBER({f})),{f},IF(NOT(ISNUMBER({veto})),{veto},"

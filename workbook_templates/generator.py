@@ -30,6 +30,7 @@ import zipfile
 from datetime import datetime, timezone
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import xlsxwriter
@@ -55,7 +56,7 @@ from addin.contract.schema import (
 from addin.contract.standard import default_reviews, default_rows, default_settings
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.xml_text import cell_text, needs_preserve
-from udfs.enums import DIMENSION, DIRECTION, GRADE, METHOD, ROLE, TIER, VETO
+from udfs.enums import DIMENSION, DIRECTION, GRADE, METHOD, ROLE, SIZE, TIER, VETO
 from workbook_templates import cache as _cache
 from workbook_templates.formulas import CAP_NAME, Refs, all_formulas
 from workbook_templates.texts import T
@@ -88,6 +89,15 @@ BLOCK_FIELDS = (
     ("kpi_reviewer", "kpi_size", "kpi_template", "kpi_quant_weight", "weight_total"),
     ("kpi_quant_score", "kpi_qual_score", "kpi_final_score", "kpi_grade", "veto_count"),
 )
+# tblKPI cells the manager fills (one highlight colour); HR sets the others
+MANAGER_KEYS = frozenset({"actual", "adjust_reason", "comment"})
+# shown as % on an indicator measured in % (typing 95 in Excel then gives 95 %)
+PERCENT_KEYS = frozenset({"threshold", "target", "stretch", "adjusted_target", "actual"})
+PERCENT_UNITS = ("%", "％")
+# an actual this large against a target this small on a % indicator was typed in percent points
+PERCENT_SCALE_ACTUAL, PERCENT_SCALE_TARGET = 2, 1.5
+PAGE_HEADER = ("page_header",)  # the key of the printed page header among a workbook's variable values
+_HEADER_STAND_IN = "KPIPAGEHEADERSTANDIN"
 INPUT_NAMES = {"kpi_manager_id", "kpi_manager_name", "kpi_team", "kpi_region", "kpi_period",
                "kpi_reviewer", "kpi_quant_weight"}
 
@@ -102,21 +112,26 @@ SETTINGS_COLS = {"tblBands": 0, "tblGrades": 3, "tblQuotas": 6, "tblBonus": 9, "
 SETTINGS_HEADER = 3
 CAP_COL = 15
 
+_BORDER = {"border": 1, "border_color": "#BFBFBF"}
+_NUMBER, _PERCENT = "#,##0.####", "0.0%"
+# Cells of the form, by who fills them: the manager (one highlight colour, unlocked), HR (white;
+# unlocked in a blank template, locked in a roster-made one) and formulas (grey, locked).
+_CELL_KINDS = {
+    "mgr": {"locked": False, "bg_color": "#FFF2CC", **_BORDER},
+    "hr": {"locked": False, "bg_color": "#FFFFFF", **_BORDER},
+    "set": {"bg_color": "#FFFFFF", **_BORDER},  # set by HR from the roster: locked
+}
 _FORMATS = {
     "title": {"bold": True, "font_size": 16, "font_color": "#1F4E78"},
     "legend": {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"},
     "label": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "border_color": "#A6A6A6", "valign": "vcenter"},
-    "in_text": {"locked": False, "bg_color": "#FFF9DB", "border": 1, "border_color": "#BFBFBF"},
-    "in_num": {"locked": False, "bg_color": "#FFF9DB", "border": 1, "border_color": "#BFBFBF",
-               "num_format": "#,##0.####"},
-    "in_pct": {"locked": False, "bg_color": "#FFF9DB", "border": 1, "border_color": "#BFBFBF",
-               "num_format": "0.0%"},
-    "fixed": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF"},
-    "calc_num": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF", "num_format": "0.00",
-                 "shrink": True},
-    "calc_plain": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF", "num_format": "#,##0.####"},
-    "calc_pct": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF", "num_format": "0.0%"},
-    "calc_int": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#BFBFBF", "num_format": "0"},
+    **{f"{kind}_{shape}": {**props, **extra} for kind, props in _CELL_KINDS.items()
+       for shape, extra in (("text", {}), ("num", {"num_format": _NUMBER}), ("pct", {"num_format": _PERCENT}))},
+    "fixed": {"bg_color": "#F2F2F2", **_BORDER},
+    "calc_num": {"bg_color": "#F2F2F2", **_BORDER, "num_format": "0.00", "shrink": True},
+    "calc_plain": {"bg_color": "#F2F2F2", **_BORDER, "num_format": _NUMBER},
+    "calc_pct": {"bg_color": "#F2F2F2", **_BORDER, "num_format": _PERCENT},
+    "calc_int": {"bg_color": "#F2F2F2", **_BORDER, "num_format": "0"},
     "result": {"bold": True, "font_size": 12, "shrink": True, "bg_color": "#E2EFDA", "border": 1, "border_color": "#A6A6A6",
                "num_format": "0.00", "align": "center"},
     "grade": {"bold": True, "font_size": 14, "shrink": True, "bg_color": "#E2EFDA", "border": 1, "border_color": "#A6A6A6",
@@ -130,6 +145,7 @@ _FORMATS = {
     "bad": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
     "good": {"bg_color": "#C6EFCE", "font_color": "#006100"},
     "err_font": {"font_color": "#C00000", "bold": True},
+    "todo_font": {"font_color": "#A6A6A6", "bold": False, "italic": True},
 }
 _FONT = {"zh": {"font_name": "DengXian", "font_size": 10}, "en": {"font_name": "Calibri", "font_size": 10}}
 
@@ -237,31 +253,57 @@ def _merge_rows(rows, defaults):
     return out
 
 
-def write_template(path, size: str = "medium", lang: str = "zh", mode: str = "addin", header=None,
-                   rows=None, reviews=None) -> Path:
+class _Shape(NamedTuple):
+    """What a prebuilt workbook depends on: everything but the values of the variable cells."""
+
+    size: str
+    lang: str
+    mode: str
+    n_rows: int
+    n_reviews: int
+    percent_rows: tuple[bool, ...]  # per tblKPI row: measured in % (targets, actuals shown as %)
+    locked: bool  # roster-made: the cells HR sets are locked
+
+
+def _is_percent(row: dict) -> bool:
+    return str(row.get("unit") or "").strip() in PERCENT_UNITS
+
+
+def write_template(path, size: str = "medium", lang: str = "zh", mode: str = "portable", header=None,
+                   rows=None, reviews=None, *, locked: bool = False, overwrite: bool = False) -> Path:
     """Write one assessment workbook (FORMAT.md) atomically and return its path.
 
     Args:
-        path: the .xlsx file to write (replaced atomically when it exists).
+        path: the .xlsx file to write.
         size: "small", "medium" or "large": the indicator set and review roles.
         lang: "zh" or "en": headers, labels, validation messages and instructions.
-        mode: "addin" (cells call KPI_SCORE() etc.) or "portable" (native formulas only).
+        mode: "portable" (native formulas only: computes in Excel, WPS and LibreOffice without
+            the add-in) or "addin" (cells call KPI_SCORE() etc.; needs the add-in).
         header: {defined-name key without ``kpi_``: value}, e.g. {"manager_id": "AM001",
             "period": "2026Q3", "quant_weight": 0.7}.
         rows: None for the size's default indicators, or dicts keyed by ``schema.KPI`` keys
             overriding the default row at the same index (extra dicts append rows).
         reviews: dicts keyed by ``schema.REVIEW`` keys; None for the size's default
             (role × competency rows with blank ratings).
+        locked: True for a workbook made for one manager (``kpi new --roster``): the cells HR
+            sets (header, indicators, weights, targets, methods, settings) are locked and only
+            actuals, adjustment reasons, comments and reviews are input cells.
+        overwrite: replace ``path`` when it exists (default: refuse, nothing is written).
 
     Returns:
         The path written, as a :class:`~pathlib.Path`.
+
+    Raises:
+        OutputError: ``path`` exists (without ``overwrite``), is a folder, or is below a file.
     """
-    path, head, kpi_rows, review_rows, settings, vals = _prepare(path, size, lang, mode, header, rows, reviews)
+    path, shape, head, settings, vals = _prepare(path, size, lang, mode, header, rows, reviews, locked)
+    if not overwrite and path.exists():
+        raise OutputError("output_exists", path=str(path))
     with atomic_path(path) as temp:
         if len(vals) < _SENTINELS:
-            _skeleton(size, lang, mode, len(kpi_rows), len(review_rows)).write(os.fspath(temp), vals)
+            _skeleton(shape).write(os.fspath(temp), vals)
         else:  # thousands of rows: more cells than stand-ins, build it in full
-            _build(os.fspath(temp), size, lang, mode, head, len(kpi_rows), len(review_rows), settings, vals)
+            _build(os.fspath(temp), shape, head, settings, vals)
     return path
 
 
@@ -279,6 +321,15 @@ def _inputs(size, lang, header, rows, reviews):
     return head, kpi_rows, review_rows, settings
 
 
+def _page_header(head: dict, lang: str) -> str:
+    """The printed page header: id and name left, the title centred, the period right."""
+    def part(value, limit: int) -> str:  # "&" starts a header code: doubled; control characters dropped
+        text = _HEADER_DROPPED.sub("", "" if value is None else str(value)).strip()[:limit]
+        return _LITERAL_ESCAPE.sub(r"_x005F\1", text.replace("&", "&&"))
+    who = " ".join(p for p in (part(head.get("manager_id"), 40), part(head.get("manager_name"), 40)) if p)
+    return f"&L{who}&C{T[lang]['title']}&R{part(head.get('period'), 30)}"
+
+
 def _values(head, kpi_rows, review_rows, cached, lang) -> dict:
     """Every cell value that differs between workbooks of one shape, keyed by its place.
 
@@ -288,7 +339,7 @@ def _values(head, kpi_rows, review_rows, cached, lang) -> dict:
     def result(value):  # a cached formula result: NaN would be invalid XML, show blank
         return "" if isinstance(value, float) and not math.isfinite(value) else value
 
-    vals = {("head", name): head.get(name[4:]) for name in INPUT_NAMES}
+    vals: dict = {("head", name): head.get(name[4:]) for name in INPUT_NAMES}
     for name in ("kpi_quant_score", "kpi_qual_score", "kpi_final_score", "kpi_grade", "weight_total",
                  "veto_count"):
         vals[("cache", name)] = result(cached.get(name, ""))
@@ -309,6 +360,7 @@ def _values(head, kpi_rows, review_rows, cached, lang) -> dict:
         for j in range(3):
             vals[("role", role, j)] = result(cached["roles"][role][j])
     vals[("qual_echo",)] = result(cached.get("kpi_qual_score", ""))
+    vals[PAGE_HEADER] = _page_header(head, lang)
     return vals
 
 
@@ -316,43 +368,50 @@ def check_output_file(path) -> None:
     """Raise OutputError, before any work, when ``path`` cannot become a workbook file."""
     path = Path(path)
     if path.is_dir():
-        raise OutputError(f"{path} is a folder; give a file name such as scorecard.xlsx")
+        raise OutputError("output_is_folder", path=str(path))
     blocking = next((p for p in path.parents if p.exists()), None)
     if blocking is not None and not blocking.is_dir():
-        raise OutputError(f"cannot write {path}: {blocking} is a file, not a folder")
+        raise OutputError("output_below_file", path=str(path), blocking=str(blocking))
 
 
-def _prepare(path, size, lang, mode, header, rows, reviews):
-    """Checked arguments, the merged inputs and every variable cell value of one workbook."""
+def _prepare(path, size, lang, mode, header, rows, reviews, locked):
+    """Checked arguments, the workbook's shape, the merged inputs and every variable cell value."""
     _check(size, lang, mode)
     check_output_file(path)
     head, kpi_rows, review_rows, settings = _inputs(size, lang, header, rows, reviews)
-    cached = _cache.results(kpi_rows, review_rows, settings, head, lang)
-    return Path(path), head, kpi_rows, review_rows, settings, _values(head, kpi_rows, review_rows, cached, lang)
+    cached = _cache.results(kpi_rows, review_rows, settings, head, lang, mode)
+    shape = _Shape(size, lang, mode, len(kpi_rows), len(review_rows),
+                   tuple(_is_percent(row) for row in kpi_rows), bool(locked))
+    return Path(path), shape, head, settings, _values(head, kpi_rows, review_rows, cached, lang)
 
 
-def _write_direct(path, size="medium", lang="zh", mode="addin", header=None, rows=None, reviews=None) -> Path:
+def _write_direct(path, size="medium", lang="zh", mode="portable", header=None, rows=None, reviews=None,
+                  *, locked: bool = False, overwrite: bool = False) -> Path:
     """The reference implementation of :func:`write_template`: one full XlsxWriter build.
 
     ``write_template`` patches a cached build of the same shape instead, which is several
     times faster; the tests check that both give the same workbook.
     """
-    path, head, kpi_rows, review_rows, settings, vals = _prepare(path, size, lang, mode, header, rows, reviews)
+    path, shape, head, settings, vals = _prepare(path, size, lang, mode, header, rows, reviews, locked)
+    if not overwrite and path.exists():
+        raise OutputError("output_exists", path=str(path))
     with atomic_path(path) as temp:
-        _build(os.fspath(temp), size, lang, mode, head, len(kpi_rows), len(review_rows), settings, vals)
+        _build(os.fspath(temp), shape, head, settings, vals)
     return path
 
 
-def _build(filename, size, lang, mode, head, n_rows, n_reviews, settings, vals) -> None:
-    t = T[lang]
+def _build(filename, shape: _Shape, head, settings, vals) -> None:
+    t = T[shape.lang]
     wb = xlsxwriter.Workbook(filename, {
         "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-        "default_format_properties": _FONT[lang],
+        "default_format_properties": _FONT[shape.lang],
     })
-    fonts = _FONT[lang]
+    # The cached results are the engine's (see cache.py), so nothing asks for a full
+    # recalculation on load: viewers that never recalculate show the right numbers.
+    wb.calc_on_load = False
+    fonts = _FONT[shape.lang]
     f = {name: wb.add_format({**fonts, **props}) for name, props in _FORMATS.items()}
-    refs = _refs(lang)
-    formulas = all_formulas(refs, mode)
+    formulas = all_formulas(_refs(shape.lang), shape.mode)
 
     ws = wb.add_worksheet(t["sheet_kpi"], worksheet_class=_Sheet)
     wr = wb.add_worksheet(t["sheet_review"], worksheet_class=_Sheet)
@@ -360,12 +419,13 @@ def _build(filename, size, lang, mode, head, n_rows, n_reviews, settings, vals) 
     wh = wb.add_worksheet(t["sheet_help"], worksheet_class=_Sheet)
     ws.activate()
 
-    _scorecard(wb, ws, f, t, lang, size, mode, head, n_rows, formulas, vals)
-    _reviews(wb, wr, f, t, lang, n_reviews, formulas, vals)
-    _settings(wb, wset, f, t, lang, settings)
-    _instructions(wh, f, t)
+    page = _Page(t, vals[PAGE_HEADER])
+    _scorecard(wb, ws, f, shape, head, formulas, vals, page)
+    _reviews(ws=wr, f=f, shape=shape, formulas=formulas, vals=vals, page=page)
+    _settings(wb, wset, f, shape, settings, page)
+    _instructions(wh, f, t, page)
     wb.set_properties({"title": t["title"], "subject": TEMPLATE_TAG, "author": "kpi-scorecard",
-                       "keywords": f"{TEMPLATE_TAG}, {size}, {lang}, {mode}"})
+                       "keywords": f"{TEMPLATE_TAG}, {shape.size}, {shape.lang}, {shape.mode}"})
     wb.close()
 
 
@@ -375,6 +435,8 @@ _SENTINEL_BASE = 987654300000  # stand-in numbers, one per variable cell, in a p
 _SENTINELS = 100_000  # the pattern below matches 987654300000 … 987654399999
 # one <c> element holding a stand-in (formula text is XML-escaped, so it has no "<")
 _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-z]+="[^"]*")*)>(<f>[^<]*</f>)?<v>(9876543[0-9]{5})(?:\.0)?</v></c>')
+_HEADER_DROPPED = re.compile("[\x00-\x1f\ufffe\uffff]")  # cannot be printed in a page header
+_LITERAL_ESCAPE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")  # shown as written, not decoded (see xml_text)
 _CORE_TIMES = re.compile(r"(<dcterms:(?:created|modified) xsi:type=\"dcterms:W3CDTF\">)[^<]*(</dcterms:)")
 
 
@@ -410,29 +472,29 @@ class _Skeleton:
 
     ``write`` copies its parts into a new zip, replacing each stand-in by the cell of the
     real value (numbers, booleans, blanks, inline strings; formulas keep their text and get
-    the cached result). Everything else (styles, tables, validations, names, the settings
-    and instructions sheets) is reused byte for byte.
+    the cached result) and the page-header stand-in by the real header. Everything else
+    (styles, tables, validations, names, the settings and instructions sheets) is reused
+    byte for byte.
     """
 
-    def __init__(self, size, lang, mode, n_rows, n_reviews):
-        head, _, _, settings = _inputs(size, lang, None, None, None)
-        keys = list(_values(head, [{}] * n_rows, [{}] * n_reviews, _blank_results(n_rows), lang))
+    def __init__(self, shape: _Shape):
+        head, _, _, settings = _inputs(shape.size, shape.lang, None, None, None)
+        keys = [key for key in _values(head, [{}] * shape.n_rows, [{}] * shape.n_reviews,
+                                       _blank_results(shape.n_rows), shape.lang) if key != PAGE_HEADER]
         self.keys = {str(_SENTINEL_BASE + i): key for i, key in enumerate(keys)}
-        stand_ins = {key: float(_SENTINEL_BASE + i) for i, key in enumerate(keys)}
+        stand_ins: dict = {key: float(_SENTINEL_BASE + i) for i, key in enumerate(keys)}
+        stand_ins[PAGE_HEADER] = _HEADER_STAND_IN
         buffer = io.BytesIO()
-        _build(buffer, size, lang, mode, head, n_rows, n_reviews, settings, stand_ins)
+        _build(buffer, shape, head, settings, stand_ins)
         with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
             self.parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
-        self.patched = set()
-        for name, data in self.parts:
-            text = data.decode("utf-8")
-            found = {m.group(4) for m in _CELL.finditer(text)}
-            if found:
-                self.patched.add(name)
-        missing = set(self.keys) - {m.group(4) for name, data in self.parts if name in self.patched
-                                    for m in _CELL.finditer(data.decode("utf-8"))}
-        if missing:  # a layout change that the patcher does not understand: fail loudly, never silently
-            raise RuntimeError(f"prebuilt template lost {len(missing)} variable cells")
+        found: dict[str, set[str]] = {name: {m.group(4) for m in _CELL.finditer(data.decode("utf-8"))}
+                                      for name, data in self.parts}
+        self.patched = {name for name, sentinels in found.items() if sentinels}
+        self.headers = {name for name, data in self.parts if _HEADER_STAND_IN.encode() in data}
+        missing = set(self.keys) - set().union(*found.values())
+        if missing or len(self.headers) != 4:  # a layout change the patcher does not understand: fail loudly
+            raise RuntimeError(f"prebuilt template lost {len(missing)} variable cells or its page headers")
 
     def write(self, filename: str, vals: dict) -> None:
         def replace(match):
@@ -440,10 +502,15 @@ class _Skeleton:
             return _cell_xml(ref, attrs, formula, vals[self.keys[sentinel]])
 
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # escaped as XlsxWriter escapes the header it writes itself (the two builds are identical)
+        header = vals[PAGE_HEADER].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         with zipfile.ZipFile(filename, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, data in self.parts:
-                if name in self.patched:
-                    data = _CELL.sub(replace, data.decode("utf-8")).encode("utf-8")
+                if name in self.patched or name in self.headers:
+                    text = data.decode("utf-8")
+                    if name in self.patched:
+                        text = _CELL.sub(replace, text)
+                    data = text.replace(_HEADER_STAND_IN, header).encode("utf-8")
                 elif name == "docProps/core.xml":
                     data = _CORE_TIMES.sub(lambda m: m.group(1) + now + m.group(2), data.decode("utf-8")).encode()
                 info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -456,8 +523,8 @@ def _blank_results(n_rows: int) -> dict:
 
 
 @lru_cache(maxsize=64)
-def _skeleton(size, lang, mode, n_rows, n_reviews) -> _Skeleton:
-    return _Skeleton(size, lang, mode, n_rows, n_reviews)
+def _skeleton(shape: _Shape) -> _Skeleton:
+    return _Skeleton(shape)
 
 
 def _dv(ws, first_row, col, last_row, spec, t, prompt, error) -> None:
@@ -467,34 +534,100 @@ def _dv(ws, first_row, col, last_row, spec, t, prompt, error) -> None:
     ws.data_validation(first_row, col, last_row, col, options)
 
 
-def _scorecard(wb, ws, f, t, lang, size, mode, head, n_rows, formulas, vals) -> None:  # noqa: C901 - to be split (issue 8)
-    sheet = t["sheet_kpi"]
-    last_col = len(KPI_COLUMNS) - 1
-    for key, width in WIDTHS.items():
-        ws.set_column(COL[key], COL[key], EN_WIDTHS.get(key, width) if lang == "en" else width)
-    ws.set_row(0, 24)
-    ws.merge_range(0, 0, 0, 12, f"{t['title']}（{t['size_label'][size]}）" if lang == "zh"
-                   else f"{t['title']} ({t['size_label'][size]})", f["title"])
-    ws.set_row(1, 30)
-    ws.merge_range(1, 0, 1, last_col, t["legend"], f["legend"])
+class _Page:
+    """What every sheet prints the same way: the page header (who, title, period) and footer."""
 
+    def __init__(self, t: dict, header: str):
+        self.header, self.footer = header, t["page_footer"]
+
+    def setup(self, ws, landscape: bool = True) -> None:
+        if landscape:
+            ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.set_header(self.header)
+        ws.set_footer(self.footer)
+
+
+def _protect(ws, **allowed: bool) -> None:
+    """Protect without a password; formatting cells stays allowed (the add-in's highlighting, users' colours)."""
+    ws.protect("", {"format_cells": True, "format_columns": True, "format_rows": True, **allowed})
+
+
+def _cell_format(f: dict, key: str, percent: bool, locked: bool):
+    """Format of an input cell of tblKPI: who fills it (colour, lock) and how it is shown."""
+    if key == "weight" or (percent and key in PERCENT_KEYS):
+        shape = "pct"
+    else:
+        shape = "num" if KPI.column(key).kind == "number" else "text"
+    kind = "mgr" if key in MANAGER_KEYS else ("set" if locked else "hr")
+    return f[f"{kind}_{shape}"]
+
+
+def _error_texts(t: dict, mode: str) -> tuple[str, ...]:
+    """The starts of the texts a computed cell shows for invalid input: the portable formulas' and,
+    in add-in mode, the live functions' ``#KPI!`` as well."""
+    start = t["err"]["number"].split("：")[0].split(":")[0]
+    return (start, "#KPI!") if mode == "addin" else (start,)
+
+
+def _result_formats(ws, f, first_row: int, first_col: int, last_row: int, last_col: int, t, mode) -> None:
+    """Red error texts and the grey placeholder on computed cells."""
+    for start in _error_texts(t, mode):
+        ws.conditional_format(first_row, first_col, last_row, last_col, {
+            "type": "text", "criteria": "begins with", "value": start, "format": f["err_font"]})
+    ws.conditional_format(first_row, first_col, last_row, last_col, {
+        "type": "cell", "criteria": "==", "value": f'"{t["todo"]}"', "format": f["todo_font"]})
+
+
+def _scorecard(wb, ws, f, shape: _Shape, head, formulas, vals, page: _Page) -> None:
+    t = T[shape.lang]
+    for key, width in WIDTHS.items():
+        ws.set_column(COL[key], COL[key], EN_WIDTHS.get(key, width) if shape.lang == "en" else width)
+    ws.set_row(0, 24)
+    size_label = t["size_label"][shape.size]
+    ws.merge_range(0, 0, 0, 12, f"{t['title']}（{size_label}）" if shape.lang == "zh"
+                   else f"{t['title']} ({size_label})", f["title"])
+    ws.set_row(1, 30)
+    ws.merge_range(1, 0, 1, len(KPI_COLUMNS) - 1, t["legend_locked" if shape.locked else "legend"], f["legend"])
+    _header_blocks(wb, ws, f, shape, head, formulas, vals)
+    _kpi_table(ws, f, shape, formulas, vals)
+    if shape.n_rows:
+        _kpi_validations(ws, shape.lang, shape.n_rows)
+        _kpi_highlights(ws, f, shape)
+    ws.freeze_panes(TABLE_HEADER + 1, COL["indicator"] + 1)
+    page.setup(ws)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.5)
+    ws.repeat_rows(TABLE_HEADER)
+    ws.center_horizontally()
+    _protect(ws, autofilter=True)
+
+
+def _header_value(name: str, shape: _Shape, head, f, vals):
+    """(format, value) of a header field that is not a formula."""
+    if name in INPUT_NAMES:
+        kind = "set" if shape.locked else "hr"
+        return f[f"{kind}_pct" if name == "kpi_quant_weight" else f"{kind}_text"], vals[("head", name)]
+    if name == "kpi_size":  # the size in the workbook's language (readers accept key and label)
+        return f["fixed"], SIZE.label(shape.size, shape.lang) if shape.lang == "zh" else shape.size
+    if name == "kpi_template":
+        return f["fixed"], head["template"]
+    return {"kpi_grade": f["grade"], "weight_total": f["calc_pct"], "veto_count": f["calc_int"]}.get(
+        name, f["result"]), None
+
+
+def _header_blocks(wb, ws, f, shape: _Shape, head, formulas, vals) -> None:
+    """The three blocks above tblKPI: header fields, template facts, results."""
+    sheet = T[shape.lang]["sheet_kpi"]
     for (l0, l1, v0, v1), fields in zip(BLOCKS, BLOCK_FIELDS):
         for i, name in enumerate(fields):
             row = HEADER_TOP + i
-            label = _label(name, lang)
+            label = _label(name, shape.lang)
             if l1 > l0:
                 ws.merge_range(row, l0, row, l1, label, f["label"])
             else:
                 ws.write_string(row, l0, label, f["label"])
-            if name in INPUT_NAMES:
-                fmt = f["in_pct"] if name == "kpi_quant_weight" else f["in_text"]
-                value = vals[("head", name)]
-            elif name in ("kpi_template", "kpi_size"):
-                fmt, value = f["fixed"], head[name[4:]]
-            else:
-                fmt = {"kpi_grade": f["grade"], "weight_total": f["calc_pct"], "veto_count": f["calc_int"]}.get(
-                    name, f["result"])
-                value = None
+            fmt, value = _header_value(name, shape, head, f, vals)
             if v1 > v0:
                 ws.merge_range(row, v0, row, v1, None, fmt)
             if name in formulas:
@@ -503,6 +636,7 @@ def _scorecard(wb, ws, f, t, lang, size, mode, head, n_rows, formulas, vals) -> 
                 _put(ws, row, v0, value, fmt)
             if name.startswith("kpi_"):
                 wb.define_name(name, "=" + _sheet_ref(sheet, row, v0))
+    t = T[shape.lang]
     qw_row, qw_col = _field_cell("kpi_quant_weight")
     _dv(ws, qw_row, qw_col, qw_row, {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1},
         t, "dv_share", "dv_share_error")
@@ -513,68 +647,74 @@ def _scorecard(wb, ws, f, t, lang, size, mode, head, n_rows, formulas, vals) -> 
     ws.conditional_format(wt_row, wt_col, wt_row, wt_col, {
         "type": "formula", "criteria": f"=ABS({wt}-1)<=0.001", "format": f["good"]})
     first_result = _field_cell("kpi_quant_score")
-    ws.conditional_format(first_result[0], first_result[1], first_result[0] + 4, first_result[1] + 1, {
-        "type": "text", "criteria": "begins with", "value": t["err"]["number"].split("：")[0].split(":")[0],
-        "format": f["err_font"]})
+    _result_formats(ws, f, first_result[0], first_result[1], first_result[0] + 4, first_result[1] + 1, t,
+                    shape.mode)
 
-    # tblKPI
-    first, last = TABLE_HEADER + 1, TABLE_HEADER + n_rows
+
+def _kpi_table(ws, f, shape: _Shape, formulas, vals) -> None:
+    """tblKPI: the table, its formulas with their cached results, the input cells."""
+    first, last = TABLE_HEADER + 1, TABLE_HEADER + shape.n_rows
     columns = []
     for key in KPI_COLUMNS:
-        header = T[lang][key] if key in ("effective_target", "achievement") else KPI.column(key).label(lang)
-        col = {"header": header,
-               "header_format": f["header_calc"] if key in FORMULA_COLUMNS else f["header"]}
+        header = T[shape.lang][key] if key in ("effective_target", "achievement") \
+            else KPI.column(key).label(shape.lang)
+        col = {"header": header, "header_format": f["header_calc"] if key in FORMULA_COLUMNS else f["header"]}
         if key in FORMULA_COLUMNS:
             col["formula"] = formulas[key]
         columns.append(col)
     ws.set_row(TABLE_HEADER, 30)
-    ws.add_table(TABLE_HEADER, 0, last, last_col, {
+    ws.add_table(TABLE_HEADER, 0, last, len(KPI_COLUMNS) - 1, {
         "name": KPI.name, "columns": columns, "style": "Table Style Light 15", "autofilter": False})
-    number_format = {"weight": f["in_pct"]}
-    for i in range(n_rows):
+    calc = {"achievement": f["calc_pct"], "effective_target": f["calc_plain"]}
+    for i, percent in enumerate(shape.percent_rows):
         r = first + i
+        row_calc = dict(calc, effective_target=f["calc_pct"]) if percent else calc
         for key in KPI_COLUMNS:
             c = COL[key]
             if key in FORMULA_COLUMNS:
-                fmt = {"achievement": f["calc_pct"], "effective_target": f["calc_plain"]}.get(key, f["calc_num"])
-                ws.write_formula(r, c, formulas[key], fmt, vals[("kpif", i, key)])
+                ws.write_formula(r, c, formulas[key], row_calc.get(key, f["calc_num"]), vals[("kpif", i, key)])
             else:
-                kind = KPI.column(key).kind
-                fmt = number_format.get(key, f["in_num"] if kind == "number" else f["in_text"])
-                _put(ws, r, c, vals[("kpi", i, key)], fmt)
-
-    if n_rows:
-        for key in ("dimension", "tier", "direction", "method", "veto"):
-            _dv(ws, first, COL[key], last, {"validate": "list", "source": ENUMS[key].choices(lang)},
-                t, "dv_list", "dv_list_error")
-        _dv(ws, first, COL["weight"], last, {"validate": "decimal", "criteria": "between",
-                                              "minimum": 0, "maximum": 1}, t, "dv_weight", "dv_weight_error")
-        any_number = {"validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15}
-        for key, prompt in (("threshold", "dv_number"), ("target", "dv_target"), ("stretch", "dv_number"),
-                            ("adjusted_target", "dv_number"), ("actual", "dv_actual")):
-            _dv(ws, first, COL[key], last, any_number, t, prompt, "dv_number_error")
-        _dv(ws, first, COL["param"], last, {"validate": "decimal", "criteria": ">=", "value": 0},
-            t, "dv_param", "dv_param_error")
-        sc = COL["score"]
-        ws.conditional_format(first, sc, last, sc, {
-            "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F8696B",
-            "mid_type": "num", "mid_value": 80, "mid_color": "#FFEB84",
-            "max_type": "num", "max_value": 120, "max_color": "#63BE7B"})
-        ws.conditional_format(first, sc, last, sc, {
-            "type": "text", "criteria": "begins with",
-            "value": t["err"]["number"].split("：")[0].split(":")[0], "format": f["err_font"]})
-
-    ws.freeze_panes(first, COL["indicator"] + 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    ws.repeat_rows(TABLE_HEADER)
-    ws.center_horizontally()
-    ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True})
+                _put(ws, r, c, vals[("kpi", i, key)], _cell_format(f, key, percent, shape.locked))
 
 
-def _reviews(wb, ws, f, t, lang, n_reviews, formulas, vals) -> None:
+def _kpi_validations(ws, lang: str, n_rows: int) -> None:
+    t = T[lang]
+    first, last = TABLE_HEADER + 1, TABLE_HEADER + n_rows
+    for key in ("dimension", "tier", "direction", "method", "veto"):
+        _dv(ws, first, COL[key], last, {"validate": "list", "source": ENUMS[key].choices(lang)},
+            t, "dv_list", "dv_list_error")
+    _dv(ws, first, COL["weight"], last, {"validate": "decimal", "criteria": "between",
+                                          "minimum": 0, "maximum": 1}, t, "dv_weight", "dv_weight_error")
+    any_number = {"validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15}
+    for key, prompt in (("threshold", "dv_number"), ("target", "dv_target"), ("stretch", "dv_number"),
+                        ("adjusted_target", "dv_number"), ("actual", "dv_actual")):
+        _dv(ws, first, COL[key], last, any_number, t, prompt, "dv_number_error")
+    _dv(ws, first, COL["param"], last, {"validate": "decimal", "criteria": ">=", "value": 0},
+        t, "dv_param", "dv_param_error")
+
+
+def _kpi_highlights(ws, f, shape: _Shape) -> None:
+    """Colour scale and error / placeholder texts on the scores; an actual typed in percent
+    points on a % indicator (95 for 95 %) in red, as PERCENT_SCALE reports it."""
+    t = T[shape.lang]
+    first, last = TABLE_HEADER + 1, TABLE_HEADER + shape.n_rows
+    sc = COL["score"]
+    ws.conditional_format(first, sc, last, sc, {
+        "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F8696B",
+        "mid_type": "num", "mid_value": 80, "mid_color": "#FFEB84",
+        "max_type": "num", "max_value": 120, "max_color": "#63BE7B"})
+    _result_formats(ws, f, first, sc, last, sc, t, shape.mode)
+    unit, actual, target = (xl_rowcol_to_cell(first, COL[k], col_abs=True)
+                            for k in ("unit", "actual", "effective_target"))
+    units = ",".join(f'{unit}="{u}"' for u in PERCENT_UNITS)
+    ws.conditional_format(first, COL["actual"], last, COL["actual"], {
+        "type": "formula", "format": f["bad"],
+        "criteria": f"=AND(OR({units}),ISNUMBER({actual}),ISNUMBER({target}),"
+                    f"{actual}>={PERCENT_SCALE_ACTUAL},{target}<={PERCENT_SCALE_TARGET})"})
+
+
+def _reviews(ws, f, shape: _Shape, formulas, vals, page: _Page) -> None:
+    t, lang = T[shape.lang], shape.lang
     for i, width in enumerate(REVIEW_WIDTHS):
         ws.set_column(i, i, width)
     ws.set_column(ROLE_BLOCK_COL - 1, ROLE_BLOCK_COL - 1, 3)
@@ -582,15 +722,15 @@ def _reviews(wb, ws, f, t, lang, n_reviews, formulas, vals) -> None:
     ws.write_string(0, 0, t["review_title"], f["title"])
     ws.set_row(1, 45)
     ws.merge_range(1, 0, 1, ROLE_BLOCK_COL + 3, t["review_legend"], f["legend"])
-    n = n_reviews + REVIEW_SPARE_ROWS
+    n = shape.n_reviews + REVIEW_SPARE_ROWS
     first, last = REVIEW_HEADER + 1, REVIEW_HEADER + n
     ws.add_table(REVIEW_HEADER, 0, last, len(REVIEW.columns) - 1, {
         "name": REVIEW.name, "style": "Table Style Light 15", "autofilter": False,
         "columns": [{"header": c.label(lang), "header_format": f["header"]} for c in REVIEW.columns]})
     for i in range(n):
         for c, column in enumerate(REVIEW.columns):
-            value = vals[("rev", i, column.key)] if i < n_reviews else None
-            _put(ws, first + i, c, value, f["in_num"] if column.kind == "number" else f["in_text"])
+            value = vals[("rev", i, column.key)] if i < shape.n_reviews else None
+            _put(ws, first + i, c, value, f["mgr_num"] if column.kind == "number" else f["mgr_text"])
     _dv(ws, first, 0, last, {"validate": "list", "source": ROLE.choices(lang)}, t, "dv_list", "dv_list_error")
     _dv(ws, first, REVIEW.keys.index("rating"), last,
         {"validate": "decimal", "criteria": "between", "minimum": 1, "maximum": 5}, t, "dv_rating",
@@ -602,73 +742,74 @@ def _reviews(wb, ws, f, t, lang, n_reviews, formulas, vals) -> None:
     for i, role in enumerate(ROLE.keys):
         r = REVIEW_HEADER + 1 + i
         ws.write_string(r, ROLE_BLOCK_COL, ROLE.label(role, lang), f["fixed"])
-        ws.write_formula(r, ROLE_BLOCK_COL + 1, formulas[f"role_weight_{role}"], f["calc_pct"],
-                         vals[("role", role, 0)])
-        ws.write_formula(r, ROLE_BLOCK_COL + 2, formulas[f"role_count_{role}"], f["calc_int"],
-                         vals[("role", role, 1)])
-        ws.write_formula(r, ROLE_BLOCK_COL + 3, formulas[f"role_mean_{role}"], f["calc_num"],
-                         vals[("role", role, 2)])
+        for j, (kind, fmt) in enumerate((("weight", "calc_pct"), ("count", "calc_int"), ("mean", "calc_num"))):
+            ws.write_formula(r, ROLE_BLOCK_COL + 1 + j, formulas[f"role_{kind}_{role}"], f[fmt],
+                             vals[("role", role, j)])
     r = REVIEW_HEADER + 1 + len(ROLE.keys)
     ws.merge_range(r, ROLE_BLOCK_COL, r, ROLE_BLOCK_COL + 2, t["qual"], f["label"])
     ws.write_formula(r, ROLE_BLOCK_COL + 3, "=kpi_qual_score", f["result"], vals[("qual_echo",)])
+    _result_formats(ws, f, r, ROLE_BLOCK_COL + 3, r, ROLE_BLOCK_COL + 3, t, shape.mode)
     ws.freeze_panes(first, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    page.setup(ws)
     ws.repeat_rows(REVIEW_HEADER)
-    ws.protect("", {"format_columns": True, "format_rows": True})
+    _protect(ws)
 
 
-def _settings(wb, ws, f, t, lang, settings) -> None:
+def _settings(wb, ws, f, shape: _Shape, settings, page: _Page) -> None:
+    t, lang = T[shape.lang], shape.lang
+    kind = "set" if shape.locked else "hr"
+    text, num, pct = f[f"{kind}_text"], f[f"{kind}_num"], f[f"{kind}_pct"]
     ws.write_string(0, 0, t["settings_title"], f["title"])
     ws.set_row(1, 30)
     ws.merge_range(1, 0, 1, CAP_COL + 1, t["bands_note"] + " " + t["quotas_note"], f["legend"])
     tables = (
-        (BANDS, settings["bands"], (f["in_num"], f["in_num"])),
-        (GRADES, settings["grades"], (f["in_text"], f["in_num"])),
-        (QUOTAS, settings["quotas"], (f["in_text"], f["in_pct"])),
-        (BONUS, settings["bonus"], (f["in_text"], f["in_num"])),
-        (ROLE_WEIGHTS, [(ROLE.label(k, lang), w) for k, w in settings["role_weights"]], (f["in_text"], f["in_pct"])),
+        (BANDS, settings["bands"], (num, num)),
+        (GRADES, settings["grades"], (text, num)),
+        (QUOTAS, settings["quotas"], (text, pct)),
+        (BONUS, settings["bonus"], (text, num)),
+        (ROLE_WEIGHTS, [(ROLE.label(k, lang), w) for k, w in settings["role_weights"]], (text, pct)),
     )
     ws.set_row(SETTINGS_HEADER, 30)
     for table, data, fmts in tables:
-        c0 = SETTINGS_COLS[table.name]
-        ws.set_column(c0, c0 + 1, 14 if table is BANDS else 11)
-        ws.set_column(c0 + 2, c0 + 2, 3)
-        ws.add_table(SETTINGS_HEADER, c0, SETTINGS_HEADER + len(data), c0 + 1, {
-            "name": table.name, "style": "Table Style Light 15", "autofilter": False,
-            "columns": [{"header": c.label(lang), "header_format": f["header"]} for c in table.columns]})
-        for i, values in enumerate(data):
-            for j, value in enumerate(values):
-                _put(ws, SETTINGS_HEADER + 1 + i, c0 + j, value, fmts[j])
-        first, last = SETTINGS_HEADER + 1, SETTINGS_HEADER + len(data)
-        if table in (GRADES, QUOTAS, BONUS):
-            _dv(ws, first, c0, last, {"validate": "list", "source": GRADE.choices(lang)}, t, "dv_list",
-                "dv_list_error")
-        elif table is ROLE_WEIGHTS:
-            _dv(ws, first, c0, last, {"validate": "list", "source": ROLE.choices(lang)}, t, "dv_list",
-                "dv_list_error")
-        number = {"validate": "decimal", "criteria": ">=", "value": 0}
-        if table in (QUOTAS, ROLE_WEIGHTS):
-            number = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1}
-        _dv(ws, first, c0 + 1, last, number, t, "dv_number", "dv_number_error")
-        if table is BANDS:
-            _dv(ws, first, c0, last, {"validate": "decimal", "criteria": ">=", "value": 0}, t, "dv_number",
-                "dv_number_error")
+        _settings_table(ws, f, t, lang, table, data, fmts)
     ws.set_column(CAP_COL, CAP_COL, 20)
     ws.set_column(CAP_COL + 1, CAP_COL + 1, 8)
     ws.write_string(SETTINGS_HEADER, CAP_COL, t["cap"], f["label"])
-    ws.write_number(SETTINGS_HEADER, CAP_COL + 1, settings["cap"], f["in_num"])
+    ws.write_number(SETTINGS_HEADER, CAP_COL + 1, settings["cap"], num)
     wb.define_name(CAP_NAME, "=" + _sheet_ref(t["sheet_settings"], SETTINGS_HEADER, CAP_COL + 1))
     _dv(ws, SETTINGS_HEADER, CAP_COL + 1, SETTINGS_HEADER,
         {"validate": "decimal", "criteria": ">=", "value": 100}, t, "dv_cap", "dv_cap_error")
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.protect("", {"format_columns": True, "format_rows": True})
+    page.setup(ws)
+    _protect(ws)
 
 
-def _instructions(ws, f, t) -> None:
+def _settings_table(ws, f, t, lang, table, data, fmts) -> None:
+    c0 = SETTINGS_COLS[table.name]
+    ws.set_column(c0, c0 + 1, 14 if table is BANDS else 11)
+    ws.set_column(c0 + 2, c0 + 2, 3)
+    ws.add_table(SETTINGS_HEADER, c0, SETTINGS_HEADER + len(data), c0 + 1, {
+        "name": table.name, "style": "Table Style Light 15", "autofilter": False,
+        "columns": [{"header": c.label(lang), "header_format": f["header"]} for c in table.columns]})
+    for i, values in enumerate(data):
+        for j, value in enumerate(values):
+            _put(ws, SETTINGS_HEADER + 1 + i, c0 + j, value, fmts[j])
+    first, last = SETTINGS_HEADER + 1, SETTINGS_HEADER + len(data)
+    if table in (GRADES, QUOTAS, BONUS):
+        _dv(ws, first, c0, last, {"validate": "list", "source": GRADE.choices(lang)}, t, "dv_list",
+            "dv_list_error")
+    elif table is ROLE_WEIGHTS:
+        _dv(ws, first, c0, last, {"validate": "list", "source": ROLE.choices(lang)}, t, "dv_list",
+            "dv_list_error")
+    number = {"validate": "decimal", "criteria": ">=", "value": 0}
+    if table in (QUOTAS, ROLE_WEIGHTS):
+        number = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1}
+    _dv(ws, first, c0 + 1, last, number, t, "dv_number", "dv_number_error")
+    if table is BANDS:
+        _dv(ws, first, c0, last, {"validate": "decimal", "criteria": ">=", "value": 0}, t, "dv_number",
+            "dv_number_error")
+
+
+def _instructions(ws, f, t, page: _Page) -> None:
     ws.set_column(0, 0, 80)
     ws.write_string(0, 0, t["help_title"], f["title"])
     ws.set_row(0, 24)
@@ -681,10 +822,9 @@ def _instructions(ws, f, t) -> None:
             width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
             ws.set_row(i, 15 * max(1, math.ceil(width / 64)) + 4)
             ws.write_string(i, 0, text, f["para"])
-    ws.set_paper(9)
+    page.setup(ws, landscape=False)
     ws.set_margins(left=0.5, right=0.5)
-    ws.fit_to_pages(1, 0)
-    ws.protect("", {"format_columns": True, "format_rows": True})
+    _protect(ws)
 
 
-__all__ = ["write_template", "KPI_COLUMNS"]
+__all__ = ["write_template", "KPI_COLUMNS", "check_output_file"]

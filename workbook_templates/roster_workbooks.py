@@ -1,16 +1,26 @@
-"""One pre-filled workbook per manager of a roster (`kpi new --roster`).
+"""One pre-filled, locked workbook per manager of a roster (`kpi new --roster`), never over one that exists.
 
-The roster is read by :mod:`addin.roster.reader`; this module names the files and
-writes one scorecard per row with :func:`workbook_templates.generator.write_template`.
+The roster is read by :mod:`addin.roster.reader`. Re-running over a folder is safe: a
+roster manager who already has a scorecard there (found by the manager id read from the
+files, whatever they are called) keeps it, byte for byte; only the others get a new one.
+Each new workbook has the roster's header fields, targets and reviewer (in the reviewer
+cells of the manager-review rows; the self-review rows get the manager's name), and its
+HR cells are locked (:func:`~workbook_templates.generator.write_template` ``locked``).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from addin.contract.errors import RosterError
-from addin.roster.reader import read_roster
+from addin.contract.standard import default_reviews
+from addin.roster.model import IgnoredColumn, Roster, RosterManager, manager_key
+from addin.roster.problems import RosterUnusable
+from addin.roster.reader import load_roster
+from addin.xlsx.discovery import discover, is_lock_file
+from addin.xlsx.reader import read_scorecard
+from udfs.enums import ROLE
 from workbook_templates.generator import check_output_file, write_template
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -32,56 +42,121 @@ def file_name(row: dict, period: str | None) -> str:
     return "_".join(p for p in (safe_filename(x) for x in parts) if p) + ".xlsx"
 
 
-def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", mode: str = "addin",
-                 period: str | None = None, actuals=None) -> list[Path]:
-    """Write one pre-filled assessment workbook per roster row into ``out_dir``.
+@dataclass(frozen=True)
+class ManagerFile:
+    """A roster manager's scorecard: one written now, or one already in the folder (left untouched)."""
+
+    manager_id: str
+    path: Path
+
+
+@dataclass
+class RosterWorkbooks:
+    """What `kpi new --roster` did: the workbooks added, the scorecards kept, the roster read."""
+
+    added: list[ManagerFile] = field(default_factory=list)  # in roster order
+    kept: list[ManagerFile] = field(default_factory=list)  # in roster order
+    ignored: list[IgnoredColumn] = field(default_factory=list)  # roster columns that set nothing
+    roster: Roster | None = None
+
+    @property
+    def written(self) -> list[Path]:
+        """The paths written, in roster order."""
+        return [f.path for f in self.added]
+
+
+def existing_scorecards(folder: Path) -> dict[str, list[Path]]:
+    """{manager key: scorecard files} of the scorecards below ``folder``, by the manager id read
+    from each file (files that are not readable scorecards are not anyone's)."""
+    found: dict[str, list[Path]] = {}
+    if not folder.is_dir():
+        return found
+    for path in discover([folder]):
+        if is_lock_file(path):
+            continue
+        card = read_scorecard(path)
+        cell = card.names.get("kpi_manager_id") if card.ok else None
+        key = manager_key(cell.value) if cell is not None and cell.value is not None else ""
+        if key:
+            found.setdefault(key, []).append(path)
+    return found
+
+
+def _reviews(manager: RosterManager, size: str, lang: str) -> list[dict]:
+    """The size's review rows with the roster's reviewer on the manager rows and the manager on the self rows."""
+    rows = default_reviews(size, lang)
+    for row in rows:
+        role = ROLE.try_parse(row.get("role"))
+        if role == "manager" and manager.reviewer:
+            row["reviewer"] = manager.reviewer
+        elif role == "self" and manager.manager_name:
+            row["reviewer"] = manager.manager_name
+    return rows
+
+
+def _free_name(out_dir: Path, name: str, taken: set[str]) -> Path:
+    """``name`` in ``out_dir``, or ``name_2`` … when a file (someone else's) or another new one has it."""
+    stem, suffix = name[:-5], name[-5:]
+    candidate, n = name, 1
+    while candidate.casefold() in taken or (out_dir / candidate).exists():
+        n += 1
+        candidate = f"{stem}_{n}{suffix}"
+    taken.add(candidate.casefold())
+    return out_dir / candidate
+
+
+def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", mode: str = "portable",
+                 period: str | None = None, actuals=None) -> RosterWorkbooks:
+    """Write a pre-filled assessment workbook into ``out_dir`` for every roster manager who has none there.
 
     Args:
-        roster_path: .xlsx or .csv roster (see module docstring for the columns).
-        out_dir: output folder (created when missing).
+        roster_path: .xlsx or .csv roster (see :mod:`addin.roster.reader` for its columns).
+        out_dir: output folder (created when missing). Scorecards already in it (and below it)
+            are matched to roster managers by the manager id read from them and kept as they are.
         size, lang, mode: as for :func:`~workbook_templates.generator.write_template`.
         period: the period for rows whose period cell is blank (e.g. "2026Q3").
         actuals: optional {manager id trimmed and case-folded: {indicator position: {"actual": …,
-            "source": …}}} (`kpi new --actuals`, built by ``addin.collect``): filled at creation.
+            "source": …}}} (`kpi new --actuals`, built by ``addin.collect``): set in the workbooks
+            written now (scorecards already in the folder are kept; `kpi fill` updates those).
 
     Returns:
-        The paths written, in roster order.
-
-    Target columns (headers naming an indicator of ``size``'s template, optionally
-    prefixed ``目标:``/``target:``) set that indicator's target per manager; a blank cell
-    leaves it blank. See :func:`parse_target` for the accepted cell values.
+        :class:`RosterWorkbooks`: the paths written and the scorecards kept, in roster order, and
+        the roster columns that set nothing.
 
     Raises:
-        RosterError: the roster is unreadable, lacks the id column, has missing or
-        duplicate ids, a target column naming no indicator, or a target cell that is not
-        a number or out of range (nothing is written then).
+        RosterError: the roster is unreadable, lacks the id column, has missing or duplicate ids,
+        a target column naming no indicator, or a bad target cell; OutputError: the output cannot
+        be written. Nothing is written then.
     """
-    rows = read_roster(roster_path, size)
+    roster = load_roster(roster_path, size)
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise RosterError(f"{out_dir}: with --roster the output must be a folder")
-    planned, used = [], {}
-    for row in rows:
-        row_period = row.get("period") or period or ""
-        name = file_name(row, row_period)
-        key = name.casefold()
-        if key in used:  # two ids that sanitise to the same name: keep both, apart
-            name = name[:-5] + f"_row{row['row']}.xlsx"
-        used[name.casefold()] = row["row"]
+        raise RosterUnusable("not_a_folder", path=str(out_dir))
+    existing = existing_scorecards(out_dir)
+    result = RosterWorkbooks(ignored=list(roster.ignored), roster=roster)
+    planned, taken = [], set()
+    for manager in roster.managers:
+        if manager.key in existing:
+            result.kept.append(ManagerFile(manager.manager_id, existing[manager.key][0]))
+            continue
+        row_period = manager.period or period or ""
+        row = manager.as_dict(roster.targets)
+        path = _free_name(out_dir, file_name(row, row_period), taken)
         header = {k: row.get(k) or None for k in ("manager_id", "manager_name", "team", "region", "reviewer")}
         header["period"] = row_period or None
-        targets = row.get("targets") or {}
-        collected = (actuals or {}).get(str(row["manager_id"]).strip().casefold(), {})
+        targets = row["targets"]
+        collected = (actuals or {}).get(str(manager.manager_id).strip().casefold(), {})
         cells: dict[int, dict] = {}
         for i, value in targets.items():
             cells.setdefault(i, {})["target"] = value
         for i, values in collected.items():
             cells.setdefault(i, {}).update(values)
         kpi_rows = [cells.get(i, {}) for i in range(max(cells) + 1)] if cells else None
-        planned.append((out_dir / name, header, kpi_rows))
-    for path, _, _ in planned:  # refuse before writing anything
+        planned.append((manager, path, header, kpi_rows, _reviews(manager, size, lang)))
+    for _, path, *_ in planned:  # refuse before writing anything
         check_output_file(path)
-    written = []
-    for path, header, kpi_rows in planned:
-        written.append(write_template(path, size=size, lang=lang, mode=mode, header=header, rows=kpi_rows))
-    return written
+    for manager, path, header, kpi_rows, reviews in planned:
+        written = write_template(path, size=size, lang=lang, mode=mode, header=header, rows=kpi_rows,
+                                 reviews=reviews, locked=True)
+        result.added.append(ManagerFile(manager.manager_id, written))
+    return result

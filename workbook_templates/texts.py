@@ -11,7 +11,11 @@ T = {
     "zh": {
         "sheet_kpi": "考核表", "sheet_review": "评价", "sheet_settings": "设置", "sheet_help": "填写说明",
         "title": "客户经理绩效考核表",
-        "legend": "黄色单元格请填写；灰色单元格为公式，已锁定。填写方法与计分规则见「填写说明」工作表。",
+        "legend": "黄色单元格由客户经理填写（实际值、调整原因、备注、评价）；白色单元格由 HR 设定（表头、指标、权重、目标、设置）；"
+                  "灰色单元格为公式，已锁定。得分在目标值和实际值填好之前显示“待填写”。填写方法与计分规则见「填写说明」工作表。",
+        "legend_locked": "只需填写黄色单元格：实际值、调整原因、备注，以及「评价」工作表。其余内容由 HR 设定并已锁定；"
+                         "灰色单元格为公式。得分在实际值填好之前显示“待填写”。填写方法与计分规则见「填写说明」工作表。",
+        "page_footer": "&C第 &P 页，共 &N 页",
         "review_title": "定性评价（评分 1–5 分）",
         "review_legend": "每行一项评分：选择角色，填写评价人和 1–5 分（可有小数）。缺少的角色，其权重按比例分给其他角色。",
         "settings_title": "考核设置（HR 维护；修改后各表得分随之变化）",
@@ -40,6 +44,7 @@ T = {
         "dv_cap": ("得分上限", "单项指标的最高得分，不小于 100（默认 120）。"),
         "dv_cap_error": ("上限无效", "上限须为不小于 100 的数字。"),
         "dv_text": ("说明", "调整目标时请写明原因。"),
+        "todo": "待填写",
         "err": {  # short: they show in narrow score cells
             "direction": "错误：方向无效", "method": "错误：计分方式无效", "number": "错误：数值栏有文字",
             "target_blank": "错误：缺目标值", "target_pos": "错误：目标须>0",
@@ -54,10 +59,12 @@ T = {
             ("p", "每位客户经理每个考核期一张表。定量部分（考核表）按指标的目标与实际值自动计分，"
                   "定性部分（评价）按 1–5 分评分折算，两者加权得到综合得分和等级。"),
             ("h", "二、谁填写什么"),
-            ("p", "HR：表头信息、每项指标的权重、目标值（必要时门槛值、挑战值、参数），以及「设置」工作表。"),
-            ("p", "客户经理（或系统导入）：实际值、数据来源、备注。评价人：「评价」工作表中的角色、评价人和评分。"),
-            ("p", "黄色单元格可以填写；灰色单元格是公式，已锁定，不要改动。方向、计分方式、否决项、角色等请用下拉列表选择。"),
-            ("p", "目标中途调整时，在“调整后目标”填写新目标并在“调整原因”写明原因，得分按调整后目标计算。"),
+            ("p", "HR（白色单元格）：表头信息、每项指标的权重、目标值（必要时门槛值、挑战值、参数）、数据来源，以及「设置」工作表。"
+                  "按花名册生成的考核表中，这些单元格已锁定，以花名册为准。"),
+            ("p", "客户经理（黄色单元格）：实际值、调整原因、备注（或由系统导入实际值）。评价人：「评价」工作表中的角色、评价人和评分。"),
+            ("p", "灰色单元格是公式，已锁定，不要改动。方向、计分方式、否决项、角色等请用下拉列表选择。"),
+            ("p", "百分比指标（单位为 %）的目标值和实际值按百分比显示：输入 95 即为 95%。"),
+            ("p", "目标中途调整时，由 HR 在“调整后目标”填写新目标，并在“调整原因”写明原因，得分按调整后目标计算。"),
             ("h", "三、单项指标怎么计分（达成率 r）"),
             ("p", "越高越好：r = 实际值 ÷ 目标值；越低越好：r = 2 − 实际值 ÷ 目标值（超出目标 10% 即 r = 0.9）。"),
             ("p", "线性：得分 = 100 × r，最低 0 分，最高为上限（默认 120）。填写门槛值时，未达到门槛得 0 分；"
@@ -66,7 +73,8 @@ T = {
             ("p", "达标制：达成率 ≥ 100% 得 100 分，否则 0 分。"),
             ("p", "扣分制：实际值填写事件次数，目标值填写允许次数（常为 0），每超出一次扣“参数”分（默认 10），最低 0 分。"),
             ("p", "否决项：标为“是”的指标得 0 分时，无论总分多少，等级为最低等级（D）。"),
-            ("p", "实际值留空按 0 分计。输入有误时得分单元格显示“错误：…”（例如“错误：缺目标值”），请按提示修改该行。"),
+            ("p", "目标值或实际值尚未填写时，得分显示灰色的“待填写”，总分和等级在全部填好后显示（汇总时空的实际值按 0 分计）。"
+                  "输入有误时得分单元格显示“错误：…”（例如“错误：目标须>0”），请按提示修改该行。"),
             ("h", "四、总分与等级"),
             ("p", "定量得分 = Σ 权重 × 单项得分（权重合计须为 100%，不是 100% 时“权重合计”变红）。"),
             ("p", "定性得分 = 20 × Σ 角色权重 × 该角色平均分（5 分对应 100 分）；缺少的角色的权重按比例分给其他角色。"),
@@ -75,8 +83,8 @@ T = {
                   "团队内的强制分布与奖金系数在汇总（kpi consolidate）时计算。"),
             ("h", "五、保护与公式"),
             ("p", "工作表已保护但没有密码：需要增加指标行或修改格式时，点击「审阅」→「撤销工作表保护」即可，改完请重新保护。"),
-            ("p", "插件模式的得分单元格调用 KPI_SCORE 等函数，需要安装 kpi-scorecard 插件；"
-                  "便携模式只用 Excel 原生公式，无需插件，也可在 WPS 和 LibreOffice 中计算。"),
+            ("p", "便携模式（默认）只用 Excel 原生公式，无需插件，在 Windows、Mac、网页版 Excel、WPS 和 LibreOffice 中都能计算。"
+                  "插件模式的得分单元格调用 KPI_SCORE 等函数，只适合所有人都安装了 kpi-scorecard 插件的情况，否则显示 #NAME?。"),
             ("p", "请不要删除或重命名表格（tblKPI、tblReview 等）和表头，汇总程序按表名和表头读取数据；可以调整列宽、颜色和列的顺序。"),
         ],
     },
@@ -84,8 +92,13 @@ T = {
         "sheet_kpi": "Scorecard", "sheet_review": "Reviews", "sheet_settings": "Settings",
         "sheet_help": "Instructions",
         "title": "Account Manager Performance Scorecard",
-        "legend": "Fill in the yellow cells; grey cells are locked formulas. "
-                  "How to fill it and how scores are computed: see the Instructions sheet.",
+        "legend": "Yellow cells are the manager's (actuals, adjustment reasons, comments, reviews); white cells are "
+                  "set by HR (header, indicators, weights, targets, settings); grey cells are locked formulas. "
+                  "Scores show \"to fill\" until the target and the actual are typed. See the Instructions sheet.",
+        "legend_locked": "Fill in the yellow cells only: actuals, adjustment reasons, comments and the Reviews sheet. "
+                         "Everything else is set by HR and locked; grey cells are formulas. Scores show \"to fill\" "
+                         "until the actual is typed. See the Instructions sheet.",
+        "page_footer": "&CPage &P of &N",
         "review_title": "Qualitative reviews (ratings 1–5)",
         "review_legend": "One rating per row: pick the role, enter the reviewer and a rating from 1 to 5 "
                          "(decimals allowed). A missing role's weight is shared out to the roles present.",
@@ -118,6 +131,7 @@ T = {
         "dv_cap": ("Score cap", "The highest score of one indicator, at least 100 (default 120)."),
         "dv_cap_error": ("Invalid cap", "The cap must be a number of at least 100."),
         "dv_text": ("Reason", "Say why the target was adjusted."),
+        "todo": "to fill",
         "err": {  # short: they show in narrow score cells
             "direction": "Error: direction", "method": "Error: method", "number": "Error: not a number",
             "target_blank": "Error: no target", "target_pos": "Error: target<=0",
@@ -133,13 +147,14 @@ T = {
                   "each indicator from its target and actual; the qualitative part (Reviews sheet) turns 1–5 "
                   "ratings into a score; both are weighted into the final score and grade."),
             ("h", "2. Who fills in what"),
-            ("p", "HR: the header, each indicator's weight and target (threshold, stretch, parameter when needed) "
-                  "and the Settings sheet."),
-            ("p", "The manager (or an import): actuals, data source, comments. Reviewers: role, reviewer and "
-                  "rating on the Reviews sheet."),
-            ("p", "Yellow cells are for input; grey cells are locked formulas. Use the drop-down lists for "
-                  "direction, method, veto and role."),
-            ("p", "When a target is revised mid-period, enter the new one in Adjusted target and say why in "
+            ("p", "HR (white cells): the header, each indicator's weight and target (threshold, stretch, parameter "
+                  "when needed), the data source and the Settings sheet. In workbooks made from a roster these "
+                  "cells are locked: the roster is what counts."),
+            ("p", "The manager (yellow cells): actuals, adjustment reasons, comments (or actuals imported). "
+                  "Reviewers: role, reviewer and rating on the Reviews sheet."),
+            ("p", "Grey cells are locked formulas. Use the drop-down lists for direction, method, veto and role."),
+            ("p", "Indicators measured in % show targets and actuals as percentages: typing 95 gives 95%."),
+            ("p", "When a target is revised mid-period, HR enters the new one in Adjusted target and the reason in "
                   "Adjustment reason: the score then uses the adjusted target."),
             ("h", "3. How one indicator is scored (achievement r)"),
             ("p", "Higher is better: r = actual / target. Lower is better: r = 2 − actual / target "
@@ -153,8 +168,9 @@ T = {
             ("p", "Deduction: actual = number of incidents, target = incidents allowed (often 0); each "
                   "incident beyond the target costs Parameter points (default 10), down to 0."),
             ("p", "Veto: an indicator marked yes that scores 0 makes the grade the lowest (D), whatever the total."),
-            ("p", "A blank actual scores 0. Invalid input shows \"Error: …\" in the score cell (e.g. \"Error: no target\"): "
-                  "fix what it names on that row."),
+            ("p", "Until the target and the actual are typed, the score shows a grey \"to fill\"; the totals and the "
+                  "grade appear once every row is filled (consolidation scores a blank actual 0). Invalid input "
+                  "shows \"Error: …\" in the score cell (e.g. \"Error: target<=0\"): fix what it names on that row."),
             ("h", "4. Totals and grade"),
             ("p", "Quantitative score = Σ weight × score (weights must total 100%; Weight total turns red otherwise)."),
             ("p", "Qualitative score = 20 × Σ role weight × mean rating of the role (5 → 100); the weight of a "
@@ -166,8 +182,9 @@ T = {
             ("h", "5. Protection and formulas"),
             ("p", "The sheets are protected without a password: to add indicator rows or restyle, use "
                   "Review → Unprotect Sheet, then protect it again."),
-            ("p", "Add-in mode: score cells call KPI_SCORE and friends and need the kpi-scorecard add-in. "
-                  "Portable mode: native Excel formulas only, no add-in; they also compute in WPS and LibreOffice."),
+            ("p", "Portable mode (the default): native Excel formulas only, no add-in; they compute in Excel for "
+                  "Windows, Mac and the web, WPS and LibreOffice. Add-in mode: score cells call KPI_SCORE and "
+                  "friends, for teams where everyone has the kpi-scorecard add-in (elsewhere they show #NAME?)."),
             ("p", "Do not delete or rename the tables (tblKPI, tblReview, …) or their headers: consolidation "
                   "finds data by table name and header. Widths, colours and column order are yours to change."),
         ],

@@ -1,4 +1,4 @@
-"""`kpi new`: write one assessment workbook, or one per manager of a roster."""
+"""`kpi new`: write one assessment workbook, or one per manager of a roster who has none yet."""
 
 from __future__ import annotations
 
@@ -10,19 +10,21 @@ from addin.collect.compare import template_actuals
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
 from addin.contract.schema import MODES, SIZES
+from addin.roster.model import IgnoredColumn
 from workbook_templates.generator import write_template
-from workbook_templates.roster_workbooks import write_roster
+from workbook_templates.roster_workbooks import RosterWorkbooks, write_roster
 
 
 def register(subparsers, lang: str) -> argparse.ArgumentParser:
     p = command(subparsers, "new", lang)
     p.add_argument("--size", choices=SIZES, default="medium", help=render("cli.new.size", lang))
     add_lang(p, lang, "cli.new.lang")
-    p.add_argument("--mode", choices=MODES, default="addin", help=render("cli.new.mode", lang))
+    p.add_argument("--mode", choices=MODES, default="portable", help=render("cli.new.mode", lang))
     p.add_argument("--roster", metavar="ROSTER", help=render("cli.new.roster", lang))
     p.add_argument("--period", help=render("cli.new.period", lang))
     p.add_argument("-o", "--output", required=True, metavar="PATH", help=render("cli.new.output", lang))
     p.add_argument("--actuals", metavar="ACTUALS.xlsx", help=render("cli.actuals_option", lang))
+    p.add_argument("--force", action="store_true", help=render("cli.new.force", lang))
     return p
 
 
@@ -32,13 +34,11 @@ def run(args: argparse.Namespace, lang: str) -> int:
     kinds = {"size": render(f"cli.size.{args.size}", lang), "language": render(f"cli.lang.{lang}", lang),
              "mode": render(f"cli.mode.{args.mode}", lang)}
     if args.roster:
-        actuals = template_actuals(args.actuals, args.size, lang) if args.actuals else None
-        paths = write_roster(args.roster, output, size=args.size, lang=lang, mode=args.mode, period=args.period,
-                             actuals=actuals)
-        if len(paths) == 1:
-            print(render("cli.new.wrote_roster_one", lang, folder=output, **kinds))
-        else:
-            print(render("cli.new.wrote_roster", lang, count=len(paths), folder=output, **kinds))
+        if args.force:
+            raise UsageError("cli_force_with_roster")
+        result = write_roster(args.roster, output, size=args.size, lang=lang, mode=args.mode, period=args.period,
+                              actuals=template_actuals(args.actuals, args.size, lang) if args.actuals else None)
+        print_roster_report(result, output, kinds, lang)
         return 0
     if args.actuals:
         raise UsageError("collect_actuals_needs_roster")
@@ -46,7 +46,43 @@ def run(args: argparse.Namespace, lang: str) -> int:
         raise UsageError("cli_not_xlsx", path=output)
     if output.is_dir():
         raise UsageError("cli_output_is_folder", path=output)
+    if output.exists() and not args.force:
+        raise UsageError("cli_output_exists", path=output)
     header = {"period": args.period} if args.period else None
-    path = write_template(output, size=args.size, lang=lang, mode=args.mode, header=header)
+    path = write_template(output, size=args.size, lang=lang, mode=args.mode, header=header, overwrite=args.force)
     print(render("cli.new.wrote", lang, path=path, **kinds))
     return 0
+
+
+def print_roster_report(result: RosterWorkbooks, output: Path, kinds: dict, lang: str) -> None:
+    """What was added, what was kept (untouched) and which roster columns set nothing."""
+    written = result.written
+    if not written:
+        print(render("cli.new.wrote_none", lang, folder=output))
+    elif len(written) == 1:
+        print(render("cli.new.wrote_roster_one", lang, folder=output, **kinds))
+    else:
+        print(render("cli.new.wrote_roster", lang, count=len(written), folder=output, **kinds))
+    if result.kept:  # only then is "which were added" news: otherwise every manager was
+        for added in result.added:
+            print(render("cli.new.added_item", lang, manager_id=added.manager_id, file=added.path.name))
+        print(render("cli.new.kept", lang, count=len(result.kept)))
+        for kept in result.kept:
+            print(render("cli.new.kept_item", lang, manager_id=kept.manager_id, file=_relative(kept.path, output)))
+    for column in result.ignored:
+        print(render("cli.new.warning", lang, message=ignored_text(column, result, lang)))
+
+
+def ignored_text(column: IgnoredColumn, result: RosterWorkbooks, lang: str) -> str:
+    name = result.roster.path.name if result.roster else ""
+    if column.reason == "repeated":
+        return render("roster.ignored_repeated", lang, file=name, header=column.header, letter=column.letter,
+                      field=column.field)
+    return render("roster.ignored_unknown", lang, file=name, header=column.header, letter=column.letter)
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return str(path.relative_to(folder))
+    except ValueError:
+        return str(path)

@@ -19,7 +19,7 @@ from addin.collect.collector import CollectResult
 from addin.contract import schema
 from addin.contract.errors import UsageError
 from addin.contract.findings import SEVERITY_ZH
-from addin.contract.messages import render
+from addin.contract.messages import Message, render
 from addin.xlsx.atomic import atomic_path
 
 _NUMBER_KEYS = {"actual"}
@@ -162,14 +162,14 @@ def read_actuals(path) -> list[CollectedActual]:
     """
     path = Path(path)
     if not path.is_file():
-        raise UsageError("collect_actuals_unreadable", file=str(path), reason="not found / 找不到文件")
+        raise UsageError("collect_actuals_unreadable", file=str(path), reason=Message("collect.not_found"))
     try:
         book = CalamineWorkbook.from_path(str(path), load_tables=True)
         try:
             name = next((n for n in book.table_names if n.casefold() == "tblactuals"), None)
             if name is None:
                 raise UsageError("collect_actuals_unreadable", file=str(path),
-                                 reason="no table tblActuals / 没有 tblActuals 表")
+                                 reason=Message("collect.no_actuals_table"))
             table = book.get_table_by_name(name)
             headers, rows = list(table.columns), table.to_python()
         finally:

@@ -15,6 +15,7 @@ import numpy as np
 
 from addin.collect.values import TextCodes, fold_values
 from addin.contract.errors import RosterError, UsageError
+from addin.contract.messages import Message
 from addin.roster.reader import read_roster
 
 MATCHED, BLANK, NOT_IN_ROSTER, ALIAS_TARGET, AMBIGUOUS = "matched", "blank", "not_in_roster", "alias_target", "ambiguous"
@@ -44,11 +45,11 @@ def load_managers(path) -> list[Manager]:
     """The managers of a roster (the format of `kpi new --roster`); UsageError when it cannot be used."""
     path = Path(path)
     if not path.is_file():
-        raise UsageError("collect_roster", file=str(path), reason="not found / 找不到文件")
+        raise UsageError("collect_roster", file=str(path), reason=Message("collect.not_found"))
     try:
         rows = read_roster(path)
     except RosterError as exc:
-        raise UsageError("collect_roster", file=str(path), reason=str(exc)) from None
+        raise UsageError("collect_roster", file=str(path), reason=exc) from None  # rendered in the error's language
     return [Manager(r["manager_id"], r.get("manager_name", "") or "", r.get("team", "") or "",
                     r.get("region", "") or "") for r in rows]
 

@@ -29,6 +29,7 @@ from addin.consolidation.teams import scored, team_rows
 from addin.contract import schema
 from addin.contract.errors import KpiError, UsageError
 from addin.contract.findings import ERROR, INFO, WARNING, Finding, sort_key
+from addin.contract.messages import Message
 from addin.validation.anomalies import prevailing_setting
 from addin.validation.validate import ValidationReport, master_settings, no_gc, validate_paths
 from addin.xlsx.reader import read_scorecard
@@ -143,7 +144,7 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
 
 def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started,
                  before: PreviousQuarter | None = None, collected=None):
-    master_data = master_settings(master) if master else None
+    master_data = master_settings(master, lang) if master else None
     report = validate_paths(paths, lang=lang, master=master, period=period,
                             exclude=[output] if output else (), progress=progress,
                             _master_data=master_data)
@@ -176,15 +177,16 @@ def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, pr
 
 def check_amounts(bonus_pool, base_bonus) -> None:
     """UsageError for a bonus pool or base bonus that is negative or not a number (before any file is read)."""
-    for option, value in (("--bonus-pool", bonus_pool), ("--base-bonus", base_bonus)):
+    for name, value in (("bonus_pool", bonus_pool), ("base_bonus", base_bonus)):
         if value is None:
             continue
+        what = Message(f"errors.amount.{name}")
         try:
             amount = float(value)
         except (TypeError, ValueError):
-            raise UsageError(f"{option} must be an amount of money (got {value!r})") from None
+            raise UsageError("amount_not_money", amount=what, value=value) from None
         if not math.isfinite(amount) or amount < 0:
-            raise UsageError(f"{option} must be an amount of 0 or more (got {value!r})")
+            raise UsageError("amount_negative", amount=what, value=value)
 
 
 def check_output(output: Path, paths) -> None:
@@ -192,26 +194,25 @@ def check_output(output: Path, paths) -> None:
     a folder, not .xlsx, under a file or an unwritable folder, one of the inputs, or an existing
     scorecard (the team workbook would replace it). Missing folders are created (as `kpi new`)."""
     if output.is_dir():
-        raise UsageError(f"-o {output} is a folder; give the team workbook's file name, e.g. {output / 'team.xlsx'}")
+        raise UsageError("team_output_is_folder", path=output, example=output / "team.xlsx")
     if output.suffix.lower() != ".xlsx":
-        raise UsageError(f"-o {output}: the team workbook is an .xlsx file (e.g. {output.with_suffix('.xlsx')})")
+        raise UsageError("team_output_not_xlsx", path=output, example=output.with_suffix(".xlsx"))
     existing = output.parent
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
-        raise UsageError(f"-o {output}: cannot create a folder there, {existing} is a file")
+        raise UsageError("team_output_under_file", path=output, existing=existing)
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"-o {output}: the folder {existing} is not writable")
+        raise UsageError("team_output_not_writable", path=output, existing=existing)
     if not output.is_file():
         return
     target = output.resolve()
     for raw in paths:
         if Path(raw).is_file() and Path(raw).resolve() == target:
-            raise UsageError(f"-o {output} is one of the input files; write the team workbook to another file")
+            raise UsageError("team_output_is_input", path=output)
     card = read_scorecard(output)
     if card.ok:
-        raise UsageError(f"-o {output} is a scorecard (it has the table tblKPI); the team workbook would "
-                         f"replace it: write it to another file")
+        raise UsageError("team_output_is_scorecard", path=output)
 
 
 def _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findings_per_file) -> list[dict]:

@@ -23,19 +23,12 @@ class KpiError(Exception):
     def render(self, lang: str) -> str:
         """The message in ``lang`` (``zh`` or ``en``)."""
         full = self.key if self.key in CATALOG else f"errors.{self.key}"  # "area.key" or an error key
-        if full in CATALOG:  # a value that renders itself (a reason) is shown in the same language
-            values = {k: _in(lang, v) for k, v in self.values.items()}
-            return render(full, lang, **values)
+        if full in CATALOG:  # a value that renders itself (a reason) is shown in the same language (render)
+            return render(full, lang, **self.values)
         return self.key  # a literal text: only while old call sites are converted (issue 8)
 
     def __str__(self) -> str:
         return self.render("en")
-
-
-def _in(lang: str, value: object) -> object:
-    """A value that renders itself (a reason record) in ``lang``; any other value as it is."""
-    render_value = getattr(value, "render", None)
-    return render_value(lang) if callable(render_value) else value
 
 
 class UsageError(KpiError):

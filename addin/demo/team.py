@@ -152,7 +152,7 @@ def build_team(folder: Path, managers: int = 24, size: str = "medium", lang: str
     """Write the roster and the filled scorecards; returns (paths, planted problems)."""
 
     if managers < 1:
-        raise UsageError("--managers must be at least 1")
+        raise UsageError("demo_managers", managers=managers)
     rnd = random.Random(seed)
     roster = make_roster(managers, lang, seed)
     folder.mkdir(parents=True, exist_ok=True)
@@ -222,7 +222,9 @@ def _type_over_formula(path: Path, row_index: int, key: str, value: float) -> No
 
 def set_cell(path: Path, sheet: str, cell: str, value) -> None:
     """Replace one existing cell of a saved workbook by a typed value (a number, text, or
-    None for blank), keeping its style; its formula, if any, is gone."""
+    None for blank), keeping its style; its formula, if any, is gone. The cached formula
+    results no longer fit the inputs, so the workbook asks to be recalculated on load
+    (``fullCalcOnLoad``) and readers no longer take those results for computed ones."""
     with zipfile.ZipFile(path) as z:
         members = [(info, z.read(info.filename)) for info in z.infolist()]
         workbook = z.read("xl/workbook.xml").decode()
@@ -248,4 +250,6 @@ def set_cell(path: Path, sheet: str, cell: str, value) -> None:
                 data, count = pattern.subn(typed, data, count=1)
                 if not count:
                     raise ValueError(f"cell {sheet}!{cell} is not in {path}")
+            elif info.filename == "xl/workbook.xml" and b"fullCalcOnLoad" not in data:
+                data = re.sub(rb"<calcPr\b", b'<calcPr fullCalcOnLoad="1"', data, count=1)
             z.writestr(info, data)

@@ -85,4 +85,4 @@ _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 def check_period(period: str | None) -> None:
     """Raise UsageError for a ``--period`` that names no year (FORMAT.md: 2026Q3, 2026H2, 2026)."""
     if period is not None and not _YEAR.search(str(period)):
-        raise UsageError(f"--period {period!r} is not an assessment period such as 2026Q3, 2026H2 or 2026")
+        raise UsageError("period_invalid", period=period)

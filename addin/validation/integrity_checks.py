@@ -4,8 +4,10 @@ score compared with them.
 FORMULA_OVERWRITTEN (a typed constant where a formula belongs; the finding names the
 typed and the recomputed value, so an overwritten cell is one finding, never also a
 SCORE_MISMATCH) and SCORE_MISMATCH (a stored formula result differing from the
-recomputation by more than MISMATCH_TOLERANCE; the grade compared as text). Cached values of files that ask for recalculation on
-load (XlsxWriter, openpyxl) are not results and are not compared.
+recomputation by more than MISMATCH_TOLERANCE; the grade compared as text). Cached values
+of files that ask for recalculation on load (openpyxl, tools that patched an input) are not
+results and are not compared, nor is the placeholder a template's formula shows until its
+inputs are typed.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from addin.xlsx.reader import Scorecard, TableData
 from udfs import engine
 from udfs.enums import ROLE
 from udfs.errors import KpiInputError
+from workbook_templates.texts import T
 
 MISMATCH_TOLERANCE = 1e-6
+# what a template's result cell shows until its inputs are typed (待填写 / to fill): not a result
+PLACEHOLDERS = frozenset(T[lang]["todo"].casefold() for lang in T)
 
 
 def _shown(value) -> str:
@@ -52,6 +57,30 @@ def compare_stored(table: TableData, index: int, key: str, computed, card: Score
                 stored=fmt_number(float(stored)), computed=fmt_number(computed))
 
 
+def _compare_results(card: Scorecard, out: FindingCollector, computed_values) -> None:
+    """FORMULA_OVERWRITTEN / SCORE_MISMATCH of the result names against the recomputed values."""
+    for name, computed in computed_values:
+        cell = card.names.get(name)
+        if cell is None or is_blank(cell.value) or computed is None:
+            continue
+        if cell.formula and str(cell.value).strip().casefold() in PLACEHOLDERS:
+            continue
+        label = next(n for n in schema.RESULT_NAMES if n.name == name).label(out.lang)
+        if not cell.formula:  # one finding for one cause: it names the typed and the recomputed value
+            out.add("FORMULA_OVERWRITTEN", cell.sheet, cell.cell, cell.row, field=label, stored=_shown(cell.value),
+                    computed=computed if isinstance(computed, str) else fmt_number(computed))
+            continue
+        if not card.cached_values_trusted:
+            continue
+        if isinstance(computed, str):
+            if str(cell.value).strip().upper() != computed.upper():
+                out.add("SCORE_MISMATCH", cell.sheet, cell.cell, cell.row, field=label, stored=cell.value,
+                        computed=computed)
+        elif is_number(cell.value) and abs(float(cell.value) - computed) > MISMATCH_TOLERANCE:
+            out.add("SCORE_MISMATCH", cell.sheet, cell.cell, cell.row, field=label, stored=fmt_number(float(cell.value)),
+                    computed=fmt_number(computed))
+
+
 def compute_manager(card: Scorecard, header, indicators, reviews, settings, out: FindingCollector) -> ManagerResult | None:
     """Q, Qual, Final and grade with the engine, and the result-cell comparisons."""
     if reviews is None:
@@ -76,25 +105,8 @@ def compute_manager(card: Scorecard, header, indicators, reviews, settings, out:
     final = float(engine.kpi_final(quant, qual, k))
     veto = any(i.veto and i.weight > 0 and i.score <= 0 for i in indicators)
     grade = engine.kpi_grade(final, settings.grades, veto)
-    for name, computed in (("kpi_quant_score", quant), ("kpi_qual_score", qual), ("kpi_final_score", final),
-                           ("kpi_grade", grade)):
-        cell = card.names.get(name)
-        if cell is None or is_blank(cell.value) or computed is None:
-            continue
-        label = next(n for n in schema.RESULT_NAMES if n.name == name).label(out.lang)
-        if not cell.formula:  # one finding for one cause: it names the typed and the recomputed value
-            out.add("FORMULA_OVERWRITTEN", cell.sheet, cell.cell, cell.row, field=label, stored=_shown(cell.value),
-                    computed=computed if isinstance(computed, str) else fmt_number(computed))
-            continue
-        if not card.cached_values_trusted:
-            continue
-        if isinstance(computed, str):
-            if str(cell.value).strip().upper() != computed.upper():
-                out.add("SCORE_MISMATCH", cell.sheet, cell.cell, cell.row, field=label, stored=cell.value,
-                        computed=computed)
-        elif is_number(cell.value) and abs(float(cell.value) - computed) > MISMATCH_TOLERANCE:
-            out.add("SCORE_MISMATCH", cell.sheet, cell.cell, cell.row, field=label, stored=fmt_number(float(cell.value)),
-                    computed=fmt_number(computed))
+    _compare_results(card, out, (("kpi_quant_score", quant), ("kpi_qual_score", qual), ("kpi_final_score", final),
+                                 ("kpi_grade", grade)))
     id_cell = card.names["kpi_manager_id"]
     final_cell = card.names.get("kpi_final_score") or id_cell
     period_cell = card.names.get("kpi_period")

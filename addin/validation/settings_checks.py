@@ -358,7 +358,7 @@ def weight_column(kpi: TableData) -> str:
     return col_letter(kpi.columns["weight"])
 
 
-def master_settings(path) -> Settings:
+def master_settings(path, lang: str = "en") -> Settings:
     """Settings and indicator weights of a master template, for SETTINGS_CHANGED.
 
     Raises UsageError when the master cannot be read as a scorecard or its settings are invalid.
@@ -366,7 +366,7 @@ def master_settings(path) -> Settings:
     card = read_scorecard(path)
     if not card.ok:
         raise UsageError("files.master_unreadable", path=str(path), reason=card.problem)
-    out = FindingCollector(str(path), "en")
+    out = FindingCollector(str(path), lang)
     settings = read_settings(card, out)
     if settings.invalid:
         first = out.findings[0]

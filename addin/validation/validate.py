@@ -227,7 +227,7 @@ def validate_paths(paths, lang: str | None = None, master=None, period: str | No
     files = discover(paths, exclude)
     if not files:
         raise UsageError("files.no_spreadsheets", where=", ".join(str(p) for p in paths))
-    master_data = _master_data if _master_data is not None else (master_settings(master) if master else None)
+    master_data = _master_data if _master_data is not None else (master_settings(master, lang or "en") if master else None)
     with no_gc():
         entries = read_all(files, lang, master_data, period, progress, budget)
     cross_file_checks(entries, lang, period)

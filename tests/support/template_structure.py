@@ -54,6 +54,9 @@ def structure(path) -> dict:
         setup = ws.page_setup
         info = {
             "protected": bool(ws.protection.sheet), "password": ws.protection.password,
+            # False: allowed while protected (the add-in's highlighting, users' colours)
+            "format_cells_locked": bool(ws.protection.formatCells),
+            "page_header": [ws.oddHeader.left.text, ws.oddHeader.center.text, ws.oddHeader.right.text],
             "freeze_panes": ws.freeze_panes,
             "print": {"orientation": setup.orientation, "paper": setup.paperSize,
                       "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),

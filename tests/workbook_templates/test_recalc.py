@@ -28,6 +28,7 @@ from udfs.errors import KpiInputError
 from workbook_templates.generator import write_template
 
 ERROR = "ERROR"
+TODO = "TODO"  # the grey placeholder of a cell whose inputs are not typed yet (待填写 / to fill)
 TOL = 1e-6
 
 
@@ -261,24 +262,33 @@ def _case_rows(size: str, lang: str, overrides: dict) -> list[dict]:
 # ----------------------------------------------------------------------------- expected values
 
 def _expected_score(row: dict, settings: dict):
+    """The engine's score; the placeholder where the target is blank (nothing is checked yet) or
+    where the row checks out but the actual is blank (the engine scores it 0)."""
     adjusted = row.get("adjusted_target")
     target = adjusted if adjusted is not None else row.get("target")
+    if target is None:
+        return TODO
     band = METHOD.try_parse(row.get("method")) == "band"
     param = np.asarray(settings["bands"], dtype=float) if band else row.get("param")
     try:
-        return float(engine.kpi_score(row.get("actual"), target, row.get("threshold"), row.get("stretch"),
-                                      row.get("direction"), row.get("method"), param, settings["cap"]))
+        score = float(engine.kpi_score(row.get("actual"), target, row.get("threshold"), row.get("stretch"),
+                                       row.get("direction"), row.get("method"), param, settings["cap"]))
     except KpiInputError:
         return ERROR
+    return TODO if row.get("actual") is None else score
 
 
 def _expected_summary(rows, reviews, header, settings):
     scores = [_expected_score(r, settings) for r in rows]
     weights = [r.get("weight") for r in rows]
     try:
+        engine.normalise_weights(weights)
         if ERROR in scores:
             raise KpiInputError("blank", argument="scores")  # any kind: the total is an error
-        quant = float(engine.kpi_weighted(scores, weights))
+        if any(s == TODO and isinstance(w, (int, float)) and w > 0 for s, w in zip(scores, weights)):
+            quant = TODO
+        else:
+            quant = float(engine.kpi_weighted([0 if s == TODO else s for s in scores], weights))
     except KpiInputError:
         quant = ERROR
     try:
@@ -287,7 +297,9 @@ def _expected_summary(rows, reviews, header, settings):
     except KpiInputError:
         qual = ERROR
     k = header.get("quant_weight", settings["quant_weight"])
-    if quant == ERROR or qual == ERROR:
+    if quant == TODO:
+        final = TODO
+    elif quant == ERROR or qual == ERROR:
         final = ERROR
     else:
         try:
@@ -297,7 +309,10 @@ def _expected_summary(rows, reviews, header, settings):
     vetoes = ["no" if r.get("veto") is None else VETO.try_parse(r.get("veto")) for r in rows]
     veto = any(v == "yes" and s == 0 for v, s in zip(vetoes, scores))
     unknown_veto = None in vetoes  # the engine refuses it: kpi_grade(veto="maybe") raises
-    grade = ERROR if final == ERROR or unknown_veto else engine.kpi_grade(final, settings["grades"], veto)
+    if final == TODO:
+        grade = TODO
+    else:
+        grade = ERROR if final == ERROR or unknown_veto else engine.kpi_grade(final, settings["grades"], veto)
     return scores, quant, qual, final, grade
 
 
@@ -319,6 +334,8 @@ def _name(wb, name):
 def _same(actual, expected, where):
     if expected == ERROR:
         assert isinstance(actual, str) and actual.startswith(("错误", "Error")), f"{where}: expected an error text, got {actual!r}"
+    elif expected == TODO:
+        assert actual in ("待填写", "to fill"), f"{where}: expected the placeholder, got {actual!r}"
     elif expected is None:
         assert actual in (None, ""), f"{where}: expected blank, got {actual!r}"
     elif isinstance(expected, str):
@@ -499,8 +516,11 @@ def _udf_score(row: dict, settings: dict):
     effective = adjusted if adjusted is not None else target
     band = METHOD.try_parse(row.get("method")) == "band"
     param = [list(b) for b in settings["bands"]] if band else _cell(row.get("param"))
-    return KPI_SCORE(_cell(row.get("actual")), effective, _cell(row.get("threshold")), _cell(row.get("stretch")),
-                     _cell(row.get("direction")), _cell(row.get("method")), param, settings["cap"])
+    if effective is None:  # =IF(target="",待填写,IF(actual="",IF(ISNUMBER(KPI_SCORE(…)),待填写,…),KPI_SCORE(…)))
+        return "待填写"
+    score = KPI_SCORE(_cell(row.get("actual")), effective, _cell(row.get("threshold")), _cell(row.get("stretch")),
+                      _cell(row.get("direction")), _cell(row.get("method")), param, settings["cap"])
+    return "待填写" if _cell(row.get("actual")) is None and isinstance(score, float) else score
 
 
 def _same_udf(got, expected, where):
@@ -535,14 +555,17 @@ def test_udfs_agree_with_the_engine_on_every_summary_case():
             got_scores = [_udf_score(row, settings) for row in rows]
             for i, (g, e) in enumerate(zip(got_scores, scores)):
                 _same_udf(g, e, f"{where} row {i + 1}")
-            got_quant = KPI_WEIGHTED([[s] for s in got_scores], [[_cell(r.get("weight"))] for r in rows])
-            _same_udf(got_quant, quant, f"{where} quant")
             ratings = [[_cell(r.get("rating"))] for r in reviews] or [[None]]
             roles = [[_cell(r.get("role"))] for r in reviews] or [[None]]
             role_table = [[ROLE.label(role, lang) if role in ROLE.keys else role, weight]
                           for role, weight in settings["role_weights"]]
             got_qual = KPI_REVIEW(ratings, roles, role_table)
             _same_udf(got_qual, qual, f"{where} qual")
+            if TODO in scores:  # add-in mode: the totals wait for every row (=IF(COUNTIF(…,待填写)>0,待填写,…))
+                assert "待填写" in got_scores
+                continue
+            got_quant = KPI_WEIGHTED([[s] for s in got_scores], [[_cell(r.get("weight"))] for r in rows])
+            _same_udf(got_quant, quant, f"{where} quant")
             k = header.get("quant_weight", settings["quant_weight"])
             got_final = KPI_FINAL(got_quant, got_qual, _cell(k))
             _same_udf(got_final, final, f"{where} final")

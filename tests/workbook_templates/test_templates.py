@@ -19,7 +19,7 @@ from addin.contract.errors import RosterError
 from addin.contract.schema import BANDS, BONUS, DEFINED_NAMES, GRADES, KPI, QUOTAS, REVIEW, ROLE_WEIGHTS, TEMPLATE_TAG
 from addin.contract.standard import default_reviews, default_rows, default_settings
 from udfs import engine
-from udfs.enums import DIMENSION, DIRECTION, METHOD, ROLE, TIER, VETO
+from udfs.enums import DIMENSION, DIRECTION, METHOD, ROLE, SIZE, TIER, VETO
 from workbook_templates import formulas as F
 from workbook_templates.generator import _refs, write_template
 from workbook_templates.roster_workbooks import file_name, safe_filename, write_roster
@@ -71,7 +71,7 @@ def test_every_name_table_and_column_of_the_contract(tmp_path, size, lang, mode)
         destinations = list(wb.defined_names[name.name].destinations)
         assert len(destinations) == 1 and ":" not in destinations[0][1], name.name
     assert _name_cell(wb, "kpi_template").value == TEMPLATE_TAG
-    assert _name_cell(wb, "kpi_size").value == size
+    assert _name_cell(wb, "kpi_size").value == (SIZE.label(size, "zh") if lang == "zh" else size)
     assert _name_cell(wb, "kpi_manager_id").value == "AM001"
     assert _name_cell(wb, "kpi_period").value == "2026Q3"
     assert _name_cell(wb, "kpi_quant_weight").value == 0.8
@@ -195,15 +195,20 @@ def test_formulas_parse_and_avoid_functions_libreoffice_lacks(lang, mode):
 
 def test_addin_formulas_call_the_udfs_with_their_argument_order():
     formulas = F.all_formulas(_refs("en"), "addin")
+    call = ("KPI_SCORE(tblKPI[[#This Row],[Actual]],tblKPI[[#This Row],[Effective target]],"
+            "tblKPI[[#This Row],[Threshold]],tblKPI[[#This Row],[Stretch]],tblKPI[[#This Row],[Direction]],"
+            "tblKPI[[#This Row],[Method]],IF(OR(TRIM(tblKPI[[#This Row],[Method]])=\"band\","
+            "TRIM(tblKPI[[#This Row],[Method]])=\"分档\"),tblBands,tblKPI[[#This Row],[Parameter]]),cfg_cap)")
+    # a blank target or actual shows the placeholder, never an error text or a 0 (the UDF scores it 0)
     assert formulas["score"] == (
-        "=KPI_SCORE(tblKPI[[#This Row],[Actual]],tblKPI[[#This Row],[Effective target]],"
-        "tblKPI[[#This Row],[Threshold]],tblKPI[[#This Row],[Stretch]],tblKPI[[#This Row],[Direction]],"
-        "tblKPI[[#This Row],[Method]],IF(OR(TRIM(tblKPI[[#This Row],[Method]])=\"band\","
-        "TRIM(tblKPI[[#This Row],[Method]])=\"分档\"),tblBands,tblKPI[[#This Row],[Parameter]]),cfg_cap)")
-    assert formulas["kpi_quant_score"] == "=KPI_WEIGHTED(tblKPI[Score],tblKPI[Weight])"
+        '=IF(tblKPI[[#This Row],[Effective target]]="","to fill",'
+        f'IF(tblKPI[[#This Row],[Actual]]="",IF(ISNUMBER({call}),"to fill",{call}),{call}))')
+    assert formulas["kpi_quant_score"] == \
+        '=IF(COUNTIF(tblKPI[Score],"to fill")>0,"to fill",KPI_WEIGHTED(tblKPI[Score],tblKPI[Weight]))'
     assert formulas["kpi_qual_score"] == "=KPI_REVIEW(tblReview[Rating],tblReview[Role],tblRoleWeights)"
-    assert formulas["kpi_final_score"] == "=KPI_FINAL(kpi_quant_score,kpi_qual_score,kpi_quant_weight)"
-    assert formulas["kpi_grade"].startswith("=KPI_GRADE(kpi_final_score,tblGrades,")
+    assert formulas["kpi_final_score"] == \
+        '=IF(kpi_quant_score="to fill","to fill",KPI_FINAL(kpi_quant_score,kpi_qual_score,kpi_quant_weight))'
+    assert formulas["kpi_grade"].startswith('=IF(kpi_final_score="to fill","to fill",KPI_GRADE(kpi_final_score,tblGrades,')
 
 
 # ----------------------------------------------------------------------------- made for people
@@ -269,7 +274,8 @@ def test_write_template_is_fast_and_atomic(tmp_path):
     n = 30
     start = time.perf_counter()
     for i in range(n):
-        write_template(tmp_path / "same.xlsx", "medium", "zh", "addin", header={"manager_id": f"AM{i:03}"})
+        write_template(tmp_path / "same.xlsx", "medium", "zh", "addin", header={"manager_id": f"AM{i:03}"},
+                       overwrite=True)
     per_file = (time.perf_counter() - start) / n
     assert per_file < 0.1, f"{per_file * 1000:.1f} ms per file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["same.xlsx", "warm.xlsx"]  # no temp files left
@@ -284,7 +290,7 @@ def test_kpi_new_every_variant(tmp_path, capsys):
         out = tmp_path / f"{size}_{lang}_{mode}.xlsx"
         assert main(["new", "--size", size, "--lang", lang, "--mode", mode, "-o", str(out)]) == 0
         wb = openpyxl.load_workbook(out)
-        assert _name_cell(wb, "kpi_size").value == size
+        assert _name_cell(wb, "kpi_size").value == (SIZE.label(size, "zh") if lang == "zh" else size)
         assert "tblKPI" in wb[wb.sheetnames[0]].tables
     assert "Wrote" in capsys.readouterr().out
 
@@ -293,9 +299,10 @@ def test_kpi_new_defaults_and_period(tmp_path):
     out = tmp_path / "default.xlsx"
     assert main(["new", "-o", str(out), "--period", "2026H2"]) == 0
     wb = openpyxl.load_workbook(out)
-    assert _name_cell(wb, "kpi_size").value == "medium"
+    assert _name_cell(wb, "kpi_size").value == "中型"
     assert wb.sheetnames[0] == "考核表"
-    assert _name_cell(wb, "kpi_quant_score").value.startswith("=KPI_WEIGHTED(")
+    formula = _name_cell(wb, "kpi_quant_score").value
+    assert formula.startswith("=") and "KPI_" not in formula  # portable by default: computes without the add-in
     assert _name_cell(wb, "kpi_period").value == "2026H2"
 
 
@@ -329,7 +336,7 @@ def test_roster_csv_writes_one_prefilled_workbook_per_manager(tmp_path):
         ["", "", "", "", "", ""],
         ["AM010", "Li/Lei?", "华南:组", "华南", "", ""],
     ])
-    paths = write_roster(roster, tmp_path / "out", "small", "zh", "portable", period="2026Q3")
+    paths = write_roster(roster, tmp_path / "out", "small", "zh", "portable", period="2026Q3").written
     names = [p.name for p in paths]
     assert names == ["2026Q3_华东一组_AM002_王芳.xlsx", "2026Q4_华东一组_AM001_张伟.xlsx",
                      "2026Q3_华南_组_AM010_Li_Lei_.xlsx"]
@@ -446,7 +453,7 @@ def test_roster_csv_in_the_encodings_excel_saves(tmp_path, encoding):
     roster = tmp_path / "roster.csv"
     with open(roster, "w", newline="", encoding=encoding) as handle:
         csv.writer(handle).writerows(_ROSTER)
-    paths = write_roster(roster, tmp_path / "out", "small", "zh", "addin")
+    paths = write_roster(roster, tmp_path / "out", "small", "zh", "addin").written
     assert [p.name for p in paths] == ["华东一组_AM001_张伟.xlsx", "华东一组_AM002_王芳.xlsx"]
     assert _name_cell(openpyxl.load_workbook(paths[0]), "kpi_manager_name").value == "张伟"
 
@@ -492,7 +499,8 @@ def test_kpi_new_roster_problems_give_one_line_errors(tmp_path, capsys):
         assert code == 1 and message in err, err
     (tmp_path / "out" / "华东一组_AM002_王芳.xlsx").mkdir(parents=True)  # a folder where a workbook goes
     code, _, err = _run_kpi(capsys, "new", "--roster", str(roster), "-o", str(tmp_path / "out"))
-    assert code == 1 and "is a folder" in err
-    assert not (tmp_path / "out" / "华东一组_AM001_张伟.xlsx").exists()  # refused before writing any
+    assert code == 0, err  # never written over: the workbook goes beside it
+    assert (tmp_path / "out" / "华东一组_AM002_王芳.xlsx").is_dir()
+    assert (tmp_path / "out" / "华东一组_AM002_王芳_2.xlsx").is_file()
     code, out, _ = _run_kpi(capsys, "new", "--roster", str(roster), "-o", str(tmp_path / "ok"))
     assert code == 0 and out.startswith("Wrote 2 workbooks")

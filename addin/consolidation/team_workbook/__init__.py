@@ -54,7 +54,7 @@ def write_team_workbook(result, output, lang: str = "zh", quotas=None, fast_rows
     except OutputError:
         raise
     except OSError as exc:
-        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise OutputError("cannot_write", path=output, reason=exc.strerror or exc) from None
     return output
 
 

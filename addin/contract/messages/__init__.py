@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from addin.contract.messages import addin, checks, cli, collect, errors, files, ribbon, team
+from addin.contract.messages import addin, checks, cli, collect, errors, files, ribbon, roster, team
 from udfs import messages as engine
 
 LANGS = ("zh", "en")
@@ -60,6 +60,7 @@ AREAS = (  # one area per line: helpers add theirs without touching the others'
     ("errors", errors),
     ("files", files),
     ("ribbon", ribbon),
+    ("roster", roster),
     ("team", team),
 )
 for _area, _module in AREAS:
@@ -69,16 +70,48 @@ _register(CATALOG, "errors", collect.ERRORS)
 _register(CATALOG, "cli", collect.CLI)
 
 
+@dataclass(frozen=True)
+class Message:
+    """A text whose language is chosen when it is shown: a catalog key and its values.
+
+    Store one where the language is not known yet (a reader's reason, a part of an error)
+    and render it late: ``Message("files.lock_file").render("zh")``. As a value of another
+    text it is rendered in that text's language.
+    """
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "values", values)
+
+    def render(self, lang: str) -> str:
+        return render(self.key, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
 def render(key: str, lang: str, /, **values: object) -> str:
     """The text ``key`` in ``lang`` with ``values`` filled in.
+
+    A value with a ``render(lang)`` method (a :class:`Message`, an error, a finding) is
+    rendered in ``lang`` first, so a text never mixes two languages.
 
     Raises:
         KeyError: unknown key, or a placeholder without a value (a bug, never hidden).
     """
     text = CATALOG[key]
+    values = {name: _in(lang, value) for name, value in values.items()}
     if key.startswith("engine."):
         return engine.render(key.removeprefix("engine."), lang, values)
     return text.template(lang).format(**values)
+
+
+def _in(lang: str, value: object) -> object:
+    renderer = getattr(value, "render", None)
+    return renderer(lang) if callable(renderer) else value
 
 
 def resolve_lang(explicit: str | None = None, env: Mapping[str, str] | None = None) -> str:
@@ -92,4 +125,4 @@ def resolve_lang(explicit: str | None = None, env: Mapping[str, str] | None = No
     return value if value in LANGS else DEFAULT_LANG
 
 
-__all__ = ["CATALOG", "DEFAULT_LANG", "LANGS", "LANG_ENV", "Text", "render", "resolve_lang"]
+__all__ = ["CATALOG", "DEFAULT_LANG", "LANGS", "LANG_ENV", "Message", "Text", "render", "resolve_lang"]

@@ -46,16 +46,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     "new.size": ("模板的团队规模（默认 medium）", "team size of the template (default medium)"),
     "new.lang": ("表内标签、说明和输出的语言：zh 或 en（默认取 KPI_LANG，否则 zh）",
                  "language of labels, instructions and output: zh or en (default: KPI_LANG, else zh)"),
-    "new.mode": ("addin：单元格调用 =KPI_SCORE() 等函数；portable：Excel 原生公式（默认 addin）",
-                 "addin: cells call =KPI_SCORE() etc.; portable: native Excel formulas (default addin)"),
-    "new.roster": ("名单 .xlsx 或 .csv：为每位客户经理生成一份预填的考核表（列：manager_id/客户经理编号、"
-                   "姓名、团队、区域、评价人、考核期间）；以模板指标命名的列（销售额、Sales revenue、"
-                   "目标：销售额 或 'target: Sales revenue'）设定该客户经理的目标（空单元格留空；"
+    "new.mode": ("portable（默认）：Excel 原生公式，在 Excel（Windows、Mac、网页版）、WPS 和 LibreOffice 中无需插件即可计算；"
+                 "addin：单元格调用 =KPI_SCORE() 等函数，仅适合每位使用者都装有插件的情况",
+                 "portable (default): native Excel formulas that compute in Excel (Windows, Mac, web), WPS and "
+                 "LibreOffice without the add-in; addin: cells call =KPI_SCORE() etc., only where everyone has "
+                 "the add-in"),
+    "new.force": ("覆盖已存在的输出文件（不用于 --roster：已有的考核表总是保留）",
+                  "replace an existing output file (not with --roster: existing scorecards are always kept)"),
+    "new.roster": ("花名册 .xlsx 或 .csv：为每位还没有考核表的客户经理生成一份预填、锁定 HR 单元格的考核表，"
+                   "文件夹中已有的考核表（按文件中的客户经理编号识别）保持不变（列：工号/员工编号/客户经理编号、"
+                   "姓名、部门/团队、大区/区域、直属上级/考核人、考核期间）；以模板指标命名的列（销售额、销售额目标、"
+                   "目标：销售额、Sales revenue target 或 'target: Sales revenue'）设定该客户经理的目标（空单元格留空；"
                    "接受 1,200，百分比指标也接受 95%%）",
-                   "roster .xlsx or .csv: one pre-filled workbook per manager (columns manager_id/客户经理编号, "
-                   "name, team, region, reviewer, period); a column headed with an indicator of the template "
-                   "(销售额, Sales revenue, 目标：销售额 or 'target: Sales revenue') sets that manager's target "
-                   "(blank cell = left blank; 1,200 and, for %% indicators, 95%% are accepted)"),
+                   "roster .xlsx or .csv: a pre-filled workbook with locked HR cells for every manager who has no "
+                   "scorecard in the folder yet; scorecards already there (found by the manager id inside) are left "
+                   "untouched (columns 工号/manager_id, name, team/department, region, reviewer/直属上级, period); "
+                   "a column headed with an indicator of the template (销售额, 销售额目标, 目标：销售额, "
+                   "Sales revenue target or 'target: Sales revenue') sets that manager's target (blank cell = left "
+                   "blank; 1,200 and, for %% indicators, 95%% are accepted)"),
     "new.period": ("考核期间，如 2026Q3（名单中的行可覆盖）",
                    "assessment period such as 2026Q3 (roster rows may override)"),
     "new.output": ("输出的 .xlsx 文件；使用 --roster 时为文件夹", "output .xlsx file, or a folder with --roster"),
@@ -64,6 +72,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "Wrote {count} workbooks ({size}, {language}, {mode}) to {folder}"),
     "new.wrote_roster_one": ("已生成 1 份考核表（{size}，{language}，{mode}）：{folder}",
                              "Wrote 1 workbook ({size}, {language}, {mode}) to {folder}"),
+    "new.wrote_none": ("没有新的考核表：名单中每位客户经理在 {folder} 中都已有考核表",
+                       "No new workbook: every roster manager already has a scorecard in {folder}"),
+    "new.added_item": ("  新增 {manager_id}：{file}", "  added {manager_id}: {file}"),
+    "new.kept": ("保留已有的考核表 {count} 份（未作任何改动）：", "Kept {count} existing scorecards (left untouched):"),
+    "new.kept_item": ("  保留 {manager_id}：{file}", "  kept {manager_id}: {file}"),
+    "new.warning": ("警告：{message}", "Warning: {message}"),
 
     # kpi validate
     "validate.help": ("检查考核表并列出问题", "check scorecard workbooks and print their findings"),

@@ -75,6 +75,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "alias_incomplete": ("别名行需要 owner 和 manager_id 两项", "an alias row needs both owner and manager_id"),
     "unknown_setting": ("未知的设置 {value}（可用：timezone）", "unknown setting {value} (known: timezone)"),
 
+    "not_found": ("找不到文件", "not found"),
+    "no_actuals_table": ("没有 tblActuals 表（这是 kpi collect 写出的实际值工作簿吗？）",
+                         "no table tblActuals (is it an actuals workbook written by kpi collect?)"),
+
     # values of the actuals workbook (zh values are Chinese)
     "measure_count": ("计数", "count"),
     "measure_sum": ("求和", "sum"),

@@ -6,6 +6,11 @@ called by the ribbon); keys prefixed ``cli_`` are raised by ``addin.cli`` and ma
 """
 
 TEXTS: dict[str, tuple[str, str]] = {
+    # a roster that cannot be used (the problems are texts of area "roster")
+    "roster_problems": ("{file}：{problems}。未写入任何内容。", "{file}: {problems}. Nothing was written."),
+    # workbook outputs (workbook_templates)
+    "output_below_file": ("无法写入 {path}：{blocking} 是文件，不是文件夹",
+                          "cannot write {path}: {blocking} is a file, not a folder"),
     # team workbooks read back (result cards; the previous quarter of `kpi consolidate`)
     "team_workbook_missing": ("找不到团队汇总表 {path}", "no such team workbook: {path}"),
     "team_workbook_unreadable": ("无法读取团队汇总表 {path}：{reason}", "cannot read the team workbook {path}: {reason}"),
@@ -19,8 +24,37 @@ TEXTS: dict[str, tuple[str, str]] = {
                                      "consolidate (it lacks {missing})"),
     "previous_has_no_scores": ("上期团队汇总表 {path} 中没有已评分的客户经理",
                                "the previous team workbook {path} has no scored manager"),
+    # amounts and periods (consolidation, validation)
+    "amount_not_money": ("{amount}必须是金额（实际为 {value!r}）", "the {amount} must be an amount of money (got {value!r})"),
+    "amount_negative": ("{amount}必须是 0 或更大的金额（实际为 {value!r}）",
+                        "the {amount} must be an amount of 0 or more (got {value!r})"),
+    "amount.bonus_pool": ("奖金总额", "bonus pool"),
+    "amount.base_bonus": ("基础奖金", "base bonus"),
+    "period_invalid": ("{period!r} 不是考核期间，应如 2026Q3、2026H2 或 2026",
+                       "{period!r} is not an assessment period such as 2026Q3, 2026H2 or 2026"),
+    # the team workbook's path (kpi consolidate, the ribbon)
+    "team_output_is_folder": ("团队汇总表的路径 {path} 是文件夹；请给出文件名，如 {example}",
+                              "the team workbook's path {path} is a folder; give a file name such as {example}"),
+    "team_output_not_xlsx": ("团队汇总表 {path} 必须是 .xlsx 文件（如 {example}）",
+                             "the team workbook {path} must be an .xlsx file (e.g. {example})"),
+    "team_output_under_file": ("无法创建团队汇总表 {path}：{existing} 是文件，不是文件夹",
+                               "cannot create the team workbook {path}: {existing} is a file, not a folder"),
+    "team_output_not_writable": ("无法写入团队汇总表 {path}：文件夹 {existing} 不可写",
+                                 "cannot write the team workbook {path}: the folder {existing} is not writable"),
+    "team_output_is_input": ("团队汇总表 {path} 是输入文件之一；请写到另一个文件",
+                             "the team workbook {path} is one of the input files; write it to another file"),
+    "team_output_is_scorecard": ("{path} 是考核表（含 tblKPI 表），团队汇总表会覆盖它；请写到另一个文件",
+                                 "{path} is a scorecard (it has the table tblKPI); the team workbook would replace "
+                                 "it: write it to another file"),
+    "cannot_write": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
+    # kpi demo
+    "demo_managers": ("演示团队至少要有 1 位客户经理（实际为 {managers}）",
+                      "the demo team needs at least 1 manager (got {managers})"),
     "cli_not_xlsx": ("{path}：输出必须是 .xlsx 文件（使用 --roster 时为文件夹）",
                      "{path}: the output must be an .xlsx file (or a folder with --roster)"),
+    "cli_force_with_roster": ("--force 不能与 --roster 一起使用：文件夹中已有的考核表总是保留，只为缺少考核表的客户经理生成",
+                              "--force does not go with --roster: scorecards already in the folder are always "
+                              "kept, and only managers without one get a new workbook"),
     "cli_output_is_folder": ("{path} 是文件夹；请给出文件名，如 scorecard.xlsx",
                              "{path} is a folder; give a file name such as scorecard.xlsx"),
     "cli_output_exists": ("{path} 已存在；加 --force 覆盖它，或换一个输出位置",

@@ -211,14 +211,14 @@ def _bad_inputs(team: Path, tmp_path: Path):
         (["consolidate", str(first), str(team), "-o", str(first)], ["is one of the input files"], 2),
         (["consolidate", str(team), "-o", str(first)], [first.name, "is a scorecard", "another file"], 2),
         (["consolidate", str(tmp_path / "empty"), "-o", out], ["no spreadsheet files", "empty"], 2),
-        (["consolidate", str(team), "-o", out, "--bonus-pool", "-5"], ["--bonus-pool", "-5"], 2),
-        (["consolidate", str(team), "-o", out, "--base-bonus", "nan"], ["--base-bonus"], 2),
-        (["consolidate", str(team), "-o", out, "--period", "zzz"], ["--period", "'zzz'", "2026Q3"], 2),
+        (["consolidate", str(team), "-o", out, "--bonus-pool", "-5"], ["bonus pool", "-5"], 2),
+        (["consolidate", str(team), "-o", out, "--base-bonus", "nan"], ["base bonus", "nan"], 2),
+        (["consolidate", str(team), "-o", out, "--period", "zzz"], ["assessment period", "'zzz'", "2026Q3"], 2),
         (["consolidate", str(tmp_path / "missing"), "-o", out], ["no such file or folder", "missing"], 2),
         (["consolidate", str(team), "-o", out, "--bonus-pool", "lots"], ["--bonus-pool", "lots"], 2),
         (["validate", str(tmp_path / "missing.xlsx")], ["no such file or folder", "missing.xlsx"], 2),
         (["validate", str(tmp_path / "empty")], ["no spreadsheet files"], 2),
-        (["validate", str(team), "--period", "Q3"], ["--period", "'Q3'"], 2),
+        (["validate", str(team), "--period", "Q3"], ["assessment period", "'Q3'"], 2),
     ]
 
 
@@ -246,7 +246,7 @@ def test_bad_command_lines_give_a_clear_message(team, tmp_path, capsys):
 def test_bad_command_line_in_a_shell_has_no_traceback(team, tmp_path):
     first = sorted(team.glob("*.xlsx"))[0]
     proc = run_kpi("consolidate", str(team), "-o", str(first))
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "is a scorecard" in proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "是考核表" in proc.stderr
 
 
 def test_period_filter_and_majority(tmp_path):

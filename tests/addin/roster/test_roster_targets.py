@@ -66,7 +66,7 @@ def test_xlsx_roster_with_zh_headers_sets_each_managers_targets(tmp_path):
         ["AM001", "张伟", 1200, 0.95, 60, 24, "x"],
         ["AM002", "王芳", 800.5, None, 55, 36, None],
     ], percent_cells=("D2",))
-    paths = write_roster(roster, tmp_path / "out", "medium", "zh", "portable", period="2026Q3")
+    paths = write_roster(roster, tmp_path / "out", "medium", "zh", "portable", period="2026Q3").written
     first, second = (_kpi(p) for p in paths)
     assert first["销售额"][0] == 1200 and first["续约率"][0] == pytest.approx(0.95)
     assert first["客户拜访次数"][0] == 60 and first["投诉处理时长"][0] == 24
@@ -101,19 +101,19 @@ def test_gbk_csv_roster_with_en_headers_and_text_numbers(tmp_path):
 
 
 def test_cached_scores_reflect_the_targets(tmp_path):
-    """A row with a target caches 0 (blank actual), a row without caches the blank-target error."""
+    """Until the actual is typed, a row caches the placeholder its formula shows (never an error text)."""
     roster = _csv(tmp_path / "r.csv", [["manager_id", "Sales revenue"], ["AM001", "500"]])
     for mode in ("addin", "portable"):
-        (path,) = write_roster(roster, tmp_path / mode, "small", "en", mode)
+        (path,) = write_roster(roster, tmp_path / mode, "small", "en", mode).written
         card = _kpi(path)
-        assert card["Sales revenue"] == (500, 0)
-        assert isinstance(card["Customer visits"][1], str) and card["Customer visits"][1].startswith("Error")
+        assert card["Sales revenue"] == (500, "to fill")
+        assert card["Customer visits"] == (None, "to fill")
 
 
 def test_deduction_target_may_be_zero(tmp_path):
     roster = _csv(tmp_path / "r.csv", [["manager_id", "合规违规次数", "团队销售达成"], ["AM001", "0", "4,000"],
                                        ["AM002", "2", ""]])
-    paths = write_roster(roster, tmp_path / "out", "large", "zh", "addin")
+    paths = write_roster(roster, tmp_path / "out", "large", "zh", "addin").written
     assert _kpi(paths[0])["合规违规次数"][0] == 0 and _kpi(paths[0])["团队销售达成"][0] == 4000
     assert _kpi(paths[1])["合规违规次数"][0] == 2 and _kpi(paths[1])["团队销售达成"][0] is None
 
@@ -122,7 +122,7 @@ def test_without_target_columns_nothing_changes(tmp_path):
     roster = _csv(tmp_path / "r.csv", [["manager_id", "notes", "target"], ["AM001", "x", "5"]])
     rows = read_roster(roster, "medium")
     assert rows[0]["targets"] == {}
-    (path,) = write_roster(roster, tmp_path / "out", "medium", "zh", "addin")
+    (path,) = write_roster(roster, tmp_path / "out", "medium", "zh", "addin").written
     assert all(target is None for target, _ in _kpi(path).values())
     assert "targets" not in read_roster(roster)[0]  # without a size no targets are read
 
@@ -138,8 +138,8 @@ def test_roster_team_filled_with_actuals_validates_without_missing_targets(tmp_p
     ])
     bare = _csv(tmp_path / "bare.csv", [["manager_id"], ["AM003"]])
     team = tmp_path / "team"
-    paths = write_roster(roster, team, "small", "en", "portable", period="2026Q3")
-    paths += write_roster(bare, tmp_path / "bare", "small", "en", "portable", period="2026Q3")
+    paths = write_roster(roster, team, "small", "en", "portable", period="2026Q3").written
+    paths += write_roster(bare, tmp_path / "bare", "small", "en", "portable", period="2026Q3").written
     for path in paths:
         table = read_scorecard(path).tables["tblKPI"]
         for i in range(len(table.rows)):
