@@ -48,8 +48,9 @@ def column_width(header: str, values: Iterable, number_format: str = "General", 
             width = display_width(str(value))
         widest = max(widest, width + 1)
     head = display_width(header)
-    longest_word = max((display_width(word) for word in header.split()), default=0)
-    header_width = max(math.ceil(head / header_lines), longest_word if longest_word < 12 else 0) + 3
+    # A CJK header wraps between any two characters; a latin word only at spaces (up to 12 characters kept whole).
+    words = [len(word) for word in header.split() if word.isascii() and len(word) <= 12]
+    header_width = max([math.ceil(head / header_lines), *words]) + 2  # and the filter button
     return float(min(max(widest, header_width, minimum), cap))
 
 

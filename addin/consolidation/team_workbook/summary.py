@@ -103,9 +103,10 @@ def write_summary(ctx: Context, ws, result) -> None:
     count = 3 + (mover_block is not None)
     charts_top = cur.row
     cur.skip(((count + 1) // 2) * CHART_ROWS + 1)  # the charts go here, their data below the settings
-    _settings(cur)
+    ws.set_h_pagebreaks([charts_top, cur.row])  # the charts on a page of their own, never cut
+    _settings(cur, s.get("previous"))
     hist_block, dim_block = _chart_data(cur, result)
-    _charts(cur, charts_top, grade_block, hist_block, dim_block, mover_block)
+    _charts(cur, charts_top, grade_block, hist_block, dim_block, mover_block, result)
     ws.activate()
 
 
@@ -326,26 +327,28 @@ def _dimension_table(cur: Cursor, result, header: int) -> charts.Block | None:
     return charts.Block(cur.name, header, header + len(rows), col)
 
 
-def _charts(cur: Cursor, top: int, grade_block, hist_block, dim_block, mover_block) -> None:
+def _charts(cur: Cursor, top: int, grade_block, hist_block, dim_block, mover_block, result) -> None:
     ctx = cur.ctx
     made = [charts.grades(ctx, grade_block), charts.histogram(ctx, hist_block)]
     if dim_block is not None:
         made.append(charts.dimensions(ctx, dim_block, [2 + i for i in range(len(DIMENSION.keys))]))
     if mover_block is not None:
-        made.append(charts.movers(ctx, mover_block, 0, 4))
+        made.append(charts.movers(ctx, mover_block, 0, 4, [r["change"] for r in result.comparison.movers]))
     half = 5  # the second chart of a row starts at column F
     for index, chart in enumerate(made):
         row = top + (index // 2) * CHART_ROWS
         cur.ws.insert_chart(row, 0 if index % 2 == 0 else half, chart, {"x_offset": 4, "y_offset": 4})
 
 
-def _settings(cur: Cursor) -> None:
+def _settings(cur: Cursor, previous: dict | None) -> None:
     ctx, f = cur.ctx, cur.ctx.formats
     table = schema.SETTINGS_OUT
     cur.heading(ctx.text("card_settings"))
     first = cur.row
     values = [(ctx.text("appeal_route"), ctx.text("appeal_route_default")),
               (ctx.text("appeal_deadline"), ctx.text("appeal_deadline_default"))]
+    if previous:
+        values.append((ctx.text("previous_period"), previous.get("period") or ""))
     cur.ws.add_table(first, 0, first + len(values), 1, {
         "name": table.name, "style": "Table Style Light 9",
         "columns": [{"header": h, "header_format": f.header} for h in table.headers(ctx.lang)]})

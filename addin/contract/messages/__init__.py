@@ -23,7 +23,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from addin.contract.messages import addin, checks, cli, collect, errors, files, ribbon, roster, team
+from addin.contract.messages import addin, cards, checks, cli, collect, errors, files, ribbon, roster, team
 from udfs import messages as engine
 
 LANGS = ("zh", "en")
@@ -53,6 +53,7 @@ def _register(catalog: dict[str, Text], area: str, texts: Mapping[str, tuple[str
 CATALOG: dict[str, Text] = {}
 AREAS = (  # one area per line: helpers add theirs without touching the others'
     ("addin", addin),
+    ("cards", cards),
     ("checks", checks),
     ("cli", cli),
     ("collect", collect),

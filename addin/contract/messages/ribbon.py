@@ -48,6 +48,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kpiConsolidate.tip": ("选择存放各客户经理考核表的文件夹，校验、重算、排名、强制分布并生成团队汇总工作簿。",
                            "Pick the folder with the managers' scorecards: validate, recompute, rank, force grades "
                            "and write the team workbook."),
+    "kpiCards": ("结果确认单", "Result cards"),
+    "kpiCards.tip": ("为当前团队汇总表中每位已评分的客户经理生成一页“个人绩效考核结果确认单”（放在旁边的新文件夹中；"
+                     "装有 LibreOffice 时同时生成 PDF）。",
+                     "Write a one-page result card for each scored manager of this team workbook (in a new folder "
+                     "beside it; PDFs too when LibreOffice is installed)."),
+    "cards_folder": ("结果确认单", "result-cards"),
+    "cards_done": ("已生成 {count} 张结果确认单（PDF {pdfs} 个）：{folder}",
+                   "Wrote {count} result cards ({pdfs} PDFs) to {folder}"),
     "kpiImportFunctions": ("导入 KPI 函数", "Import KPI functions"),
     "kpiImportFunctions.tip": ("把 =KPI_SCORE() 等考核函数导入本加载项（Windows 桌面版 Excel）。",
                                "Import =KPI_SCORE() and the other KPI functions into this add-in (Windows desktop Excel)."),
