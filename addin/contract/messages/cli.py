@@ -127,8 +127,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                    "write a one-page result card for each scored manager"),
     "cards.description": ("从团队汇总表为每位已评分的客户经理生成个人绩效考核结果确认单（每人一个 .xlsx，A4 一页），"
                           "可同时生成 PDF。",
-                          "Write a result card (个人绩效考核结果确认单) for each scored manager of a team workbook: "
-                          "one .xlsx each, one A4 page, optionally a PDF beside it."),
+                          "Write a result card for each scored manager of a team workbook: one .xlsx each, one A4 "
+                          "page, optionally a PDF beside it."),
     "cards.team": ("kpi consolidate 生成的团队汇总表", "the team workbook made by kpi consolidate"),
     "cards.output": ("结果确认单所在的文件夹（会自动创建）", "folder for the cards (created)"),
     "cards.pdf": ("同时用 LibreOffice 把每张确认单打印成 PDF", "also print each card to a PDF with LibreOffice"),
