@@ -33,6 +33,7 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help=render("cli.consolidate.strict", lang))
     p.add_argument("--force", action="store_true", help=render("cli.consolidate.force", lang))
     p.add_argument("--no-progress", action="store_true", help=render("cli.consolidate.no_progress", lang))
+    p.add_argument("--actuals", metavar="ACTUALS.xlsx", help=render("cli.actuals_option", lang))
     return p
 
 
@@ -48,8 +49,13 @@ def run(args: argparse.Namespace, lang: str) -> int:
         result = consolidate(args.paths, args.output, period=args.period, master=args.master, lang=lang,
                              bonus_pool=args.bonus_pool, base_bonus=args.base_bonus, progress=progress,
                              force=args.force, other_outputs=[report] if report else (),
-                             previous=args.previous)
+                             previous=args.previous, actuals=args.actuals)
     print_summary(result, lang)
+    if result.comparison is not None:
+        c = result.comparison
+        both = sum(1 for row in result.manager_rows if row.get("movement") in ("up", "down", "same"))
+        print(render("cli.consolidate.compared", lang, period=c.period or "?", path=c.path, both=both, new=c.new,
+                     left=len(c.left)))
     if report is not None:
         try:
             with atomic_path(report) as temp:

@@ -12,6 +12,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "kpi-scorecard: account manager performance appraisal (客户经理绩效考核) in Excel."),
     "commands": ("命令", "commands"),
     "options": ("选项", "options"),
+    "positionals": ("位置参数", "positional arguments"),
     "usage": ("用法：", "usage: "),
     "help": ("显示本帮助并退出", "show this help message and exit"),
     "version": ("显示版本号并退出", "show the version and exit"),

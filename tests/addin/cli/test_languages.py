@@ -105,7 +105,7 @@ def _help_commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()
 
 # Header names a roster may use and the product's Chinese name are quoted in both languages.
 _QUOTED = ("target: Sales revenue", "Sales revenue target", "Sales revenue", "销售额目标", "销售额", "目标：",
-           "客户经理绩效考核", "客户经理编号")
+           "客户经理绩效考核", "客户经理编号", "个人绩效考核结果确认单")
 
 
 @pytest.mark.parametrize("lang", LANGS)
