@@ -43,7 +43,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
     report = Path(args.json) if args.json else None
     with force_hint():  # both outputs are checked before any file is read
         if report is not None:
-            check_output_file(report, suffixes=(".json",), inputs=args.paths, others=[args.output],
+            inputs = [*args.paths, *(p for p in (args.master, args.previous, args.actuals) if p)]
+            check_output_file(report, suffixes=(".json",), inputs=inputs, others=[args.output],
                               force=args.force, ours=is_kpi_json)
         progress = ProgressBar(lang) if ProgressBar.wanted(args.no_progress) else None
         result = consolidate(args.paths, args.output, period=args.period, master=args.master, lang=lang,

@@ -137,7 +137,7 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
     output = Path(output) if output is not None else None
     check_amounts(bonus_pool, base_bonus)
     if write and output is not None:
-        check_output(output, paths, force, other_outputs)
+        check_output(output, [*paths, *(p for p in (master, previous, actuals) if p)], force, other_outputs)
     before = read_previous(previous) if previous is not None else None
     collected = load_collected(actuals) if actuals is not None else None
     with no_gc():  # tens of thousands of long-lived objects and no cycles: the collector only costs

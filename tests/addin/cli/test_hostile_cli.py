@@ -150,6 +150,15 @@ def test_output_onto_an_input_that_cannot_be_read_is_refused(team, tmp_path):
     assert _files(team) == before
 
 
+def test_the_master_template_is_an_input_too(team, tmp_path):
+    master = write_scorecard(tmp_path / "master.xlsx")
+    before = master.read_bytes()
+    for argv in (("-o", master), ("-o", tmp_path / "t.xlsx", "--json", master)):
+        proc = run_kpi("consolidate", team, "--master", master, *argv, "--force", "--lang", "en")
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert master.read_bytes() == before
+
+
 def test_every_merged_manager_vetoed_still_writes_the_workbook(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
