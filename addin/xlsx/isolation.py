@@ -109,6 +109,7 @@ def _worker(conn: Connection, task: Callable[[Any], Any], log: str) -> None:
     _cap_address_space()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
     try:
+        conn.send(_READY)  # the worker runs: a death from now on is the file's, not the platform's
         while True:
             batch = conn.recv()
             if batch is None:
@@ -129,6 +130,7 @@ class _Worker:
         child.close()
         self.pending: collections.deque[int] = collections.deque()
         self.since = time.monotonic()
+        self.ready = False
 
     def give(self, batch: list[tuple[int, Any]]) -> None:
         self.pending.extend(index for index, _ in batch)
@@ -231,11 +233,18 @@ class _Run(Generic[T, R]):
 
     def _receive(self, worker: _Worker) -> None:
         try:
-            index, result = worker.conn.recv()
+            message = worker.conn.recv()
         except (EOFError, OSError):
             worker.process.join(timeout=5)
+            if not worker.ready:  # it never ran a task: worker processes do not work here
+                raise _CannotStart(worker.death()) from None
             self._replace(worker, Fault("crash", worker.death()))
             return
+        if message == _READY:
+            worker.ready = True
+            worker.since = time.monotonic()
+            return
+        index, result = message
         if worker.pending and worker.pending[0] == index:
             worker.pending.popleft()
         worker.since = time.monotonic()
@@ -260,6 +269,11 @@ class _Run(Generic[T, R]):
 
 
 _MISSING = object()
+_READY = "ready"
+
+
+class _CannotStart(RuntimeError):
+    """A worker process died before it could run anything (spawn cannot bootstrap here)."""
 
 
 def run_isolated(task: Callable[[T], R], items: Sequence[T], on_fault: Callable[[T, Fault], R], *,
@@ -287,13 +301,13 @@ def run_isolated(task: Callable[[T], R], items: Sequence[T], on_fault: Callable[
     run = _Run(task, items, file_budget(budget), workers, max(1, chunk), on_fault, progress)
     try:
         return run.run()
-    except (OSError, ImportError, RuntimeError, ValueError):
-        if run.done:
-            raise
-    # No worker process can be started here: run in this process (no isolation).
-    results = []
-    for done, item in enumerate(items, start=1):
-        results.append(task(item))
-        if progress:
-            progress(done, len(items))
-    return results
+    except (OSError, ImportError, _CannotStart):
+        pass
+    # No worker process can be started here (a sandbox, a frozen app): the rest in this process.
+    for index, item in enumerate(items):
+        if run.results[index] is _MISSING:
+            run.results[index] = task(item)
+            run.done += 1
+            if progress:
+                progress(run.done, len(items))
+    return run.results

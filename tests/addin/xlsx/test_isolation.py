@@ -111,3 +111,9 @@ def test_what_a_dying_reader_prints_is_the_reason_not_terminal_noise(capfd):
     results = run_isolated(_dying_words, [1], lambda item, fault: fault.detail, budget=30)
     assert results == ["SIGABRT: memory allocation of 549755813888 bytes failed"]
     assert "memory allocation" not in capfd.readouterr().err
+
+
+def test_where_no_worker_can_start_the_items_run_in_this_process(monkeypatch):
+    import addin.xlsx.isolation as isolation
+    monkeypatch.setattr(isolation, "_die_with_parent", lambda: os._exit(3))  # every worker dies at birth
+    assert run_isolated(abs, [-1, -2, -3], _fault, workers=2, chunk=1) == [1, 2, 3]
