@@ -43,8 +43,8 @@ class TargetColumn:
     position: int | None = None  # position in the chosen size's template; None when read without a size
 
     @property
-    def shown(self) -> str:
-        return f"'{self.header}' ({column_letter(self.index)})"
+    def letter(self) -> str:
+        return column_letter(self.index)
 
 
 @dataclass(frozen=True)

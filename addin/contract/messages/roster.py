@@ -50,6 +50,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "problem_same_indicator": ("{first} 和 {second} 都设定了 {zh} / {en} 的目标",
                                "{first} and {second} both set the target of {zh} / {en}"),
     # columns that set nothing (a warning, never a silent drop)
+    "why_unknown": ("既不是花名册字段，也不是指标的目标", "it is neither a roster field nor an indicator's target"),
+    "why_repeated": ("与前面的列含义相同（{field}）", "it repeats an earlier column ({field})"),
     "ignored_unknown": ("{file}：列 '{header}'（{letter}）不是已知的花名册列或指标目标，未使用",
                         "{file}: column '{header}' ({letter}) is neither a roster field nor an indicator's target; "
                         "it was not used"),
