@@ -25,9 +25,11 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     p.add_argument("--bonus-pool", type=float, metavar="AMOUNT", help=render("cli.consolidate.bonus_pool", lang))
     p.add_argument("--base-bonus", type=float, default=10000.0, metavar="AMOUNT",
                    help=render("cli.consolidate.base_bonus", lang))
+    p.add_argument("--previous", metavar="TEAM_PREV.xlsx", help=render("cli.consolidate.previous", lang))
     p.add_argument("--json", metavar="REPORT.json", help=render("cli.consolidate.json", lang))
     p.add_argument("--strict", action="store_true", help=render("cli.consolidate.strict", lang))
     p.add_argument("--no-progress", action="store_true", help=render("cli.consolidate.no_progress", lang))
+    p.add_argument("--actuals", metavar="ACTUALS.xlsx", help=render("cli.actuals_option", lang))
     return p
 
 
@@ -36,9 +38,15 @@ def run(args: argparse.Namespace, lang: str) -> int:
     progress = ProgressBar(lang) if ProgressBar.wanted(args.no_progress) else None
     result = consolidate(args.paths, args.output, period=args.period, master=args.master, lang=lang,
                          bonus_pool=args.bonus_pool, base_bonus=args.base_bonus, progress=progress,
+                         previous=args.previous, actuals=args.actuals,
                          roster=args.roster)
     if args.json:
         with atomic_path(args.json) as temp:
             Path(temp).write_text(consolidation_json(result), encoding="utf-8")
     print_summary(result, lang)
+    if result.comparison is not None:
+        c = result.comparison
+        both = sum(1 for row in result.manager_rows if row.get("movement") in ("up", "down", "same"))
+        print(render("cli.consolidate.compared", lang, period=c.period or "?", path=c.path, both=both, new=c.new,
+                     left=len(c.left)))
     return 1 if args.strict and result.has_errors else 0

@@ -34,6 +34,7 @@ class Parser(argparse.ArgumentParser):
         super().__init__(*args, add_help=False, **kwargs)
         self.lang = lang
         self._optionals.title = render("cli.options", lang)
+        self._positionals.title = render("cli.positionals", lang)
         self.add_argument("-h", "--help", action="help", help=render("cli.help", lang))
 
     def _get_formatter(self) -> argparse.HelpFormatter:

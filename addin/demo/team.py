@@ -57,6 +57,23 @@ _TARGETS = {
 }
 
 
+# A reviewer's comment on the first competency, by rating (no random draw: the figures stay those of the seed).
+_COMMENTS = {
+    "zh": ((4.5, "客户关系维护出色，季度业绩突出，可以承担更多重点客户。"), (3.5, "工作主动，沟通顺畅；新客户开拓还可以加强。"),
+           (2.5, "完成了基本目标，客户跟进的及时性需要提升。"), (0.0, "业绩与过程指标均有差距，下季度需要制定改进计划。")),
+    "en": ((4.5, "Excellent customer relationships and a strong quarter; ready for more key accounts."),
+           (3.5, "Proactive and communicates well; can do more to win new customers."),
+           (2.5, "Met the basic targets; follow-ups need to be more timely."),
+           (0.0, "Behind on results and process; needs an improvement plan for next quarter.")),
+}
+_ADJUST_REASON = {"zh": "新接手区域，客户基数小，经销售总监批准下调目标", "en": "took over a new territory with few customers; "
+                  "lowered with the sales director's approval"}
+
+
+def _comment(rating: float, lang: str) -> str:
+    return next(text for floor, text in _COMMENTS[lang] if rating >= floor)
+
+
 @dataclass
 class Planted:
     """The problems planted in the demo, by manager id, for the summary."""
@@ -143,8 +160,11 @@ def _reviews(size: str, lang: str, person: dict, ability: float, rnd: random.Ran
         for rater in raters:
             for competency in competencies:
                 rating = round(min(5.0, max(1.0, rnd.gauss(base + bias, 0.55))) * 2) / 2
-                reviews.append({"role": schema.REVIEW.column("role").enum.label(role, lang), "reviewer": rater,
-                                "competency": competency, "rating": rating})
+                review = {"role": schema.REVIEW.column("role").enum.label(role, lang), "reviewer": rater,
+                          "competency": competency, "rating": rating}
+                if role == "manager" and competency == competencies[0]:
+                    review["comment"] = _comment(rating, lang)
+                reviews.append(review)
     return reviews
 
 
@@ -169,6 +189,7 @@ def build_team(folder: Path, managers: int = 24, size: str = "medium", lang: str
     weights_idx = 1 if managers > 3 else None
     overwrite_idx = 2 if managers > 3 else None
     missing_idx = 3 if managers > 3 else None
+    adjusted_idx = 5 if managers > 5 else None
     company_actuals: dict = {}
     team_actuals: dict[str, dict] = {}
     paths = []
@@ -184,6 +205,9 @@ def build_team(folder: Path, managers: int = 24, size: str = "medium", lang: str
         if i == missing_idx:
             rows[min(3, len(rows) - 1)]["actual"] = None
             planted.missing_actual = person["manager_id"]
+        if i == adjusted_idx:  # an agreed target cut, with its reason (TARGET_ADJUSTED, shown on the card)
+            rows[0]["adjusted_target"] = round(rows[0]["target"] * 0.8, 1)
+            rows[0]["adjust_reason"] = _ADJUST_REASON[lang]
         peers = [p["manager_name"] for p in roster if p["team"] == person["team"] and p is not person]
         leniency = 1.0 if person["team"] == lenient_team else 0.0
         reviews = _reviews(size, lang, person, ability, rnd, leniency, peers)

@@ -29,11 +29,13 @@ import xlwings as xw
 from openpyxl.utils import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
+from addin.collect.scorecard_import import import_into_scorecard, remember_rules, remembered_rules
 from addin.consolidation.consolidate import consolidate
 from addin.contract.errors import KpiError, KpiInputError
 from addin.contract.findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING, Finding
 from addin.contract.messages import render
 from addin.contract.schema import FINDINGS_OUT, MANAGERS_OUT
+from addin.reports.cards import find_soffice, write_cards
 from addin.validation.validate import validate_paths
 from workbook_templates.generator import write_template
 
@@ -232,6 +234,16 @@ def team_output_path(folder: str | Path, lang: str = "zh", now: _dt.datetime | N
     return Path(folder) / f"{TEAM_PREFIX[lang]}-{timestamp(now)}.xlsx"
 
 
+def cards_output_folder(team: str | Path, lang: str = "zh", now: _dt.datetime | None = None) -> Path:
+    """Where the result cards of a team workbook go: a new folder beside it, so no card is ever replaced."""
+    base = Path(team).parent / f"{render('ribbon.cards_folder', lang)}-{timestamp(now)}"
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name}-{n}")
+    return folder
+
+
 def documents_folder(home: str | Path | None = None) -> Path:
     """~/Documents/KPI (or ~/KPI without a Documents folder): where new scorecards go."""
     home = Path(home) if home else Path.home()
@@ -404,6 +416,35 @@ def consolidate_folder(click: Click) -> None:
     _alert(consolidation_summary(result, lang), lang)
 
 
+def import_actuals(click: Click) -> None:
+    """Fill the open scorecard's actuals from the CRM exports named by a rules workbook (as `kpi collect`
+    + `kpi fill`, for this one manager and period); the findings go to the check-results sheet."""
+    lang = click.lang
+    rules = click.path or remembered_rules()
+    if not rules:
+        raise KpiError("collect_pick_rules")
+    book = _caller()
+    path = _save(book, lang)
+    plan = import_into_scorecard(path, rules, lang)
+    remember_rules(rules)
+    sheet = book.sheets[plan.sheet]
+    for patch in plan.patches:
+        sheet.range(patch.ref).value = patch.number if patch.number is not None else patch.text
+    _show_findings(book, plan.findings, path, lang)
+    _alert(render("ribbon.actuals_imported", lang, count=plan.filled, rules=Path(rules).name) + "\n"
+           + summary_text(plan.findings, lang, checked=1), lang)
+
+
+def result_cards(click: Click) -> None:
+    """Result cards of the active team workbook (as `kpi cards`), in a new folder beside it; PDFs too
+    when LibreOffice is installed. The cards follow the team workbook's language."""
+    lang = click.lang
+    path = _save(_caller(), lang)  # HR may have edited the appeal settings: the cards read the saved file
+    folder = cards_output_folder(path, lang)
+    made = write_cards(path, folder, pdf=find_soffice() is not None)
+    _alert(render("ribbon.cards_done", lang, count=len(made.cards), pdfs=len(made.pdfs), folder=folder), lang)
+
+
 def show_help(click: Click) -> None:
     _alert(help_text(click.lang), click.lang)
 
@@ -417,7 +458,9 @@ BUTTONS = (
     Button("kpiValidate", "kpiGroupCheck", "DataValidation", validate_workbook),
     Button("kpiRefresh", "kpiGroupCheck", "CalculateNow", refresh_scores),
     Button("kpiAnomalies", "kpiGroupCheck", "TraceError", flag_anomalies),
+    Button("kpiImportActuals", "kpiGroupCheck", "ImportExcel", import_actuals, asks="file"),
     Button("kpiConsolidate", "kpiGroupTeam", "Consolidate", consolidate_folder, asks="folder"),
+    Button("kpiCards", "kpiGroupTeam", "FileCheckIn", result_cards),
     Button("kpiImportFunctions", "kpiGroupFunctions", "FunctionWizard", None),
     Button("kpiHelp", "kpiGroupHelp", "Help", show_help),
 )

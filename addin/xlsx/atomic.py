@@ -24,20 +24,20 @@ def atomic_path(target: str | os.PathLike):
     """
     target = Path(target)
     if target.is_dir():
-        raise OutputError(f"cannot write {target}: it is a folder; give a file name such as {target / 'out.xlsx'}")
+        raise OutputError("output_is_folder", path=str(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
         os.close(handle)
     except OSError as exc:
-        raise OutputError(f"cannot write to {target.parent}: {exc.strerror or exc}") from None
+        raise OutputError("cannot_write", path=str(target.parent), reason=exc.strerror or str(exc)) from None
     temp_path = Path(temp)
     try:
         yield temp_path
         os.chmod(temp_path, output_mode(target))
         os.replace(temp_path, target)
     except PermissionError:
-        raise OutputError(f"cannot replace {target}: is it open in Excel?") from None
+        raise OutputError("output_in_use", path=str(target)) from None
     finally:
         if temp_path.exists():
             temp_path.unlink()

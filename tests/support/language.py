@@ -24,6 +24,7 @@ _NOISE = [
     re.compile(r"\S*[/\\]\S*"),                                      # paths
     re.compile(r"\S+\.(?:xlsx|xlsm|xls|xlsb|ods|csv|json|xlam|py|txt|bas)\b", re.IGNORECASE),  # file names
     re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"),                 # finding codes
+    re.compile(r"\b[A-Z][A-Z0-9]+\b"),                                # metavars (PERIOD), KPI, CSV
     re.compile(r"`[^`]*`"),                                           # commands quoted in a message
     re.compile(r"--?[a-z][a-z-]*"),                                   # command-line options
 ]

@@ -74,15 +74,15 @@ def dimensions(ctx: Context, block: Block, series: list[int]):
     return chart
 
 
-def movers(ctx: Context, block: Block, name_col: int, change_col: int):
-    """A bar per manager: this quarter's change against the last, biggest first."""
+def movers(ctx: Context, block: Block, name_col: int, change_col: int, changes: list[float]):
+    """A bar per manager: this quarter's change against the last, biggest first, rises green, falls red."""
     chart = _chart(ctx, "bar")
     chart.add_series({"name": block.header(change_col), "categories": block.ref(name_col),
-                      "values": block.ref(change_col), "fill": {"color": "#70AD47"},
-                      "invert_if_negative": True, "invert_if_negative_color": "#F8696B",
+                      "values": block.ref(change_col), "gap": 40,
+                      "points": [{"fill": {"color": "#70AD47" if change >= 0 else "#F8696B"}} for change in changes],
                       "data_labels": {"value": True, "num_format": "+0.0;-0.0;0"}})
     chart.set_title({"name": ctx.text("movers"), "name_font": {"size": 11}})
-    chart.set_y_axis({"reverse": True})  # the biggest mover on top
+    chart.set_y_axis({"reverse": True, "label_position": "low"})  # the biggest mover on top, names at the left
     chart.set_x_axis({"name": ctx.text("change"), "num_format": "+0;-0;0",
                       "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
     chart.set_legend({"none": True})

@@ -35,21 +35,24 @@ def column_width(header: str, values: Iterable, number_format: str = "General", 
     """Width that shows every sampled value in full (up to ``cap``) and the header in at most
     ``header_lines`` wrapped lines, with room for its filter button."""
     widest = 0
+    seen: set = set()  # texts repeat (teams, indicators, labels): measure each once
     for index, value in enumerate(values):
         if index >= SAMPLE_ROWS:
             break
-        if value is None:
+        if value is None or value in seen:
             continue
         if isinstance(value, bool):
             width = 5
         elif isinstance(value, (int, float)):
             width = number_width(float(value), number_format)
         else:
+            seen.add(value)
             width = display_width(str(value))
         widest = max(widest, width + 1)
     head = display_width(header)
-    longest_word = max((display_width(word) for word in header.split()), default=0)
-    header_width = max(math.ceil(head / header_lines), longest_word if longest_word < 12 else 0) + 3
+    # A CJK header wraps between any two characters; a latin word only at spaces (up to 12 characters kept whole).
+    words = [len(word) for word in header.split() if word.isascii() and len(word) <= 12]
+    header_width = max([math.ceil(head / header_lines), *words]) + 2  # and the filter button
     return float(min(max(widest, header_width, minimum), cap))
 
 

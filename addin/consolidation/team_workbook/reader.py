@@ -123,7 +123,7 @@ def _value(key: str, value: Any) -> Any:
     return value
 
 
-_SETTING_KEYS = ("appeal_route", "appeal_deadline")
+_SETTING_KEYS = ("appeal_route", "appeal_deadline", "previous_period")
 
 
 def _settings(rows: list[dict]) -> dict[str, Any]:

@@ -103,9 +103,10 @@ def write_summary(ctx: Context, ws, result) -> None:
     count = 3 + (mover_block is not None)
     charts_top = cur.row
     cur.skip(((count + 1) // 2) * CHART_ROWS + 1)  # the charts go here, their data below the settings
-    _settings(cur)
+    ws.set_h_pagebreaks([charts_top, cur.row])  # the charts on a page of their own, never cut
+    _settings(cur, s.get("previous"))
     hist_block, dim_block = _chart_data(cur, result)
-    _charts(cur, charts_top, grade_block, hist_block, dim_block, mover_block)
+    _charts(cur, charts_top, grade_block, hist_block, dim_block, mover_block, result)
     ws.activate()
 
 
@@ -221,13 +222,15 @@ def _teams(cur: Cursor, rows: list[dict], previous: bool) -> None:
         "columns": [{"header": h, "header_format": f.header} for h in headers]})
     height = max(wrapped_lines(h, WIDTHS[i]) for i, h in enumerate(headers))
     cur.ws.set_row(first, 15 * height)
+    boxed = {"team": f.cell, "managers": f.count, "mean_final_score": f.score, "previous_mean_final_score": f.score,
+             "change": f.change, "bonus_total": f.money}
     for index, record in enumerate(rows):
         r = first + 1 + index
         for col, key in enumerate(table.keys):
             value = record.get(key)
             if key == "team":
                 value = value or ctx.text("no_team")
-            write_value(cur.ws, r, col, value, f.column(key))
+            write_value(cur.ws, r, col, value, boxed.get(key, f.count))
     cur.row = last + 2
 
 
@@ -240,8 +243,7 @@ def _movers(cur: Cursor, result) -> charts.Block | None:
         cur.wide(0, ctx.text("movers_none"), f.note)
         cur.skip(2)
         return None
-    cur.header_row([ctx.text(k) for k in ("name", "team", "previous_score", "final_score", "change")])
-    cur.ws.write_string(cur.row, 5, schema.MANAGERS_OUT_PREVIOUS.label("movement", ctx.lang), f.header)
+    cur.header_row([ctx.text(k) for k in ("name", "team", "previous_score", "final_score", "change", "movement")])
     top = cur.row
     for row in comparison.movers:
         cur.skip()
@@ -250,7 +252,7 @@ def _movers(cur: Cursor, result) -> charts.Block | None:
         cur.ws.write_string(cur.row, 1, row.get("team") or ctx.text("no_team"), f.cell)
         write_value(cur.ws, cur.row, 2, row["previous_final_score"], f.score)
         write_value(cur.ws, cur.row, 3, row["final_score"], f.score)
-        write_value(cur.ws, cur.row, 4, row["change"], f.column("change"))
+        write_value(cur.ws, cur.row, 4, row["change"], f.change)
         cur.ws.write_string(cur.row, 5, display("movement", row["movement"], ctx.lang), f.centred)
     block = charts.Block(cur.name, top, cur.row)
     for key in MOVEMENT_COLOURS:
@@ -326,26 +328,28 @@ def _dimension_table(cur: Cursor, result, header: int) -> charts.Block | None:
     return charts.Block(cur.name, header, header + len(rows), col)
 
 
-def _charts(cur: Cursor, top: int, grade_block, hist_block, dim_block, mover_block) -> None:
+def _charts(cur: Cursor, top: int, grade_block, hist_block, dim_block, mover_block, result) -> None:
     ctx = cur.ctx
     made = [charts.grades(ctx, grade_block), charts.histogram(ctx, hist_block)]
     if dim_block is not None:
         made.append(charts.dimensions(ctx, dim_block, [2 + i for i in range(len(DIMENSION.keys))]))
     if mover_block is not None:
-        made.append(charts.movers(ctx, mover_block, 0, 4))
+        made.append(charts.movers(ctx, mover_block, 0, 4, [r["change"] for r in result.comparison.movers]))
     half = 5  # the second chart of a row starts at column F
     for index, chart in enumerate(made):
         row = top + (index // 2) * CHART_ROWS
         cur.ws.insert_chart(row, 0 if index % 2 == 0 else half, chart, {"x_offset": 4, "y_offset": 4})
 
 
-def _settings(cur: Cursor) -> None:
+def _settings(cur: Cursor, previous: dict | None) -> None:
     ctx, f = cur.ctx, cur.ctx.formats
     table = schema.SETTINGS_OUT
     cur.heading(ctx.text("card_settings"))
     first = cur.row
     values = [(ctx.text("appeal_route"), ctx.text("appeal_route_default")),
               (ctx.text("appeal_deadline"), ctx.text("appeal_deadline_default"))]
+    if previous:
+        values.append((ctx.text("previous_period"), previous.get("period") or ""))
     cur.ws.add_table(first, 0, first + len(values), 1, {
         "name": table.name, "style": "Table Style Light 9",
         "columns": [{"header": h, "header_format": f.header} for h in table.headers(ctx.lang)]})

@@ -12,6 +12,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "kpi-scorecard: account manager performance appraisal (客户经理绩效考核) in Excel."),
     "commands": ("命令", "commands"),
     "options": ("选项", "options"),
+    "positionals": ("位置参数", "positional arguments"),
     "usage": ("用法：", "usage: "),
     "help": ("显示本帮助并退出", "show this help message and exit"),
     "version": ("显示版本号并退出", "show the version and exit"),
@@ -129,6 +130,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     "consolidate.grades": ("绝对等级 {grades}", "grades {grades}"),
     "consolidate.forced_grades": ("强制分布 {grades}", "forced grades {grades}"),
     "consolidate.output": ("团队汇总表：{path}", "team workbook: {path}"),
+
+    "consolidate.previous": ("上期的团队汇总表：对比本期与上期（上期得分、等级、变化、新增与离开的人员）",
+                             "last quarter's team workbook: compare this quarter with it (previous score, grade, "
+                             "change, who is new and who left)"),
+    "consolidate.compared": ("与上期 {period}（{path}）对比：共同 {both} 人，新增 {new} 人，离开 {left} 人",
+                             "compared with {period} ({path}): {both} in both, {new} new, {left} left"),
+
+    # kpi cards
+    "cards.help": ("为每位已评分的客户经理生成一页“个人绩效考核结果确认单”",
+                   "write a one-page result card for each scored manager"),
+    "cards.description": ("从团队汇总表为每位已评分的客户经理生成个人绩效考核结果确认单（每人一个 .xlsx，A4 一页），"
+                          "可同时生成 PDF。",
+                          "Write a result card for each scored manager of a team workbook: one .xlsx each, one A4 "
+                          "page, optionally a PDF beside it."),
+    "cards.team": ("kpi consolidate 生成的团队汇总表", "the team workbook made by kpi consolidate"),
+    "cards.output": ("结果确认单所在的文件夹（会自动创建）", "folder for the cards (created)"),
+    "cards.pdf": ("同时用 LibreOffice 把每张确认单打印成 PDF", "also print each card to a PDF with LibreOffice"),
+    "cards.lang": ("确认单的语言：zh 或 en（默认与团队汇总表相同）",
+                   "language of the cards: zh or en (default: the team workbook's)"),
+    "cards.manager": ("只为这些客户经理编号生成", "only these manager ids"),
+    "cards.force": ("替换文件夹中已有的同名确认单", "replace cards that already exist in the folder"),
+    "cards.wrote": ("已生成 {count} 张结果确认单：{folder}", "wrote {count} result cards to {folder}"),
+    "cards.wrote_pdf": ("（另有 {count} 个 PDF）", " (and {count} PDFs)"),
 
     # kpi demo
     "demo.help": ("生成一个虚拟团队，填好考核表并合并（完整流程演示）",

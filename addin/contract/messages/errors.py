@@ -22,6 +22,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     "previous_not_a_team_workbook": ("上期文件 {path} 不是 kpi consolidate 生成的团队汇总表（缺少 {missing}）",
                                      "the previous quarter's file {path} is not a team workbook made by kpi "
                                      "consolidate (it lacks {missing})"),
+    # result cards (`kpi cards`)
+    "cards_folder_is_file": ("{path} 是文件；结果确认单要写入一个文件夹", "{path} is a file; result cards go into a folder"),
+    "cards_exist": ("{folder} 中已有 {count} 个同名文件（{files}）；没有覆盖任何文件",
+                    "{folder} already holds {count} of the files ({files}); nothing was overwritten"),
+    "cards_unknown_managers": ("团队汇总表 {path} 中没有这些已评分的客户经理：{ids}",
+                               "the team workbook {path} has no scored manager {ids}"),
+    "cards_no_managers": ("团队汇总表 {path} 中没有已评分的客户经理，无法生成结果确认单",
+                          "the team workbook {path} has no scored manager: no result card to make"),
+    "cli_cards_exist": ("{folder} 中已有 {count} 个同名文件（{files}）；没有覆盖任何文件。要替换它们请加 --force",
+                        "{folder} already holds {count} of the files ({files}); nothing was overwritten. "
+                        "Add --force to replace them"),
+    "pdf_needs_libreoffice": ("生成 PDF 需要 LibreOffice，但本机没有找到 soffice。请安装 LibreOffice 软件包"
+                              "（Debian/Ubuntu：sudo apt-get install libreoffice-calc；macOS：brew install --cask "
+                              "libreoffice；Windows：winget install TheDocumentFoundation.LibreOffice），"
+                              "或只生成 .xlsx 结果确认单。",
+                              "PDFs need LibreOffice, and soffice was not found. Install the LibreOffice package "
+                              "(Debian/Ubuntu: sudo apt-get install libreoffice-calc; macOS: brew install --cask "
+                              "libreoffice; Windows: winget install TheDocumentFoundation.LibreOffice), or make the "
+                              ".xlsx result cards only."),
+    "pdf_failed": ("LibreOffice 没有把 {files} 转成 PDF：{detail}", "LibreOffice did not print {files} to PDF: {detail}"),
     "previous_has_no_scores": ("上期团队汇总表 {path} 中没有已评分的客户经理",
                                "the previous team workbook {path} has no scored manager"),
     # amounts and periods (consolidation, validation)
@@ -103,5 +123,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "choose another output"),
     "output_is_folder": ("{path} 是文件夹；请删除它或换一个输出位置",
                          "{path} is a folder; remove it or choose another output"),
+    "output_in_use": ("无法替换 {path}：它是否正在 Excel 中打开？", "cannot replace {path}: is it open in Excel?"),
     "output_dir_is_file": ("{path} 是文件；输出需要一个文件夹", "{path} is a file; the output must be a folder"),
 }

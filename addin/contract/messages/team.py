@@ -72,16 +72,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "previous_score": ("上期得分", "Previous"),
     "final_score": ("本期得分", "This period"),
     "change": ("变化", "Change"),
+    "movement": ("升降", "Movement"),
     "left": ("上期在册、本期无结果的客户经理", "In the previous quarter, not in this one"),
     "left_none": ("无", "None"),
     "new_count": ("本期新增 {count} 人", "{count} new this period"),
 
     # settings the result cards print
-    "card_settings": ("结果确认单设置（可修改，`kpi cards` 读取）", "Result card settings (edit them; `kpi cards` reads them)"),
+    "card_settings": ("结果确认单设置（可修改；生成结果确认单时读取）",
+                      "Result card settings (edit them; the result cards print them)"),
     "appeal_route": ("申诉途径", "Appeal route"),
     "appeal_deadline": ("申诉期限", "Appeal deadline"),
     "appeal_route_default": ("如对考核结果有异议，请向人力资源部提交书面申诉。",
                              "If you disagree with this result, send a written appeal to HR."),
+    "previous_period": ("上期考核期间", "Previous period"),
     "appeal_deadline_default": ("签字后 5 个工作日内", "within 5 working days of signing"),
 
     # values shown in cells

@@ -418,3 +418,24 @@ def test_file_system_errors_become_a_message_box_not_a_traceback(tmp_path, excel
     ribbon.on_action("kpiNewSmall", "zh")
     prompt, _, mode = book.app.alerts[-1]
     assert mode == "critical" and prompt.startswith("无法完成：") and "Permission denied" in prompt
+
+
+def test_result_cards_button_writes_the_cards_of_the_open_team_workbook(tmp_path, excel, monkeypatch):
+    from support.teams import demo_team
+
+    team, result = demo_team(tmp_path / "q3", lang="zh", managers=4)
+    monkeypatch.setattr(ribbon, "find_soffice", lambda: None)  # no LibreOffice: .xlsx cards only
+    book = excel(team)
+    ribbon.on_action("kpiCards", "en")
+    ribbon.on_action("kpiCards", "en")  # a second click never replaces the first cards
+    folders = sorted(p for p in team.parent.iterdir() if p.name.startswith("result-cards-"))
+    assert len(folders) == 2 and book.saves == 2
+    for folder in folders:
+        assert sorted(p.name.split("_")[1] for p in folder.glob("*.xlsx")) == sorted(
+            m["manager_id"] for m in result.manager_rows)
+    prompt, _, mode = book.app.alerts[-1]
+    assert mode == "info" and prompt.startswith(f"Wrote {len(result.manager_rows)} result cards (0 PDFs)")
+    not_a_team = excel(scorecard(tmp_path / "am001.xlsx"))
+    ribbon.on_action("kpiCards", "zh")
+    prompt, _, mode = not_a_team.app.alerts[-1]
+    assert mode == "critical" and "不是 kpi consolidate 生成的团队汇总表" in prompt

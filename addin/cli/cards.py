@@ -1,0 +1,41 @@
+"""`kpi cards`: one result card (个人绩效考核结果确认单) per scored manager of a team workbook."""
+
+from __future__ import annotations
+
+import argparse
+
+from addin.cli.parsing import add_lang, command
+from addin.contract.errors import UsageError
+from addin.contract.messages import render
+from addin.reports.cards import existing, plan, write_cards
+from addin.reports.cards.pdf import require_soffice
+
+
+def register(subparsers, lang: str) -> argparse.ArgumentParser:
+    p = command(subparsers, "cards", lang)
+    p.add_argument("team", metavar="TEAM.xlsx", help=render("cli.cards.team", lang))
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help=render("cli.cards.output", lang))
+    p.add_argument("--pdf", action="store_true", help=render("cli.cards.pdf", lang))
+    add_lang(p, lang, "cli.cards.lang")
+    p.add_argument("--manager", nargs="+", metavar="ID", help=render("cli.cards.manager", lang))
+    p.add_argument("--force", action="store_true", help=render("cli.cards.force", lang))
+    return p
+
+
+def run(args: argparse.Namespace, lang: str) -> int:
+    """Write the cards (and PDFs); exit 0 once written."""
+    if args.pdf:
+        require_soffice()  # before anything is read or written
+    if not args.force:
+        _, _, _, targets = plan(args.team, args.output, args.lang, args.manager, args.pdf)
+        clash = existing(targets, args.pdf)
+        if clash:
+            raise UsageError("cli_cards_exist", folder=args.output, count=len(clash),
+                             files=", ".join(p.name for p in clash[:3]) + (" …" if len(clash) > 3 else ""))
+    result = write_cards(args.team, args.output, lang=args.lang, managers=args.manager, pdf=args.pdf,
+                         force=args.force)
+    line = render("cli.cards.wrote", lang, count=len(result.cards), folder=result.folder)
+    if result.pdfs:
+        line += render("cli.cards.wrote_pdf", lang, count=len(result.pdfs))
+    print(line)
+    return 0

@@ -1,0 +1,129 @@
+"""Result cards (个人绩效考核结果确认单): one printed page per scored manager, from the team workbook alone.
+
+:func:`write_cards` reads the team workbook of `kpi consolidate` (:mod:`.model`), writes
+one card per manager as its own .xlsx (:mod:`.sheet`) and, when asked, a PDF beside each
+through LibreOffice (:mod:`.pdf`). Nothing existing is overwritten unless ``force``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from addin.consolidation.team_workbook import TeamWorkbook, read_team_workbook
+from addin.contract.errors import UsageError
+from addin.contract.messages import render
+from addin.reports.cards.model import Card, build_cards
+from addin.reports.cards.pdf import find_soffice, require_soffice, to_pdf
+from addin.reports.cards.sheet import Settings, write_card
+from addin.xlsx.atomic import atomic_path
+
+_UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*\x7f]+')
+
+
+@dataclass
+class CardsResult:
+    """What :func:`write_cards` made."""
+
+    folder: Path
+    lang: str
+    cards: list[Path] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+
+
+def card_name(card: Card) -> str:
+    """The file name of a card (without suffix): period, id and name, safe on every system."""
+    parts = [p for p in (card.period, card.manager_id, card.name) if p]
+    name = _UNSAFE.sub("_", "_".join(parts)).strip(" .")[:120]
+    return name or "card"
+
+
+def plan(team, folder, lang: str | None = None, managers=None, pdf: bool = False):
+    """Read the team workbook and decide the cards: (book, lang, cards, targets).
+
+    Raises UsageError for an unreadable team workbook, a folder that is a file, or unknown ids.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError("cards_folder_is_file", path=str(folder))
+    book = read_team_workbook(team)
+    lang = lang if lang in ("zh", "en") else book.lang
+    cards = build_cards(book, str(book.settings.get("previous_period") or ""))
+    if managers:
+        wanted = {str(m).strip().upper() for m in managers}
+        unknown = sorted(wanted - {c.manager_id.upper() for c in cards})
+        if unknown:
+            raise UsageError("cards_unknown_managers", path=str(team), ids=", ".join(unknown))
+        cards = [c for c in cards if c.manager_id.upper() in wanted]
+    if not cards:
+        raise UsageError("cards_no_managers", path=str(team))
+    targets = [folder / f"{card_name(c)}.xlsx" for c in cards]
+    return book, lang, cards, targets
+
+
+def existing(targets: list[Path], pdf: bool) -> list[Path]:
+    """The targets (and their PDFs) that already exist."""
+    paths = targets + ([t.with_suffix(".pdf") for t in targets] if pdf else [])
+    return [p for p in paths if p.exists()]
+
+
+def write_cards(team, folder, lang: str | None = None, managers=None, pdf: bool = False,
+                force: bool = False) -> CardsResult:
+    """Write one result card per scored manager of the team workbook ``team`` into ``folder``.
+
+    Args:
+        team: the team workbook of `kpi consolidate`.
+        folder: where the cards go (created).
+        lang: "zh" or "en"; None for the team workbook's language.
+        managers: manager ids to make cards for (None: every scored manager).
+        pdf: also print each card to a PDF beside it (needs LibreOffice).
+        force: replace cards (and PDFs) that already exist.
+
+    Raises:
+        UsageError (nothing written): LibreOffice missing with ``pdf``, an unreadable team workbook,
+        unknown ids, or existing files without ``force``. OutputError when a file cannot be written.
+    """
+    soffice = require_soffice() if pdf else None
+    book, lang, cards, targets = plan(team, folder, lang, managers, pdf)
+    clash = existing(targets, pdf)
+    if clash and not force:
+        raise UsageError("cards_exist", folder=str(folder), count=len(clash),
+                         files=", ".join(p.name for p in clash[:3]) + (" …" if len(clash) > 3 else ""))
+    settings = _settings(book, lang, Path(team))
+    result = CardsResult(folder=Path(folder), lang=lang)
+    for card, target in zip(cards, targets):
+        with atomic_path(target) as temp:
+            write_card(temp, card, settings)
+        result.cards.append(target)
+    if soffice:
+        result.pdfs = to_pdf(result.cards, soffice)
+    return result
+
+
+def _settings(book: TeamWorkbook, lang: str, team: Path) -> Settings:
+    route = _setting(book, "appeal_route", lang)
+    deadline = _setting(book, "appeal_deadline", lang)
+    return Settings(appeal_route=str(route), appeal_deadline=_deadline(deadline), lang=lang, team_file=team.name,
+                    previous_period=str(book.settings.get("previous_period") or ""))
+
+
+def _setting(book: TeamWorkbook, key: str, lang: str):
+    """A setting of tblSettings; the default text of the other language becomes this language's."""
+    value = book.settings.get(key)
+    defaults = {render(f"team.{key}_default", lang_) for lang_ in ("zh", "en")}
+    if value is None or (isinstance(value, str) and (not value.strip() or value in defaults)):
+        return render(f"team.{key}_default", lang)
+    return value
+
+
+def _deadline(value) -> str:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+__all__ = ["write_cards", "CardsResult", "card_name", "plan", "existing", "find_soffice", "build_cards"]

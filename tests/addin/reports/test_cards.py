@@ -1,0 +1,191 @@
+"""Result cards (`kpi cards`): one page per scored manager, read from the team workbook alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import shutil
+import subprocess
+import warnings
+
+import openpyxl
+import pytest
+from support.libreoffice import require, requires_libreoffice
+from support.paths import run_kpi
+from support.teams import demo_team, load
+
+import addin.reports.cards.pdf as pdf_module
+from addin.consolidation.consolidate import consolidate
+from addin.consolidation.team_workbook.reader import read_team_workbook
+from addin.contract.errors import UsageError
+from addin.demo.team import PERIOD, build_team
+from addin.reports.cards import card_name, write_cards
+from addin.reports.cards.model import build_cards
+
+
+@pytest.fixture(scope="module")
+def zh_team(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cards")
+    team, result = demo_team(folder, lang="zh", managers=12, bonus_pool=100000)
+    return team, result
+
+
+def _names(path) -> dict:
+    """The value of each workbook-scope defined name card_* of a card."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(path)
+    values = {}
+    for name, defined in book.defined_names.items():
+        if name.startswith("card_"):
+            (sheet, ref), = defined.destinations
+            cell = book[sheet][ref.replace("$", "")]
+            assert ":" not in ref  # one cell each
+            values[name] = cell.value
+    return values
+
+
+def _cells(path) -> list:
+    book = load(path)
+    return [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def test_cards_match_the_team_workbook_to_the_cent(zh_team, tmp_path):
+    team, result = zh_team
+    made = write_cards(team, tmp_path / "cards")
+    assert made.lang == "zh" and len(made.cards) == len(result.manager_rows) == 11
+    stored = {r["manager_id"]: r for r in read_team_workbook(team).rows("tblManagers")}
+    scores = {}
+    for row in read_team_workbook(team).rows("tblScores"):
+        scores.setdefault(row["manager_id"], []).append(row)
+    for path in made.cards:
+        names = _names(path)
+        row = stored[names["card_manager_id"]]
+        assert round(names["card_final_score"], 2) == round(row["final_score"], 2)
+        assert names["card_final_score"] == row["final_score"]  # the very number, not a re-computation
+        assert names["card_grade"] == row["grade"] and names["card_forced_grade"] == row["forced_grade"]
+        assert names["card_rank"] == row["rank"]
+        assert round(names["card_bonus"], 2) == round(row["bonus"], 2)
+        cells = _cells(path)
+        for indicator in scores[row["manager_id"]]:
+            assert indicator["weighted"] in cells and indicator["score"] in cells
+        assert row["quant_score"] in cells and row["qual_score"] in cells and row["name"] in cells
+        assert path.name == f"2026Q3_{row['manager_id']}_{row['name']}.xlsx"
+    assert math.fsum(_names(p)["card_bonus"] for p in made.cards) == pytest.approx(100000)
+
+
+def test_card_content(zh_team, tmp_path):
+    team, result = zh_team
+    cards = {c.manager_id: c for c in build_cards(read_team_workbook(team))}
+    adjusted = next(c for c in cards.values() if any(i.adjusted for i in c.indicators))  # the demo's AM006
+    made = write_cards(team, tmp_path, managers=[adjusted.manager_id])
+    text = "\n".join(str(v) for v in _cells(made.cards[0]))
+    for words in ("个人绩效考核结果确认单", "一、指标完成情况", "团队平均", "调整为", "原因：新接手区域",
+                  "按评价角色", "自评", "上级", "强制分布等级", "三、评语", "四、需要说明的情况",
+                  "被考核人签字：", "上级签字：", "HR签字：", "日期：", "申诉期限：签字后 5 个工作日内"):
+        assert words in text or any(words in str(v) for v in _cells(made.cards[0])), words
+    book = load(made.cards[0])
+    (sheet, ref), = book.defined_names["card_rank"].destinations
+    assert book[sheet][ref.replace("$", "")].number_format == '0" / 11"'  # shown as "3 / 11"
+    c = adjusted
+    assert c.ranked == 11 and c.team_ranked == sum(r["team"] == c.team for r in result.manager_rows)
+    roles = {r.role: r for r in c.roles}
+    reviews = [r for r in result.review_rows if r["manager_id"] == c.manager_id]
+    for role, score in roles.items():
+        ratings = [r["rating"] for r in reviews if r["role"] == role]
+        assert score.score == pytest.approx(20 * sum(ratings) / len(ratings)) and score.ratings == len(ratings)
+    assert c.comments and c.comments[0].comment in text
+    team_scores = [s for s in result.score_rows if s["indicator"] == c.indicators[0].indicator and s["weight"] > 0
+                   and next(m["team"] for m in result.manager_rows if m["manager_id"] == s["manager_id"]) == c.team]
+    assert c.indicators[0].team_average == pytest.approx(sum(s["score"] for s in team_scores) / len(team_scores))
+    overwritten = next(c for c in cards.values() if c.findings)  # the demo's AM003 typed over a score
+    assert any("覆盖" in f for f in overwritten.findings)
+    assert not any("偏宽松" in f for card in cards.values() for f in card.findings)  # about a reviewer, not them
+
+
+def test_cards_never_overwrite_without_force(zh_team, tmp_path):
+    team, _ = zh_team
+    first = write_cards(team, tmp_path, managers=["AM001", "am006"])
+    assert [p.name.split("_")[1] for p in first.cards] == ["AM006", "AM001"] or len(first.cards) == 2
+    before = {p: p.read_bytes() for p in first.cards}
+    with pytest.raises(UsageError) as caught:
+        write_cards(team, tmp_path, managers=["AM001"])
+    assert "nothing was overwritten" in caught.value.render("en")
+    assert {p: p.read_bytes() for p in first.cards} == before
+    again = write_cards(team, tmp_path, managers=["AM001"], force=True)
+    assert again.cards[0].exists()
+    with pytest.raises(UsageError, match="AM999"):
+        write_cards(team, tmp_path / "other", managers=["AM999"])
+    assert not (tmp_path / "other").exists()
+
+
+def test_language_follows_the_team_workbook_unless_asked(tmp_path):
+    team, _ = demo_team(tmp_path / "en", lang="en", managers=4)
+    made = write_cards(team, tmp_path / "cards-en")
+    assert made.lang == "en" and "Performance appraisal result card" in _cells(made.cards[0])
+    zh = write_cards(team, tmp_path / "cards-zh", lang="zh")
+    assert "个人绩效考核结果确认单" in _cells(zh.cards[0])
+
+
+def test_settings_edited_in_the_team_workbook_are_printed(zh_team, tmp_path):
+    team, _ = zh_team
+    edited = tmp_path / "team.xlsx"
+    shutil.copy(team, edited)
+    book = load(edited)
+    ws = next(ws for ws in book.worksheets if "tblSettings" in ws.tables)
+    for row in ws[ws.tables["tblSettings"].ref]:
+        if row[0].value == "申诉期限":
+            row[1].value = dt.datetime(2026, 10, 15)
+        if row[0].value == "申诉途径":
+            row[1].value = "请向区域 HRBP 王芳提交书面申诉。"
+    book.save(edited)
+    made = write_cards(edited, tmp_path / "cards", managers=["AM001"])
+    assert "请向区域 HRBP 王芳提交书面申诉。申诉期限：2026-10-15。" in _cells(made.cards[0])
+
+
+def test_pdf_without_libreoffice_names_the_package(zh_team, tmp_path, monkeypatch):
+    team, _ = zh_team
+    monkeypatch.setattr(pdf_module, "find_soffice", lambda: None)
+    with pytest.raises(UsageError) as caught:
+        write_cards(team, tmp_path / "cards", pdf=True)
+    assert "libreoffice-calc" in caught.value.render("en") and "LibreOffice" in caught.value.render("zh")
+    assert not (tmp_path / "cards").exists()  # nothing written
+
+
+def test_card_names_are_safe():
+    card = build_cards.__globals__["Card"](
+        manager_id="A/1", name='Li "Lei"?', team="", region="", period="2026Q3", reviewer="", quant=0, qual=None,
+        final=0, grade="B", forced_grade="B", team_forced_grade="B", veto=False, rank=1, ranked=1, team_rank=1,
+        team_ranked=1, team_mean=None, bonus_coefficient=None, bonus=None)
+    assert card_name(card) == "2026Q3_A_1_Li _Lei_"
+
+
+@requires_libreoffice
+def test_each_card_prints_on_exactly_one_page(tmp_path):
+    """Every card of a large team (the most indicators and three review roles) is one A4 portrait PDF page."""
+    require()
+    pdfinfo = shutil.which("pdfinfo")
+    if not pdfinfo:
+        pytest.skip("poppler-utils not installed")
+    folder = tmp_path / "large"
+    build_team(folder, 8, "large", "zh", 11)
+    consolidate([folder / "scorecards"], folder / "team.xlsx", period=PERIOD, lang="zh")
+    made = write_cards(folder / "team.xlsx", tmp_path / "cards", pdf=True)
+    assert len(made.pdfs) == len(made.cards) >= 6
+    for path in made.pdfs:
+        info = subprocess.run([pdfinfo, str(path)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Pages:\s+1$", info, re.M), (path.name, info)
+        width, height = (float(v) for v in info.split("Page size:")[1].split("pts")[0].split(" x "))
+        assert height > width and abs(width - 595) < 5  # A4 portrait
+
+
+def test_cli_cards(zh_team, tmp_path):
+    team, _ = zh_team
+    proc = run_kpi("cards", team, "-o", tmp_path / "cards", "--manager", "AM001", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"wrote 1 result cards to {tmp_path / 'cards'}"
+    proc = run_kpi("cards", team, "-o", tmp_path / "cards", "--manager", "AM001")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "--force" in proc.stderr
+    proc = run_kpi("cards", tmp_path / "nope.xlsx", "-o", tmp_path / "cards", "--lang", "en")
+    assert proc.returncode == 2 and f"no such team workbook: {tmp_path / 'nope.xlsx'}" in proc.stderr
