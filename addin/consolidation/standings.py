@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 from addin.contract.identity import identity_key
 from addin.contract.messages import render
@@ -86,8 +85,7 @@ def _standing(listed: RosterManager | None, files: list[FileEntry], lang: str) -
         (who.region if who else "") or (listed.region if listed else ""),
         (who.period if who else "") or (listed.period if listed else ""),
         listed.reviewer if listed else "",
-        REJECTED, render("manager.reason.rejected", lang, file=Path(newest.path).name, reason=newest.reason),
-        newest.path)
+        REJECTED, newest.reason, newest.path)
     if listed is not None:  # the roster's spelling of the id
         standing.manager_id = listed.manager_id
     return standing

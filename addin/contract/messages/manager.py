@@ -4,7 +4,6 @@ values, 已评分 / 已拒绝 / 缺失, are the team workbook's: area ``team``, 
 
 TEXTS: dict[str, tuple[str, str]] = {
     # tblManagers.reason of a manager who is not scored
-    "reason.rejected": ("{file}：{reason}", "{file}: {reason}"),
     "reason.missing": ("没有收到考核表文件（花名册第 {row} 行）", "no scorecard file received (roster row {row})"),
     "blank": ("（空）", "(blank)"),
     # when a file says it was saved (DUPLICATE_MANAGER)

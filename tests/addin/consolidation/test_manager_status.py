@@ -52,7 +52,7 @@ def test_without_a_roster_every_manager_seen_is_listed(quarter, tmp_path):
     assert [r["manager_id"] for r in result.manager_rows][-2:] == ["AM002", "AM005"]  # after the ranked ones
     for manager_id in ("AM002", "AM005"):
         row = rows[manager_id]
-        assert row["reason"].startswith(f"{manager_id}.xlsx: ") and "95%" in row["reason"]
+        assert row["file"].endswith(f"{manager_id}.xlsx") and "95%" in row["reason"]
         assert row["rank"] is None and math.isnan(row["bonus"]) and math.isnan(row["final_score"])
         assert row["grade"] == "" and row["forced_grade"] == ""
     paid = [row["bonus"] for row in result.manager_rows if row["status"] == "scored"]
@@ -126,7 +126,7 @@ def test_the_console_says_who_was_left_out_and_why(quarter, tmp_path):
     lines = result.stdout.splitlines()
     assert "managers 7: scored 4, rejected 2, missing 1" in lines
     assert "left out of the scores and the bonus pool (3):" in lines
-    assert any(line.startswith("  AM002 M2 (rejected): AM002.xlsx: ") for line in lines)
+    assert any(line.startswith("  AM002 M2 (rejected): weights sum to 95%") for line in lines)
     assert "  AM007 M7 (missing): no scorecard file received (roster row 8)" in lines
     validate = run_kpi("validate", folder, "--roster", roster, "--lang", "en")
     assert validate.returncode == 1 and "1 roster managers have no scorecard" in validate.stdout
