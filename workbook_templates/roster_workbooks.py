@@ -106,7 +106,7 @@ def _free_name(out_dir: Path, name: str, taken: set[str]) -> Path:
 
 
 def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", mode: str = "portable",
-                 period: str | None = None) -> RosterWorkbooks:
+                 period: str | None = None, actuals=None) -> RosterWorkbooks:
     """Write a pre-filled assessment workbook into ``out_dir`` for every roster manager who has none there.
 
     Args:
@@ -115,6 +115,9 @@ def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", m
             are matched to roster managers by the manager id read from them and kept as they are.
         size, lang, mode: as for :func:`~workbook_templates.generator.write_template`.
         period: the period for rows whose period cell is blank (e.g. "2026Q3").
+        actuals: optional {manager id trimmed and case-folded: {indicator position: {"actual": …,
+            "source": …}}} (`kpi new --actuals`, built by ``addin.collect``): set in the workbooks
+            written now (scorecards already in the folder are kept; `kpi fill` updates those).
 
     Returns:
         :class:`RosterWorkbooks`: the paths written and the scorecards kept, in roster order, and
@@ -142,8 +145,13 @@ def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", m
         header = {k: row.get(k) or None for k in ("manager_id", "manager_name", "team", "region", "reviewer")}
         header["period"] = row_period or None
         targets = row["targets"]
-        kpi_rows = [{"target": targets[i]} if i in targets else {} for i in range(max(targets) + 1)] \
-            if targets else None
+        collected = (actuals or {}).get(str(manager.manager_id).strip().casefold(), {})
+        cells: dict[int, dict] = {}
+        for i, value in targets.items():
+            cells.setdefault(i, {})["target"] = value
+        for i, values in collected.items():
+            cells.setdefault(i, {}).update(values)
+        kpi_rows = [cells.get(i, {}) for i in range(max(cells) + 1)] if cells else None
         planned.append((manager, path, header, kpi_rows, _reviews(manager, size, lang)))
     for _, path, *_ in planned:  # refuse before writing anything
         check_output_file(path)

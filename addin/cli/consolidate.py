@@ -28,6 +28,7 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="REPORT.json", help=render("cli.consolidate.json", lang))
     p.add_argument("--strict", action="store_true", help=render("cli.consolidate.strict", lang))
     p.add_argument("--no-progress", action="store_true", help=render("cli.consolidate.no_progress", lang))
+    p.add_argument("--actuals", metavar="ACTUALS.xlsx", help=render("cli.actuals_option", lang))
     return p
 
 
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     progress = ProgressBar(lang) if ProgressBar.wanted(args.no_progress) else None
     result = consolidate(args.paths, args.output, period=args.period, master=args.master, lang=lang,
                          bonus_pool=args.bonus_pool, base_bonus=args.base_bonus, progress=progress,
-                         previous=args.previous)
+                         previous=args.previous, actuals=args.actuals)
     if args.json:
         with atomic_path(args.json) as temp:
             Path(temp).write_text(consolidation_json(result), encoding="utf-8")

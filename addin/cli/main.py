@@ -19,12 +19,12 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from addin.cli import addin, cards, consolidate, demo, new, validate
+from addin.cli import addin, cards, collect, consolidate, demo, fill, new, validate
 from addin.cli.parsing import Parser, add_lang, prescan_lang
 from addin.contract.errors import KpiError, KpiInputError, UsageError
 from addin.contract.messages import render, resolve_lang
 
-COMMANDS = (new, validate, consolidate, cards, demo, addin)
+COMMANDS = (new, validate, consolidate, collect, fill, cards, demo, addin)
 
 
 def package_version() -> str:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from addin.cli.parsing import add_lang, command
+from addin.collect.compare import template_actuals
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
 from addin.contract.schema import MODES, SIZES
@@ -22,6 +23,7 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     p.add_argument("--roster", metavar="ROSTER", help=render("cli.new.roster", lang))
     p.add_argument("--period", help=render("cli.new.period", lang))
     p.add_argument("-o", "--output", required=True, metavar="PATH", help=render("cli.new.output", lang))
+    p.add_argument("--actuals", metavar="ACTUALS.xlsx", help=render("cli.actuals_option", lang))
     p.add_argument("--force", action="store_true", help=render("cli.new.force", lang))
     return p
 
@@ -34,9 +36,12 @@ def run(args: argparse.Namespace, lang: str) -> int:
     if args.roster:
         if args.force:
             raise UsageError("cli_force_with_roster")
-        result = write_roster(args.roster, output, size=args.size, lang=lang, mode=args.mode, period=args.period)
+        result = write_roster(args.roster, output, size=args.size, lang=lang, mode=args.mode, period=args.period,
+                              actuals=template_actuals(args.actuals, args.size, lang) if args.actuals else None)
         print_roster_report(result, output, kinds, lang)
         return 0
+    if args.actuals:
+        raise UsageError("collect_actuals_needs_roster")
     if output.suffix.lower() != ".xlsx":
         raise UsageError("cli_not_xlsx", path=output)
     if output.is_dir():

@@ -16,7 +16,8 @@ SEVERITY_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 
 # Categories of codes, as FORMAT.md and COLLECT.md group them.
 FILE, DATA, INTEGRITY, STATISTICS = "file", "data", "integrity", "statistics"
-CATEGORIES = (FILE, DATA, INTEGRITY, STATISTICS)
+COLLECT = "collect"  # CRM exports read by `kpi collect`, and the actuals they give (COLLECT.md)
+CATEGORIES = (FILE, DATA, INTEGRITY, STATISTICS, COLLECT)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ def _in(category: str):
 
 
 _file, _data, _integrity, _statistics = _in(FILE), _in(DATA), _in(INTEGRITY), _in(STATISTICS)
+_collect = _in(COLLECT)
 
 _CODES = (
 
@@ -95,6 +97,37 @@ _CODES = (
          "{tier}指标{indicator}在{group}内的实际值不一致：{values}"),
     _statistics("GRADE_QUOTA_EXCEEDED", WARNING, "{group}: {count} managers graded {grades}, the quota allows {allowed}",
          "{group}：{grades} 等级 {count} 人，超过配额 {allowed} 人"),
+
+    # collect: CRM exports (COLLECT.md); FILE_UNREADABLE above covers an unreadable export too
+
+    _collect("COLUMN_MISSING", ERROR, "source {source}: column {column} is not in the export; its columns are: {columns}",
+             "数据源 {source}：导出文件中没有列“{column}”；现有列：{columns}"),
+    _collect("DATE_AMBIGUOUS", ERROR, "source {source}: dates in column {column} such as {example} can be read "
+             "day-month or month-day{orders}; set date_format (e.g. \"%d/%m/%Y\"); the source's rules give no values",
+             "数据源 {source}：列“{column}”中的日期（如 {example}）既可按日/月也可按月/日理解{orders}；"
+             "请设置 date_format（如 \"%d/%m/%Y\"）；该数据源的规则不出数"),
+    _collect("AMBIGUOUS_OWNER", ERROR, "owner {owner} matches {count} roster managers ({managers}); "
+             "its {rows} rows in the period are credited to nobody",
+             "负责人“{owner}”对应名单中 {count} 位客户经理（{managers}）；其期间内 {rows} 行不计入任何人"),
+    _collect("SOURCE_FILE_MISSING", ERROR, "source {source}: pattern {pattern} matches no file in {folder}",
+             "数据源 {source}：文件模式 {pattern} 在 {folder} 中没有匹配的文件"),
+    _collect("DATE_UNPARSEABLE", WARNING, "{value} in column {column} is not a date; row skipped",
+             "列“{column}”中的 {value} 不是日期；该行已跳过"),
+    _collect("VALUE_UNPARSEABLE", WARNING, "{value} in column {column} is not a number; row skipped by rule {indicator}",
+             "列“{column}”中的 {value} 不是数字；规则“{indicator}”跳过该行"),
+    _collect("NEGATIVE_DURATION", WARNING, "{end_column} {end} is before {start_column} {start}; row skipped by rule {indicator}",
+             "“{end_column}” {end} 早于“{start_column}” {start}；规则“{indicator}”跳过该行"),
+    _collect("DUPLICATE_ROW", WARNING, "{column} {value} repeats row {first_row} of {first_file}; counted once",
+             "“{column}” {value} 与 {first_file} 第 {first_row} 行重复；只计一次"),
+    _collect("UNMATCHED_OWNER", WARNING, "owner {owner} is not in the roster{via}; its {rows} rows in the period are "
+             "listed in tblUnmatched",
+             "负责人“{owner}”不在名单中{via}；其期间内 {rows} 行列于 tblUnmatched"),
+    _collect("NO_ROWS", INFO, "{indicator}: no rows for {count} managers ({managers}); their actual is left blank",
+             "{indicator}：{count} 位客户经理没有数据（{managers}）；实际值留空"),
+    _collect("ACTUAL_REPLACED", INFO, "{indicator}: actual {old} replaced by the collected {new}",
+             "{indicator}：实际值 {old} 已替换为采集值 {new}"),
+    _collect("ACTUAL_DIFFERS_FROM_SOURCE", WARNING, "{indicator}: actual {actual} differs from the collected {collected} "
+             "({source})", "{indicator}：实际值 {actual} 与采集值 {collected} 不一致（{source}）"),
 )
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
 
@@ -111,6 +144,9 @@ class Finding:
     row: int | None = None  # 1-based worksheet row
     manager_id: str = ""
     severity: str = field(default="")
+    source: str = ""  # CRM exports (collect): the rules' source name …
+    column: str = ""  # … and the export column
+
     details: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
@@ -126,17 +162,23 @@ class Finding:
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out.pop("details")
+        for key in ("source", "column"):  # export positions: only on findings of CRM exports
+            if not out[key]:
+                out.pop(key)
         return out
+
+
+_POSITION = ("file", "sheet", "cell", "row", "manager_id", "source", "column")
 
 
 def make(code: str, lang: str = "en", **details) -> Finding:
     """Build a Finding whose message comes from the code's template in ``lang``.
 
-    Position keywords (file, sheet, cell, row, manager_id) are taken out of
+    Position keywords (file, sheet, cell, row, manager_id, source, column) are taken out of
     ``details``; they and the rest fill the template. A template value that is
     missing raises KeyError: a message never shows a placeholder.
     """
-    position = {k: details.pop(k) for k in ("file", "sheet", "cell", "row", "manager_id") if k in details}
+    position = {k: details.pop(k) for k in _POSITION if k in details}
     spec = CODES[code]
     template = spec.zh if lang == "zh" else spec.en
     message = template.format(**position, **details)

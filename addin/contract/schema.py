@@ -238,6 +238,9 @@ SCORES_OUT = OutputTable(
     ),
     "指标明细", "Scores",
 )
+# kpi consolidate --actuals: the value kpi collect computed beside the scorecard's, and where it came from
+SCORES_OUT_ACTUALS = SCORES_OUT.with_columns((("collected_actual", "采集实际值"), ("collected_source", "采集来源")),
+                                             after="actual")
 REVIEWS_OUT = OutputTable(
     "tblReviews",
     (
@@ -279,3 +282,41 @@ SETTINGS_OUT = OutputTable(
 )
 # The sheets of the tables, in workbook order after the summary (tblTeams and tblSettings are on it).
 TEAM_TABLES = (MANAGERS_OUT, SCORES_OUT, REVIEWS_OUT, FINDINGS_OUT, FILES_OUT)
+
+
+# ----------------------------------------------------------------- actuals workbook (kpi collect, COLLECT.md)
+
+ACTUALS_OUT = OutputTable(
+    "tblActuals",
+    (
+        ("manager_id", "客户经理编号"), ("name", "姓名"), ("team", "团队"), ("indicator", "指标"),
+        ("actual", "实际值"), ("rows", "行数"), ("measure", "计算方式"), ("scope", "范围"),
+        ("source", "数据源"), ("rule", "规则"), ("rows_excluded", "排除行数"), ("files", "文件"),
+        ("status", "状态"),
+    ),
+    "实际值", "Actuals",
+)
+SOURCES_OUT = OutputTable(
+    "tblSources",
+    (
+        ("source", "数据源"), ("file", "文件"), ("sha256", "SHA-256"), ("sheet", "工作表"), ("header_row", "表头行"),
+        ("rows_read", "读取行数"), ("rows_in_period", "期间内行数"), ("rows_matched", "已匹配行数"),
+        ("rows_unmatched", "未匹配行数"), ("rows_skipped", "跳过行数"), ("rows_out_of_period", "期间外行数"),
+        ("rows_duplicate", "重复行数"), ("footer_rows", "表尾行数"), ("status", "状态"),
+    ),
+    "数据源", "Sources",
+)
+UNMATCHED_OUT = OutputTable(
+    "tblUnmatched",
+    (("source", "数据源"), ("owner", "负责人"), ("rows", "行数"), ("reason", "原因")),
+    "未匹配", "Unmatched",
+)
+COLLECT_FINDINGS_OUT = OutputTable(
+    "tblFindings",
+    (
+        ("file", "文件"), ("source", "数据源"), ("row", "行"), ("column", "列"), ("code", "代码"),
+        ("severity", "严重程度"), ("message", "说明"),
+    ),
+    "问题清单", "Findings",
+)
+ACTUALS_TABLES = (ACTUALS_OUT, SOURCES_OUT, UNMATCHED_OUT, COLLECT_FINDINGS_OUT)

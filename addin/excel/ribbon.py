@@ -29,6 +29,7 @@ import xlwings as xw
 from openpyxl.utils import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
+from addin.collect.scorecard_import import import_into_scorecard, remember_rules, remembered_rules
 from addin.consolidation.consolidate import consolidate
 from addin.contract.errors import KpiError, KpiInputError
 from addin.contract.findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING, Finding
@@ -415,6 +416,25 @@ def consolidate_folder(click: Click) -> None:
     _alert(consolidation_summary(result, lang), lang)
 
 
+def import_actuals(click: Click) -> None:
+    """Fill the open scorecard's actuals from the CRM exports named by a rules workbook (as `kpi collect`
+    + `kpi fill`, for this one manager and period); the findings go to the check-results sheet."""
+    lang = click.lang
+    rules = click.path or remembered_rules()
+    if not rules:
+        raise KpiError("collect_pick_rules")
+    book = _caller()
+    path = _save(book, lang)
+    plan = import_into_scorecard(path, rules, lang)
+    remember_rules(rules)
+    sheet = book.sheets[plan.sheet]
+    for patch in plan.patches:
+        sheet.range(patch.ref).value = patch.number if patch.number is not None else patch.text
+    _show_findings(book, plan.findings, path, lang)
+    _alert(render("ribbon.actuals_imported", lang, count=plan.filled, rules=Path(rules).name) + "\n"
+           + summary_text(plan.findings, lang, checked=1), lang)
+
+
 def result_cards(click: Click) -> None:
     """Result cards of the active team workbook (as `kpi cards`), in a new folder beside it; PDFs too
     when LibreOffice is installed. The cards follow the team workbook's language."""
@@ -438,6 +458,7 @@ BUTTONS = (
     Button("kpiValidate", "kpiGroupCheck", "DataValidation", validate_workbook),
     Button("kpiRefresh", "kpiGroupCheck", "CalculateNow", refresh_scores),
     Button("kpiAnomalies", "kpiGroupCheck", "TraceError", flag_anomalies),
+    Button("kpiImportActuals", "kpiGroupCheck", "ImportExcel", import_actuals, asks="file"),
     Button("kpiConsolidate", "kpiGroupTeam", "Consolidate", consolidate_folder, asks="folder"),
     Button("kpiCards", "kpiGroupTeam", "FileCheckIn", result_cards),
     Button("kpiImportFunctions", "kpiGroupFunctions", "FunctionWizard", None),

@@ -124,6 +124,8 @@ class ScoreRecord(_Record):
     adjust_reason: str
     effective_target: float | None
     actual: float | None
+    collected_actual: float | None = None  # kpi consolidate --actuals: the value kpi collect computed …
+    collected_source: str = ""  # … and where it came from (source, files, rows, rule)
     source: str
     achievement: float | None
     score: float

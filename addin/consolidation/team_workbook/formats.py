@@ -44,6 +44,7 @@ class Formats:
         self.centred = add(border=1, border_color="#BFBFBF", align="center")
         self.money = add(num_format="#,##0.00", border=1, border_color="#BFBFBF")
         self.score = add(num_format="0.00", border=1, border_color="#BFBFBF")
+        self.change = add(num_format="+0.00;-0.00;0.00", border=1, border_color="#BFBFBF")
         self.count = add(num_format="0", border=1, border_color="#BFBFBF", align="center")
         self.left = add(border=1, border_color="#BFBFBF", align="left", text_wrap=True)
         self.figure = add(bold=True, num_format="#,##0", border=1, border_color="#BFBFBF", align="right")

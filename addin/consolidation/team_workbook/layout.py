@@ -35,16 +35,18 @@ def column_width(header: str, values: Iterable, number_format: str = "General", 
     """Width that shows every sampled value in full (up to ``cap``) and the header in at most
     ``header_lines`` wrapped lines, with room for its filter button."""
     widest = 0
+    seen: set = set()  # texts repeat (teams, indicators, labels): measure each once
     for index, value in enumerate(values):
         if index >= SAMPLE_ROWS:
             break
-        if value is None:
+        if value is None or value in seen:
             continue
         if isinstance(value, bool):
             width = 5
         elif isinstance(value, (int, float)):
             width = number_width(float(value), number_format)
         else:
+            seen.add(value)
             width = display_width(str(value))
         widest = max(widest, width + 1)
     head = display_width(header)

@@ -25,6 +25,7 @@ class Linker:
     def __init__(self, output: Path | str | None):
         self.base = Path(os.path.abspath(Path(output).parent)) if output is not None else Path.cwd()
         self._shown: dict[str, str] = {}
+        self._relatives: dict[str, str | None] = {}
 
     def text(self, path: str) -> str:
         """The file as the workbook shows it: relative to the team workbook's folder, forward slashes."""
@@ -35,9 +36,15 @@ class Linker:
 
     def _relative(self, path: str) -> str | None:
         try:
-            return PurePath(os.path.relpath(os.path.abspath(path), self.base)).as_posix()
+            return self._relatives[path]
+        except KeyError:
+            pass
+        try:
+            relative: str | None = PurePath(os.path.relpath(os.path.abspath(path), self.base)).as_posix()
         except (OSError, ValueError):  # another drive, or a path the OS refuses
-            return None
+            relative = None
+        self._relatives[path] = relative
+        return relative
 
     def url(self, path: str, sheet: str = "", cell: str = "") -> str | None:
         """The ``external:`` URL of XlsxWriter for ``path`` (and the cell in it), or None when no link fits."""

@@ -61,11 +61,11 @@ def _file_link(ctx: Context, path: str, text: str, sheet: str = "", cell: str = 
 
 def write_scores(ctx: Context, ws, rows: list[dict], names: dict[str, str], sheet_index: int) -> Injection | None:
     """tblScores: one row per manager and indicator (the bulk of the workbook: fast rows)."""
-    table = schema.SCORES_OUT
+    table = schema.SCORES_OUT_ACTUALS if rows and "collected_actual" in rows[0] else schema.SCORES_OUT
     records = shown_records(table, rows, ctx.lang)
     for record in records:
         record["name"] = names.get(record["manager_id"], "")
-    spec = _spec(ctx, table, records, sheet_index, fast=ctx.fast_rows, caps={"adjust_reason": 30, "source": 24},
+    spec = _spec(ctx, table, records, sheet_index, fast=ctx.fast_rows, caps={"adjust_reason": 30, "source": 24, "collected_source": 40},
                  landscape=True)
     injected = write_table(ws, spec, ctx.formats)
     n, keys = max(len(rows), 1), table.keys

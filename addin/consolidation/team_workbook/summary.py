@@ -222,13 +222,15 @@ def _teams(cur: Cursor, rows: list[dict], previous: bool) -> None:
         "columns": [{"header": h, "header_format": f.header} for h in headers]})
     height = max(wrapped_lines(h, WIDTHS[i]) for i, h in enumerate(headers))
     cur.ws.set_row(first, 15 * height)
+    boxed = {"team": f.cell, "managers": f.count, "mean_final_score": f.score, "previous_mean_final_score": f.score,
+             "change": f.change, "bonus_total": f.money}
     for index, record in enumerate(rows):
         r = first + 1 + index
         for col, key in enumerate(table.keys):
             value = record.get(key)
             if key == "team":
                 value = value or ctx.text("no_team")
-            write_value(cur.ws, r, col, value, f.column(key))
+            write_value(cur.ws, r, col, value, boxed.get(key, f.count))
     cur.row = last + 2
 
 
@@ -241,8 +243,7 @@ def _movers(cur: Cursor, result) -> charts.Block | None:
         cur.wide(0, ctx.text("movers_none"), f.note)
         cur.skip(2)
         return None
-    cur.header_row([ctx.text(k) for k in ("name", "team", "previous_score", "final_score", "change")])
-    cur.ws.write_string(cur.row, 5, schema.MANAGERS_OUT_PREVIOUS.label("movement", ctx.lang), f.header)
+    cur.header_row([ctx.text(k) for k in ("name", "team", "previous_score", "final_score", "change", "movement")])
     top = cur.row
     for row in comparison.movers:
         cur.skip()
@@ -251,7 +252,7 @@ def _movers(cur: Cursor, result) -> charts.Block | None:
         cur.ws.write_string(cur.row, 1, row.get("team") or ctx.text("no_team"), f.cell)
         write_value(cur.ws, cur.row, 2, row["previous_final_score"], f.score)
         write_value(cur.ws, cur.row, 3, row["final_score"], f.score)
-        write_value(cur.ws, cur.row, 4, row["change"], f.column("change"))
+        write_value(cur.ws, cur.row, 4, row["change"], f.change)
         cur.ws.write_string(cur.row, 5, display("movement", row["movement"], ctx.lang), f.centred)
     block = charts.Block(cur.name, top, cur.row)
     for key in MOVEMENT_COLOURS:

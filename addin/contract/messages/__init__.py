@@ -23,7 +23,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from addin.contract.messages import addin, cards, checks, cli, errors, files, ribbon, roster, team
+from addin.contract.messages import addin, cards, checks, cli, collect, errors, files, ribbon, roster, team
 from udfs import messages as engine
 
 LANGS = ("zh", "en")
@@ -56,6 +56,7 @@ AREAS = (  # one area per line: helpers add theirs without touching the others'
     ("cards", cards),
     ("checks", checks),
     ("cli", cli),
+    ("collect", collect),
     ("engine", engine),
     ("errors", errors),
     ("files", files),
@@ -65,6 +66,9 @@ AREAS = (  # one area per line: helpers add theirs without touching the others'
 )
 for _area, _module in AREAS:
     _register(CATALOG, _area, _module.TEXTS)
+# `kpi collect`/`kpi fill` keep their error texts and command-line texts beside their other texts
+_register(CATALOG, "errors", collect.ERRORS)
+_register(CATALOG, "cli", collect.CLI)
 
 
 @dataclass(frozen=True)

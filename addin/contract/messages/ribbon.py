@@ -36,6 +36,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kpiAnomalies.tip": ("对当前工作簿所在文件夹的全部考核表做统计检查（极端达成率、离群得分、评价宽严等），标出异常。",
                          "Run the statistical checks over all scorecards in this workbook's folder (extreme "
                          "achievement, outlier scores, lenient or severe reviewers...) and flag the anomalies."),
+    "kpiImportActuals": ("从CRM导入实际值", "Import actuals from CRM"),
+    "kpiImportActuals.tip": ("选择规则工作簿（kpi collect --init 可生成），按本表的客户经理和考核期间从 CRM 导出文件计算实际值并填入，"
+                             "每个值注明数据来源；问题写入“检查结果”工作表。",
+                             "Pick the rules workbook (kpi collect --init writes one): the actuals of this scorecard's "
+                             "manager and period are computed from the CRM exports and filled in, each with its source; "
+                             "findings go to the 'Check results' sheet."),
+    "actuals_imported": ("已从 CRM 导入 {count} 个实际值（规则：{rules}）。", "Imported {count} actuals from the CRM "
+                         "(rules: {rules})."),
     "kpiConsolidate": ("汇总文件夹", "Consolidate folder"),
     "kpiConsolidate.tip": ("选择存放各客户经理考核表的文件夹，校验、重算、排名、强制分布并生成团队汇总工作簿。",
                            "Pick the folder with the managers' scorecards: validate, recompute, rank, force grades "

@@ -72,6 +72,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "previous_score": ("上期得分", "Previous"),
     "final_score": ("本期得分", "This period"),
     "change": ("变化", "Change"),
+    "movement": ("升降", "Movement"),
     "left": ("上期在册、本期无结果的客户经理", "In the previous quarter, not in this one"),
     "left_none": ("无", "None"),
     "new_count": ("本期新增 {count} 人", "{count} new this period"),

@@ -148,7 +148,7 @@ def test_a_new_button_that_asks_for_a_file_reaches_the_vba_without_vba_edits(mon
     monkeypatch.setitem(CATALOG, "ribbon.kpiTestImport", Text("导入", "Import"))
     monkeypatch.setitem(CATALOG, "ribbon.kpiTestImport.tip", Text("导入文件", "Import a file"))
     text = ribbon_module().text()
-    assert 'Private Const ASK_FILE As String = "|kpiTestImport|"' in text
+    assert 'Private Const ASK_FILE As String = "|kpiImportActuals|kpiTestImport|"' in text
     assert 'Private Const ASK_FOLDER As String = "|kpiConsolidate|"' in text
     assert 'id="kpiTestImport"' in customui_xml("en").decode()
     assert "%ASK_" not in text

@@ -23,7 +23,7 @@ from addin.reports.json_report import (
 
 
 @pytest.mark.parametrize("model,table", [
-    (ManagerRecord, schema.MANAGERS_OUT_PREVIOUS), (ScoreRecord, schema.SCORES_OUT),
+    (ManagerRecord, schema.MANAGERS_OUT_PREVIOUS), (ScoreRecord, schema.SCORES_OUT_ACTUALS),
     (ReviewRecord, schema.REVIEWS_OUT), (TeamRecord, schema.TEAMS_OUT_PREVIOUS),
     (FileRecord, schema.FILES_OUT), (FindingRecord, schema.FINDINGS_OUT),
 ])

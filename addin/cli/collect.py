@@ -1,0 +1,96 @@
+"""`kpi collect`: actuals from CRM exports (COLLECT.md); `kpi collect --init` writes a rules workbook."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from addin.cli.output import format_table, shown
+from addin.cli.parsing import add_lang, command
+from addin.collect.actuals_workbook import write_actuals_workbook
+from addin.collect.collector import collect
+from addin.collect.output import check_output
+from addin.collect.presets import PRESETS, write_rules_workbook
+from addin.collect.report import collect_json
+from addin.contract.errors import UsageError
+from addin.contract.findings import SEVERITY_ORDER
+from addin.contract.messages import render
+from addin.contract.schema import SIZES
+from addin.xlsx.atomic import atomic_path
+
+SHOWN_FINDINGS = 30  # the console shows the first ones; the workbook lists them all
+SHOWN_MANAGERS = 20  # a small team's actuals are printed; a large one's are in the workbook
+
+
+def export_findings_table(findings, lang: str) -> str:
+    """Findings of CRM exports as a table: file, source, row, column, code, severity, message."""
+    header = tuple(render(f"cli.collect.table.{key}", lang)
+                   for key in ("file", "source", "row", "column", "code", "severity", "message"))
+    rows = [(shown(f.file) if f.file else "", f.source, str(f.row or ""), f.column, f.code,
+             render(f"cli.severity.{f.severity}", lang), f.message) for f in findings]
+    return format_table(rows, header)
+
+
+def actuals_table(result, lang: str) -> str:
+    """Manager × indicator, the way the workbook's first sheet shows it (blank: no value)."""
+    indicators = list(dict.fromkeys(rule.indicator for rule in result.rules.rules))
+    by = {(a.manager_id, a.indicator): a.actual for a in result.actuals}
+    header = (render("cli.collect.table.manager_id", lang), render("cli.collect.table.name", lang), *indicators)
+    rows = [(m.manager_id, m.name, *(f"{by[(m.manager_id, i)]:,.6g}" if by.get((m.manager_id, i)) is not None
+                                     else "" for i in indicators)) for m in result.managers[:SHOWN_MANAGERS]]
+    return format_table(rows, header)
+
+
+def register(subparsers, lang: str) -> argparse.ArgumentParser:
+    p = command(subparsers, "collect", lang)
+    p.add_argument("rules", nargs="?", metavar="RULES", help=render("cli.collect.rules", lang))
+    p.add_argument("--roster", metavar="ROSTER", help=render("cli.collect.roster", lang))
+    p.add_argument("--period", help=render("cli.collect.period", lang))
+    p.add_argument("-o", "--output", metavar="ACTUALS.xlsx", help=render("cli.collect.output", lang))
+    p.add_argument("--data", metavar="DIR", help=render("cli.collect.data", lang))
+    add_lang(p, lang, "cli.collect.lang")
+    p.add_argument("--json", metavar="REPORT.json", help=render("cli.collect.json", lang))
+    p.add_argument("--strict", action="store_true", help=render("cli.collect.strict", lang))
+    p.add_argument("--force", action="store_true", help=render("cli.collect.force", lang))
+    p.add_argument("--init", metavar="RULES.xlsx", help=render("cli.collect.init", lang))
+    p.add_argument("--preset", choices=sorted(PRESETS), default="cordys", help=render("cli.collect.preset", lang))
+    p.add_argument("--size", choices=SIZES, default="medium", help=render("cli.collect.size", lang))
+    return p
+
+
+def run(args: argparse.Namespace, lang: str) -> int:
+    """Collect (or write a starting rules workbook) and print a summary; usage errors propagate to ``main``."""
+    if args.init:
+        path = check_output(args.init, force=args.force, replaceable=lambda _p: False)
+        written, count = write_rules_workbook(path, args.preset, args.size, lang)
+        print(render("collect.init_wrote", lang, path=written, preset=args.preset, rules=count))
+        return 0
+    missing = [flag for flag, value in (("RULES", args.rules), ("--roster", args.roster), ("--period", args.period),
+                                        ("-o", args.output)) if not value]
+    if missing:
+        raise UsageError("collect_arguments", missing=", ".join(missing))
+    inputs = [args.rules, args.roster]
+    output = check_output(args.output, inputs, args.force)
+    if args.json:
+        check_output(args.json, inputs, True, suffixes=(".json",))
+    exclude = [output] + ([Path(args.json)] if args.json else [])
+    result = collect(args.rules, args.roster, args.period, data_dir=args.data, lang=lang, exclude=exclude)
+    for path in result.inputs:  # a pattern may match the output itself: never write onto an input
+        if output.exists() and Path(path).resolve() == output.resolve():
+            raise UsageError("collect_output_is_input", path=str(output))
+    write_actuals_workbook(result, output, lang)
+    if args.json:
+        with atomic_path(args.json) as temp:
+            Path(temp).write_text(collect_json(result), encoding="utf-8")
+    listed = sorted(result.findings, key=lambda f: SEVERITY_ORDER[f.severity])[:SHOWN_FINDINGS]
+    if listed:
+        print(export_findings_table(listed, lang))
+        if len(result.findings) > len(listed):
+            print(render("cli.collect.more_findings", lang, count=len(result.findings) - len(listed)))
+    if len(result.managers) <= SHOWN_MANAGERS:
+        print(actuals_table(result, lang))
+    print(render("collect.summary", lang, **result.counts()))
+    print(render("collect.wrote", lang, path=output))
+    if args.json:
+        print(render("collect.wrote_json", lang, path=args.json))
+    return 1 if args.strict and result.has_errors else 0

@@ -1,0 +1,206 @@
+"""The actuals workbook of `kpi collect`, and reading it back (`kpi fill`, `kpi new/consolidate --actuals`).
+
+Sheets: a manager × indicator overview for people, then the tables of COLLECT.md
+(tblActuals, tblSources, tblUnmatched, tblFindings). With ``lang="en"`` the table headers
+are exactly the keys of COLLECT.md; with ``zh`` they are Chinese labels and every value
+(measure, scope, status, severity) is Chinese. Written atomically with XlsxWriter.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+
+from addin.collect.collector import CollectResult
+from addin.contract import schema
+from addin.contract.errors import UsageError
+from addin.contract.findings import SEVERITY_ZH
+from addin.contract.messages import Message, render
+from addin.xlsx.atomic import atomic_path
+
+_NUMBER_KEYS = {"actual"}
+_COUNT_KEYS = {"rows", "rows_excluded", "header_row", "rows_read", "rows_in_period", "rows_matched", "rows_unmatched",
+               "rows_skipped", "rows_out_of_period", "rows_duplicate", "footer_rows", "row"}
+_WIDTHS = {"rule": 60, "message": 70, "sha256": 20, "file": 28, "files": 28, "reason": 28}
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _localised(key: str, value, lang: str):
+    """Values of the tables in the workbook's language (zh workbooks hold Chinese values only)."""
+    if key == "status" and isinstance(value, str) and value:
+        catalog_key = f"collect.status_{value}" if value in ("ok", "no_rows", "source_error") else f"collect.file_{value}"
+        return render(catalog_key, lang)
+    if key == "severity" and lang == "zh":
+        return SEVERITY_ZH.get(value, value)
+    return value
+
+
+def _table(wb, ws, table: schema.OutputTable, records: list[dict], lang: str, formats: dict) -> None:
+    keys = table.keys
+    headers = table.headers(lang)
+    for col, key in enumerate(keys):
+        width = _WIDTHS.get(key, max(10, _display_width(headers[col]) + 4))
+        ws.set_column(col, col, width, formats.get(key))
+    data = []
+    for record in records:
+        row = []
+        for key in keys:
+            value = _localised(key, record.get(key), lang)
+            if isinstance(value, float) and not math.isfinite(value):
+                value = None
+            row.append(value)
+        data.append(row)
+    last = max(len(data), 1)
+    options = {"name": table.name, "style": "Table Style Medium 2", "columns": [{"header": h} for h in headers]}
+    if data:
+        options["data"] = data
+    ws.add_table(0, 0, last, len(keys) - 1, options)
+    ws.freeze_panes(1, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+
+
+def _overview(ws, result: CollectResult, lang: str, formats: dict) -> None:
+    """Manager × indicator: the sheet people read; blank = no rows or a source error."""
+    indicators = list(dict.fromkeys(rule.indicator for rule in result.rules.rules))
+    by = {(a.manager_id, a.indicator): a.actual for a in result.actuals}
+    ws.write(0, 0, render("collect.matrix_title", lang, period=f"{result.period.text} ({result.period})",
+                          rules=len(indicators), managers=len(result.managers)), formats["title"])
+    ws.write(1, 0, render("collect.matrix_note", lang), formats["note"])
+    heads = [schema.ACTUALS_OUT.headers(lang)[i] for i in range(3)] + indicators
+    ws.write_row(3, 0, heads, formats["header"])
+    for r, manager in enumerate(result.managers, start=4):
+        ws.write_row(r, 0, [manager.manager_id, manager.name, manager.team])
+        for c, indicator in enumerate(indicators, start=3):
+            value = by.get((manager.manager_id, indicator))
+            if value is not None and math.isfinite(value):
+                ws.write_number(r, c, value, formats["actual"])
+    ws.set_column(0, 2, 14)
+    ws.set_column(3, 2 + max(len(indicators), 1), 16)
+    ws.freeze_panes(4, 3)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.autofilter(3, 0, 3 + max(len(result.managers), 1), 2 + len(indicators))
+
+
+def write_actuals_workbook(result: CollectResult, output, lang: str | None = None) -> Path:
+    """Write the actuals workbook atomically and return its path.
+
+    Raises:
+        OutputError: the target cannot be written (a folder, locked, no permission).
+    """
+    lang = lang or result.lang
+    output = Path(output)
+    with atomic_path(output) as temp:
+        wb = xlsxwriter.Workbook(str(temp), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                             "strings_to_urls": False})
+        formats = {
+            "title": wb.add_format({"bold": True, "font_size": 14}),
+            "note": wb.add_format({"italic": True, "font_color": "#595959"}),
+            "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#4472C4", "text_wrap": True}),
+            "actual": wb.add_format({"num_format": "#,##0.00####"}),
+            "count": wb.add_format({"num_format": "#,##0"}),
+        }
+        column_formats = {"actual": formats["actual"], **{k: formats["count"] for k in _COUNT_KEYS}}
+        overview = wb.add_worksheet(render("collect.sheet_matrix", lang))
+        _overview(overview, result, lang, formats)
+        records = {
+            schema.ACTUALS_OUT.name: [asdict(a) for a in result.actuals],
+            schema.SOURCES_OUT.name: [asdict(s) for s in result.sources],
+            schema.UNMATCHED_OUT.name: [asdict(u) for u in result.unmatched],
+            schema.COLLECT_FINDINGS_OUT.name: [
+                {"file": f.file, "source": f.source, "row": f.row, "column": f.column, "code": f.code,
+                 "severity": f.severity, "message": f.message} for f in result.findings],
+        }
+        for table in schema.ACTUALS_TABLES:
+            ws = wb.add_worksheet(table.sheet(lang))
+            _table(wb, ws, table, records[table.name], lang, column_formats)
+        wb.close()
+    return output
+
+
+# --------------------------------------------------------------------------------------- reading
+
+@dataclass(frozen=True)
+class CollectedActual:
+    """One collected actual as a scorecard needs it."""
+
+    manager_id: str
+    indicator: str
+    actual: float | None
+    rows: int
+    source: str
+    rule: str
+    files: str
+
+    def source_text(self, lang: str) -> str:
+        """The text of a scorecard's ``source`` cell: source, files, row count and rule."""
+        return render("collect.source_cell", lang, source=self.source, files=self.files, rows=self.rows,
+                      rule=self.rule)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_actuals(path) -> list[CollectedActual]:
+    """The rows of tblActuals of an actuals workbook (zh or en headers).
+
+    Raises:
+        UsageError: the file is missing, unreadable or has no tblActuals with the needed columns.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError("collect_actuals_unreadable", file=str(path), reason=Message("collect.not_found"))
+    try:
+        book = CalamineWorkbook.from_path(str(path), load_tables=True)
+        try:
+            name = next((n for n in book.table_names if n.casefold() == "tblactuals"), None)
+            if name is None:
+                raise UsageError("collect_actuals_unreadable", file=str(path),
+                                 reason=Message("collect.no_actuals_table"))
+            table = book.get_table_by_name(name)
+            headers, rows = list(table.columns), table.to_python()
+        finally:
+            book.close()
+    except UsageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - calamine raises several kinds on damaged files
+        raise UsageError("collect_actuals_unreadable", file=str(path), reason=f"{type(exc).__name__}: {exc}") from None
+    lookup = {}
+    for key, zh in schema.ACTUALS_OUT.columns:
+        lookup[schema.normalise_header(key)] = key
+        lookup[schema.normalise_header(zh)] = key
+    position = {}
+    for i, header in enumerate(headers):
+        key = lookup.get(schema.normalise_header(header))
+        if key and key not in position:
+            position[key] = i
+    needed = ("manager_id", "indicator", "actual")
+    lacking = [k for k in needed if k not in position]
+    if lacking:
+        raise UsageError("collect_actuals_unreadable", file=str(path),
+                         reason="tblActuals lacks " + ", ".join(lacking))
+    out = []
+    for row in rows:
+        def get(key, row=row):
+            i = position.get(key)
+            return row[i] if i is not None and i < len(row) else None
+        value = get("actual")
+        actual = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        rows_value = get("rows")
+        out.append(CollectedActual(_text(get("manager_id")), _text(get("indicator")), actual,
+                                   int(rows_value) if isinstance(rows_value, (int, float)) else 0,
+                                   _text(get("source")), _text(get("rule")), _text(get("files"))))
+    return out

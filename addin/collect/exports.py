@@ -1,0 +1,362 @@
+"""Reading CRM export files: workbooks through python-calamine, CSV through pandas.
+
+An export is located by content, not by its name: its header row is the first of the
+first 30 rows that holds every column the rules use; trailing rows that fill at most one
+cell (``Grand Totals (N records)``, ``Confidential Information``, copyright lines, blank
+rows) are footer rows. A header that appears twice is addressed as ``名称#2``. A file
+that cannot be read safely raises :class:`ExportUnreadable` with the user-facing reason;
+the caller turns it into FILE_UNREADABLE for that file and goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+from python_calamine import CalamineWorkbook
+
+from addin.collect.columns import Columns
+from addin.collect.values import fold_values
+from addin.xlsx.safety import (
+    MAX_FILE_BYTES,
+    OLE_MAGIC,
+    ZIP_MAGICS,
+    UnsafeFile,
+    container_kind,
+    open_zip,
+    read_member,
+)
+
+HEADER_SEARCH_ROWS = 30
+MAX_CSV_BYTES = 512 * 1024 * 1024  # a CSV is plain text: larger than a workbook may be, still bounded
+MAX_EXPORT_ROWS = 2_000_000  # more than one Excel sheet can hold; far beyond a quarter of deals
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+_ENCRYPTED = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+
+
+class ExportUnreadable(Exception):
+    """An export that cannot be read; ``reason`` is for the user (English and Chinese)."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.en, self.zh = en, zh
+
+    def reason(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass
+class Export:
+    """One export file as read: the rule columns of its data rows and where each row is in the file."""
+
+    file: str                       # as shown: relative to the data folder
+    path: Path
+    sha256: str
+    sheet: str = ""
+    header_row: int = 0             # 1-based row of the header (0: none found)
+    columns: list[str] = field(default_factory=list)  # every header, repeated ones as 名称#2
+    data: Columns = field(default_factory=lambda: Columns({}, 0))  # one column per rule column, rows = data rows
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # 1-based file row per data row
+    footer_rows: int = 0
+    missing: list[str] = field(default_factory=list)  # rule columns the header row lacks
+
+
+def header_key(text) -> str:
+    """A header as matched against rule columns: folded, a leading ``*`` (required mark) dropped."""
+    return fold_values([text])[0].lstrip("*").strip()
+
+
+def _header_names(cells: list) -> tuple[list[str], list[str]]:
+    """(shown names, match keys) of a header row; the second ``名称`` becomes ``名称#2``."""
+    seen: dict[str, int] = {}
+    shown, keys = [], []
+    for cell in cells:
+        text = "" if cell is None else str(cell).strip()
+        if isinstance(cell, float) and cell.is_integer():
+            text = str(int(cell))
+        key = header_key(text)
+        if not key:
+            shown.append("")
+            keys.append("")
+            continue
+        seen[key] = seen.get(key, 0) + 1
+        count = seen[key]
+        shown.append(text if count == 1 else f"{text}#{count}")
+        keys.append(key if count == 1 else f"{key}#{count}")
+    return shown, keys
+
+
+def _find_header(head: list[list], wanted: list[str]) -> tuple[int, list[str], list[str], list[str]]:
+    """(0-based header row, shown names, keys, missing rule columns) among the first rows.
+
+    The header is the first row holding every wanted column; without one, the row holding
+    the most of them (the first non-empty row when none) is reported with what it lacks.
+    """
+    want = {header_key(c): c for c in wanted}
+    best = (-1, -1, [], [])
+    for index, cells in enumerate(head[:HEADER_SEARCH_ROWS]):
+        shown, keys = _header_names(cells)
+        if not any(keys):
+            continue
+        hits = sum(1 for k in want if k in keys)
+        if hits == len(want):
+            return index, shown, keys, []
+        if hits > best[1]:
+            best = (index, hits, shown, keys)
+    index, _, shown, keys = best
+    missing = [c for k, c in want.items() if k not in keys]
+    return index, shown, keys, missing
+
+
+def read_export(path: Path, shown_name: str, wanted: list[str], sheet: str | None = None) -> Export:
+    """Read one export: its header, the ``wanted`` columns of its data rows, its footer.
+
+    Raises:
+        ExportUnreadable: missing, empty, encrypted, corrupt, oversized or of an unknown kind.
+    """
+    data = _read_bytes(path)
+    export = Export(shown_name, path, hashlib.sha256(data).hexdigest())
+    if data[:8] == OLE_MAGIC or data[:4] in ZIP_MAGICS or path.suffix.lower() in WORKBOOK_SUFFIXES:
+        grid, export.sheet = _workbook_grid(data, path, sheet)
+        _locate_grid(export, grid, wanted)
+    else:
+        _locate_csv(export, data, wanted)
+    return export
+
+
+def _locate_grid(export: Export, grid: list[list], wanted: list[str]) -> None:
+    """Header, data rows and footer of a workbook sheet (cells as calamine gives them)."""
+    index, shown, keys, missing = _find_header(grid[:HEADER_SEARCH_ROWS], wanted)
+    export.header_row = index + 1 if index >= 0 else 0
+    export.columns = [s for s in shown if s]
+    export.missing = missing if index >= 0 else list(wanted)
+    if export.missing:
+        return
+    frame = pd.DataFrame(grid[index + 1:], dtype=object)
+    filled = np.zeros(len(frame), dtype=np.int64)
+    for position in range(frame.shape[1]):
+        values = frame.iloc[:, position].to_numpy(dtype=object)
+        filled += (values != "") & pd.notna(values)
+    data_rows = np.flatnonzero(filled >= 2)
+    last = int(data_rows[-1]) + 1 if len(data_rows) else 0
+    export.footer_rows = len(frame) - last
+    positions = {k: i for i, k in enumerate(keys) if k}
+    columns = {}
+    for name in wanted:
+        position = positions[header_key(name)]
+        if position < frame.shape[1]:
+            columns[name] = frame.iloc[:last, position].reset_index(drop=True)
+        else:
+            columns[name] = pd.Series([""] * last, dtype=object)
+    export.data = Columns(columns, last)
+    export.rows = np.arange(index + 2, index + 2 + last, dtype=np.int64)
+
+
+def _locate_csv(export: Export, data: bytes, wanted: list[str]) -> None:
+    """Header, data rows and footer of a CSV; the body is parsed by polars, every cell as text."""
+    head_text, encoding = decode_text(data[:500_000], partial=len(data) > 500_000)
+    if "\x00" in head_text[:10000]:
+        raise ExportUnreadable("binary content, not a CSV text file", "内容为二进制数据，不是 CSV 文本文件")
+    sep = _delimiter(head_text.splitlines())
+    try:
+        head = list(_head_records(head_text, sep))
+    except csv.Error as exc:
+        raise ExportUnreadable(f"malformed CSV ({exc})", f"CSV 格式错误（{exc}）") from None
+    index, shown, keys, missing = _find_header(head, wanted)
+    export.header_row = index + 1 if index >= 0 else 0
+    export.columns = [s for s in shown if s]
+    export.missing = missing if index >= 0 else list(wanted)
+    if export.missing:
+        return
+    width = len(keys)
+    names = [f"c{i}" for i in range(width)]
+    frame = None
+    if encoding in ("utf-8", "utf-8-sig"):  # polars checks the UTF-8 of the rest itself
+        try:
+            frame = _polars_csv(data[3:] if encoding == "utf-8-sig" else data, index, sep, names)
+        except Exception:  # noqa: BLE001 - not UTF-8 after all (a GBK file with an ASCII head), or malformed
+            frame = None
+    if frame is None:
+        text, encoding = decode_text(data)
+        try:
+            frame = _polars_csv(text.encode("utf-8"), index, sep, names)
+        except Exception as exc:  # noqa: BLE001 - polars raises its own kinds on malformed text
+            raise ExportUnreadable(f"malformed CSV ({type(exc).__name__}: {exc})",
+                                   f"CSV 格式错误（{type(exc).__name__}: {exc}）") from None
+    if len(frame) > MAX_EXPORT_ROWS:
+        raise ExportUnreadable(f"the file has {len(frame)} rows (limit {MAX_EXPORT_ROWS})",
+                               f"文件有 {len(frame)} 行（上限 {MAX_EXPORT_ROWS}）")
+    last = _last_data_row(frame, names)
+    export.footer_rows = len(frame) - last
+    positions = {k: i for i, k in enumerate(keys) if k}
+    columns = {name: frame[names[positions[header_key(name)]]].head(last).alias(name) for name in wanted}
+    export.data = Columns(columns, last)
+    export.rows = np.arange(index + 2, index + 2 + last, dtype=np.int64)
+
+
+def _polars_csv(utf8: bytes, header_index: int, sep: str, names: list[str]) -> pl.DataFrame:
+    return pl.read_csv(utf8, has_header=False, skip_rows=header_index + 1, separator=sep,
+                       schema={n: pl.String for n in names}, truncate_ragged_lines=True, raise_if_empty=False,
+                       quote_char='"')
+
+
+def _last_data_row(frame: pl.DataFrame, names: list[str], window: int = 256) -> int:
+    """Number of rows up to the last one filling at least two cells (the rest are footer rows).
+
+    Footers are a few lines, so the last ``window`` rows are looked at first, the whole frame only
+    when they are all footer-like.
+    """
+    def filled(part: pl.DataFrame) -> np.ndarray:
+        if not names or part.is_empty():
+            return np.zeros(len(part), dtype=np.int64)
+        return part.select(pl.sum_horizontal(
+            [(pl.col(n).str.strip_chars().str.len_chars() > 0).fill_null(False).cast(pl.Int32) for n in names]
+        ).alias("filled"))["filled"].to_numpy()
+    start = max(len(frame) - window, 0)
+    rows = np.flatnonzero(filled(frame.slice(start)) >= 2)
+    if len(rows):
+        return start + int(rows[-1]) + 1
+    rows = np.flatnonzero(filled(frame.slice(0, start)) >= 2)
+    return int(rows[-1]) + 1 if len(rows) else 0
+
+
+def _head_records(text: str, sep: str):
+    """The first rows of a CSV as lists of cells (the header is among them)."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    for number, record in enumerate(reader):
+        if number >= HEADER_SEARCH_ROWS:
+            return
+        yield record
+
+
+# ------------------------------------------------------------------------------------ raw reading
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        limit = MAX_FILE_BYTES if path.suffix.lower() in WORKBOOK_SUFFIXES else MAX_CSV_BYTES
+        if size > limit:
+            raise ExportUnreadable(f"the file is {size // (1024 * 1024)} MB (limit {limit // (1024 * 1024)} MB)",
+                                   f"文件大小 {size // (1024 * 1024)} MB，超过上限 {limit // (1024 * 1024)} MB")
+        data = path.read_bytes()
+    except PermissionError:
+        raise ExportUnreadable("permission denied (is it open and locked by another program?)",
+                               "没有读取权限（是否被其他程序打开并锁定？）") from None
+    except IsADirectoryError:
+        raise ExportUnreadable("is a folder", "这是一个文件夹") from None
+    except OSError as exc:
+        raise ExportUnreadable(f"cannot open the file ({exc.strerror or exc})",
+                               f"无法打开文件（{exc.strerror or exc}）") from None
+    if not data:
+        raise ExportUnreadable("the file is empty (0 bytes)", "文件为空（0 字节）")
+    return data
+
+
+def _check_container(data: bytes, path: Path) -> None:
+    """ExportUnreadable for an encrypted, oversized, hostile or non-workbook container."""
+    if data[:8] == OLE_MAGIC:
+        if any(marker in data for marker in _ENCRYPTED):
+            raise ExportUnreadable("the workbook is password-protected (encrypted); remove the password in Excel "
+                                   "and export again", "工作簿设有密码（已加密）；请在 Excel 中取消密码后重新导出")
+        return
+    if data[:4] not in ZIP_MAGICS:
+        raise ExportUnreadable(f"not an Excel workbook although named {path.suffix}",
+                               f"扩展名为 {path.suffix}，但内容不是 Excel 工作簿")
+    try:
+        opened = open_zip(data)
+        reason = container_kind(opened)
+        if reason:
+            raise UnsafeFile(reason)
+        for name in sorted(opened.names):
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                read_member(opened, name)  # capped: a hostile sheet never reaches calamine uncapped
+    except UnsafeFile as exc:
+        raise ExportUnreadable(str(exc), f"文件不安全或已损坏：{exc}") from None
+    except zipfile.BadZipFile as exc:
+        raise ExportUnreadable(f"corrupt zip container ({exc})", f"zip 容器已损坏（{exc}）") from None
+
+
+def _choose_sheet(names: list[str], sheet: str | None) -> str:
+    if sheet is None:
+        if not names:
+            raise ExportUnreadable("the workbook has no sheets", "工作簿中没有工作表")
+        return names[0]
+    chosen = next((n for n in names if n == sheet), None) or next(
+        (n for n in names if header_key(n) == header_key(sheet)), None)
+    if chosen is None:
+        raise ExportUnreadable(f"no sheet named {sheet}; its sheets are: {', '.join(names)}",
+                               f"没有名为“{sheet}”的工作表；现有工作表：{'、'.join(names)}")
+    return chosen
+
+
+def _workbook_grid(data: bytes, path: Path, sheet: str | None) -> tuple[list[list], str]:
+    """Every row of one sheet (values as calamine gives them) after the safety checks."""
+    _check_container(data, path)
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - calamine raises several kinds on damaged files
+        raise ExportUnreadable(f"corrupt or unsupported workbook ({type(exc).__name__}: {exc})",
+                               f"工作簿已损坏或格式不受支持（{type(exc).__name__}: {exc}）") from None
+    try:
+        chosen = _choose_sheet(book.sheet_names, sheet)
+        found = book.get_sheet_by_name(chosen)
+        if found.total_height > MAX_EXPORT_ROWS:
+            raise ExportUnreadable(f"sheet {chosen} has {found.total_height} rows (limit {MAX_EXPORT_ROWS})",
+                                   f"工作表“{chosen}”有 {found.total_height} 行（上限 {MAX_EXPORT_ROWS}）")
+        grid = found.to_python(skip_empty_area=False)
+    except ExportUnreadable:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise ExportUnreadable(f"corrupt workbook ({type(exc).__name__}: {exc})",
+                               f"工作簿已损坏（{type(exc).__name__}: {exc}）") from None
+    finally:
+        book.close()
+    return grid, chosen
+
+
+def _decode(data: bytes, encoding: str, partial: bool) -> str:
+    """``data`` decoded; with ``partial`` a character cut at the end of a head sample is left out."""
+    if not partial:
+        return data.decode(encoding)
+    return codecs.getincrementaldecoder(encoding)().decode(data, final=False)
+
+
+def decode_text(data: bytes, partial: bool = False) -> tuple[str, str]:
+    """(text, encoding) of a CSV: UTF-8 with or without BOM, UTF-16 (with BOM, or detected by its zero
+    bytes), else GB18030 (the superset of GBK, Excel's plain "CSV" on Chinese Windows).
+
+    With ``partial``, ``data`` is the head of a larger file (only its complete characters count).
+    """
+    if data[:3] == codecs.BOM_UTF8:
+        return _decode(data[3:], "utf-8", partial), "utf-8-sig"
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return _decode(data, "utf-16", partial), "utf-16"
+    sample = data[:4000]
+    if len(sample) >= 4 and sample.count(b"\x00") > len(sample) // 4:
+        odd_zeros = sample[1::2].count(b"\x00")
+        return _decode(data, "utf-16-le" if odd_zeros > sample[0::2].count(b"\x00") else "utf-16-be",
+                       partial), "utf-16"
+    try:
+        return _decode(data, "utf-8", partial), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return _decode(data, "gb18030", partial), "gb18030"
+    except UnicodeDecodeError:
+        raise ExportUnreadable("cannot decode the text: not UTF-8, UTF-16 or GBK/GB18030 (save it as "
+                               "\"CSV UTF-8\" in Excel)",
+                               "无法识别文本编码：不是 UTF-8、UTF-16 或 GBK/GB18030（请在 Excel 中另存为“CSV UTF-8”）") from None
+
+
+def _delimiter(lines: list[str]) -> str:
+    """Tab when the first lines hold more tabs than commas (Excel's "Unicode text"), else comma."""
+    sample = "\n".join(lines[:HEADER_SEARCH_ROWS])
+    return "\t" if sample.count("\t") > sample.count(",") else ","

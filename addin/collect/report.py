@@ -1,0 +1,23 @@
+"""`kpi collect --json`: the result as one JSON document (summary, actuals, sources, unmatched, findings)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from addin.collect.collector import CollectResult
+
+
+def _clean(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def collect_json(result: CollectResult) -> str:
+    """The report text: UTF-8 JSON, Chinese kept as it is, blank actuals as null."""
+    return json.dumps(_clean(result.as_dict()), ensure_ascii=False, indent=2)

@@ -1,0 +1,107 @@
+"""Actuals from the CRM into one open scorecard (the ribbon button 从CRM导入实际值 / Import actuals from CRM).
+
+The scorecard's own header names the manager (``kpi_manager_id``, ``kpi_manager_name``,
+``kpi_team``) and the period (``kpi_period``); the rules workbook names the exports. The same
+library as `kpi collect` computes the actuals, and :func:`~addin.collect.fill.plan_card` says
+which ``actual`` and ``source`` cells change; the ribbon writes them into the open workbook.
+The last rules workbook used is remembered in the add-in's settings file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from addin.collect.actuals_workbook import CollectedActual
+from addin.collect.collector import CollectResult, collect
+from addin.collect.fill import CellPatch, FillReport, actuals_by_manager, plan_card
+from addin.collect.owners import Manager
+from addin.contract.errors import UsageError
+from addin.contract.findings import Finding
+from addin.xlsx.reader import read_scorecard
+
+SETTINGS_FILE = "settings.json"
+
+
+def settings_folder(env=None, home: Path | None = None) -> Path:
+    """The add-in's settings folder: ``%APPDATA%\\kpi-scorecard`` on Windows, ``~/.kpi-scorecard`` elsewhere."""
+    env = os.environ if env is None else env
+    if env.get("APPDATA"):
+        return Path(env["APPDATA"]) / "kpi-scorecard"
+    return (home or Path.home()) / ".kpi-scorecard"
+
+
+def remembered_rules(folder: Path | None = None) -> str:
+    """The rules workbook used last ("" when none or unreadable)."""
+    path = (folder or settings_folder()) / SETTINGS_FILE
+    try:
+        value = json.loads(path.read_text(encoding="utf-8")).get("collect_rules", "")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def remember_rules(rules: str | Path, folder: Path | None = None) -> None:
+    """Store the rules workbook for the next click (other settings in the file are kept)."""
+    folder = folder or settings_folder()
+    path = folder / SETTINGS_FILE
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+        settings = settings if isinstance(settings, dict) else {}
+    except (OSError, ValueError):
+        settings = {}
+    settings["collect_rules"] = str(Path(rules).resolve())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings, ensure_ascii=False, indent=2), encoding="utf-8")
+    except OSError:
+        pass  # not remembering is no reason to fail the import
+
+
+@dataclass
+class ScorecardImport:
+    """What the button does to one scorecard: the cells to set and every finding to show."""
+
+    patches: list[CellPatch]
+    sheet: str
+    findings: list[Finding] = field(default_factory=list)
+    result: CollectResult | None = None
+
+    @property
+    def filled(self) -> int:
+        return sum(1 for p in self.patches if p.number is not None)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def import_into_scorecard(scorecard: str | Path, rules: str | Path, lang: str = "zh") -> ScorecardImport:
+    """Collect the actuals of the scorecard's manager and period with ``rules``; plan the cells to set.
+
+    Raises:
+        UsageError: the file is not a scorecard, has no manager id or period, or the rules cannot be used.
+    """
+    card = read_scorecard(scorecard)
+    if not card.ok:
+        raise UsageError("collect_not_a_scorecard", file=str(scorecard), reason=card.reason)
+    names = {key: _text(cell.value) for key, cell in card.names.items()}
+    manager_id, period = names.get("kpi_manager_id", ""), names.get("kpi_period", "")
+    if not manager_id or not period:
+        raise UsageError("collect_scorecard_header", file=str(scorecard))
+    manager = Manager(manager_id, names.get("kpi_manager_name", ""), names.get("kpi_team", ""),
+                      names.get("kpi_region", ""))
+    result = collect(rules, [manager], period, lang=lang)
+    collected: list[CollectedActual] = [
+        CollectedActual(a.manager_id, a.indicator, a.actual, a.rows, a.source, a.rule, a.files)
+        for a in result.actuals]
+    report = FillReport()
+    by_manager = actuals_by_manager(collected)
+    patches = plan_card(card, next(iter(by_manager.values()), {}), lang, report)
+    return ScorecardImport(patches, card.tables["tblKPI"].sheet, [*result.findings, *report.findings], result)
