@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from support import required
 from support.paths import ROOT, run_kpi
 
 from addin.cli import main
@@ -75,15 +76,12 @@ def test_team_workbook_prints(tmp_path):
     """LibreOffice prints the team workbook: the summary (figures, the grade mix with its quota
     shares, the three charts) comes first on A4 landscape pages. (A conditional format on the
     TRUE/FALSE veto cells once made LibreOffice crash here.)"""
-    import shutil
 
     from support.libreoffice import convert
 
     assert main(["demo", "-o", str(tmp_path / "demo"), "--managers", "12", "--lang", "en"]) == 0
     pdf = convert([tmp_path / "demo" / "team.xlsx"], tmp_path / "pdf", "pdf")[0]
-    pdftotext, pdfinfo = shutil.which("pdftotext"), shutil.which("pdfinfo")
-    if not pdftotext or not pdfinfo:
-        pytest.skip("poppler-utils not installed")
+    pdftotext, pdfinfo = required.tool("pdftotext", "poppler-utils"), required.tool("pdfinfo", "poppler-utils")
     first = subprocess.run([pdftotext, "-layout", "-f", "1", "-l", "2", str(pdf), "-"], capture_output=True,
                            text=True, check=True).stdout
     for text in ("team summary", "Grade mix against the quota", "Final score histogram",

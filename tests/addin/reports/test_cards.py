@@ -11,6 +11,7 @@ import warnings
 
 import openpyxl
 import pytest
+from support import required
 from support.libreoffice import require, requires_libreoffice
 from support.paths import run_kpi
 from support.teams import demo_team, load
@@ -166,9 +167,7 @@ def test_card_names_are_safe():
 def test_each_card_prints_on_exactly_one_page(tmp_path):
     """Every card of a large team (the most indicators and three review roles) is one A4 portrait PDF page."""
     require()
-    pdfinfo = shutil.which("pdfinfo")
-    if not pdfinfo:
-        pytest.skip("poppler-utils not installed")
+    pdfinfo = required.tool("pdfinfo", "poppler-utils")
     folder = tmp_path / "large"
     build_team(folder, 8, "large", "zh", 11)
     consolidate([folder / "scorecards"], folder / "team.xlsx", period=PERIOD, lang="zh")
