@@ -24,6 +24,7 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="TEAM.xlsx")
     p.add_argument("--period", help=render("cli.consolidate.period", lang))
     p.add_argument("--master", metavar="TEMPLATE.xlsx", help=render("cli.validate.master", lang))
+    p.add_argument("--roster", metavar="ROSTER", help=render("cli.consolidate.roster", lang))
     add_lang(p, lang, "cli.consolidate.lang")
     p.add_argument("--bonus-pool", type=float, metavar="AMOUNT", help=render("cli.consolidate.bonus_pool", lang))
     p.add_argument("--base-bonus", type=float, default=10000.0, metavar="AMOUNT",
@@ -43,14 +44,14 @@ def run(args: argparse.Namespace, lang: str) -> int:
     report = Path(args.json) if args.json else None
     with force_hint():  # both outputs are checked before any file is read
         if report is not None:
-            inputs = [*args.paths, *(p for p in (args.master, args.previous, args.actuals) if p)]
+            inputs = [*args.paths, *(p for p in (args.master, args.previous, args.actuals, args.roster) if p)]
             check_output_file(report, suffixes=(".json",), inputs=inputs, others=[args.output],
                               force=args.force, ours=is_kpi_json)
         progress = ProgressBar(lang) if ProgressBar.wanted(args.no_progress) else None
         result = consolidate(args.paths, args.output, period=args.period, master=args.master, lang=lang,
                              bonus_pool=args.bonus_pool, base_bonus=args.base_bonus, progress=progress,
                              force=args.force, other_outputs=[report] if report else (),
-                             previous=args.previous, actuals=args.actuals)
+                             previous=args.previous, actuals=args.actuals, roster=args.roster)
     print_summary(result, lang)
     if result.comparison is not None:
         c = result.comparison

@@ -25,7 +25,7 @@ from addin.xlsx.guard import safe_workbook
 _NUMBER_KEYS = {"actual"}
 _COUNT_KEYS = {"rows", "rows_excluded", "header_row", "rows_read", "rows_in_period", "rows_matched", "rows_unmatched",
                "rows_skipped", "rows_out_of_period", "rows_duplicate", "footer_rows", "row"}
-_WIDTHS = {"rule": 60, "message": 70, "sha256": 20, "file": 28, "files": 28, "reason": 28}
+_WIDTHS = {"rule": 80, "message": 70, "sha256": 20, "file": 28, "files": 28, "reason": 28}
 
 
 def _display_width(text: str) -> int:

@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,12 +124,15 @@ def read_export(path: Path, shown_name: str, wanted: list[str], sheet: str | Non
         ExportUnreadable: missing, empty, encrypted, corrupt, oversized or of an unknown kind.
     """
     data = _read_bytes(path)
-    export = Export(shown_name, path, hashlib.sha256(data).hexdigest())
-    if data[:8] == OLE_MAGIC or data[:4] in ZIP_MAGICS or path.suffix.lower() in WORKBOOK_SUFFIXES:
-        grid, export.sheet = _workbook_grid(data, path, sheet)
-        _locate_grid(export, grid, wanted)
-    else:
-        _locate_csv(export, data, wanted)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # hashlib lets go of the GIL: hash while parsing
+        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        export = Export(shown_name, path, "")
+        if data[:8] == OLE_MAGIC or data[:4] in ZIP_MAGICS or path.suffix.lower() in WORKBOOK_SUFFIXES:
+            grid, export.sheet = _workbook_grid(data, path, sheet)
+            _locate_grid(export, grid, wanted)
+        else:
+            _locate_csv(export, data, wanted)
+        export.sha256 = digest.result()
     return export
 
 

@@ -23,9 +23,7 @@ class KpiError(Exception):
     def render(self, lang: str) -> str:
         """The message in ``lang`` (``zh`` or ``en``)."""
         full = self.key if self.key in CATALOG else f"errors.{self.key}"  # "area.key" or an error key
-        if full in CATALOG:  # a value that renders itself (a reason) is shown in the same language (render)
-            return render(full, lang, **self.values)
-        return self.key  # a literal text: only while old call sites are converted (issue 8)
+        return render(full, lang, **self.values)  # KeyError for an unknown key: a bug, never shown as is
 
     def __str__(self) -> str:
         return self.render("en")

@@ -474,3 +474,39 @@ where = { "商机阶段" = "赢单" }
     assert got[("AM001", "销售额")] == (1200.0, 1)
     assert got[("AM002", "销售额")] == (450.5, 1)
     assert flat(result) == []
+
+
+def test_one_source_of_monthly_files_in_csv_and_xlsx(tmp_path):
+    """Files of one source in different formats are one set of rows (and a deal in both counts once)."""
+    headers = ["商机名称", "负责人", "金额", "实际结束时间"]
+    write_csv(tmp_path / "商机-07.csv", headers, [{"商机名称": "A", "负责人": "张伟", "金额": "1,000", "实际结束时间": "2026-07-03"},
+                                               {"商机名称": "B", "负责人": "李娜", "金额": "2,000", "实际结束时间": "2026-07-04"}],
+              encoding="gb18030")
+    write_xlsx(tmp_path / "商机-08.xlsx", headers, [{"商机名称": "B", "负责人": "李娜", "金额": 2000, "实际结束时间": dt.datetime(2026, 7, 4)},
+                                                 {"商机名称": "C", "负责人": "张伟", "金额": 500.5, "实际结束时间": dt.datetime(2026, 8, 4, 9)}])
+    rules = write_rules(tmp_path, """
+[sources.deals]
+files = ["商机-*.csv", "商机-*.xlsx"]
+owner = "负责人"
+date = "实际结束时间"
+key = "商机名称"
+
+[[rules]]
+indicator = "销售额"
+source = "deals"
+measure = "sum"
+value = "金额"
+
+[[rules]]
+indicator = "成交客户"
+source = "deals"
+measure = "distinct"
+value = "商机名称"
+""")
+    result = collect(rules, roster(tmp_path / "roster.csv", MANAGERS), "2026Q3", lang="en")
+    got = actuals(result)
+    assert got[("AM001", "销售额")] == (1500.5, 2)
+    assert got[("AM002", "销售额")] == (2000.0, 1)
+    assert got[("AM001", "成交客户")] == (2.0, 2)
+    assert flat(result) == [("商机-08.xlsx", 2, "商机名称", "DUPLICATE_ROW")]
+    assert [s.rows_read for s in result.sources] == [2, 2]
