@@ -41,10 +41,22 @@ def test_every_command_has_help_and_is_in_the_readme(command, help_text, parser)
     assert f"`{command}" in README or f"{command} " in README, f"{command} is not in the README"
 
 
+_EXIT = re.compile(r"\s+#\s*exit (\d+)\b.*$")
+
+
 def _readme_examples():
-    """```console blocks after a `<!-- example -->` marker; the `$ ` lines of a block run in order."""
+    """```console blocks after a `<!-- example -->` marker; the `$ ` lines of a block run in order.
+
+    A line ends in ``# exit N`` when the command is meant to exit with N (validate finds errors);
+    every other command must exit 0.
+    """
     blocks = re.findall(r"<!-- example -->\s*```console\n(.+?)```", README, re.S)
-    return [[line[2:] for line in block.splitlines() if line.startswith("$ ")] for block in blocks]
+    examples = []
+    for block in blocks:
+        lines = [line[2:] for line in block.splitlines() if line.startswith("$ ")]
+        examples.append([(_EXIT.sub("", line), int(m.group(1)) if (m := _EXIT.search(line)) else 0)
+                         for line in lines])
+    return examples
 
 
 EXAMPLES = _readme_examples()
@@ -54,16 +66,15 @@ def test_readme_has_runnable_examples():
     assert sum(len(block) for block in EXAMPLES) >= 3
 
 
-@pytest.mark.parametrize("block", EXAMPLES, ids=[b[0] if b else "empty" for b in EXAMPLES])
+@pytest.mark.parametrize("block", EXAMPLES, ids=[b[0][0] if b else "empty" for b in EXAMPLES])
 def test_readme_example_runs(block, tmp_path):
-    for command in block:
+    for command, expected in block:
         argv = shlex.split(command)
         assert argv[0] == "kpi", command
-        result = run_kpi(*argv[1:], cwd=tmp_path,
-                                timeout=300)
-        # validate/consolidate --strict exit 1 on error findings; 2 and tracebacks are failures
-        assert result.returncode in (0, 1), f"{command}: {result.stderr}"
+        result = run_kpi(*argv[1:], cwd=tmp_path, timeout=300)
+        assert result.returncode == expected, f"{command}: exit {result.returncode}, not {expected}: {result.stderr}"
         assert "Traceback" not in result.stderr, command
+        assert result.stdout.strip(), f"{command} printed nothing"
 
 
 def test_readme_shows_the_real_output_of_kpi_demo(tmp_path):

@@ -16,7 +16,6 @@ class ProgressBar:
         self.label = render("cli.progress_unit", lang)
         self.min_total = min_total
         self.last = 0.0
-        self.drawn = False
 
     @staticmethod
     def wanted(disabled: bool = False, stream=None) -> bool:
@@ -36,4 +35,3 @@ class ProgressBar:
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
-        self.drawn = True

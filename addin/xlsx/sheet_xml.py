@@ -89,10 +89,6 @@ class Extent:
             return 0
         return (self.last_row - self.first_row + 1) * (self.last_col - self.first_col + 1)
 
-    @property
-    def last_cell(self) -> str:
-        return a1(max(self.last_row, 0), max(self.last_col, 0))
-
     def fits(self) -> bool:
         """True when calamine can read the sheet as it is."""
         return self.regular and self.cells <= DENSE_LIMIT

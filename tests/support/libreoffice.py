@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from support.required import in_ci
+
 TIMEOUT = 120  # seconds for one soffice run (wrapped in timeout -k 10)
 
 _RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -54,10 +56,6 @@ def soffice() -> str | None:
     return None
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
-
-
 def require() -> str:
     """The soffice path; skips the calling test without it (fails instead in CI)."""
     path = soffice()
@@ -65,7 +63,7 @@ def require() -> str:
         return path
     if in_ci():
         pytest.fail("LibreOffice (soffice) is required in CI but was not found", pytrace=False)
-    pytest.skip("LibreOffice (soffice) is not installed")
+    pytest.skip("LibreOffice (soffice) is not installed")  # the message test_recalc checks; required.missing's rule
 
 
 requires_libreoffice = pytest.mark.libreoffice

@@ -8,10 +8,10 @@ pdfinfo/pdftotext read the result. (Also look at the pages yourself:
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
+from support import required
 from support.libreoffice import convert, requires_libreoffice
 
 from addin.contract.schema import KPI
@@ -25,10 +25,7 @@ HEADER = {"manager_id": "AM001", "manager_name": "张伟", "team": "华东一组
 
 
 def _poppler(tool: str) -> str:
-    path = shutil.which(tool)
-    if not path:
-        pytest.skip(f"{tool} (poppler-utils) is not installed")
-    return path
+    return required.tool(tool, "poppler-utils")
 
 
 def _pages(pdf) -> list[str]:

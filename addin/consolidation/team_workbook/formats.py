@@ -74,7 +74,3 @@ class Formats:
                 properties["text_wrap"] = True
             fmt = self._columns[key] = self.add(**properties)
         return fmt
-
-    def link_in(self, key: str):
-        """The link format for a column (links are blue, underlined)."""
-        return self.link

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from support import required
 from support.paths import ROOT, run_kpi
 
 from addin.cli import main
@@ -48,7 +49,8 @@ def test_demo_planted_problems_are_found_where_planted(tmp_path):
     assert status(planted.weights) == "rejected"
     assert status(planted.missing_actual) == "merged"
     assert Path(paths[0]).name.startswith(f"{PERIOD}_")  # the roster route's file names
-    assert len(result.managers) == 23
+    assert len(result.managers) == 24  # every manager seen, the rejected one too
+    assert sorted(result.managers["status"]) == ["rejected"] + ["scored"] * 23
     # Chinese file names are fine
     assert any("_" in Path(p).name and not Path(p).name.isascii() for p in paths)
 
@@ -60,7 +62,8 @@ def test_demo_sizes_and_seed_reproducible(tmp_path, size):
     ra = consolidate([tmp_path / "a" / "scorecards"], None, lang="en", write=False)
     rb = consolidate([tmp_path / "b" / "scorecards"], None, lang="en", write=False)
     assert len(a) == len(b) == 12
-    assert list(ra.managers["final_score"]) == list(rb.managers["final_score"])
+    assert list(ra.managers["final_score"].fillna(-1)) == list(rb.managers["final_score"].fillna(-1))
+    assert list(ra.managers["status"]) == list(rb.managers["status"])
 
 
 def test_demo_usage_error(tmp_path):
@@ -73,15 +76,12 @@ def test_team_workbook_prints(tmp_path):
     """LibreOffice prints the team workbook: the summary (figures, the grade mix with its quota
     shares, the three charts) comes first on A4 landscape pages. (A conditional format on the
     TRUE/FALSE veto cells once made LibreOffice crash here.)"""
-    import shutil
 
     from support.libreoffice import convert
 
     assert main(["demo", "-o", str(tmp_path / "demo"), "--managers", "12", "--lang", "en"]) == 0
     pdf = convert([tmp_path / "demo" / "team.xlsx"], tmp_path / "pdf", "pdf")[0]
-    pdftotext, pdfinfo = shutil.which("pdftotext"), shutil.which("pdfinfo")
-    if not pdftotext or not pdfinfo:
-        pytest.skip("poppler-utils not installed")
+    pdftotext, pdfinfo = required.tool("pdftotext", "poppler-utils"), required.tool("pdfinfo", "poppler-utils")
     first = subprocess.run([pdftotext, "-layout", "-f", "1", "-l", "2", str(pdf), "-"], capture_output=True,
                            text=True, check=True).stdout
     for text in ("team summary", "Grade mix against the quota", "Final score histogram",

@@ -15,8 +15,7 @@ from support.libreoffice import convert, requires_libreoffice
 from addin.consolidation.consolidate import consolidate
 from addin.validation.validate import validate_paths
 from addin.xlsx.reader import read_scorecard
-
-generator = pytest.importorskip("workbook_templates.generator")
+from workbook_templates import generator
 
 ROWS = [{"target": 100, "actual": 95}, {"target": 20, "actual": 22}, {"target": 90, "actual": 85},
         {"target": 40, "actual": 38}, {"target": 95, "actual": 97}, {"target": 90, "actual": 85},

@@ -6,18 +6,21 @@ from __future__ import annotations
 import time
 
 import pytest
-from support.paths import SHARED
+from support.required import shared
 
 from addin.consolidation.consolidate import consolidate
 from addin.validation.validate import SPREADSHEET_SUFFIXES
 from addin.xlsx.reader import read_scorecard
 
-CORPUS = SHARED / "corpus"
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"real-world corpus not found at {CORPUS}")
+@pytest.fixture(scope="module")
+def corpus():
+    """../shared/corpus: the test skips without it locally and fails without it in CI."""
+    return shared("corpus")
 
 
-def test_corpus_consolidation_reports_every_file(tmp_path):
+def test_corpus_consolidation_reports_every_file(corpus, tmp_path):
+    CORPUS = corpus
     spreadsheets = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file()
                           and p.suffix.lower() in SPREADSHEET_SUFFIXES)
     assert len(spreadsheets) > 1000
@@ -34,7 +37,7 @@ def test_corpus_consolidation_reports_every_file(tmp_path):
     assert (tmp_path / "team.xlsx").exists()
 
 
-def test_corpus_reader_never_raises():
-    for path in sorted(CORPUS.rglob("*.xls*")):
+def test_corpus_reader_never_raises(corpus):
+    for path in sorted(corpus.rglob("*.xls*")):
         card = read_scorecard(path)
         assert not card.ok and card.reason, path
