@@ -278,7 +278,7 @@ def _check_container(data: bytes, path: Path) -> None:
         opened = open_zip(data)
         reason = container_kind(opened)
         if reason:
-            raise UnsafeFile(reason)
+            raise UnsafeFile(reason.key, **reason.values)
         for name in sorted(opened.names):
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 read_member(opened, name)  # capped: a hostile sheet never reaches calamine uncapped

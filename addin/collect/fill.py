@@ -155,7 +155,7 @@ def _sheet_part(opened, sheet: str) -> str:
         if element.get("name") == sheet:
             target = targets.get(element.get(f"{_NS_REL}id"), "")
             return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-    raise UnsafeFile(f"sheet {sheet} not found in the workbook")
+    raise UnsafeFile("sheet_missing", sheet=sheet)
 
 
 def write_patched(source: Path, target: Path, sheet: str, patches: list[CellPatch]) -> None:

@@ -59,3 +59,21 @@ def test_a_previous_team_workbook_with_a_far_cell_is_a_clear_error(tmp_path):
     with pytest.raises(UsageError) as caught:
         consolidate([tmp_path / "in"], tmp_path / "team.xlsx", lang="en", previous=previous)
     assert "XFD1048576" in caught.value.render("en")
+
+
+def test_an_export_that_is_a_word_document_is_refused_with_its_reason(tmp_path):
+    from addin.collect.exports import ExportUnreadable, read_export
+    path = tmp_path / "deals.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(ExportUnreadable) as caught:
+        read_export(path, "deals.xlsx", ["owner"])
+    assert "Word document" in str(caught.value)
+
+
+@pytest.mark.parametrize("far", ["XFD1048576"])
+def test_an_export_with_a_far_cell_is_refused_not_aborted(tmp_path, far):
+    from addin.collect.exports import ExportUnreadable, read_export
+    with pytest.raises(ExportUnreadable) as caught:
+        read_export(_workbook(tmp_path / "deals.xlsx", far), "deals.xlsx", ["x"])
+    assert far in str(caught.value)
