@@ -41,13 +41,38 @@ def visible(text: object) -> str:
                    else _escape(ch) for ch in text)
 
 
+_TERMINAL_CONTROLS = frozenset("\n\r\t")  # line ends, the progress bar's carriage return
+
+
+class VisibleStream:
+    """A text stream that writes control characters (escape sequences, BEL, backspace …) as
+    visible escapes: whatever a command prints, a name can never drive the terminal."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if not text.isprintable():
+            text = "".join(ch if ch.isprintable() or ch in _TERMINAL_CONTROLS or ch == " "
+                           or unicodedata.category(ch) in ("Zs", "Mn", "Mc", "Me") else _escape(ch) for ch in text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def setup_streams() -> None:
-    """stdout/stderr write what the console cannot show as escapes instead of failing."""
-    for stream in (sys.stdout, sys.stderr):
+    """stdout/stderr write what the console cannot show as escapes instead of failing, and
+    control characters as visible escapes (:class:`VisibleStream`)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None or isinstance(stream, VisibleStream):
+            continue
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             with contextlib.suppress(Exception):
                 reconfigure(errors="backslashreplace")
+        setattr(sys, name, VisibleStream(stream))
 
 
 @contextlib.contextmanager

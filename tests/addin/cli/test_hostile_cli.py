@@ -182,7 +182,7 @@ def odd_names(tmp_path):
     rows[0]["indicator"] = "Sales \x1b[2J\x1b[1;1Hall valid"
     rows[0]["actual"] = None  # MISSING_ACTUAL: a finding whose message names the indicator
     write_scorecard(folder / "emoji 😀 经理.xlsx", header={"manager_id": "AM1", "manager_name": "Wei 😀"}, rows=rows)
-    write_scorecard(folder / "esc\x1b]0;pwned\x07.xlsx", header={"manager_id": "AM2"}, rows=rows)
+    write_scorecard(folder / "esc\x1b]0;pwned\x07.xlsx", header={"manager_id": "AM2\x1b[31m"}, rows=rows)
     if POSIX:
         write_scorecard(os.fsdecode(bytes(folder) + b"/" + "张伟.xlsx".encode("gb18030")), header={"manager_id": "AM3"})
     return folder
@@ -202,6 +202,8 @@ def test_escape_sequences_in_names_are_made_visible(odd_names):
     assert "\x1b" not in proc.stdout + proc.stderr and "\x07" not in proc.stdout + proc.stderr
     assert "\\x1b[2J" in proc.stdout  # the indicator name, made visible
     assert "esc\\x1b]0;pwned\\x07" in proc.stdout  # the file name too
+    proc = run_kpi("consolidate", odd_names, "-o", odd_names.parent / "team.xlsx", "--lang", "en")
+    assert proc.returncode == 0 and "\x1b" not in proc.stdout + proc.stderr and "\x07" not in proc.stdout
 
 
 def test_output_redirected_to_a_file(odd_names, tmp_path):
