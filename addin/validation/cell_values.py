@@ -115,6 +115,8 @@ def check_error_values(card: Scorecard, out: FindingCollector) -> None:
     """CELL_ERROR for every Excel error value (#N/A, #DIV/0! …) in a cell the scorecard's
     inputs come from: the header and settings names, and every column of the contract tables
     but the computed ones. Readers of those cells then treat the value as unusable (BAD)."""
+    if not card.error_values:
+        return  # the reader saw no error value in the sheets it read
     for name in (*schema.HEADER_NAMES, *schema.SETTING_NAMES):
         cell = card.names.get(name.name)
         if cell is not None and isinstance(cell.value, CellError):

@@ -11,8 +11,10 @@ costs that file only:
   way, and only the file it was reading is marked (``Fault("crash", …)``);
 * results come back in the order of the items, whatever the workers' order.
 
-Items travel in batches (few round trips; a worker streams one result per file, so the
-budget is per file, not per batch). Workers are forked where the platform can fork
+Items travel in batches and results come back a batch at a time (few round trips, one
+pickle per batch); the budget is still per file: before each item a worker writes its
+index and start time into a small shared array, which this process reads to know which
+file a worker is on, and since when. Workers are forked where the platform can fork
 (nothing to re-import, so a worker starts in milliseconds) and spawned elsewhere; on
 Linux they die with their parent (``PR_SET_PDEATHSIG``) and get an address-space cap,
 so a runaway allocation fails inside the worker instead of swapping the machine. Where
@@ -103,7 +105,7 @@ def _quiet(log: str) -> None:
         os.close(fd)
 
 
-def _worker(conn: Connection, task: Callable[[Any], Any], log: str) -> None:
+def _worker(conn: Connection, task: Callable[[Any], Any], log: str, slot) -> None:
     _quiet(log)
     _die_with_parent()
     _cap_address_space()
@@ -114,8 +116,12 @@ def _worker(conn: Connection, task: Callable[[Any], Any], log: str) -> None:
             batch = conn.recv()
             if batch is None:
                 return
+            results = []
             for index, item in batch:
-                conn.send((index, task(item)))
+                slot[0], slot[1] = index, time.monotonic()  # which item, since when (read by the parent)
+                results.append((index, task(item)))
+            slot[1] = 0.0
+            conn.send(results)
     except (EOFError, OSError, KeyboardInterrupt):
         return
 
@@ -125,12 +131,22 @@ class _Worker:
         handle, self.log = tempfile.mkstemp(prefix="kpi-worker-", suffix=".log")
         os.close(handle)
         self.conn, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=_worker, args=(child, task, self.log), daemon=True)
+        self.slot = context.RawArray("d", 2)  # [index of the item in progress, its start (monotonic) or 0]
+        self.process = context.Process(target=_worker, args=(child, task, self.log, self.slot), daemon=True)
         self.process.start()
         child.close()
         self.pending: collections.deque[int] = collections.deque()
         self.since = time.monotonic()
         self.ready = False
+
+    def started(self) -> float:
+        """When the item in progress started (or, between items, when the worker last moved on)."""
+        return self.slot[1] or self.since
+
+    def current(self) -> int | None:
+        """The index of the item in progress (None when the worker is between items)."""
+        index = int(self.slot[0])
+        return index if self.slot[1] and index in self.pending else None
 
     def give(self, batch: list[tuple[int, Any]]) -> None:
         self.pending.extend(index for index, _ in batch)
@@ -223,12 +239,14 @@ class _Run(Generic[T, R]):
         if not busy:  # cannot happen while work is left; never spin
             raise RuntimeError("worker pool has work but no busy worker")
         now = time.monotonic()
-        timeout = max(0.0, min(w.since + self.budget for w in busy) - now)
+        # wake up for the first deadline, and at least every second (a worker moves on to its next
+        # item without saying so: its start time is in the shared slot)
+        timeout = min(1.0, max(0.0, min(w.started() + self.budget for w in busy) - now))
         ready = wait([w.conn for w in busy], timeout=timeout)
         for worker in busy:
             if worker.conn in ready:
                 self._receive(worker)
-            elif time.monotonic() - worker.since > self.budget:
+            elif time.monotonic() - worker.started() > self.budget:
                 self._replace(worker, Fault("timeout", f"{self.budget:g}"))
 
     def _receive(self, worker: _Worker) -> None:
@@ -244,20 +262,21 @@ class _Run(Generic[T, R]):
             worker.ready = True
             worker.since = time.monotonic()
             return
-        index, result = message
-        if worker.pending and worker.pending[0] == index:
-            worker.pending.popleft()
+        for index, result in message:
+            self._finish(index, result)
+        worker.pending.clear()
         worker.since = time.monotonic()
-        self._finish(index, result)
         self._feed(worker)
 
     def _replace(self, worker: _Worker, fault: Fault) -> None:
         """The file in progress gets the fault; the rest of the batch goes back to the queue."""
+        index = worker.current()
         worker.stop(kill=True)
         if worker.pending:
-            index = worker.pending.popleft()
+            index = worker.pending[0] if index is None else index
+            worker.pending.remove(index)
             self._finish(index, self.on_fault(self.items[index], fault))
-            rest = [(i, self.items[i]) for i in worker.pending]
+            rest = [(i, self.items[i]) for i in worker.pending]  # finished but unsent ones are read again
             if rest:
                 self.queue.appendleft(rest)
         position = self.workers.index(worker)

@@ -136,6 +136,7 @@ class Scorecard:
     lang: str = "en"
     sheets: list[str] = field(default_factory=list)
     bad_tables: list[tuple[str, str, str]] = field(default_factory=list)  # (table, sheet, range) unreadable ranges
+    error_values: bool = False  # a sheet read holds an Excel error value (#N/A …): CellError somewhere
     saved: str = ""  # when the workbook says it was last saved (docProps/core.xml dcterms:modified), "" if not
     mtime: float = 0.0  # the file's modification time (seconds since the epoch), 0 if unknown
 
@@ -541,6 +542,7 @@ def _load(card: Scorecard, opened: OpenedZip, data: bytes, layout: _Layout):
         if sheet_name in computed:
             formulas[sheet_name] = formula_cells(xml)
         errors[sheet_name] = error_cells(xml)
+        card.error_values = card.error_values or bool(errors[sheet_name])
         if near(xml) or scan(xml).fits():
             plain.append(part)
         else:

@@ -36,7 +36,7 @@ _CELL_ROW_RE = re.compile(rb'<(?:\w+:)?c\s[^<>]*?\br="[A-Z]{1,3}([0-9]{1,7})"')
 # cell without a reference (its position is implicit): either sends the sheet to the exact path.
 _FAR_REF_RE = re.compile(rb'r="(?:[A-Z]{3}|[H-Z][A-Z]|[A-Z]{1,2}[0-9]{5})')
 _UNUSUAL_CELL_RE = re.compile(rb'<c(?! r=")[\s/>]')  # a cell not starting <c r="
-_PREFIXED_CELL_RE = re.compile(rb":c[\s/>]")
+_PREFIXED_CELL_RE = re.compile(rb':c(?! r=")[\s/>]')  # a namespace-prefixed cell without its reference first
 _ERROR_CELL_RE = re.compile(rb'<(?:\w+:)?c\s([^<>]*?\bt="e"[^<>]*?)(/?)>')
 _ERROR_TYPE_RE = re.compile(rb't="e"')
 _REF_ATTR_RE = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
