@@ -89,8 +89,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "validate.period": ("期望的考核期间，如 2026Q3", "expected period, e.g. 2026Q3"),
     "validate.summary": ("{files} 个文件：{merged} 个可合并，{rejected} 个将被拒绝，{duplicate} 个重复；"
                          "错误 {errors}，警告 {warnings}，提示 {infos}",
-                         "{files} files: {merged} can be merged, {rejected} rejected, {duplicate} duplicate; "
-                         "{errors} errors, {warnings} warnings, {infos} info"),
+                         "files {files}: {merged} can be merged, {rejected} rejected, {duplicate} duplicate; "
+                         "errors {errors}, warnings {warnings}, info {infos}"),
 
     # kpi consolidate
     "consolidate.help": ("把每位客户经理的考核表合并成一份团队汇总表",
@@ -111,7 +111,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "files {files}: merged {merged}, rejected {rejected}, duplicate {duplicate}"),
     "consolidate.managers": ("客户经理 {managers} 人", "managers {managers}"),
     "consolidate.findings": ("问题：错误 {errors}，警告 {warnings}，提示 {infos}",
-                             "findings: {errors} errors, {warnings} warnings, {infos} info"),
+                             "findings: errors {errors}, warnings {warnings}, info {infos}"),
     "consolidate.grades": ("绝对等级 {grades}", "grades {grades}"),
     "consolidate.forced_grades": ("强制分布 {grades}", "forced grades {grades}"),
     "consolidate.output": ("团队汇总表：{path}", "team workbook: {path}"),
