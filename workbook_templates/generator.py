@@ -325,7 +325,7 @@ def _page_header(head: dict, lang: str) -> str:
     """The printed page header: id and name left, the title centred, the period right."""
     def part(value, limit: int) -> str:  # "&" starts a header code: doubled; control characters dropped
         text = _HEADER_DROPPED.sub("", "" if value is None else str(value)).strip()[:limit]
-        return _LITERAL_ESCAPE.sub(r"_x005F\1", text.replace("&", "&&"))
+        return text.replace("&", "&&")
     who = " ".join(p for p in (part(head.get("manager_id"), 40), part(head.get("manager_name"), 40)) if p)
     return f"&L{who}&C{T[lang]['title']}&R{part(head.get('period'), 30)}"
 
@@ -436,7 +436,6 @@ _SENTINELS = 100_000  # the pattern below matches 987654300000 … 987654399999
 # one <c> element holding a stand-in (formula text is XML-escaped, so it has no "<")
 _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-z]+="[^"]*")*)>(<f>[^<]*</f>)?<v>(9876543[0-9]{5})(?:\.0)?</v></c>')
 _HEADER_DROPPED = re.compile("[\x00-\x1f\ufffe\uffff]")  # cannot be printed in a page header
-_LITERAL_ESCAPE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")  # shown as written, not decoded (see xml_text)
 _CORE_TIMES = re.compile(r"(<dcterms:(?:created|modified) xsi:type=\"dcterms:W3CDTF\">)[^<]*(</dcterms:)")
 
 
@@ -502,8 +501,7 @@ class _Skeleton:
             return _cell_xml(ref, attrs, formula, vals[self.keys[sentinel]])
 
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        # escaped as XlsxWriter escapes the header it writes itself (the two builds are identical)
-        header = vals[PAGE_HEADER].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        header = cell_text(vals[PAGE_HEADER])  # escaped as XlsxWriter escapes the headers it writes itself
         with zipfile.ZipFile(filename, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, data in self.parts:
                 if name in self.patched or name in self.headers:

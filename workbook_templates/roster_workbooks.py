@@ -18,7 +18,7 @@ from addin.contract.standard import default_reviews
 from addin.roster.model import IgnoredColumn, Roster, RosterManager, manager_key
 from addin.roster.problems import RosterUnusable
 from addin.roster.reader import load_roster
-from addin.xlsx.discovery import discover, is_lock_file
+from addin.xlsx.discovery import discover
 from addin.xlsx.reader import read_scorecard
 from udfs.enums import ROLE
 from workbook_templates.generator import check_output_file, write_template
@@ -71,9 +71,10 @@ def existing_scorecards(folder: Path) -> dict[str, list[Path]]:
     found: dict[str, list[Path]] = {}
     if not folder.is_dir():
         return found
-    for path in discover([folder]):
-        if is_lock_file(path):
+    for found_file in discover([folder]):
+        if not found_file.readable:  # lock files, litter, special files: nobody's scorecard
             continue
+        path = found_file.path
         card = read_scorecard(path)
         cell = card.names.get("kpi_manager_id") if card.ok else None
         key = manager_key(cell.value) if cell is not None and cell.value is not None else ""

@@ -20,6 +20,7 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="TEAM.xlsx")
     p.add_argument("--period", help=render("cli.consolidate.period", lang))
     p.add_argument("--master", metavar="TEMPLATE.xlsx", help=render("cli.validate.master", lang))
+    p.add_argument("--roster", metavar="ROSTER", help=render("cli.consolidate.roster", lang))
     add_lang(p, lang, "cli.consolidate.lang")
     p.add_argument("--bonus-pool", type=float, metavar="AMOUNT", help=render("cli.consolidate.bonus_pool", lang))
     p.add_argument("--base-bonus", type=float, default=10000.0, metavar="AMOUNT",
@@ -37,7 +38,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
     progress = ProgressBar(lang) if ProgressBar.wanted(args.no_progress) else None
     result = consolidate(args.paths, args.output, period=args.period, master=args.master, lang=lang,
                          bonus_pool=args.bonus_pool, base_bonus=args.base_bonus, progress=progress,
-                         previous=args.previous, actuals=args.actuals)
+                         previous=args.previous, actuals=args.actuals,
+                         roster=args.roster)
     if args.json:
         with atomic_path(args.json) as temp:
             Path(temp).write_text(consolidation_json(result), encoding="utf-8")

@@ -61,12 +61,31 @@ def print_summary(result, lang: str, stream=None) -> None:
     lines = [
         render("cli.consolidate.files", lang, files=s["files"], merged=s["merged"], rejected=s["rejected"],
                duplicate=s["duplicate"]),
-        render("cli.consolidate.managers", lang, managers=s["managers"]),
+        render("cli.consolidate.managers", lang, total=sum(s["manager_statuses"].values()),
+               **s["manager_statuses"]),
         render("cli.consolidate.findings", lang, **counts),
         render("cli.consolidate.grades", lang, grades=" ".join(f"{g}:{n}" for g, n in s["grades"].items())),
         render("cli.consolidate.forced_grades", lang,
                grades=" ".join(f"{g}:{n}" for g, n in s["forced_grades"].items())),
     ]
+    lines += left_out_lines(s.get("left_out", []), lang)
     if s.get("output"):
         lines.append(render("cli.consolidate.output", lang, path=s["output"]))
     print("\n".join(lines), file=stream or sys.stdout)
+
+
+LEFT_OUT_SHOWN = 20  # console lines naming who was left out (all of them are in the team workbook)
+
+
+def left_out_lines(left_out: list[dict], lang: str) -> list[str]:
+    """Who was left out of the scores and the bonus pool, and why."""
+    if not left_out:
+        return []
+    lines = [render("cli.consolidate.left_out", lang, count=len(left_out))]
+    for item in left_out[:LEFT_OUT_SHOWN]:
+        who = " ".join(x for x in (item.get("manager_id"), item.get("name")) if x) or Path(item["file"]).name
+        lines.append(render("cli.consolidate.left_out_item", lang, who=who,
+                            status=render(f"team.status_{item['status']}", lang), reason=item["reason"]))
+    if len(left_out) > LEFT_OUT_SHOWN:
+        lines.append(render("cli.consolidate.left_out_more", lang, count=len(left_out) - LEFT_OUT_SHOWN))
+    return lines

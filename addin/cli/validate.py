@@ -18,12 +18,13 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     add_lang(p, lang)
     p.add_argument("--master", metavar="TEMPLATE.xlsx", help=render("cli.validate.master", lang))
     p.add_argument("--period", help=render("cli.validate.period", lang))
+    p.add_argument("--roster", metavar="ROSTER", help=render("cli.validate.roster", lang))
     return p
 
 
 def run(args: argparse.Namespace, lang: str) -> int:
     """Print the findings in ``lang``; exit 0 without error findings, 1 otherwise."""
-    report = validate_paths(args.paths, lang=lang, master=args.master, period=args.period)
+    report = validate_paths(args.paths, lang=lang, master=args.master, period=args.period, roster=args.roster)
     if args.json:
         print(validation_json(report))
         return 0 if report.valid else 1
@@ -36,4 +37,6 @@ def run(args: argparse.Namespace, lang: str) -> int:
     print()
     print(render("cli.validate.summary", lang, files=s["files"], merged=s["merged"], rejected=s["rejected"],
                  duplicate=s["duplicate"], errors=s["errors"], warnings=s["warnings"], infos=s["infos"]))
+    if s.get("missing"):
+        print(render("cli.validate.missing", lang, missing=s["missing"]))
     return 0 if report.valid else 1

@@ -24,13 +24,17 @@ import numpy as np
 from addin.collect.compare import collected_for, differences, load_collected
 from addin.collect.fill import indicator_aliases
 from addin.consolidation.previous import Comparison, PreviousQuarter, compare, read_previous
+from addin.consolidation.standings import MISSING, REJECTED, SCORED, STATUSES, Standing, standings, unowned_rejections
 from addin.consolidation.team_workbook import write_team_workbook
 from addin.consolidation.teams import scored, team_rows
 from addin.contract import schema
 from addin.contract.errors import KpiError, UsageError
 from addin.contract.findings import ERROR, INFO, WARNING, Finding, sort_key
 from addin.contract.messages import Message
+from addin.roster.model import Roster
+from addin.roster.reader import load_roster
 from addin.validation.anomalies import prevailing_setting
+from addin.validation.results import FileEntry
 from addin.validation.validate import ValidationReport, master_settings, no_gc, validate_paths
 from addin.xlsx.reader import read_scorecard
 from udfs import engine
@@ -102,7 +106,8 @@ def _records(rows: list[dict]) -> list[dict]:
 
 
 def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=None,
-                base_bonus=10000.0, progress=None, write=True, previous=None, actuals=None) -> ConsolidationResult:
+                base_bonus=10000.0, progress=None, write=True, previous=None, actuals=None,
+                roster=None) -> ConsolidationResult:
     """Validate, recompute and merge scorecards into the team workbook.
 
     Args:
@@ -120,6 +125,9 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
             previous scores and the change, the summary the biggest movers and who left.
         actuals: an actuals workbook of `kpi collect`: every scorecard actual that differs from
             the collected one is ACTUAL_DIFFERS_FROM_SOURCE, and tblScores shows both.
+        roster: the roster (.xlsx/.csv) of the period: every manager it lists gets a tblManagers
+            row (scored, rejected or missing), and its targets are checked (see
+            :mod:`addin.validation.roster_checks`).
 
     Returns:
         ConsolidationResult (``output`` is None when ``write`` is False).
@@ -127,8 +135,9 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
     Raises:
         UsageError (before any file is read) for a missing input path, no spreadsheet
         files, an output that is a folder, an input or a scorecard, a negative bonus
-        amount, a period without a year, an unreadable master or previous team workbook; OutputError when
-        the team workbook cannot be written; KpiInputError for an impossible bonus pool.
+        amount, a period without a year, an unreadable master or previous team workbook; RosterError
+        for a roster that cannot be used; OutputError when the team workbook cannot be written;
+        KpiInputError for an impossible bonus pool.
     """
     started = time.perf_counter()
     output = Path(output) if output is not None else None
@@ -137,19 +146,21 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
         check_output(output, paths)
     before = read_previous(previous) if previous is not None else None
     collected = load_collected(actuals) if actuals is not None else None
+    listed = load_roster(roster) if roster is not None else None
     with no_gc():  # tens of thousands of long-lived objects and no cycles: the collector only costs
         return _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started,
-                            before, collected)
+                            before, collected, listed)
 
 
 def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, progress, write, started,
-                 before: PreviousQuarter | None = None, collected=None):
+                 before: PreviousQuarter | None = None, collected=None, roster: Roster | None = None):
     master_data = master_settings(master, lang) if master else None
     report = validate_paths(paths, lang=lang, master=master, period=period,
                             exclude=[output] if output else (), progress=progress,
-                            _master_data=master_data)
+                            _master_data=master_data, roster=roster)
     entries = report.files
-    managers = [e.manager for e in entries if e.status == "merged"]
+    people = standings(report, lang)
+    managers = [p.manager for p in people if p.manager is not None]
     managers.sort(key=lambda m: m.file)
 
     quotas = (master_data.quotas if master_data else None) or prevailing_setting(managers, "quotas")
@@ -159,13 +170,15 @@ def _consolidate(paths, output, period, master, lang, bonus_pool, base_bonus, pr
     findings_per_file = Counter(f.file for f in report.findings)
 
     manager_rows = _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findings_per_file)
+    manager_rows += _unscored_rows(people, findings_per_file)
     score_rows = _score_rows(managers, collected, lang)
     file_rows = [{"file": e.path, "sha256": e.sha256, "status": e.status, "reason": e.reason} for e in entries]
     findings = sorted(report.findings, key=sort_key)
     teams = team_rows(manager_rows)
     comparison = compare(manager_rows, teams, before) if before is not None else None
     summary = _summary(entries, manager_rows, findings, quotas, output if write else None)
-    summary.update(_about(paths, bonus_pool, base_bonus, quotas, coefficients, manager_rows, entries, comparison))
+    summary.update(_about(paths, bonus_pool, base_bonus, quotas, coefficients, manager_rows,
+                          unowned_rejections(report, people), comparison))
     result = ConsolidationResult(manager_rows, score_rows, findings, file_rows, summary,
                                  output if write else None, report, review_rows=_review_rows(managers),
                                  team_rows=teams, comparison=comparison)
@@ -260,8 +273,25 @@ def _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findin
             "forced_grade": str(forced[i]), "team_forced_grade": str(team_forced[i]),
             "bonus_coefficient": float(coef[i]),
             "bonus": float(bonus[i]), "file": m.file, "findings": int(findings_per_file.get(m.file, 0)),
+            "status": SCORED, "reason": "",
         })
     rows.sort(key=lambda row: row["rank"])
+    return rows
+
+
+def _unscored_rows(people: list[Standing], findings_per_file) -> list[dict]:
+    """tblManagers rows of the managers not scored (rejected, then missing, by id): no scores, no rank,
+    no bonus (blank), with the reason."""
+    rows = []
+    order = {REJECTED: 0, MISSING: 1}
+    for p in sorted((p for p in people if p.status != SCORED), key=lambda p: (order[p.status], p.manager_id)):
+        rows.append({
+            "manager_id": p.manager_id, "name": p.name, "team": p.team, "region": p.region, "period": p.period,
+            "reviewer": p.reviewer, "quant_score": np.nan, "qual_score": np.nan, "final_score": np.nan,
+            "grade": "", "veto": None, "rank": None, "team_rank": None, "forced_grade": "", "team_forced_grade": "",
+            "bonus_coefficient": np.nan, "bonus": np.nan, "file": p.file,
+            "findings": int(findings_per_file.get(p.file, 0)) if p.file else 0, "status": p.status, "reason": p.reason,
+        })
     return rows
 
 
@@ -297,13 +327,15 @@ def _review_rows(managers) -> list[dict]:
             for m in managers for r in m.reviews]
 
 
-def _about(paths, bonus_pool, base_bonus, quotas, coefficients, manager_rows, entries,
+def _about(paths, bonus_pool, base_bonus, quotas, coefficients, manager_rows, unowned: list[FileEntry],
            comparison: Comparison | None) -> dict[str, Any]:
-    """What the summary sheet says besides the counts: when, from what, the bonus, who is left out."""
+    """What the summary sheet says besides the counts: when, from what, the bonus, who is left out
+    (every manager not scored, then the rejected files that are nobody's)."""
     paid = [row for row in manager_rows if scored(row)]
-    left_out = [{"manager_id": next((f.manager_id for f in e.findings if f.manager_id), ""), "name": "",
-                 "file": e.path, "status": e.status, "reason": e.reason}
-                for e in entries if e.status == "rejected" and not e.skipped]
+    left_out = [{"manager_id": row["manager_id"], "name": row["name"], "file": row["file"], "status": row["status"],
+                 "reason": row["reason"]} for row in manager_rows if not scored(row)]
+    left_out += [{"manager_id": "", "name": "", "file": e.path, "status": e.status, "reason": e.reason}
+                 for e in unowned]
     finals = [row["final_score"] for row in paid]
     return {
         "made_at": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
@@ -342,16 +374,19 @@ def _quota_shares(quotas) -> dict[str, float]:
 
 
 def _summary(entries, manager_rows, findings, quotas, output) -> dict[str, Any]:
-    n = len(manager_rows)
+    paid = [row for row in manager_rows if scored(row)]
+    n = len(paid)
     grade_keys = [g for g, _ in engine.forced_headcounts(0, quotas)]
-    grades = Counter(row["grade"] for row in manager_rows)
-    forced = Counter(row["forced_grade"] for row in manager_rows)
+    grades = Counter(row["grade"] for row in paid)
+    forced = Counter(row["forced_grade"] for row in paid)
+    statuses = Counter(row["status"] for row in manager_rows)
     return {
         "files": len(entries),
         "merged": sum(e.status == "merged" for e in entries),
         "rejected": sum(e.status == "rejected" for e in entries),
         "duplicate": sum(e.status == "duplicate" for e in entries),
         "managers": n,
+        "manager_statuses": {status: statuses.get(status, 0) for status in STATUSES},
         "findings": {sev: sum(f.severity == sev for f in findings) for sev in (ERROR, WARNING, INFO)},
         "findings_by_code": dict(sorted(Counter(f.code for f in findings).items())),
         "grades": {g: grades.get(g, 0) for g in grade_keys},

@@ -17,7 +17,8 @@ SEVERITY_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 # Categories of codes, as FORMAT.md and COLLECT.md group them.
 FILE, DATA, INTEGRITY, STATISTICS = "file", "data", "integrity", "statistics"
 COLLECT = "collect"  # CRM exports read by `kpi collect`, and the actuals they give (COLLECT.md)
-CATEGORIES = (FILE, DATA, INTEGRITY, STATISTICS, COLLECT)
+ROSTER = "roster"  # the roster as the source of truth (`--roster` of validate and consolidate)
+CATEGORIES = (FILE, DATA, INTEGRITY, STATISTICS, COLLECT, ROSTER)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ def _in(category: str):
 
 _file, _data, _integrity, _statistics = _in(FILE), _in(DATA), _in(INTEGRITY), _in(STATISTICS)
 _collect = _in(COLLECT)
+_roster = _in(ROSTER)
 
 _CODES = (
 
@@ -58,8 +60,16 @@ _CODES = (
     _data("MISSING_ACTUAL", ERROR, "actual of {indicator} is blank; it scores 0",
          "{indicator}的实际值为空，按 0 分计"),
     _data("INVALID_VALUE", ERROR, "{field}: {problem}", "{field}：{problem}"),
-    _data("DUPLICATE_MANAGER", ERROR, "manager {manager_id} also appears in {other}",
-         "客户经理 {manager_id} 同时出现在 {other}"),
+    _data("DUPLICATE_MANAGER", ERROR,
+         "manager {manager_id} is in this file and in {kept}; {kept} was kept, as the more recently saved "
+         "({kept_saved}; this file: {saved}), and this file was not used",
+         "客户经理 {manager_id} 同时出现在本文件和 {kept} 中；保留了较晚保存的 {kept}（{kept_saved}；本文件：{saved}），"
+         "本文件未使用"),
+    _data("PERCENT_SCALE", ERROR,
+         "actual of {indicator} is {actual} but its target is {target} ({target_pct}): it looks typed in "
+         "percent points; enter {suggested} ({suggested_pct}) instead",
+         "{indicator}的实际值为 {actual}，而目标值为 {target}（{target_pct}）：似乎按百分点填写了；"
+         "请改为 {suggested}（即 {suggested_pct}）"),
     _data("PERIOD_MISMATCH", WARNING, "period {found} differs from {expected}", "考核期间 {found} 与 {expected} 不一致"),
     _data("SETTINGS_CHANGED", WARNING, "{setting} differ from {baseline}", "{setting}与{baseline}不一致"),
     _data("CELL_ERROR", ERROR, "{field} holds the Excel error value {value}", "{field}为 Excel 错误值 {value}"),
@@ -128,6 +138,17 @@ _CODES = (
              "{indicator}：实际值 {old} 已替换为采集值 {new}"),
     _collect("ACTUAL_DIFFERS_FROM_SOURCE", WARNING, "{indicator}: actual {actual} differs from the collected {collected} "
              "({source})", "{indicator}：实际值 {actual} 与采集值 {collected} 不一致（{source}）"),
+
+    # the roster as the source of truth
+
+    _roster("MISSING_SCORECARD", ERROR, "no scorecard file for {manager_id} {name} of the roster",
+            "花名册中的 {manager_id} {name} 没有考核表文件"),
+    _roster("NOT_IN_ROSTER", WARNING, "manager {manager_id} is not in the roster {roster}",
+            "客户经理 {manager_id} 不在花名册 {roster} 中"),
+    _roster("TARGET_CHANGED", ERROR, "target of {indicator} is {found}, but the roster sets {expected} "
+            "({roster} {roster_cell})", "{indicator}的目标值为 {found}，但花名册设定为 {expected}（{roster} {roster_cell}）"),
+    _roster("ROSTER_COLUMN_IGNORED", WARNING, "roster column '{header}' ({letter}) was not used: {why}",
+            "花名册的列 '{header}'（{letter}）未使用：{why}"),
 )
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
 

@@ -213,11 +213,11 @@ MANAGERS_OUT = OutputTable(
     "tblManagers",
     (
         ("manager_id", "客户经理编号"), ("name", "姓名"), ("team", "团队"), ("region", "区域"),
-        ("period", "考核期间"), ("reviewer", "考核人"), ("quant_score", "定量得分"), ("qual_score", "定性得分"),
-        ("final_score", "综合得分"), ("grade", "等级"), ("veto", "否决"), ("rank", "排名"),
+        ("period", "考核期间"), ("reviewer", "考核人"), ("status", "状态"), ("quant_score", "定量得分"),
+        ("qual_score", "定性得分"), ("final_score", "综合得分"), ("grade", "等级"), ("veto", "否决"), ("rank", "排名"),
         ("team_rank", "团队内排名"), ("forced_grade", "强制分布等级"),
         ("team_forced_grade", "团队内强制分布等级"), ("bonus_coefficient", "奖金系数"),
-        ("bonus", "奖金"), ("findings", "问题数"), ("file", "文件"),
+        ("bonus", "奖金"), ("findings", "问题数"), ("reason", "原因"), ("file", "文件"),
     ),
     "经理汇总", "Managers",
 )

@@ -20,6 +20,7 @@ from addin.contract.findings import CODES
 REPORT_VERSION = "kpi-report/1"
 Severity = Literal["error", "warning", "info"]
 Status = Literal["merged", "rejected", "duplicate"]
+ManagerStatus = Literal["scored", "rejected", "missing"]
 
 
 class _Record(BaseModel):
@@ -78,7 +79,10 @@ class ValidationReportModel(_Record):
 
 
 class ManagerRecord(_Record):
-    """A tblManagers row."""
+    """A tblManagers row: every manager (every roster manager with a roster), with a status.
+
+    A manager who is not ``scored`` (``rejected``: files, none usable; ``missing``: a roster
+    manager without a file) has a ``reason``, no scores, rank, grades or bonus (null)."""
 
     manager_id: str
     name: str
@@ -86,13 +90,14 @@ class ManagerRecord(_Record):
     region: str
     period: str
     reviewer: str
-    quant_score: float
+    status: ManagerStatus
+    quant_score: float | None
     qual_score: float | None
-    final_score: float
+    final_score: float | None
     grade: str
-    veto: bool
-    rank: int
-    team_rank: int
+    veto: bool | None
+    rank: int | None
+    team_rank: int | None
     forced_grade: str
     team_forced_grade: str
     previous_final_score: float | None = None  # with --previous
@@ -100,9 +105,10 @@ class ManagerRecord(_Record):
     previous_forced_grade: str | None = None
     change: float | None = None
     movement: Literal["new", "up", "down", "same"] | None = None
-    bonus_coefficient: float
+    bonus_coefficient: float | None
     bonus: float | None
     findings: int
+    reason: str
     file: str
 
 
@@ -176,7 +182,8 @@ class ConsolidationSummary(_Record):
     merged: int
     rejected: int
     duplicate: int
-    managers: int
+    managers: int  # scored managers (the ones ranked, graded and paid)
+    manager_statuses: dict[ManagerStatus, int]  # tblManagers rows per status
     findings: dict[Severity, int]
     findings_by_code: dict[str, int]
     grades: dict[str, int]

@@ -8,6 +8,7 @@ from pathlib import Path
 from xlsxwriter.utility import xl_col_to_name
 
 from addin.contract.identity import identity_key
+from addin.contract.schema import normalise_header
 
 # roster column key -> accepted header texts (compared normalised: trimmed, case-folded), as HR
 # systems and hand-kept sheets head them
@@ -42,8 +43,8 @@ class TargetColumn:
     position: int | None = None  # position in the chosen size's template; None when read without a size
 
     @property
-    def shown(self) -> str:
-        return f"'{self.header}' ({column_letter(self.index)})"
+    def letter(self) -> str:
+        return column_letter(self.index)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,10 @@ class Roster:
     targets: list[TargetColumn]
     ignored: list[IgnoredColumn]
 
+    def by_key(self) -> dict[str, RosterManager]:
+        """The managers by :attr:`RosterManager.key` (used by the roster checks of validation)."""
+        return {m.key: m for m in self.managers}
+
     def id_cell(self, manager: RosterManager) -> str:
         """A1 reference of the manager's id cell."""
         return f"{column_letter(self.fields['manager_id'])}{manager.row}"
@@ -112,3 +117,11 @@ class Roster:
     def header_cell(self, index: int) -> str:
         return f"{column_letter(index)}{self.header_row}"
 
+    def target_of(self, manager: RosterManager, indicator: str) -> tuple[TargetColumn, float] | None:
+        """(column, target) the roster sets for ``indicator`` (zh or en label, any case), or None
+        (used by TARGET_CHANGED, :mod:`addin.validation.roster_checks`)."""
+        wanted = normalise_header(indicator)
+        for column in self.targets:
+            if column.index in manager.targets and wanted in (normalise_header(column.zh), normalise_header(column.en)):
+                return column, manager.targets[column.index]
+        return None

@@ -40,7 +40,7 @@ class Rows:
         parts = []
         for number, value in self.entries:
             if not self.with_values:
-                parts.append(str(number))
+                parts.append(render("roster.row_plain", lang, row=number))
                 continue
             text = cell_text(value)
             text = text if len(text) <= 20 else text[:19] + "…"

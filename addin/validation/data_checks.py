@@ -79,58 +79,27 @@ _REVIEW_COLUMNS = {c.key: c for c in schema.REVIEW.columns}
 _DEFAULT_BANDS = sorted(tuple(map(float, b)) for b in engine.DEFAULT_BANDS)
 
 
-def check_indicators(card: Scorecard, kpi: TableData, settings: dict, out: FindingCollector):  # noqa: C901 - to be split (issue 8)
+PERCENT_UNITS = ("%", "％")
+# an actual this large against a target this small, on an indicator measured in %, was typed in
+# percent points (88 for 88 %): PERCENT_SCALE (the templates colour such a cell red too)
+PERCENT_SCALE_ACTUAL, PERCENT_SCALE_TARGET = 2.0, 1.5
+
+
+def check_indicators(card: Scorecard, kpi: TableData, settings, out: FindingCollector):
     """Per-row checks and the recomputed rows; None when the table cannot be used."""
-    col = KPI_COLUMNS.__getitem__
     missing = [c for c in schema.KPI.columns if c.required and c.key not in kpi.columns]
     for column in missing:
         out.add("MISSING_FIELD", kpi.sheet, kpi.header_cell(), kpi.header_row + 1,
                 field=f"{out.label(column)} ({schema.KPI.name})")
     if missing:
         return None
-    rows = []
-    for index in range(len(kpi.rows)):
-        if all(is_blank(kpi.value(index, key)) for key in ("indicator", "weight", "target", "actual")):
-            continue  # a spare template row
-        row_no = kpi.row_number(index)
-        parsed = {key: cell_enum(kpi, index, key, out, col(key), default) for key, default in _ENUM_DEFAULTS}
-        for key in ("weight", "threshold", "target", "stretch", "adjusted_target", "actual", "param"):
-            parsed[key] = cell_number(kpi, index, key, out, col(key)) if key in kpi.columns else None
-        parsed["indicator"] = as_text(kpi.value(index, "indicator"))
-        parsed["reason"] = as_text(kpi.value(index, "adjust_reason"))
-        for key in ("dimension", "indicator"):
-            if parsed[key] in (None, ""):
-                out.add("MISSING_FIELD", kpi.sheet, kpi.cell(index, key), row_no, field=out.label(col(key)))
-                parsed[key] = BAD
-        weight = parsed["weight"]
-        if weight is None:
-            out.add("MISSING_FIELD", kpi.sheet, kpi.cell(index, "weight"), row_no, field=out.label(col("weight")))
-            parsed["weight"] = BAD
-        elif weight is not BAD and weight < 0:
-            out.add("INVALID_VALUE", kpi.sheet, kpi.cell(index, "weight"), row_no, field=out.label(col("weight")),
-                    problem=render("checks.not_negative", out.lang))
-            parsed["weight"] = BAD
-        active = parsed["weight"] is not BAD and (parsed["weight"] or 0) > 0
-        name = parsed["indicator"] if parsed["indicator"] is not BAD else f"#{index + 1}"
-        if active and parsed["target"] is None and parsed["adjusted_target"] in (None, BAD):
-            out.add("MISSING_FIELD", kpi.sheet, kpi.cell(index, "target"), row_no, field=out.label(col("target")))
-            parsed["target"] = BAD
-        if active and parsed["actual"] is None:
-            out.add("MISSING_ACTUAL", kpi.sheet, kpi.cell(index, "actual"), row_no, indicator=name)
-        adjusted, target = parsed["adjusted_target"], parsed["target"]
-        if adjusted not in (None, BAD) and target is not BAD and (target is None or abs(adjusted - target) > 1e-12):
-            code = "TARGET_ADJUSTED" if parsed["reason"] else "TARGET_ADJUSTED_NO_REASON"
-            out.add(code, kpi.sheet, kpi.cell(index, "adjusted_target"), row_no, indicator=name,
-                    target=fmt_number(target), adjusted=fmt_number(adjusted), reason=parsed["reason"])
-        parsed["index"] = index
-        rows.append(parsed)
+    rows = [row for row in (_indicator_row(kpi, index, out) for index in range(len(kpi.rows))) if row is not None]
     if any(v is BAD for p in rows for v in p.values()):
         return None
     if not rows:
         out.add("MISSING_FIELD", kpi.sheet, kpi.header_cell(), kpi.header_row + 1,
                 field=render("checks.indicator_rows", out.lang))
         return None
-
     weights = np.array([p["weight"] for p in rows], dtype=float)
     try:
         fractions = engine.normalise_weights(weights)
@@ -139,7 +108,72 @@ def check_indicators(card: Scorecard, kpi: TableData, settings: dict, out: Findi
         shown = total if total > 1.5 else total * 100
         out.add("WEIGHTS_NOT_100", kpi.sheet, kpi.header_cell("weight"), kpi.header_row + 1, total=f"{shown:.4g}%")
         return None
+    scored = _score(kpi, rows, weights > 0, settings, out)
+    if scored is None:
+        return None
+    return _results(card, kpi, rows, fractions, weights > 0, *scored, out)
 
+
+def _indicator_row(kpi: TableData, index: int, out: FindingCollector) -> dict | None:
+    """One tblKPI row read and checked (its findings added); None for a spare row. Unusable values are BAD."""
+    col = KPI_COLUMNS.__getitem__
+    if all(is_blank(kpi.value(index, key)) for key in ("indicator", "weight", "target", "actual")):
+        return None  # a spare template row
+    row_no = kpi.row_number(index)
+    parsed = {key: cell_enum(kpi, index, key, out, col(key), default) for key, default in _ENUM_DEFAULTS}
+    for key in ("weight", "threshold", "target", "stretch", "adjusted_target", "actual", "param"):
+        parsed[key] = cell_number(kpi, index, key, out, col(key)) if key in kpi.columns else None
+    parsed["indicator"] = as_text(kpi.value(index, "indicator"))
+    parsed["reason"] = as_text(kpi.value(index, "adjust_reason"))
+    parsed["index"] = index
+    for key in ("dimension", "indicator"):
+        if parsed[key] in (None, ""):
+            out.add("MISSING_FIELD", kpi.sheet, kpi.cell(index, key), row_no, field=out.label(col(key)))
+            parsed[key] = BAD
+    weight = parsed["weight"]
+    if weight is None:
+        out.add("MISSING_FIELD", kpi.sheet, kpi.cell(index, "weight"), row_no, field=out.label(col("weight")))
+        parsed["weight"] = BAD
+    elif weight is not BAD and weight < 0:
+        out.add("INVALID_VALUE", kpi.sheet, kpi.cell(index, "weight"), row_no, field=out.label(col("weight")),
+                problem=render("checks.not_negative", out.lang))
+        parsed["weight"] = BAD
+    active = parsed["weight"] is not BAD and (parsed["weight"] or 0) > 0
+    name = parsed["indicator"] if parsed["indicator"] is not BAD else f"#{index + 1}"
+    if active and parsed["target"] is None and parsed["adjusted_target"] in (None, BAD):
+        out.add("MISSING_FIELD", kpi.sheet, kpi.cell(index, "target"), row_no, field=out.label(col("target")))
+        parsed["target"] = BAD
+    if active and parsed["actual"] is None:
+        out.add("MISSING_ACTUAL", kpi.sheet, kpi.cell(index, "actual"), row_no, indicator=name)
+    adjusted, target = parsed["adjusted_target"], parsed["target"]
+    if adjusted not in (None, BAD) and target is not BAD and (target is None or abs(adjusted - target) > 1e-12):
+        code = "TARGET_ADJUSTED" if parsed["reason"] else "TARGET_ADJUSTED_NO_REASON"
+        out.add(code, kpi.sheet, kpi.cell(index, "adjusted_target"), row_no, indicator=name,
+                target=fmt_number(target), adjusted=fmt_number(adjusted), reason=parsed["reason"])
+    _check_percent_scale(kpi, parsed, name, out)
+    return parsed
+
+
+def _check_percent_scale(kpi: TableData, parsed: dict, name: str, out: FindingCollector) -> None:
+    """PERCENT_SCALE: an actual typed in percent points on an indicator measured in % (88 for 88 %)."""
+    if as_text(kpi.value(parsed["index"], "unit")).strip() not in PERCENT_UNITS:
+        return
+    actual = parsed["actual"]
+    target = parsed["adjusted_target"] if parsed["adjusted_target"] is not None else parsed["target"]
+    if any(v is None or v is BAD for v in (actual, target)):
+        return
+    if actual >= PERCENT_SCALE_ACTUAL and target <= PERCENT_SCALE_TARGET:
+        out.add("PERCENT_SCALE", kpi.sheet, kpi.cell(parsed["index"], "actual"), kpi.row_number(parsed["index"]),
+                indicator=name, actual=fmt_number(actual), target=fmt_number(target), target_pct=_percent(target),
+                suggested=fmt_number(actual / 100), suggested_pct=_percent(actual / 100))
+
+
+def _percent(value: float) -> str:
+    return f"{fmt_number(round(value * 100, 6))}%"
+
+
+def _score(kpi: TableData, rows: list[dict], active, settings, out: FindingCollector):
+    """(scores, achievements) of the rows with the engine; None when a row is invalid (INVALID_VALUE)."""
     effective = [p["adjusted_target"] if p["adjusted_target"] is not None else p["target"] for p in rows]
     arrays = dict(
         actual=np.array([np.nan if p["actual"] is None else p["actual"] for p in rows], dtype=float),
@@ -150,7 +184,6 @@ def check_indicators(card: Scorecard, kpi: TableData, settings: dict, out: Findi
         method=np.array([p["method"] for p in rows], dtype=str),  # vectorised (text array) path
     )
     points = np.array([np.nan if p["param"] is None else p["param"] for p in rows], dtype=float)
-    active = weights > 0
     cap = settings.cap or engine.DEFAULT_CAP
     scores, achievement, errors = engine.score_rows(param=points, cap=cap, **arrays)
     band_rows = np.array([p["method"] == "band" for p in rows])
@@ -170,20 +203,24 @@ def check_indicators(card: Scorecard, kpi: TableData, settings: dict, out: Findi
         key = {"target": "adjusted_target" if p["adjusted_target"] is not None else "target"}.get(argument, argument)
         key = key if key in kpi.columns else "target"
         out.add("INVALID_VALUE", kpi.sheet, kpi.cell(p["index"], key), kpi.row_number(p["index"]),
-                field=out.label(col(key)), problem=error.render(out.lang))
+                field=out.label(KPI_COLUMNS[key]), problem=error.render(out.lang))
         bad = True
-    if bad:
-        return None
+    return None if bad else (scores, achievement)
 
+
+def _results(card: Scorecard, kpi: TableData, rows, fractions, active, scores, achievement,
+             out: FindingCollector) -> list[IndicatorResult]:
+    """The recomputed rows, and their stored score cells compared with them."""
     results = []
     for i, p in enumerate(rows):
         score = float(scores[i]) if active[i] or not math.isnan(scores[i]) else 0.0
         score = 0.0 if math.isnan(score) else score
         ach = None if math.isnan(achievement[i]) else float(achievement[i])
+        effective = p["adjusted_target"] if p["adjusted_target"] is not None else p["target"]
         results.append(IndicatorResult(
             dimension=p["dimension"], tier=p["tier"], indicator=p["indicator"], weight=float(fractions[i]),
             direction=p["direction"], method=p["method"], target=p["target"],
-            effective_target=effective[i], actual=p["actual"], achievement=ach, score=score,
+            effective_target=effective, actual=p["actual"], achievement=ach, score=score,
             weighted=float(fractions[i]) * score, veto=p["veto"] == "yes", sheet=kpi.sheet,
             row=kpi.row_number(p["index"]), actual_cell=kpi.cell(p["index"], "actual"),
             unit=as_text(kpi.value(p["index"], "unit")), adjusted_target=p["adjusted_target"],
@@ -223,8 +260,7 @@ def check_reviews(card: Scorecard, out: FindingCollector):
             continue
         if not 1 <= float(rating) <= 5:
             out.add("INVALID_VALUE", table.sheet, cell, row_no, field=out.label(col("rating")),
-                    problem=(f"评分应在 1–5 之间（实际为 {fmt_number(float(rating))}）" if out.lang == "zh"
-                             else f"rating must be between 1 and 5 (got {fmt_number(float(rating))})"))
+                    problem=render("checks.rating_range", out.lang, value=fmt_number(float(rating))))
             bad = True
             continue
         role_value = table.value(index, "role")

@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from addin.contract.findings import Finding, has_errors
+from addin.roster.model import Roster
+
+if TYPE_CHECKING:
+    from addin.validation.roster_checks import RosterCheck
 
 Rows = list[tuple[Any, float]]  # a settings table: (grade/role/minimum, number) per row
 
@@ -81,6 +85,29 @@ class ManagerResult:
     period_position: tuple[str, str, int] | None = None  # sheet, cell, row of kpi_period
 
 
+@dataclass(frozen=True)
+class ManagerIdentity:
+    """Whose scorecard a readable file is, whether or not its scores can be computed."""
+
+    manager_id: str
+    name: str
+    team: str
+    region: str
+    period: str
+    position: tuple[str, str, int]  # sheet, cell, row of kpi_manager_id
+
+
+@dataclass(frozen=True)
+class StatedTarget:
+    """A target as the file states it (any value), where it is; compared with the roster's."""
+
+    indicator: str
+    value: Any
+    sheet: str
+    cell: str
+    row: int
+
+
 @dataclass
 class FileEntry:
     """One input file: exactly one tblFiles row."""
@@ -94,6 +121,10 @@ class FileEntry:
     manager: ManagerResult | None = None
     size: str = ""
     skipped: bool = False  # listed but not read (lock file, litter, an earlier team workbook)
+    identity: ManagerIdentity | None = None  # whose file it is (a readable scorecard with an id)
+    saved: str = ""  # the workbook's last-saved time (docProps/core.xml), "" when it says none
+    mtime: float = 0.0  # the file's modification time
+    targets: list[StatedTarget] = field(default_factory=list)  # tblKPI targets as typed
 
     def as_dict(self) -> dict[str, Any]:
         return {"path": self.path, "sha256": self.sha256, "status": self.status, "reason": self.reason,
@@ -107,6 +138,8 @@ class ValidationReport:
     files: list[FileEntry]
     findings: list[Finding]
     stats: dict[str, Any] = field(default_factory=dict)
+    roster: Roster | None = None  # the roster compared with (``--roster``)
+    roster_check: RosterCheck | None = None  # its findings and each roster manager's files
 
     @property
     def valid(self) -> bool:

@@ -38,6 +38,8 @@ from collections import Counter
 from addin.contract.errors import UsageError
 from addin.contract.findings import ERROR, Finding, make, sort_key
 from addin.contract.messages import render
+from addin.roster.model import Roster
+from addin.roster.reader import load_roster
 from addin.validation.anomalies import across_managers, per_manager
 from addin.validation.cell_values import FindingCollector, check_error_values, check_rows_below
 from addin.validation.cross_file_checks import check_period, cross_file_checks
@@ -46,10 +48,13 @@ from addin.validation.integrity_checks import MISMATCH_TOLERANCE, compute_manage
 from addin.validation.results import (
     FileEntry,
     IndicatorResult,
+    ManagerIdentity,
     ManagerResult,
     ReviewResult,
+    StatedTarget,
     ValidationReport,
 )
+from addin.validation.roster_checks import check_against_roster
 from addin.validation.settings_checks import (
     SETTING_LABELS,
     SETTING_TABLES,
@@ -89,7 +94,7 @@ def check_scorecard(card: Scorecard, lang: str | None = None, master: dict | Non
         the ManagerResult.
     """
     lang = lang or card.lang
-    entry = FileEntry(path=card.path, sha256=card.sha256, lang=lang)
+    entry = FileEntry(path=card.path, sha256=card.sha256, lang=lang, saved=card.saved, mtime=card.mtime)
     if card.skipped and card.problem:  # our own output (an earlier team workbook): listed, not an error
         return skipped_entry(card.path, lang, card.problem, card.sha256)
     if not card.ok:
@@ -99,6 +104,8 @@ def check_scorecard(card: Scorecard, lang: str | None = None, master: dict | Non
         return entry
     out = FindingCollector(card.path, lang)
     header = check_header(card, out, period)
+    entry.identity = identity(card, header)
+    entry.targets = stated_targets(card)
     check_error_values(card, out)
     check_rows_below(card, out)
     kpi = card.tables["tblKPI"]
@@ -124,6 +131,29 @@ def check_scorecard(card: Scorecard, lang: str | None = None, master: dict | Non
         entry.status = "merged"
         entry.manager = manager
     return entry
+
+
+def identity(card: Scorecard, header: dict) -> ManagerIdentity | None:
+    """Whose scorecard this is (None without a manager id)."""
+    cell = card.names.get("kpi_manager_id")
+    if cell is None or not header.get("manager_id"):
+        return None
+    return ManagerIdentity(header["manager_id"], header.get("manager_name", ""), header.get("team", ""),
+                           header.get("region", ""), header.get("period", ""), (cell.sheet, cell.cell, cell.row))
+
+
+def stated_targets(card: Scorecard) -> list[StatedTarget]:
+    """The (indicator, target) pairs of tblKPI as typed, with the target cells (rows with an indicator)."""
+    kpi = card.tables.get("tblKPI")
+    if kpi is None or "indicator" not in kpi.columns or "target" not in kpi.columns:
+        return []
+    out = []
+    for index in range(len(kpi.rows)):
+        name = kpi.value(index, "indicator")
+        if name is not None and str(name).strip():
+            out.append(StatedTarget(str(name).strip(), kpi.value(index, "target"), kpi.sheet,
+                                    kpi.cell(index, "target"), kpi.row_number(index)))
+    return out
 
 
 def _read_and_check(path: str, lang, master, period) -> FileEntry:
@@ -203,7 +233,8 @@ def read_all(files: list[InputFile], lang, master, period, progress=None, budget
 
 
 def validate_paths(paths, lang: str | None = None, master=None, period: str | None = None,
-                   exclude=(), progress=None, _master_data=None, budget: float | None = None) -> ValidationReport:
+                   exclude=(), progress=None, _master_data=None, budget: float | None = None,
+                   roster=None) -> ValidationReport:
     """Validate scorecard files and folders.
 
     Args:
@@ -215,15 +246,25 @@ def validate_paths(paths, lang: str | None = None, master=None, period: str | No
         exclude: paths to leave out (the output of a consolidation).
         progress: optional callable(done, total).
         budget: seconds one file may take to read (None: ``KPI_FILE_TIMEOUT`` or 60).
+        roster: the roster (a path, or a :class:`~addin.roster.model.Roster` already read): every
+            manager it lists is expected (MISSING_SCORECARD), every file's manager must be in it
+            (NOT_IN_ROSTER) and its targets are the targets (TARGET_CHANGED); see
+            :mod:`addin.validation.roster_checks`.
 
     Returns:
-        a ValidationReport with one FileEntry per input file, in path order.
+        a ValidationReport with one FileEntry per input file, in path order (and, with a
+        roster, ``roster`` and ``roster_check``).
 
     Raises:
         UsageError for a path that does not exist, no spreadsheet file at all, a
-        ``period`` without a year, or an unreadable master template.
+        ``period`` without a year, or an unreadable master template; RosterError for a
+        roster that cannot be used (read before any file).
     """
     check_period(period)
+    if roster is not None and not isinstance(roster, Roster):
+        roster = load_roster(roster)
+    if roster is not None:
+        exclude = [*exclude, roster.path]
     files = discover(paths, exclude)
     if not files:
         raise UsageError("files.no_spreadsheets", where=", ".join(str(p) for p in paths))
@@ -231,9 +272,12 @@ def validate_paths(paths, lang: str | None = None, master=None, period: str | No
     with no_gc():
         entries = read_all(files, lang, master_data, period, progress, budget)
     cross_file_checks(entries, lang, period)
+    chosen = lang or _majority_lang(entries)
+    checked = check_against_roster(entries, roster, chosen) if roster is not None else None
     managers = [e.manager for e in entries if e.status == "merged"]
-    group_findings = across_managers(managers, lang or _majority_lang(entries),
-                                     master_data.quotas if master_data else None)
+    group_findings = across_managers(managers, chosen, master_data.quotas if master_data else None)
+    if checked is not None:
+        group_findings = checked.findings + group_findings
     by_file = {e.path: e for e in entries}
     for finding in group_findings:
         if finding.file in by_file:
@@ -251,7 +295,9 @@ def validate_paths(paths, lang: str | None = None, master=None, period: str | No
         "warnings": sum(f.severity == "warning" for f in findings),
         "infos": sum(f.severity == "info" for f in findings),
     }
-    return ValidationReport(files=entries, findings=findings, stats=stats)
+    if checked is not None:
+        stats["missing"] = sum(1 for owned in checked.files.values() if not owned)
+    return ValidationReport(files=entries, findings=findings, stats=stats, roster=roster, roster_check=checked)
 
 
 @contextlib.contextmanager

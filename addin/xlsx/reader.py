@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import io
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,6 +136,8 @@ class Scorecard:
     lang: str = "en"
     sheets: list[str] = field(default_factory=list)
     bad_tables: list[tuple[str, str, str]] = field(default_factory=list)  # (table, sheet, range) unreadable ranges
+    saved: str = ""  # when the workbook says it was last saved (docProps/core.xml dcterms:modified), "" if not
+    mtime: float = 0.0  # the file's modification time (seconds since the epoch), 0 if unknown
 
     @property
     def reason(self) -> str:
@@ -158,6 +161,10 @@ def read_scorecard(path) -> Scorecard:
     """
     path = Path(path)
     card = Scorecard(path=str(path))
+    try:
+        card.mtime = path.stat().st_mtime
+    except OSError:
+        pass
     try:
         data = read_file(path, MAX_FILE_BYTES)
         card.size = len(data)
@@ -403,10 +410,25 @@ class _Grid:
 
 def _parse(card: Scorecard, data: bytes, suffix: str) -> None:
     opened = _open(data, suffix)
+    card.saved = _saved(opened)
     layout = _layout(card, opened)
     grids, formulas = _load(card, opened, data, layout)
     _fill(card, layout, grids, formulas)
     card.ok = True
+
+
+_MODIFIED = re.compile(rb"<dcterms:modified\b[^>]*>\s*([^<\s]{1,40})\s*</dcterms:modified>")
+
+
+def _saved(opened: OpenedZip) -> str:
+    """The workbook's last-saved time as written in docProps/core.xml ("" when absent or unreadable)."""
+    if "docProps/core.xml" not in opened.names:
+        return ""
+    try:
+        found = _MODIFIED.search(read_member(opened, "docProps/core.xml", 1024 * 1024))
+    except UnsafeFile:
+        return ""
+    return found.group(1).decode("ascii", "replace") if found else ""
 
 
 def _open(data: bytes, suffix: str) -> OpenedZip:

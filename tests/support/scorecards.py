@@ -191,3 +191,27 @@ def set_named_value(path, name: str, value):
     cell = read_scorecard(path).names[name]
     set_cell(Path(path), cell.sheet, cell.cell, value)
     return path
+
+
+def set_saved(path, when: str | None, mtime: float | None = None):
+    """Set when the workbook says it was last saved (docProps/core.xml dcterms:modified, an ISO
+    time such as "2026-07-03T10:15:00Z"; None removes it) and, optionally, the file's mtime."""
+    import os
+
+    def modified(data: bytes) -> bytes:
+        data = re.sub(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>", b"", data)
+        if when is None:
+            return data
+        tag = b'<dcterms:modified xsi:type="dcterms:W3CDTF">%s</dcterms:modified>' % when.encode()
+        return data.replace(b"</cp:coreProperties>", tag + b"</cp:coreProperties>")
+
+    path = Path(path)
+    with zipfile.ZipFile(path) as zin:
+        members = [(info, zin.read(info.filename)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in members:
+            zout.writestr(info, modified(data) if info.filename == "docProps/core.xml" else data)
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))
+    return path
+

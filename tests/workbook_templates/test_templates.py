@@ -425,10 +425,13 @@ def test_prebuilt_fast_path_writes_the_same_workbook_as_a_full_build(tmp_path, s
     rows += [{"target": 1, "actual": 1}] * 8 + [{"indicator": "extra", "weight": 0, "target": 3, "actual": 0}]
     reviews = [{"role": "self", "reviewer": "张伟", "competency": "专业能力", "rating": 4.5},
                {"role": "上级", "reviewer": "李经理", "competency": "团队协作", "rating": 3}]
-    header = dict(HEADER, manager_id=1001, quant_weight=0.7)
+    header = dict(HEADER, manager_id=1001, quant_weight=0.7, manager_name="A & B <c>\x02")
     for i, (r, v) in enumerate([(rows, reviews), (None, None), (rows[:2], [])]):
-        fast = write_template(tmp_path / f"fast{i}.xlsx", size, lang, mode, header=header, rows=r, reviews=v)
-        slow = _write_direct(tmp_path / f"slow{i}.xlsx", size, lang, mode, header=header, rows=r, reviews=v)
+        locked = i == 1  # a roster-made workbook: the HR cells locked
+        fast = write_template(tmp_path / f"fast{i}.xlsx", size, lang, mode, header=header, rows=r, reviews=v,
+                              locked=locked)
+        slow = _write_direct(tmp_path / f"slow{i}.xlsx", size, lang, mode, header=header, rows=r, reviews=v,
+                             locked=locked)
         assert structure(fast) == structure(slow)
         for data_only in (False, True):
             a, b = _all_cells(fast, data_only), _all_cells(slow, data_only)

@@ -23,7 +23,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from addin.contract.messages import addin, cards, checks, cli, collect, errors, files, ribbon, roster, team
+from addin.contract.messages import addin, cards, checks, cli, collect, errors, files, manager, ribbon, roster, team
 from udfs import messages as engine
 
 LANGS = ("zh", "en")
@@ -60,6 +60,7 @@ AREAS = (  # one area per line: helpers add theirs without touching the others'
     ("engine", engine),
     ("errors", errors),
     ("files", files),
+    ("manager", manager),
     ("ribbon", ribbon),
     ("roster", roster),
     ("team", team),

@@ -12,6 +12,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "{lower_minimum} ({lower_cell}); the minimums must fall from S to D"),
     "bad_table_range": ("表格区域 {ref!r} 无效，无法读取该设置表", "the table range {ref!r} is invalid; the table cannot be read"),
     "not_negative": ("不能为负数", "must be >= 0"),
+    "rating_range": ("评分应在 1–5 之间（实际为 {value}）", "rating must be between 1 and 5 (got {value})"),
     "indicator_rows": ("指标行", "indicator rows"),
     "unknown_value": ("未知取值 {value!r}，应为 {allowed}", "unknown value {value!r}, expected {allowed}"),
     "group_all": ("全部客户经理", "all managers"),

@@ -87,6 +87,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "validate.json": ("以 JSON 输出报告", "print the report as JSON"),
     "validate.master": ("用于比对设置的主模板", "master template to compare settings with"),
     "validate.period": ("期望的考核期间，如 2026Q3", "expected period, e.g. 2026Q3"),
+    "validate.roster": ("花名册 .xlsx 或 .csv（与 kpi new --roster 相同）：列出其中没有考核表的客户经理（MISSING_SCORECARD）、"
+                        "不在花名册中的考核表（NOT_IN_ROSTER）和与花名册目标不一致的目标值（TARGET_CHANGED）",
+                        "roster .xlsx or .csv (as for kpi new --roster): report roster managers without a scorecard "
+                        "(MISSING_SCORECARD), scorecards of managers not in it (NOT_IN_ROSTER) and targets that differ "
+                        "from its target columns (TARGET_CHANGED)"),
+    "validate.missing": ("花名册中 {missing} 位客户经理没有考核表", "{missing} roster managers have no scorecard"),
     "validate.summary": ("{files} 个文件：{merged} 个可合并，{rejected} 个将被拒绝，{duplicate} 个重复；"
                          "错误 {errors}，警告 {warnings}，提示 {infos}",
                          "files {files}: {merged} can be merged, {rejected} rejected, {duplicate} duplicate; "
@@ -109,7 +115,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "consolidate.no_progress": ("不显示进度条", "no progress bar"),
     "consolidate.files": ("文件 {files} 个：合并 {merged}，拒绝 {rejected}，重复 {duplicate}",
                           "files {files}: merged {merged}, rejected {rejected}, duplicate {duplicate}"),
-    "consolidate.managers": ("客户经理 {managers} 人", "managers {managers}"),
+    "consolidate.managers": ("客户经理 {total} 人：已评分 {scored}，已拒绝 {rejected}，缺失 {missing}",
+                             "managers {total}: scored {scored}, rejected {rejected}, missing {missing}"),
+    "consolidate.left_out": ("未评分、不参与奖金分配的客户经理 {count} 人：", "left out of the scores and the bonus pool ({count}):"),
+    "consolidate.left_out_item": ("  {who}（{status}）：{reason}", "  {who} ({status}): {reason}"),
+    "consolidate.left_out_more": ("  ……另有 {count} 人，见团队汇总表", "  … and {count} more: see the team workbook"),
+    "consolidate.roster": ("花名册 .xlsx 或 .csv（与 kpi new --roster 相同）：名单上每位客户经理都列入经理汇总，"
+                           "并注明已评分、已拒绝或缺失；另检查缺少的考核表、名单外的考核表和被改动的目标值",
+                           "roster .xlsx or .csv (as for kpi new --roster): every manager on it gets a tblManagers row "
+                           "(scored, rejected or missing); missing scorecards, scorecards not on it and changed targets "
+                           "are findings"),
     "consolidate.findings": ("问题：错误 {errors}，警告 {warnings}，提示 {infos}",
                              "findings: errors {errors}, warnings {warnings}, info {infos}"),
     "consolidate.grades": ("绝对等级 {grades}", "grades {grades}"),

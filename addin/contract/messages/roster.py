@@ -20,7 +20,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_managers": ("{file}：花名册中没有客户经理", "{file}: the roster has no managers"),
     "not_a_folder": ("{path}：使用花名册时，输出必须是文件夹", "{path}: with a roster the output must be a folder"),
     # problems listed in one message (errors.roster_problems)
-    "problem_missing_ids": ("第 {rows} 行缺少客户经理编号", "missing manager id in {rows}"),
+    "problem_missing_ids": ("{rows}缺少客户经理编号", "missing manager id in {rows}"),
     "problem_duplicate_ids": ("客户经理编号重复：{items}", "duplicate manager id {items}"),
     "duplicate_id_item": ("{shown}（第 {first} 行和第 {second} 行）", "{shown} (rows {first} and {second})"),
     "problem_bad_cells": ("{column}：{kinds}", "{column}: {kinds}"),
@@ -29,9 +29,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind_percent": ("是百分比，但该指标不以 % 计量", "a percentage, but this indicator is not measured in %"),
     "kind_positive": ("须大于 0（达成率 = 实际值 ÷ 目标值）", "must be > 0 (achievement is actual ÷ target)"),
     "kind_negative": ("须不小于 0（扣分前允许的次数）", "must be ≥ 0 (incidents allowed before deducting)"),
-    "rows_one": ("第 {rows} 行", "row {rows}"),
-    "rows_many": ("第 {rows} 行", "rows {rows}"),
-    "row_value": ("{row}（{value}）", "{row} ({value})"),
+    "rows_one": ("{rows}", "row {rows}"),
+    "rows_many": ("{rows}", "rows {rows}"),
+    "row_plain": ("第 {row} 行", "{row}"),
+    "row_value": ("第 {row} 行（{value}）", "{row} ({value})"),
     "column": ("列 {header}（{letter}）", "column {header} ({letter})"),
     "column_bare": ("{header}（{letter}）", "{header} ({letter})"),
     "other_size": ("（{sizes} 模板的指标）", " (an indicator of the {sizes} template)"),
@@ -50,6 +51,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "problem_same_indicator": ("{first} 和 {second} 都设定了 {zh} / {en} 的目标",
                                "{first} and {second} both set the target of {zh} / {en}"),
     # columns that set nothing (a warning, never a silent drop)
+    "why_unknown": ("既不是花名册字段，也不是指标的目标", "it is neither a roster field nor an indicator's target"),
+    "why_repeated": ("与前面的列含义相同（{field}）", "it repeats an earlier column ({field})"),
     "ignored_unknown": ("{file}：列 '{header}'（{letter}）不是已知的花名册列或指标目标，未使用",
                         "{file}: column '{header}' ({letter}) is neither a roster field nor an indicator's target; "
                         "it was not used"),

@@ -58,7 +58,8 @@ def test_zh_workbook_has_no_english_values(zh_team):
                     found.append((ws.title, cell.coordinate, cell.value))
     assert found == []
     managers = table_rows(team, "tblManagers")
-    assert {row["否决"] for row in managers} <= {"是", "否"}
+    assert {row["否决"] for row in managers if row["状态"] == "已评分"} <= {"是", "否"}
+    assert {row["状态"] for row in managers} == {"已评分", "已拒绝"}
     assert {row["严重程度"] for row in table_rows(team, "tblFindings")} <= {"错误", "警告", "提示"}
     assert {row["状态"] for row in table_rows(team, "tblFiles")} <= {"已合并", "已拒绝", "重复"}
     assert "已拒绝" in {row["状态"] for row in table_rows(team, "tblFiles")}  # the demo plants a rejected file
@@ -71,7 +72,8 @@ def test_en_workbook_keeps_the_keys(tmp_path):
         assert list(rows[0]) == list(table.keys), table.name
     statuses = {row["status"] for row in table_rows(team, "tblFiles")}
     assert statuses <= {"merged", "rejected", "duplicate"}
-    assert {row["veto"] for row in table_rows(team, "tblManagers")} <= {True, False}
+    assert {row["veto"] for row in table_rows(team, "tblManagers") if row["status"] == "scored"} <= {True, False}
+    assert {row["status"] for row in table_rows(team, "tblManagers")} == {"scored", "rejected"}
 
 
 def _hyperlinks(path: Path) -> list[tuple[str, str]]:
@@ -142,7 +144,7 @@ def _widths(team: Path, sheet: str) -> dict[str, float]:
 def test_teams_table(zh_team):
     team, result = zh_team
     rows = table_rows(team, "tblTeams")
-    managers = result.manager_rows
+    managers = [m for m in result.manager_rows if m["status"] == "scored"]
     assert sum(r["考核人数"] for r in rows) == len(managers)
     for row in rows:
         members = [m for m in managers if m["team"] == row["团队"]]
@@ -189,9 +191,11 @@ def test_team_workbook_reads_back(zh_team):
     managers = book.rows("tblManagers")
     assert [m["manager_id"] for m in managers] == [m["manager_id"] for m in result.manager_rows]
     # numbers as the workbook stores them (XlsxWriter writes 16 significant digits)
-    assert [m["final_score"] for m in managers] == pytest.approx([m["final_score"] for m in result.manager_rows],
-                                                                  rel=1e-15)
-    assert {m["veto"] for m in managers} <= {True, False}
+    scored = [m for m in result.manager_rows if m["status"] == "scored"]
+    assert [m["final_score"] for m in managers[:len(scored)]] == pytest.approx([m["final_score"] for m in scored],
+                                                                                rel=1e-15)
+    assert [m["final_score"] for m in managers[len(scored):]] == [None]  # the demo's rejected manager
+    assert {m["veto"] for m in managers[:len(scored)]} <= {True, False}
     assert {r["dimension"] for r in book.rows("tblScores")} <= {"results", "process", "customer"}
     assert {r["role"] for r in book.rows("tblReviews")} <= {"self", "peer", "manager"}
     assert {r["severity"] for r in book.rows("tblFindings")} <= set(CODES and ("error", "warning", "info"))

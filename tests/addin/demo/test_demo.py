@@ -49,7 +49,8 @@ def test_demo_planted_problems_are_found_where_planted(tmp_path):
     assert status(planted.weights) == "rejected"
     assert status(planted.missing_actual) == "merged"
     assert Path(paths[0]).name.startswith(f"{PERIOD}_")  # the roster route's file names
-    assert len(result.managers) == 23
+    assert len(result.managers) == 24  # every manager seen, the rejected one too
+    assert sorted(result.managers["status"]) == ["rejected"] + ["scored"] * 23
     # Chinese file names are fine
     assert any("_" in Path(p).name and not Path(p).name.isascii() for p in paths)
 
@@ -61,7 +62,8 @@ def test_demo_sizes_and_seed_reproducible(tmp_path, size):
     ra = consolidate([tmp_path / "a" / "scorecards"], None, lang="en", write=False)
     rb = consolidate([tmp_path / "b" / "scorecards"], None, lang="en", write=False)
     assert len(a) == len(b) == 12
-    assert list(ra.managers["final_score"]) == list(rb.managers["final_score"])
+    assert list(ra.managers["final_score"].fillna(-1)) == list(rb.managers["final_score"].fillna(-1))
+    assert list(ra.managers["status"]) == list(rb.managers["status"])
 
 
 def test_demo_usage_error(tmp_path):

@@ -424,6 +424,7 @@ def test_result_cards_button_writes_the_cards_of_the_open_team_workbook(tmp_path
     from support.teams import demo_team
 
     team, result = demo_team(tmp_path / "q3", lang="zh", managers=4)
+    scored = [m for m in result.manager_rows if m["status"] == "scored"]
     monkeypatch.setattr(ribbon, "find_soffice", lambda: None)  # no LibreOffice: .xlsx cards only
     book = excel(team)
     ribbon.on_action("kpiCards", "en")
@@ -432,9 +433,9 @@ def test_result_cards_button_writes_the_cards_of_the_open_team_workbook(tmp_path
     assert len(folders) == 2 and book.saves == 2
     for folder in folders:
         assert sorted(p.name.split("_")[1] for p in folder.glob("*.xlsx")) == sorted(
-            m["manager_id"] for m in result.manager_rows)
+            m["manager_id"] for m in scored)  # a card for every scored manager
     prompt, _, mode = book.app.alerts[-1]
-    assert mode == "info" and prompt.startswith(f"Wrote {len(result.manager_rows)} result cards (0 PDFs)")
+    assert mode == "info" and prompt.startswith(f"Wrote {len(scored)} result cards (0 PDFs)")
     not_a_team = excel(scorecard(tmp_path / "am001.xlsx"))
     ribbon.on_action("kpiCards", "zh")
     prompt, _, mode = not_a_team.app.alerts[-1]

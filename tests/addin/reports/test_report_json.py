@@ -49,8 +49,11 @@ def test_consolidate_and_validate_json_reports(tmp_path, capsys):
     assert report.kind == "consolidation"
     assert len(report.files) == report.summary.files == 10
     assert {f.status for f in report.files} <= {"merged", "rejected", "duplicate"}
-    assert len(report.managers) == report.summary.managers
-    assert sorted(m.rank for m in report.managers) == list(range(1, len(report.managers) + 1))
+    scored = [m for m in report.managers if m.status == "scored"]
+    assert len(scored) == report.summary.managers == report.summary.manager_statuses["scored"]
+    assert sorted(m.rank for m in scored) == list(range(1, len(scored) + 1))
+    left_out = [m for m in report.managers if m.status != "scored"]  # the demo's planted rejected file
+    assert left_out and all(m.reason and m.rank is None and m.bonus is None for m in left_out)
     assert any(f.code == "WEIGHTS_NOT_100" for f in report.findings)
     capsys.readouterr()
 

@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support.scorecards import DEFAULT_ROWS, post_edit, write_scorecard
+from support.scorecards import DEFAULT_ROWS, post_edit, set_saved, write_scorecard
 
 from addin.validation.validate import check_scorecard, validate_paths
 from addin.xlsx.reader import read_scorecard
@@ -134,11 +134,44 @@ def test_invalid_value(tmp_path):
 
 
 def test_duplicate_manager(tmp_path):
-    write_scorecard(tmp_path / "a.xlsx")
-    write_scorecard(tmp_path / "duplicate-manager.xlsx", rows=rows({(0, "actual"): 95}))
-    report = validate_paths([tmp_path])
+    """The most recently saved file of a manager is kept (workbook saved time, then file time, then path)."""
+    set_saved(write_scorecard(tmp_path / "a.xlsx"), "2026-07-03T10:00:00Z")
+    set_saved(write_scorecard(tmp_path / "duplicate-manager.xlsx", rows=rows({(0, "actual"): 95})),
+              "2026-07-01T09:00:00Z")
+    report = validate_paths([tmp_path], lang="en")
     assert flat(report, tmp_path) == [("duplicate-manager.xlsx", "B3", "DUPLICATE_MANAGER")]
     assert [e.status for e in report.files] == ["merged", "rejected"]
+    message = report.findings[0].message
+    assert message == ("manager AM001 is in this file and in a.xlsx; a.xlsx was kept, as the more recently saved "
+                       "(saved 2026-07-03 10:00:00 UTC; this file: saved 2026-07-01 09:00:00 UTC), and this file "
+                       "was not used")
+
+
+@pytest.mark.parametrize("saved_a, saved_b, mtime_a, mtime_b, kept", [
+    ("2026-07-03T10:00:00Z", "2026-07-03T10:00:01Z", 2000, 1000, "b"),  # the workbook's saved time first
+    ("2026-07-03T18:00:00+08:00", "2026-07-03T10:00:01Z", 1000, 2000, "b"),  # time zones compared
+    ("2026-07-03T10:00:00Z", "2026-07-03T10:00:00Z", 1000, 2000, "b"),  # same saved time: the file time
+    (None, "2026-07-03T10:00:00Z", 2000, 1000, "a"),  # one says nothing: the file time
+    ("2026-07-03T10:00:00Z", "2026-07-03T10:00:00Z", 1000, 1000, "b"),  # all equal: the later path
+])
+def test_duplicate_manager_keeps_the_most_recently_saved(tmp_path, saved_a, saved_b, mtime_a, mtime_b, kept):
+    set_saved(write_scorecard(tmp_path / "a.xlsx"), saved_a, mtime_a)
+    set_saved(write_scorecard(tmp_path / "b.xlsx", rows=rows({(0, "actual"): 95})), saved_b, mtime_b)
+    report = validate_paths([tmp_path], lang="en")
+    loser = "a" if kept == "b" else "b"
+    assert flat(report, tmp_path) == [(f"{loser}.xlsx", "B3", "DUPLICATE_MANAGER")]
+    assert {Path(e.path).stem: e.status for e in report.files} == {kept: "merged", loser: "rejected"}
+    assert f"{kept}.xlsx was kept" in report.findings[0].message
+
+
+def test_a_newer_broken_file_wins_over_an_older_good_one(tmp_path):
+    """The newest submission counts even when it cannot be scored: the manager is rejected, not
+    scored on a file they replaced."""
+    set_saved(write_scorecard(tmp_path / "old.xlsx"), "2026-07-01T09:00:00Z")
+    set_saved(write_scorecard(tmp_path / "new.xlsx", rows=rows({(0, "weight"): 0.5})), "2026-07-02T09:00:00Z")
+    report = validate_paths([tmp_path], lang="en")
+    assert flat(report, tmp_path) == [("new.xlsx", "E12", "WEIGHTS_NOT_100"), ("old.xlsx", "B3", "DUPLICATE_MANAGER")]
+    assert [e.status for e in report.files] == ["rejected", "rejected"]
 
 
 def test_identical_files_are_duplicates_not_findings(tmp_path):
@@ -540,8 +573,9 @@ def test_score_cap_compared_with_master(tmp_path):
 
 @pytest.mark.parametrize("other", ["ＡＭ００１", "AM\u200b001", "\ufeffAM001", "AM 001", "АМ001", "am001"])
 def test_look_alike_ids_are_one_manager(tmp_path, other):
-    write_scorecard(tmp_path / "a.xlsx", header={"manager_id": "AM001"})
-    write_scorecard(tmp_path / "b.xlsx", header={"manager_id": other, "manager_name": "Someone"})
+    set_saved(write_scorecard(tmp_path / "a.xlsx", header={"manager_id": "AM001"}), "2026-07-02T09:00:00Z")
+    set_saved(write_scorecard(tmp_path / "b.xlsx", header={"manager_id": other, "manager_name": "Someone"}),
+              "2026-07-01T09:00:00Z")
     report = validate_paths([tmp_path], lang="en")
     assert flat(report, tmp_path) == [("b.xlsx", "B3", "DUPLICATE_MANAGER")]
     assert [e.status for e in report.files] == ["merged", "rejected"]
@@ -553,3 +587,88 @@ def test_team_names_that_look_alike_are_one_team(tmp_path):
         write_scorecard(tmp_path / f"m{i}.xlsx", header={"manager_id": f"AM{i:03d}", "team": team})
     report = validate_paths([tmp_path])
     assert {e.manager.team for e in report.files} == {"East 1"}
+
+
+# ----------------------------------------------------------------------------- PERCENT_SCALE
+
+def test_percent_scale(tmp_path):
+    """88 typed for 88 % on an indicator measured in % against a target of 0.9: an error that says what to type."""
+    changes = {(3, "target"): 0.95, (3, "actual"): 96, (2, "target"): 0.9, (2, "actual"): 0.88}
+    write_scorecard(tmp_path / "percent-scale.xlsx", rows=rows(changes))
+    report = validate_paths([tmp_path], lang="en")
+    assert flat(report, tmp_path) == [("percent-scale.xlsx", "N16", "PERCENT_SCALE")]
+    assert report.files[0].status == "rejected"
+    assert report.findings[0].message == ("actual of Follow-up timeliness is 96 but its target is 0.95 (95%): it looks "
+                                          "typed in percent points; enter 0.96 (96%) instead")
+    assert "请改为 0.96（即 96%）" in validate_paths([tmp_path], lang="zh").findings[0].message
+
+
+@pytest.mark.parametrize("unit, target, actual", [("%", 0.95, 1.99), ("%", 1.6, 96), ("%", 95, 96), ("visits", 0.95, 96)])
+def test_percent_points_that_are_fine(tmp_path, unit, target, actual):
+    """Below 2, a target above 1.5 (both in points) or an indicator not in %: no PERCENT_SCALE."""
+    write_scorecard(tmp_path / "x.xlsx", rows=rows({(3, "unit"): unit, (3, "target"): target, (3, "actual"): actual}))
+    assert "PERCENT_SCALE" not in [f.code for f in validate_paths([tmp_path]).findings]
+
+
+# ----------------------------------------------------------------------------- --roster
+
+def _roster(path, lines):
+    path.write_text("\n".join(",".join(line) for line in lines) + "\n", encoding="utf-8-sig")
+    return path
+
+
+def _sales_rows(target=100):
+    return rows({(0, "indicator"): "Sales revenue", (0, "target"): target})
+
+
+def test_roster_missing_scorecard_and_not_in_roster(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    write_scorecard(inputs / "am001.xlsx", rows=_sales_rows())
+    write_scorecard(inputs / "not-in-roster.xlsx", header={"manager_id": "AM009"}, rows=_sales_rows())
+    roster = _roster(tmp_path / "roster.csv", [["工号", "姓名", "销售额目标"], ["AM001", "张三", "100"],
+                                               ["AM002", "李四", "80"]])
+    report = validate_paths([inputs], lang="en", roster=roster)
+    assert flat(report, tmp_path) == [("not-in-roster.xlsx", "B3", "NOT_IN_ROSTER"),
+                                      ("roster.csv", "A3", "MISSING_SCORECARD")]
+    missing = next(f for f in report.findings if f.code == "MISSING_SCORECARD")
+    assert (missing.row, missing.manager_id, missing.message) == (3, "AM002", "no scorecard file for AM002 李四 of the roster")
+    assert [e.status for e in report.files] == ["merged", "merged"]  # a warning rejects nothing
+    assert report.stats["missing"] == 1 and not report.valid
+
+
+def test_roster_target_changed(tmp_path):
+    write_scorecard(tmp_path / "target-changed.xlsx", rows=_sales_rows(target=80))
+    roster = _roster(tmp_path / "r.csv", [["manager_id", "Sales revenue target"], ["am001", "100"]])
+    report = validate_paths([tmp_path / "target-changed.xlsx"], lang="en", roster=roster)
+    assert flat(report, tmp_path) == [("target-changed.xlsx", "J13", "TARGET_CHANGED")]
+    assert report.findings[0].message == "target of Sales revenue is 80, but the roster sets 100 (r.csv B2)"
+    assert report.files[0].status == "rejected"
+
+
+def test_roster_target_equal_within_rounding_and_blank_roster_cells(tmp_path):
+    write_scorecard(tmp_path / "a.xlsx", rows=_sales_rows(target=(0.1 + 0.2) * 1000 / 3))  # 100.00000000000001
+    write_scorecard(tmp_path / "b.xlsx", header={"manager_id": "AM002"}, rows=_sales_rows(target=55))
+    roster = _roster(tmp_path / "r.csv", [["工号", "销售额"], ["AM001", "100"], ["AM002", ""]])
+    assert flat(validate_paths([tmp_path / "a.xlsx", tmp_path / "b.xlsx"], roster=roster), tmp_path) == []
+
+
+def test_roster_column_ignored(tmp_path):
+    write_scorecard(tmp_path / "a.xlsx")
+    roster = _roster(tmp_path / "r.csv", [["名单（2026Q3）"], ["工号", "姓名", "员工姓名", "手机"], ["AM001", "张三", "张三", "1"]])
+    report = validate_paths([tmp_path / "a.xlsx"], lang="en", roster=roster)
+    assert flat(report, tmp_path) == [("r.csv", "C2", "ROSTER_COLUMN_IGNORED"), ("r.csv", "D2", "ROSTER_COLUMN_IGNORED")]
+    assert [f.message for f in report.findings] == [
+        "roster column '员工姓名' (C) was not used: it repeats an earlier column (manager_name)",
+        "roster column '手机' (D) was not used: it is neither a roster field nor an indicator's target"]
+
+
+def test_roster_manager_whose_file_is_unreadable_is_rejected_not_missing(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "2026Q3_East_AM002_Li Si.xlsx").write_bytes(b"not a workbook")
+    write_scorecard(inputs / "am001.xlsx")
+    roster = _roster(tmp_path / "r.csv", [["manager_id", "name"], ["AM001", "Zhang San"], ["AM002", "Li Si"]])
+    report = validate_paths([inputs], roster=roster)
+    assert [f.code for f in report.findings] == ["FILE_UNREADABLE"]  # no MISSING_SCORECARD for AM002
+    assert report.roster_check.files["am002"][0].path.endswith("AM002_Li Si.xlsx")
