@@ -18,8 +18,9 @@ LINKED_MANAGERS = 5_000  # up to this many managers, tblManagers.file links to t
 
 def shown_records(table: schema.OutputTable, rows: list[dict], lang: str) -> list[dict]:
     """The rows with every value as the workbook shows it (a column at a time)."""
-    columns = {key: display_column(key, [row.get(key) for row in rows], lang) for key in table.keys}
-    return [{key: columns[key][i] for key in table.keys} for i in range(len(rows))]
+    keys = table.keys
+    columns = [display_column(key, [row.get(key) for row in rows], lang) for key in keys]
+    return [dict(zip(keys, values)) for values in zip(*columns)] if rows else []
 
 
 def _spec(ctx: Context, table: schema.OutputTable, records: list[dict], sheet_index: int, **options) -> TableSpec:
