@@ -212,7 +212,7 @@ def build_team(folder: Path, managers: int = 24, size: str = "medium", lang: str
         leniency = 1.0 if person["team"] == lenient_team else 0.0
         reviews = _reviews(size, lang, person, ability, rnd, leniency, peers)
         header, name = headers[person["manager_id"]]
-        path = write_template(cards / name, size=size, lang=lang, mode="addin", header=header, rows=rows,
+        path = write_template(cards / name, size=size, lang=lang, header=header, rows=rows,
                               reviews=reviews)
         if i == overwrite_idx:
             _type_over_formula(path, row_index=0, key="score", value=100)
