@@ -29,6 +29,7 @@ from addin.contract.errors import UsageError
 from addin.contract.standard import default_reviews, default_rows, review_roles
 from addin.roster.reader import read_roster
 from addin.xlsx.reader import read_scorecard
+from addin.xlsx.recalc import ask_to_recalculate
 from addin.xlsx.xml_text import cell_text, needs_preserve
 from workbook_templates.generator import write_template
 from workbook_templates.roster_workbooks import file_name
@@ -274,6 +275,6 @@ def set_cell(path: Path, sheet: str, cell: str, value) -> None:
                 data, count = pattern.subn(typed, data, count=1)
                 if not count:
                     raise ValueError(f"cell {sheet}!{cell} is not in {path}")
-            elif info.filename == "xl/workbook.xml" and b"fullCalcOnLoad" not in data:
-                data = re.sub(rb"<calcPr\b", b'<calcPr fullCalcOnLoad="1"', data, count=1)
+            elif info.filename == "xl/workbook.xml":
+                data = ask_to_recalculate(data)
             z.writestr(info, data)
