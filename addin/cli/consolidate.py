@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from addin.cli.console import force_hint, visible
 from addin.cli.output import print_summary
 from addin.cli.parsing import add_lang, command
 from addin.cli.progress import ProgressBar
 from addin.consolidation.consolidate import consolidate
+from addin.contract.errors import OutputError
 from addin.contract.messages import render
 from addin.reports.json_report import consolidation_json
 from addin.xlsx.atomic import atomic_path
+from addin.xlsx.output import check_output_file, is_kpi_json
 
 
 def register(subparsers, lang: str) -> argparse.ArgumentParser:
@@ -28,25 +32,38 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="TEAM_PREV.xlsx", help=render("cli.consolidate.previous", lang))
     p.add_argument("--json", metavar="REPORT.json", help=render("cli.consolidate.json", lang))
     p.add_argument("--strict", action="store_true", help=render("cli.consolidate.strict", lang))
+    p.add_argument("--force", action="store_true", help=render("cli.consolidate.force", lang))
     p.add_argument("--no-progress", action="store_true", help=render("cli.consolidate.no_progress", lang))
     p.add_argument("--actuals", metavar="ACTUALS.xlsx", help=render("cli.actuals_option", lang))
     return p
 
 
 def run(args: argparse.Namespace, lang: str) -> int:
-    """Write the team workbook; exit 0 once written (1 with --strict when any finding is an error)."""
-    progress = ProgressBar(lang) if ProgressBar.wanted(args.no_progress) else None
-    result = consolidate(args.paths, args.output, period=args.period, master=args.master, lang=lang,
-                         bonus_pool=args.bonus_pool, base_bonus=args.base_bonus, progress=progress,
-                         previous=args.previous, actuals=args.actuals,
-                         roster=args.roster)
-    if args.json:
-        with atomic_path(args.json) as temp:
-            Path(temp).write_text(consolidation_json(result), encoding="utf-8")
+    """Write the team workbook (and the JSON report); exit 0 once both are written (1 with --strict
+    when any finding is an error, 1 when the JSON report cannot be written)."""
+    report = Path(args.json) if args.json else None
+    with force_hint():  # both outputs are checked before any file is read
+        if report is not None:
+            inputs = [*args.paths, *(p for p in (args.master, args.previous, args.actuals, args.roster) if p)]
+            check_output_file(report, suffixes=(".json",), inputs=inputs, others=[args.output],
+                              force=args.force, ours=is_kpi_json)
+        progress = ProgressBar(lang) if ProgressBar.wanted(args.no_progress) else None
+        result = consolidate(args.paths, args.output, period=args.period, master=args.master, lang=lang,
+                             bonus_pool=args.bonus_pool, base_bonus=args.base_bonus, progress=progress,
+                             force=args.force, other_outputs=[report] if report else (),
+                             previous=args.previous, actuals=args.actuals, roster=args.roster)
     print_summary(result, lang)
     if result.comparison is not None:
         c = result.comparison
         both = sum(1 for row in result.manager_rows if row.get("movement") in ("up", "down", "same"))
         print(render("cli.consolidate.compared", lang, period=c.period or "?", path=c.path, both=both, new=c.new,
                      left=len(c.left)))
+    if report is not None:
+        try:
+            with atomic_path(report) as temp:
+                Path(temp).write_text(consolidation_json(result), encoding="utf-8")
+        except OutputError as exc:  # the team workbook is written: say so, and that the report is not
+            print(render("cli.error", lang, message=visible(render("cli.consolidate.json_failed", lang,
+                                                                    error=exc.render(lang)))), file=sys.stderr)
+            return 1
     return 1 if args.strict and result.has_errors else 0

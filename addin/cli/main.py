@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 from addin.cli import addin, cards, collect, consolidate, demo, fill, new, validate
+from addin.cli.console import setup_streams, visible
 from addin.cli.parsing import Parser, add_lang, prescan_lang
 from addin.contract.errors import KpiError, KpiInputError, UsageError
 from addin.contract.messages import render, resolve_lang
@@ -49,6 +50,7 @@ def build_parser(lang: str = "zh") -> Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    setup_streams()
     lang = prescan_lang(argv)
     parser = build_parser(lang)
     args = parser.parse_args(argv)
@@ -73,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _error(message: str, lang: str) -> None:
-    print(render("cli.error", lang, message=message), file=sys.stderr)
+    print(render("cli.error", lang, message=visible(message)), file=sys.stderr)
 
 
 if __name__ == "__main__":

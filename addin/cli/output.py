@@ -6,6 +6,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from addin.cli.console import visible
 from addin.contract.findings import ERROR, INFO, WARNING
 from addin.contract.messages import render
 
@@ -23,12 +24,12 @@ def _pad(text: str, width: int) -> str:
 def format_table(rows: list[tuple[str, ...]], header: tuple[str, ...], max_width: int = 60) -> str:
     """Plain-text table with CJK-aware column widths (long cells are cut)."""
     def cut(text: str, from_left: bool) -> str:
-        text = str(text).replace("\n", " ")
+        text = visible(text)
         while _width(text) > max_width:  # paths keep their tail (the file name), messages their head
             text = "…" + text[2:] if from_left else text[:-2] + "…"
         return text
     def cut_message(text: str) -> str:
-        text = str(text).replace("\n", " ")
+        text = visible(text)
         return text if _width(text) <= 2 * max_width else text[: 2 * max_width - 1] + "…"
     rows = [tuple(cut(c, i == 0) if i < len(row) - 1 else cut_message(c) for i, c in enumerate(row)) for row in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
@@ -69,8 +70,10 @@ def print_summary(result, lang: str, stream=None) -> None:
                grades=" ".join(f"{g}:{n}" for g, n in s["forced_grades"].items())),
     ]
     lines += left_out_lines(s.get("left_out", []), lang)
+    if s.get("pool_unpaid"):
+        lines.append(render("cli.consolidate.pool_unpaid", lang, pool=f"{s['bonus_pool']:,.2f}"))
     if s.get("output"):
-        lines.append(render("cli.consolidate.output", lang, path=s["output"]))
+        lines.append(render("cli.consolidate.output", lang, path=visible(s["output"])))
     print("\n".join(lines), file=stream or sys.stdout)
 
 

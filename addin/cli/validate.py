@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from addin.cli.console import visible
 from addin.cli.output import findings_table, shown
 from addin.cli.parsing import add_lang, command
 from addin.contract.messages import render
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
         print(findings_table(report.findings, lang))
     for entry in report.files:  # lock files and duplicates have a reason but no finding
         if entry.status != "merged" and not entry.findings:
-            print(render("cli.path_reason", lang, path=shown(entry.path), reason=entry.reason))
+            print(render("cli.path_reason", lang, path=visible(shown(entry.path)), reason=visible(entry.reason)))
     s = report.stats
     print()
     print(render("cli.validate.summary", lang, files=s["files"], merged=s["merged"], rejected=s["rejected"],

@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import xlsxwriter
-from python_calamine import CalamineWorkbook
 
 from addin.collect.collector import CollectResult
 from addin.contract import schema
@@ -21,6 +20,7 @@ from addin.contract.errors import UsageError
 from addin.contract.findings import SEVERITY_ZH
 from addin.contract.messages import Message, render
 from addin.xlsx.atomic import atomic_path
+from addin.xlsx.guard import safe_workbook
 
 _NUMBER_KEYS = {"actual"}
 _COUNT_KEYS = {"rows", "rows_excluded", "header_row", "rows_read", "rows_in_period", "rows_matched", "rows_unmatched",
@@ -164,7 +164,7 @@ def read_actuals(path) -> list[CollectedActual]:
     if not path.is_file():
         raise UsageError("collect_actuals_unreadable", file=str(path), reason=Message("collect.not_found"))
     try:
-        book = CalamineWorkbook.from_path(str(path), load_tables=True)
+        book = safe_workbook(path, load_tables=True)
         try:
             name = next((n for n in book.table_names if n.casefold() == "tblactuals"), None)
             if name is None:

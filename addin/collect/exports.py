@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import polars as pl
-from python_calamine import CalamineWorkbook
 
 from addin.collect.columns import Columns
 from addin.collect.values import fold_values
+from addin.xlsx.guard import safe_workbook
 from addin.xlsx.safety import (
     MAX_FILE_BYTES,
     OLE_MAGIC,
@@ -305,7 +305,7 @@ def _workbook_grid(data: bytes, path: Path, sheet: str | None) -> tuple[list[lis
     """Every row of one sheet (values as calamine gives them) after the safety checks."""
     _check_container(data, path)
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        book = safe_workbook(data)
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds on damaged files
         raise ExportUnreadable(f"corrupt or unsupported workbook ({type(exc).__name__}: {exc})",
                                f"工作簿已损坏或格式不受支持（{type(exc).__name__}: {exc}）") from None

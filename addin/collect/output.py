@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
-
 from addin.contract.errors import UsageError
+from addin.xlsx.guard import safe_workbook
 
 
 def _is_actuals_workbook(path: Path) -> bool:
     try:
-        book = CalamineWorkbook.from_path(str(path), load_tables=True)
+        book = safe_workbook(path, load_tables=True)
         try:
             return any(n.casefold() == "tblactuals" for n in book.table_names)
         finally:

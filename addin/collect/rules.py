@@ -22,11 +22,11 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
+from addin.xlsx.guard import safe_workbook
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -428,7 +428,7 @@ def parse_map(text: str) -> dict[str, Any]:
 
 def _read_rules_workbook(path: Path) -> tuple[dict, dict[tuple, str]]:  # noqa: C901 - one branch per table
     try:
-        book = CalamineWorkbook.from_path(str(path), load_tables=True)
+        book = safe_workbook(path, load_tables=True)
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds on a bad file
         raise UsageError("collect_rules_unreadable", file=str(path), reason=f"{type(exc).__name__}: {exc}") from None
     problems: list[Problem] = []

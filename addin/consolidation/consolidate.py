@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -36,7 +35,8 @@ from addin.roster.reader import load_roster
 from addin.validation.anomalies import prevailing_setting
 from addin.validation.results import FileEntry
 from addin.validation.validate import ValidationReport, master_settings, no_gc, validate_paths
-from addin.xlsx.reader import read_scorecard
+from addin.xlsx.output import check_output_file
+from addin.xlsx.reader import is_team_workbook
 from udfs import engine
 from udfs.errors import KpiInputError
 
@@ -107,7 +107,7 @@ def _records(rows: list[dict]) -> list[dict]:
 
 def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=None,
                 base_bonus=10000.0, progress=None, write=True, previous=None, actuals=None,
-                roster=None) -> ConsolidationResult:
+                roster=None, force=False, other_outputs=()) -> ConsolidationResult:
     """Validate, recompute and merge scorecards into the team workbook.
 
     Args:
@@ -123,6 +123,8 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
         write: False to compute only (no workbook).
         previous: the previous quarter's team workbook: tblManagers and tblTeams gain the
             previous scores and the change, the summary the biggest movers and who left.
+        force: replace an existing ``output`` that is not an earlier team workbook.
+        other_outputs: the other files this run writes (a JSON report): never the same path.
         actuals: an actuals workbook of `kpi collect`: every scorecard actual that differs from
             the collected one is ACTUAL_DIFFERS_FROM_SOURCE, and tblScores shows both.
         roster: the roster (.xlsx/.csv) of the period: every manager it lists gets a tblManagers
@@ -143,7 +145,7 @@ def consolidate(paths, output, period=None, master=None, lang="zh", bonus_pool=N
     output = Path(output) if output is not None else None
     check_amounts(bonus_pool, base_bonus)
     if write and output is not None:
-        check_output(output, paths)
+        check_output(output, [*paths, *(p for p in (master, previous, actuals, roster) if p)], force, other_outputs)
     before = read_previous(previous) if previous is not None else None
     collected = load_collected(actuals) if actuals is not None else None
     listed = load_roster(roster) if roster is not None else None
@@ -202,30 +204,13 @@ def check_amounts(bonus_pool, base_bonus) -> None:
             raise UsageError("amount_negative", amount=what, value=value)
 
 
-def check_output(output: Path, paths) -> None:
-    """UsageError, before any file is read, for an output that cannot or must not be written:
-    a folder, not .xlsx, under a file or an unwritable folder, one of the inputs, or an existing
-    scorecard (the team workbook would replace it). Missing folders are created (as `kpi new`)."""
-    if output.is_dir():
-        raise UsageError("team_output_is_folder", path=output, example=output / "team.xlsx")
-    if output.suffix.lower() != ".xlsx":
-        raise UsageError("team_output_not_xlsx", path=output, example=output.with_suffix(".xlsx"))
-    existing = output.parent
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise UsageError("team_output_under_file", path=output, existing=existing)
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError("team_output_not_writable", path=output, existing=existing)
-    if not output.is_file():
-        return
-    target = output.resolve()
-    for raw in paths:
-        if Path(raw).is_file() and Path(raw).resolve() == target:
-            raise UsageError("team_output_is_input", path=output)
-    card = read_scorecard(output)
-    if card.ok:
-        raise UsageError("team_output_is_scorecard", path=output)
+def check_output(output: Path, paths, force: bool = False, others=()) -> None:
+    """UsageError, before any file is read, for a team workbook path that cannot or must not be
+    written (:func:`addin.xlsx.output.check_output_file`): a folder or device, not .xlsx, below a
+    file or an unwritable folder, one of the inputs or inside an input folder, another output of
+    the run, or an existing file that is not an earlier team workbook (unless ``force``)."""
+    check_output_file(output, suffixes=(".xlsx",), inputs=paths, others=others, force=force, ours=is_team_workbook,
+                      name="team")
 
 
 def _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findings_per_file) -> list[dict]:
@@ -259,7 +244,9 @@ def _manager_rows(managers, quotas, coefficients, bonus_pool, base_bonus, findin
         team_forced[idx] = grades
 
     coef = np.asarray(engine.kpi_bonus_coefficient(list(forced), coefficients), dtype=float).reshape(-1)
-    if bonus_pool is not None:
+    if bonus_pool is not None and not (coef * float(base_bonus)).any():
+        bonus = np.zeros(len(managers))  # nobody to share the pool with (all vetoed or coefficient 0): unpaid
+    elif bonus_pool is not None:
         bonus = engine.kpi_bonus_pool(list(forced), base_bonus, bonus_pool, coefficients)
     else:
         bonus = coef * float(base_bonus)
@@ -344,6 +331,7 @@ def _about(paths, bonus_pool, base_bonus, quotas, coefficients, manager_rows, un
         "bonus_pool": None if bonus_pool is None else float(bonus_pool),
         "base_bonus": float(base_bonus),
         "total_paid": math.fsum(row["bonus"] for row in paid),
+        "pool_unpaid": bool(bonus_pool) and bool(manager_rows) and not any(row["bonus"] for row in manager_rows),
         "mean_final_score": math.fsum(finals) / len(finals) if finals else None,
         "left_out": left_out,
         "quota_shares": _quota_shares(quotas),

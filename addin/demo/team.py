@@ -16,7 +16,9 @@ and a missing actual.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import json
 import math
 import random
 import re
@@ -28,6 +30,8 @@ from addin.contract import schema
 from addin.contract.errors import UsageError
 from addin.contract.standard import default_reviews, default_rows, review_roles
 from addin.roster.reader import read_roster
+from addin.xlsx.atomic import atomic_path
+from addin.xlsx.output import check_output_folder
 from addin.xlsx.reader import read_scorecard
 from addin.xlsx.recalc import ask_to_recalculate
 from addin.xlsx.xml_text import cell_text, needs_preserve
@@ -114,7 +118,7 @@ def make_roster(n: int, lang: str, seed: int) -> list[dict]:
 
 
 def _write_roster_csv(path: Path, roster: list[dict]) -> None:
-    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+    with atomic_path(path) as temp, open(temp, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(roster[0]))
         writer.writeheader()
         writer.writerows(roster)
@@ -174,15 +178,17 @@ def build_team(folder: Path, managers: int = 24, size: str = "medium", lang: str
 
     if managers < 1:
         raise UsageError("demo_managers", managers=managers)
+    check_output_folder(folder)
+    ours = _refuse_foreign(folder)
     rnd = random.Random(seed)
     roster = make_roster(managers, lang, seed)
-    folder.mkdir(parents=True, exist_ok=True)
     cards = folder / "scorecards"
-    cards.mkdir(exist_ok=True)
-    for old in cards.glob("*.xlsx"):
-        old.unlink()  # a previous demo run: start clean so the numbers are reproducible
-    _write_roster_csv(folder / "roster.csv", roster)
-    headers = _roster_headers(folder / "roster.csv")
+    cards.mkdir(parents=True, exist_ok=True)
+    _write_manifest(folder, ours | {ROSTER, TEAM})
+    _write_roster_csv(folder / ROSTER, roster)
+    headers = _roster_headers(folder / ROSTER)
+    written = {ROSTER, TEAM} | {f"{CARDS}/{name}" for _, name in headers.values()}
+    _write_manifest(folder, ours | written)  # before the files: an interrupted run leaves only known files
 
     planted = Planted()
     lenient_team = roster[0]["team"]
@@ -214,12 +220,59 @@ def build_team(folder: Path, managers: int = 24, size: str = "medium", lang: str
         reviews = _reviews(size, lang, person, ability, rnd, leniency, peers)
         header, name = headers[person["manager_id"]]
         path = write_template(cards / name, size=size, lang=lang, header=header, rows=rows,
-                              reviews=reviews)
+                              reviews=reviews, overwrite=True)  # ours: _refuse_foreign checked it
         if i == overwrite_idx:
             _type_over_formula(path, row_index=0, key="score", value=100)
             planted.overwritten = person["manager_id"]
         paths.append(path)
+    for stale in sorted(ours - written):  # scorecards of an earlier run with more managers: ours to remove
+        with contextlib.suppress(FileNotFoundError):
+            (folder / stale).unlink()
+    _write_manifest(folder, written)
     return paths, planted
+
+
+# Files of the demo folder: what a run writes, and the list of what it wrote (never anything else
+# is replaced or removed; a folder holding other files there is refused).
+ROSTER, TEAM, CARDS, MANIFEST = "roster.csv", "team.xlsx", "scorecards", ".kpi-demo.json"
+
+
+def _manifest(folder: Path) -> set[str]:
+    """The files (relative, "/"-separated) earlier demo runs wrote into ``folder``."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    files = data.get("files") if isinstance(data, dict) else None
+    return {f for f in files if isinstance(f, str) and _demo_file(f)} if isinstance(files, list) else set()
+
+
+def _demo_file(name: str) -> bool:
+    """A name a demo run writes: roster.csv, team.xlsx or scorecards/<file> (never anything else)."""
+    if name in (ROSTER, TEAM):
+        return True
+    head, _, tail = name.partition("/")
+    return head == CARDS and tail not in ("", ".", "..") and "/" not in tail and "\\" not in tail
+
+
+def _write_manifest(folder: Path, files: set[str]) -> None:
+    with atomic_path(folder / MANIFEST) as temp:
+        temp.write_text(json.dumps({"written_by": "kpi demo", "files": sorted(files)}, indent=1), encoding="utf-8")
+
+
+def _refuse_foreign(folder: Path) -> set[str]:
+    """The files earlier demo runs wrote; UsageError when the folder holds a file where the demo
+    writes (roster.csv, team.xlsx, anything in scorecards/) that no demo run wrote."""
+    ours = _manifest(folder)
+    found = [folder / ROSTER, folder / TEAM]
+    if (folder / CARDS).is_dir():
+        found += sorted(p for p in (folder / CARDS).rglob("*") if not p.is_dir())
+    elif (folder / CARDS).exists():
+        found.append(folder / CARDS)
+    for path in found:
+        if (path.exists() or path.is_symlink()) and path.relative_to(folder).as_posix() not in ours:
+            raise UsageError("output.demo_foreign", path=str(path), folder=str(folder))
+    return ours
 
 
 def _roster_headers(roster_csv: Path) -> dict[str, tuple[dict, str]]:
@@ -269,7 +322,7 @@ def set_cell(path: Path, sheet: str, cell: str, value) -> None:
             return b'<c r="%s"%s t="inlineStr"><is><t%s>%s</t></is></c>' % (ref, attrs, space, cell_text(value).encode())
         return b'<c r="%s"%s><v>%s</v></c>' % (ref, attrs, repr(float(value)).encode())
 
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+    with atomic_path(path) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as z:
         for info, data in members:
             if info.filename == part:
                 data, count = pattern.subn(typed, data, count=1)

@@ -37,6 +37,7 @@ from addin.contract.messages import render
 from addin.contract.schema import FINDINGS_OUT, MANAGERS_OUT
 from addin.reports.cards import find_soffice, write_cards
 from addin.validation.validate import validate_paths
+from addin.xlsx.discovery import discover
 from workbook_templates.generator import write_template
 
 # ----------------------------------------------------------------------------- the ribbon
@@ -206,13 +207,13 @@ def consolidation_summary(result, lang: str = "zh") -> str:
 
 
 def scorecard_files(folder: str | Path) -> list[Path]:
-    """The workbooks of a folder to consolidate: no Excel lock files, hidden files or earlier team workbooks."""
+    """The inputs of a folder, by the one input-file policy of the command line
+    (:func:`addin.xlsx.discovery.discover`): every spreadsheet below it gets its tblFiles row,
+    an .xls or an earlier team workbook too (listed with the reason), lock files and litter as skipped."""
     folder = Path(folder)
     if not folder.is_dir():
         raise KpiError("ribbon_not_a_folder", path=str(folder))
-    prefixes = ("~$", ".", *(f"{prefix}-" for prefix in TEAM_PREFIX.values()))
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in SCORECARD_SUFFIXES and not p.name.startswith(prefixes))
+    return [item.path for item in discover([folder])]
 
 
 def anomaly_inputs(active: str | Path) -> list[Path]:

@@ -113,4 +113,4 @@ class RosterUnusable(RosterError):
         super().__init__(key, **values)
 
     def render(self, lang: str) -> str:
-        return render(f"roster.{self.key}", lang, **self.values)
+        return render(f"roster.{self.key}", lang, **{k: _rendered(v, lang) for k, v in self.values.items()})

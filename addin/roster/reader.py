@@ -18,16 +18,19 @@ the same managers as dicts (the stable form other parts use).
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 from pathlib import Path
-
-import openpyxl
 
 from addin.contract.schema import normalise_header
 from addin.roster.model import COLUMNS, IgnoredColumn, Roster, RosterManager, TargetColumn
 from addin.roster.problems import Column, Problem, RosterProblems, RosterUnusable, Rows, cell_text
 from addin.roster.targets import checked_target, parse_target, target_columns
+from addin.xlsx.safety import UnsafeFile, read_file
+from addin.xlsx.sheet_rows import read_first_sheet
 
 HEADER_ROWS = 10  # the header is looked for in this many rows from the top
+MAX_ROSTER_BYTES = 64 * 1024 * 1024
 _LOOKUP = {normalise_header(text): key for key, texts in COLUMNS.items() for text in texts}
 
 __all__ = ["COLUMNS", "HEADER_ROWS", "load_roster", "read_roster", "parse_target"]
@@ -108,6 +111,8 @@ def _read_table(path: Path) -> tuple[list[list], str]:
         table, sheet = (_read_csv(path), "") if suffix == ".csv" else _read_xlsx(path)
     except RosterUnusable:
         raise
+    except UnsafeFile as exc:  # a FIFO, a bomb, a far-away cell …: the reason in the user's language
+        raise RosterUnusable("unreadable", file=path.name, reason=exc.reason) from None
     except Exception as exc:  # noqa: BLE001 - a corrupt file: say which and why, no traceback
         raise RosterUnusable("unreadable", file=path.name, reason=f"{type(exc).__name__}: {exc}") from None
     if not any(any(cell_text(v) for v in row) for row in table):
@@ -180,7 +185,7 @@ def _managers(table, header_row: int, fields: dict[str, int], targets: list[Targ
 
 
 def _read_csv(path: Path) -> list[list]:
-    raw = path.read_bytes()
+    raw = read_file(path, MAX_ROSTER_BYTES)  # a regular file only: a FIFO named .csv is never opened
     # Excel saves "CSV UTF-8" with a BOM, plain "CSV" in the system code page (GBK on Chinese
     # Windows; gb18030 is its superset), and "Unicode text" as UTF-16 with a BOM
     encodings = ("utf-16",) if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "gb18030")
@@ -192,19 +197,28 @@ def _read_csv(path: Path) -> list[list]:
             continue
     else:
         raise RosterUnusable("csv_encoding", file=path.name)
-    lines = text.splitlines()
-    try:  # the delimiter of the header line (title lines above it may have none)
-        sample = next((line for line in lines[:HEADER_ROWS] if any(d in line for d in ",;\t")), ",")
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(lines, dialect)]
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+
+
+def _delimiter(text: str) -> str:
+    """The field separator, as Excel writes CSV (comma, or semicolon/tab in some locales): the one
+    of ",;\\t" that splits the most of the first records into the same number of fields as the
+    widest of them (title lines above the header may have fewer), read with Excel's quoting (fields
+    in double quotes, a quote inside doubled: "Wei ""David"" Zhang"; a field may span lines)."""
+    sample = text[:65536]
+    best, best_score = ",", 0
+    for candidate in (",", ";", "\t"):
+        try:
+            counts = [len(row) for row in itertools.islice(
+                csv.reader(io.StringIO(sample, newline=""), delimiter=candidate), HEADER_ROWS + 20) if row]
+        except csv.Error:
+            continue
+        widest = max(counts, default=0)
+        score = sum(count == widest for count in counts) if widest > 1 else 0
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
 
 
 def _read_xlsx(path: Path) -> tuple[list[list], str]:
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = wb.worksheets[0]
-        return [list(row) for row in ws.iter_rows(values_only=True)], ws.title
-    finally:
-        wb.close()
+    return read_first_sheet(path)  # regular files only, capped, far-away cells never expanded

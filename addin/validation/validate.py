@@ -63,7 +63,7 @@ from addin.validation.settings_checks import (
     master_settings,
     read_settings,
 )
-from addin.xlsx.discovery import SPREADSHEET_SUFFIXES, InputFile, discover
+from addin.xlsx.discovery import SPREADSHEET_SUFFIXES, InputFile, discover, escaped_path, shown_path
 from addin.xlsx.isolation import Fault, run_isolated
 from addin.xlsx.reader import Scorecard, read_scorecard
 from addin.xlsx.safety import Reason
@@ -156,9 +156,12 @@ def stated_targets(card: Scorecard) -> list[StatedTarget]:
     return out
 
 
-def _read_and_check(path: str, lang, master, period) -> FileEntry:
-    """Read and check one file (in a worker process): a FileEntry whatever the file holds."""
-    card = read_scorecard(path)
+def _read_and_check(job: tuple[str, str], lang, master, period) -> FileEntry:
+    """Read and check one file (in a worker process): a FileEntry whatever the file holds.
+    ``job`` is (the path to open, the path to show)."""
+    real, path = job
+    card = read_scorecard(real)
+    card.path = path
     try:
         return check_scorecard(card, lang, master, period)
     except Exception as exc:  # noqa: BLE001 - a safety net: one odd file must not stop the batch
@@ -179,7 +182,8 @@ def skipped_entry(path: str, lang: str, reason: Reason, sha256: str = "") -> Fil
                      skipped=True)
 
 
-def _fault_entry(lang, path: str, fault: Fault) -> FileEntry:
+def _fault_entry(lang, job: tuple[str, str], fault: Fault) -> FileEntry:
+    path = job[1]
     if fault.kind == "timeout":
         return unreadable_entry(path, lang or "en", Reason("timed_out", {"seconds": fault.detail}))
     return unreadable_entry(path, lang or "en", Reason("reader_crashed", {"error": fault.detail}))
@@ -205,15 +209,20 @@ def read_all(files: list[InputFile], lang, master, period, progress=None, budget
     but not read (lock files, litter, FIFOs, unreadable folders) get their entry here."""
     shown = lang or "en"
     entries: list[FileEntry | None] = []
-    to_read: list[str] = []
+    to_read: list[tuple[str, str]] = []
+    names: set[str] = set()
     for item in files:
+        name = shown_path(item.path)
+        if name in names:  # two names that differ only in bytes that are not UTF-8
+            name = escaped_path(item.path)
+        names.add(name)
         if item.skip is not None:
-            entries.append(skipped_entry(str(item.path), shown, item.skip))
+            entries.append(skipped_entry(name, shown, item.skip))
         elif item.unreadable is not None:
-            entries.append(unreadable_entry(str(item.path), shown, item.unreadable))
+            entries.append(unreadable_entry(name, shown, item.unreadable))
         else:
             entries.append(None)
-            to_read.append(str(item.path))
+            to_read.append((str(item.path), name))
     cpus = os.cpu_count() or 1
     workers = min(cpus, 8) if len(to_read) >= PARALLEL_MIN_FILES else 1
     # Batches of at most 64 files (~0.1 s of work): few round trips, and the workers

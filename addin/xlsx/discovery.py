@@ -150,6 +150,36 @@ def _folder_reason(exc: OSError) -> Reason:
     return Reason("folder_unreadable", {"error": exc.strerror or type(exc).__name__})
 
 
+def shown_path(path: str | os.PathLike) -> str:
+    """The path as outputs show it: itself when it is valid Unicode; a name that is not (the
+    bytes ``unzip`` leaves from a zip made on Chinese Windows) is decoded as GB18030 where that
+    works, else its undecodable bytes are written ``\\xNN``. Either way every output can hold it."""
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    parts = []
+    for part in text.split(os.sep):
+        try:
+            part.encode("utf-8")
+            parts.append(part)
+            continue
+        except UnicodeEncodeError:
+            raw = os.fsencode(part)
+        try:
+            parts.append(raw.decode("gb18030"))
+        except UnicodeDecodeError:
+            parts.append(raw.decode("utf-8", "backslashreplace"))
+    return os.sep.join(parts)
+
+
+def escaped_path(path: str | os.PathLike) -> str:
+    """The path with every byte that is not UTF-8 written ``\\xNN`` (unique where :func:`shown_path` may not be)."""
+    return os.fsencode(os.fspath(path)).decode("utf-8", "backslashreplace")
+
+
 def is_temp_output(candidate: Path, excluded) -> bool:
     """Temp files of atomic_path for an excluded output (".team-xxxx.xlsx")."""
     return any(candidate.parent == e.parent and candidate.name.startswith(f".{e.stem}-") for e in excluded)

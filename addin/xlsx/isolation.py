@@ -24,10 +24,12 @@ from __future__ import annotations
 import collections
 import contextlib
 import ctypes
+import faulthandler
 import multiprocessing as mp
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -89,11 +91,25 @@ def _cap_address_space() -> None:
         pass
 
 
-def _worker(conn: Connection, task: Callable[[Any], Any]) -> None:
+def _quiet(log: str) -> None:
+    """The worker's standard error goes to ``log``: what a dying native library prints ("memory
+    allocation of … bytes failed", a fatal-error dump) becomes part of the file's reason, never
+    terminal noise."""
+    with contextlib.suppress(Exception):
+        faulthandler.disable()
+    with contextlib.suppress(OSError):
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND)
+        os.dup2(fd, 2)
+        os.close(fd)
+
+
+def _worker(conn: Connection, task: Callable[[Any], Any], log: str) -> None:
+    _quiet(log)
     _die_with_parent()
     _cap_address_space()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
     try:
+        conn.send(_READY)  # the worker runs: a death from now on is the file's, not the platform's
         while True:
             batch = conn.recv()
             if batch is None:
@@ -106,12 +122,15 @@ def _worker(conn: Connection, task: Callable[[Any], Any]) -> None:
 
 class _Worker:
     def __init__(self, context, task) -> None:
+        handle, self.log = tempfile.mkstemp(prefix="kpi-worker-", suffix=".log")
+        os.close(handle)
         self.conn, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=_worker, args=(child, task), daemon=True)
+        self.process = context.Process(target=_worker, args=(child, task, self.log), daemon=True)
         self.process.start()
         child.close()
         self.pending: collections.deque[int] = collections.deque()
         self.since = time.monotonic()
+        self.ready = False
 
     def give(self, batch: list[tuple[int, Any]]) -> None:
         self.pending.extend(index for index, _ in batch)
@@ -131,13 +150,28 @@ class _Worker:
                 self.process.join()
         with contextlib.suppress(Exception):
             self.conn.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.log)
 
     def death(self) -> str:
+        """How the worker died (the signal or exit code), with the last line it printed."""
         code = self.process.exitcode
+        how = f"exit code {code}"
         if code is not None and code < 0:
             with contextlib.suppress(ValueError):
-                return signal.Signals(-code).name
-        return f"exit code {code}"
+                how = signal.Signals(-code).name
+        last = self._last_line()
+        return f"{how}: {last}" if last else how
+
+    def _last_line(self) -> str:
+        try:
+            with open(self.log, "rb") as handle:
+                handle.seek(max(0, os.path.getsize(self.log) - 4096))
+                lines = [line.strip() for line in handle.read().decode("utf-8", "replace").splitlines()]
+        except OSError:
+            return ""
+        lines = [line for line in lines if line and not line.startswith(("File ", "Current thread", "Fatal Python"))]
+        return lines[-1][:200] if lines else ""
 
 
 def _context():
@@ -199,11 +233,18 @@ class _Run(Generic[T, R]):
 
     def _receive(self, worker: _Worker) -> None:
         try:
-            index, result = worker.conn.recv()
+            message = worker.conn.recv()
         except (EOFError, OSError):
             worker.process.join(timeout=5)
+            if not worker.ready:  # it never ran a task: worker processes do not work here
+                raise _CannotStart(worker.death()) from None
             self._replace(worker, Fault("crash", worker.death()))
             return
+        if message == _READY:
+            worker.ready = True
+            worker.since = time.monotonic()
+            return
+        index, result = message
         if worker.pending and worker.pending[0] == index:
             worker.pending.popleft()
         worker.since = time.monotonic()
@@ -228,6 +269,11 @@ class _Run(Generic[T, R]):
 
 
 _MISSING = object()
+_READY = "ready"
+
+
+class _CannotStart(RuntimeError):
+    """A worker process died before it could run anything (spawn cannot bootstrap here)."""
 
 
 def run_isolated(task: Callable[[T], R], items: Sequence[T], on_fault: Callable[[T, Fault], R], *,
@@ -255,13 +301,13 @@ def run_isolated(task: Callable[[T], R], items: Sequence[T], on_fault: Callable[
     run = _Run(task, items, file_budget(budget), workers, max(1, chunk), on_fault, progress)
     try:
         return run.run()
-    except (OSError, ImportError, RuntimeError, ValueError):
-        if run.done:
-            raise
-    # No worker process can be started here: run in this process (no isolation).
-    results = []
-    for done, item in enumerate(items, start=1):
-        results.append(task(item))
-        if progress:
-            progress(done, len(items))
-    return results
+    except (OSError, ImportError, _CannotStart):
+        pass
+    # No worker process can be started here (a sandbox, a frozen app): the rest in this process.
+    for index, item in enumerate(items):
+        if run.results[index] is _MISSING:
+            run.results[index] = task(item)
+            run.done += 1
+            if progress:
+                progress(run.done, len(items))
+    return run.results

@@ -54,7 +54,7 @@ from addin.xlsx.xml_parts import Element, elements
 _EMPTY: frozenset = frozenset()
 MAX_TABLE_ROWS = 5000  # a scorecard has tens of rows; a bigger table is not a scorecard
 
-__all__ = ["read_scorecard", "Scorecard", "TableData", "NamedCell", "CellError", "TableSpec", "formula_cells",
+__all__ = ["read_scorecard", "is_team_workbook", "Scorecard", "TableData", "NamedCell", "CellError", "TableSpec", "formula_cells",
            "MAX_TABLE_ROWS"]
 
 
@@ -172,15 +172,20 @@ def read_scorecard(path) -> Scorecard:
         _parse(card, data, path.suffix.lower())
     except UnsafeFile as exc:
         _reject(card, "FILE_UNREADABLE", exc.reason)
-    except _NotScorecard as exc:
-        _reject(card, "NOT_A_SCORECARD", exc.reason)
     except _OurOutput as exc:
         card.ok, card.skipped, card.problem = False, True, exc.reason
+    except _NotScorecard as exc:
+        _reject(card, "NOT_A_SCORECARD", exc.reason)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - incl. pyo3 PanicException: never crash the batch
         _reject(card, "FILE_UNREADABLE", Reason("unexpected", {"error": f"{type(exc).__name__}: {exc}"[:300]}))
     return card
+
+
+def is_team_workbook(path) -> bool:
+    """A team workbook written by kpi (its tables, no tblKPI): an output that may be replaced."""
+    return read_scorecard(path).skipped
 
 
 _CONTRACTS = {

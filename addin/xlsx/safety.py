@@ -41,13 +41,14 @@ _ENCRYPTION_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a file is not read: a message key of the ``files`` area and its values."""
+    """Why a file is not read (or written): a message key of the ``files`` area (or ``area``) and its values."""
 
     key: str
     values: dict[str, Any] = field(default_factory=dict)
+    area: str = "files"
 
     def render(self, lang: str) -> str:
-        return render(f"files.{self.key}", lang, **self.values)
+        return render(f"{self.area}.{self.key}", lang, **self.values)
 
     def __str__(self) -> str:
         return self.render("en")

@@ -89,6 +89,11 @@ class Extent:
             return 0
         return (self.last_row - self.first_row + 1) * (self.last_col - self.first_col + 1)
 
+    @property
+    def last_cell(self) -> str:
+        """The A1 reference of the far corner (named in messages)."""
+        return a1(max(self.last_row, 0), max(self.last_col, 0))
+
     def fits(self) -> bool:
         """True when calamine can read the sheet as it is."""
         return self.regular and self.cells <= DENSE_LIMIT
@@ -123,6 +128,9 @@ class Trimmed:
     xml: bytes
     dropped: int  # cells with a value outside the window
     first_dropped: str  # A1 ref of the first of them, "" when none
+    first_below: str = ""  # A1 ref of the first value below the window within its columns, "" when none
+    top_row: int = -1  # the first row (0-based) holding a value in the window, -1 when none
+    top_row_last_col: int = -1  # the last column (0-based) holding a value in that row
 
 
 def _escape(text: str) -> str:
@@ -142,6 +150,7 @@ class _Trimmer:
         self.kept: list[tuple[int, int, str]] = []
         self.dropped = 0
         self.first_dropped = ""
+        self.first_below = ""
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         tag = name.rsplit(":", 1)[-1]
@@ -194,8 +203,10 @@ class _Trimmer:
             return  # no value: calamine ignores it too
         if self.row > self.last_row or self.col > self.last_col or self.row < 0 or self.col < 0:
             self.dropped += 1
-            if not self.first_dropped:
-                self.first_dropped = a1(max(self.row, 0), max(self.col, 0))
+            ref = a1(max(self.row, 0), max(self.col, 0))
+            self.first_dropped = self.first_dropped or ref
+            if self.row > self.last_row and 0 <= self.col <= self.last_col and not self.first_below:
+                self.first_below = ref
             return
         attrs = "".join(f' {k}="{_escape(v)}"' for k, v in sorted(cell.items()))
         self.kept.append((self.row, self.col, f'<c r="{a1(self.row, self.col)}"{attrs}>{body}</c>'))
@@ -231,4 +242,6 @@ def trim(xml: bytes, part: str, last_row: int, last_col: int) -> Trimmed:
     out = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
            f"<sheetData>{body}</sheetData></worksheet>")
-    return Trimmed(out.encode("utf-8"), handlers.dropped, handlers.first_dropped)
+    top = min(rows) if rows else -1
+    return Trimmed(out.encode("utf-8"), handlers.dropped, handlers.first_dropped, handlers.first_below, top,
+                   max(col for col, _ in rows[top]) if rows else -1)

@@ -22,6 +22,7 @@ from addin.consolidation.team_workbook.formats import Formats
 from addin.consolidation.team_workbook.links import Linker
 from addin.consolidation.team_workbook.reader import TeamWorkbook, read_team_workbook
 from addin.consolidation.team_workbook.summary import dimension_rows, write_summary
+from addin.consolidation.team_workbook.tables import EXCEL_MAX_ROWS
 from addin.contract import schema
 from addin.contract.errors import OutputError
 from addin.contract.messages import render
@@ -30,7 +31,8 @@ from addin.xlsx.atomic import atomic_path
 LINKED_MANAGERS = sheets.LINKED_MANAGERS
 
 
-def write_team_workbook(result, output, lang: str = "zh", quotas=None, fast_rows: bool = True) -> Path:
+def write_team_workbook(result, output, lang: str = "zh", quotas=None, fast_rows: bool = True,
+                        rows_per_sheet: int = EXCEL_MAX_ROWS - 1) -> Path:
     """Write the team workbook of a ConsolidationResult to ``output`` atomically.
 
     Args:
@@ -40,6 +42,7 @@ def write_team_workbook(result, output, lang: str = "zh", quotas=None, fast_rows
         quotas: unused (the summary carries the quota shares); kept for callers.
         fast_rows: write the rows of the big tables as XML directly
             (see :mod:`.fast_rows`); False writes every cell through XlsxWriter.
+        rows_per_sheet: a table with more rows continues on further sheets (Excel's limit).
 
     Returns:
         the output path. Raises OutputError when it cannot be written.
@@ -49,7 +52,7 @@ def write_team_workbook(result, output, lang: str = "zh", quotas=None, fast_rows
         with atomic_path(output) as temp:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # XlsxWriter warns for over-long URLs etc.; we limit them
-                injected = _write(result, temp, lang, output, fast_rows)
+                injected = _write(result, temp, lang, output, fast_rows, rows_per_sheet)
             finish(temp, injected)
     except OutputError:
         raise
@@ -58,23 +61,23 @@ def write_team_workbook(result, output, lang: str = "zh", quotas=None, fast_rows
     return output
 
 
-def _write(result, path: Path, lang: str, output: Path, fast: bool) -> list[Injection]:
+def _write(result, path: Path, lang: str, output: Path, fast: bool, rows_per_sheet: int) -> list[Injection]:
     """Write the workbook with XlsxWriter; returns the rows left for :func:`.fast_rows.finish`."""
     lang = "zh" if lang == "zh" else "en"
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False, "nan_inf_to_errors": False})
     try:
         ctx = Context(wb=wb, formats=Formats(wb), lang=lang, linker=Linker(output), fast_rows=fast,
-                      title=render("team.title", lang))
+                      title=render("team.title", lang), rows_per_sheet=rows_per_sheet)
         summary_ws = wb.add_worksheet(render("team.summary_sheet", lang))
         ws = {t.name: wb.add_worksheet(t.sheet(lang)) for t in schema.TEAM_TABLES}
         index = {t.name: 2 + i for i, t in enumerate(schema.TEAM_TABLES)}  # the summary is sheet 1
         managers = schema.MANAGERS_OUT_PREVIOUS if result.comparison is not None else schema.MANAGERS_OUT
         names = {row["manager_id"]: row.get("name") or "" for row in result.manager_rows}
         injected = [
-            sheets.write_managers(ctx, ws["tblManagers"], managers, result.manager_rows, index["tblManagers"]),
-            sheets.write_scores(ctx, ws["tblScores"], result.score_rows, names, index["tblScores"]),
-            sheets.write_reviews(ctx, ws["tblReviews"], result.review_rows, index["tblReviews"]),
+            *sheets.write_managers(ctx, ws["tblManagers"], managers, result.manager_rows, index["tblManagers"]),
+            *sheets.write_scores(ctx, ws["tblScores"], result.score_rows, names, index["tblScores"]),
+            *sheets.write_reviews(ctx, ws["tblReviews"], result.review_rows, index["tblReviews"]),
         ]
         sheets.write_findings(ctx, ws["tblFindings"], result.findings, names, index["tblFindings"])
         sheets.write_files(ctx, ws["tblFiles"], result.file_rows, index["tblFiles"])

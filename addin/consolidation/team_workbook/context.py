@@ -17,6 +17,12 @@ class Context:
     linker: Linker
     fast_rows: bool
     title: str  # the workbook's title line, printed in each page header
+    rows_per_sheet: int = 1_048_575  # Excel's limit: longer tables are paged over several sheets
+
+    def add_sheet(self, name: str) -> tuple[object, int]:
+        """A new worksheet and its 1-based index (its part number, for the fast rows)."""
+        ws = self.wb.add_worksheet(name)  # type: ignore[attr-defined]
+        return ws, len(self.wb.worksheets())  # type: ignore[attr-defined]
 
     def text(self, key: str, **values: object) -> str:
         """A text of the team workbook (messages area ``team``) in the workbook's language."""

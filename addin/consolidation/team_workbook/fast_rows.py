@@ -15,6 +15,7 @@ import math
 import re
 import zipfile
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -86,7 +87,7 @@ def rows_xml(records, keys, styles, first_row: int, batch: int = 2000):
         chunk = records[start:start + batch]
         rows = range(first_row + start, first_row + start + len(chunk))
         escaped: dict[str, str] = {}  # texts repeat (dimensions, indicators, labels): escape each once
-        cells = [_column_xml(letter, style, rows, [record.get(key) for record in chunk], escaped)
+        cells = [_column_xml(letter, style, rows, list(map(itemgetter(key), chunk)), escaped)
                  for key, letter, style in columns]
         for r, row in zip(rows, zip(*cells)):
             yield f'<row r="{r}">{"".join(row)}</row>'.encode()

@@ -56,8 +56,8 @@ class Linker:
                 relative = PurePath(os.path.abspath(path)).as_posix()
             except (OSError, ValueError):
                 return None
-        if "#" in relative:  # the anchor separator: such a path cannot be linked
-            return None
+        if "#" in relative or not (relative + sheet).isprintable():  # the anchor separator, or a control
+            return None  # character (never valid in a relationship part): such a path cannot be linked
         url = "external:" + relative
         if sheet and cell:
             url += "#'" + sheet.replace("'", "''") + "'!" + cell

@@ -9,18 +9,16 @@ is read as one. The file is recognised and read with the same safety caps as eve
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
-
 from addin.consolidation.team_workbook.values import parse
 from addin.contract import schema
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
+from addin.xlsx.guard import safe_workbook
 from addin.xlsx.safety import MAX_FILE_BYTES, sniff
 
 _TABLES = {t.name: t for t in (*schema.TEAM_TABLES, schema.MANAGERS_OUT_PREVIOUS, schema.TEAMS_OUT_PREVIOUS,
@@ -79,7 +77,7 @@ def read_team_workbook(path, previous: bool = False,
     if reason:
         raise _bad(path, prefix, reason)
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data), load_tables=True)
+        book = safe_workbook(data, load_tables=True)  # no far-away cell reaches calamine
         raw = {name: (book.get_table_by_name(name).columns, book.get_table_by_name(name).to_python())
                for name in book.table_names}
     except Exception as exc:  # noqa: BLE001 - any failure of the reader is "cannot read this file"

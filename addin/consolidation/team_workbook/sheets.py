@@ -8,7 +8,7 @@ from addin.consolidation.team_workbook.context import Context
 from addin.consolidation.team_workbook.fast_rows import Injection
 from addin.consolidation.team_workbook.formats import MOVEMENT_COLOURS, SEVERITY_COLOURS, STATUS_COLOURS
 from addin.consolidation.team_workbook.links import MAX_LINKS
-from addin.consolidation.team_workbook.tables import TableSpec, write_table
+from addin.consolidation.team_workbook.tables import TableSpec, write_pages
 from addin.consolidation.team_workbook.values import display_column, yes_no
 from addin.contract import schema
 from addin.contract.findings import SEVERITY_ORDER
@@ -18,8 +18,9 @@ LINKED_MANAGERS = 5_000  # up to this many managers, tblManagers.file links to t
 
 def shown_records(table: schema.OutputTable, rows: list[dict], lang: str) -> list[dict]:
     """The rows with every value as the workbook shows it (a column at a time)."""
-    columns = {key: display_column(key, [row.get(key) for row in rows], lang) for key in table.keys}
-    return [{key: columns[key][i] for key in table.keys} for i in range(len(rows))]
+    keys = table.keys
+    columns = [display_column(key, [row.get(key) for row in rows], lang) for key in keys]
+    return [dict(zip(keys, values)) for values in zip(*columns)] if rows else []
 
 
 def _spec(ctx: Context, table: schema.OutputTable, records: list[dict], sheet_index: int, **options) -> TableSpec:
@@ -27,7 +28,7 @@ def _spec(ctx: Context, table: schema.OutputTable, records: list[dict], sheet_in
                      footer=ctx.footer, sheet_index=sheet_index, **options)
 
 
-def write_managers(ctx: Context, ws, table: schema.OutputTable, rows: list[dict], sheet_index: int) -> Injection | None:
+def write_managers(ctx: Context, ws, table: schema.OutputTable, rows: list[dict], sheet_index: int) -> list[Injection]:
     """tblManagers, by rank: file names linked (plain text above LINKED_MANAGERS managers)."""
     records = shown_records(table, rows, ctx.lang)
     paths = [row.get("file") or "" for row in rows]
@@ -38,7 +39,7 @@ def write_managers(ctx: Context, ws, table: schema.OutputTable, rows: list[dict]
     spec = _spec(ctx, table, records, sheet_index, fast=fast, link_key="file", link_texts=texts,
                  link_of=None if fast else (lambda i, _r: _file_link(ctx, paths[i], texts[i])),
                  caps={"file": 40}, landscape=True, unprinted="file")
-    injected = write_table(ws, spec, ctx.formats)
+    injected = write_pages(ws, spec, ctx.formats, ctx.add_sheet, ctx.rows_per_sheet)
     n, keys = max(len(rows), 1), table.keys
     conditional.scale(ws, keys, "final_score", n)
     for key in ("grade", "forced_grade", "team_forced_grade", "previous_grade", "previous_forced_grade"):
@@ -59,7 +60,7 @@ def _file_link(ctx: Context, path: str, text: str, sheet: str = "", cell: str = 
     return (url, text) if url else None
 
 
-def write_scores(ctx: Context, ws, rows: list[dict], names: dict[str, str], sheet_index: int) -> Injection | None:
+def write_scores(ctx: Context, ws, rows: list[dict], names: dict[str, str], sheet_index: int) -> list[Injection]:
     """tblScores: one row per manager and indicator (the bulk of the workbook: fast rows)."""
     table = schema.SCORES_OUT_ACTUALS if rows and "collected_actual" in rows[0] else schema.SCORES_OUT
     records = shown_records(table, rows, ctx.lang)
@@ -67,19 +68,19 @@ def write_scores(ctx: Context, ws, rows: list[dict], names: dict[str, str], shee
         record["name"] = names.get(record["manager_id"], "")
     spec = _spec(ctx, table, records, sheet_index, fast=ctx.fast_rows, caps={"adjust_reason": 30, "source": 24, "collected_source": 40},
                  landscape=True)
-    injected = write_table(ws, spec, ctx.formats)
+    injected = write_pages(ws, spec, ctx.formats, ctx.add_sheet, ctx.rows_per_sheet)
     n, keys = max(len(rows), 1), table.keys
     conditional.scale(ws, keys, "score", n)
     conditional.bar(ws, keys, "achievement", n, "#63BE7B", maximum=1.5)
     return injected
 
 
-def write_reviews(ctx: Context, ws, rows: list[dict], sheet_index: int) -> Injection | None:
+def write_reviews(ctx: Context, ws, rows: list[dict], sheet_index: int) -> list[Injection]:
     """tblReviews: one row per rating, with the reviewer's comment."""
     table = schema.REVIEWS_OUT
     spec = _spec(ctx, table, shown_records(table, rows, ctx.lang), sheet_index, fast=ctx.fast_rows,
                  caps={"comment": 60})
-    injected = write_table(ws, spec, ctx.formats)
+    injected = write_pages(ws, spec, ctx.formats, ctx.add_sheet, ctx.rows_per_sheet)
     conditional.scale(ws, table.keys, "rating", max(len(rows), 1))
     return injected
 
@@ -107,7 +108,7 @@ def write_findings(ctx: Context, ws, findings, names: dict[str, str], sheet_inde
 
     spec = _spec(ctx, table, records, sheet_index, link_key="file", link_of=link, link_texts=texts,
                  caps={"file": 36, "message": 60}, landscape=True)
-    write_table(ws, spec, ctx.formats)
+    write_pages(ws, spec, ctx.formats, ctx.add_sheet, ctx.rows_per_sheet)
     conditional.keyed(ws, table.keys, "severity", max(len(rows), 1), ctx.formats, SEVERITY_COLOURS, "sev", ctx.lang)
 
 
@@ -122,5 +123,5 @@ def write_files(ctx: Context, ws, rows: list[dict], sheet_index: int) -> None:
     spec = _spec(ctx, table, records, sheet_index, link_key="file", link_texts=texts,
                  link_of=lambda i, _r: _file_link(ctx, paths[i], texts[i]) if i < MAX_LINKS else None,
                  caps={"file": 48, "sha256": 66, "reason": 60}, landscape=True, unprinted="sha256")
-    write_table(ws, spec, ctx.formats)
+    write_pages(ws, spec, ctx.formats, ctx.add_sheet, ctx.rows_per_sheet)
     conditional.keyed(ws, table.keys, "status", max(len(rows), 1), ctx.formats, STATUS_COLOURS, "st", ctx.lang)

@@ -8,6 +8,7 @@ always written with ``write_string``: "=cmd|..." stays text, never a formula.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,6 +87,42 @@ def write_table(ws, spec: TableSpec, formats: Formats) -> Injection | None:
     for index, record in enumerate(records):
         _write_row(ws, index + 1, record, spec, formats, widths)
     return None
+
+
+EXCEL_MAX_ROWS = 1_048_576  # rows of a worksheet, the header row included
+
+
+def write_pages(ws, spec: TableSpec, formats: Formats, add_sheet: Callable[[str], tuple[object, int]],
+                rows_per_sheet: int = EXCEL_MAX_ROWS - 1) -> list[Injection]:
+    """Write the table, paged over several sheets when it has more rows than a sheet holds:
+    page k (k >= 2) is the table ``<name>_k`` on the sheet ``<sheet> (k)`` made by ``add_sheet(name)
+    -> (worksheet, 1-based sheet index)``. No row is ever dropped and every sheet stays valid."""
+    records = spec.records
+    if len(records) <= rows_per_sheet:
+        return [item for item in (write_table(ws, spec, formats),) if item is not None]
+    out = []
+    for page, start in enumerate(range(0, len(records), rows_per_sheet), start=1):
+        page_ws, index = (ws, spec.sheet_index) if page == 1 else add_sheet(_page_name(ws.get_name(), page))
+        table = spec.table if page == 1 else dataclasses.replace(spec.table, name=f"{spec.table.name}_{page}")
+        part = dataclasses.replace(spec, table=table, records=records[start:start + rows_per_sheet], sheet_index=index,
+                                   link_of=_shifted(spec.link_of, start),
+                                   link_texts=spec.link_texts[start:start + rows_per_sheet])
+        injected = write_table(page_ws, part, formats)
+        if injected is not None:
+            out.append(injected)
+    return out
+
+
+def _shifted(link_of: LinkOf | None, first: int) -> LinkOf | None:
+    """The link function of a page whose first record is record ``first`` of the table."""
+    if link_of is None:
+        return None
+    return lambda i, record: link_of(first + i, record)
+
+
+def _page_name(sheet: str, page: int) -> str:
+    suffix = f" ({page})"
+    return sheet[: 31 - len(suffix)] + suffix  # Excel sheet names hold at most 31 characters
 
 
 def _widths(spec: TableSpec, headers: list[str]) -> dict[str, float]:

@@ -23,7 +23,20 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from addin.contract.messages import addin, cards, checks, cli, collect, errors, files, manager, ribbon, roster, team
+from addin.contract.messages import (
+    addin,
+    cards,
+    checks,
+    cli,
+    collect,
+    errors,
+    files,
+    manager,
+    output,
+    ribbon,
+    roster,
+    team,
+)
 from udfs import messages as engine
 
 LANGS = ("zh", "en")
@@ -61,6 +74,7 @@ AREAS = (  # one area per line: helpers add theirs without touching the others'
     ("errors", errors),
     ("files", files),
     ("manager", manager),
+    ("output", output),
     ("ribbon", ribbon),
     ("roster", roster),
     ("team", team),

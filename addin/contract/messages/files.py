@@ -62,6 +62,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "far_cells": ("工作表 {sheet} 的单元格区域过大（{cell}，{cells} 个单元格，上限 {limit}）；请删除远处多余的单元格",
                   "sheet {sheet} spans too many cells (up to {cell}: {cells} cells, limit {limit}); "
                   "delete the stray cells far from the data"),
+    "far_row": ("工作表 {sheet} 在 {cell} 有内容，超出第 {limit} 行（最多 {limit} 行）；请删除该单元格",
+                "sheet {sheet} has a value at {cell}, below row {limit} (at most {limit} rows are read); delete it"),
+    "roster_unreadable": ("{name}：无法读取名单：{reason}", "{name}: cannot read the roster: {reason}"),
     "table_too_long": ("工作表 {sheet} 上的表格 {table} 有 {rows} 行（上限 {limit}）",
                        "table {table} on sheet {sheet} has {rows} rows (limit {limit})"),
     "table_bad_ref": ("工作表 {sheet} 上的表格 {table} 的区域 {ref!r} 无效",

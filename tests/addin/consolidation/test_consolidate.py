@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -131,12 +132,24 @@ def test_inputs_unchanged(team, tmp_path):
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in team.iterdir()} == before
 
 
-def test_output_inside_input_folder_is_not_an_input(team):
-    out = team / "team.xlsx"
-    first = consolidate([team], out, lang="en")
-    second = consolidate([team], out, lang="en")
-    assert first.summary["files"] == second.summary["files"] == 12
-    assert str(out) not in list(second.files["file"])
+def test_output_inside_an_input_folder_is_refused_before_reading(team, monkeypatch):
+    # the next run would read it as an input: refused, whether the file exists or not
+    monkeypatch.setattr("addin.validation.validate.read_all", lambda *a, **k: pytest.fail("files were read"))
+    for out in (team / "team.xlsx", team / "sub" / "team.xlsx"):
+        with pytest.raises(UsageError, match="inside the input folder"):
+            consolidate([team], out, lang="en")
+    assert not (team / "team.xlsx").exists()
+
+
+def test_an_earlier_team_workbook_in_the_input_folder_is_skipped_not_an_error(team, tmp_path):
+    first = consolidate([team], tmp_path / "team.xlsx", lang="en")
+    shutil.copy(tmp_path / "team.xlsx", team / "team-2026Q2.xlsx")
+    second = consolidate([team], tmp_path / "team.xlsx", lang="en")
+    rows = {Path(f).name: (s, r) for f, s, r in zip(second.files["file"], second.files["status"], second.files["reason"])}
+    assert second.summary["files"] == first.summary["files"] + 1
+    assert rows["team-2026Q2.xlsx"][0] == "rejected" and "team workbook" in rows["team-2026Q2.xlsx"][1]
+    assert not [f for f in second.findings if Path(f.file).name == "team-2026Q2.xlsx"]
+    assert not second.has_errors
 
 
 def test_user_text_is_never_a_formula(tmp_path):
@@ -193,7 +206,7 @@ def test_write_failure_is_an_output_error(team, tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("addin.xlsx.atomic.os.replace", refuse)
-    with pytest.raises(OutputError, match="open in Excel"):
+    with pytest.raises(OutputError, match="Permission denied"):
         consolidate([team], tmp_path / "t.xlsx", lang="en")
     assert not list(tmp_path.glob("*.xlsx"))  # no half-written file left behind
 
@@ -202,6 +215,7 @@ def _bad_inputs(team: Path, tmp_path: Path):
     """(arguments after `kpi`, words the message must contain, exit code) of bad command lines."""
     (tmp_path / "empty").mkdir()
     (tmp_path / "a-file").write_text("x")
+    (tmp_path / "old.xlsx").write_text("a user's file")
     first = sorted(team.glob("*.xlsx"))[0]
     out = str(tmp_path / "t.xlsx")
     return [
@@ -209,7 +223,8 @@ def _bad_inputs(team: Path, tmp_path: Path):
         (["consolidate", str(team), "-o", str(tmp_path / "a-file" / "t.xlsx")], ["a-file is a file"], 2),
         (["consolidate", str(team), "-o", str(tmp_path / "team")], [".xlsx"], 2),
         (["consolidate", str(first), str(team), "-o", str(first)], ["is one of the input files"], 2),
-        (["consolidate", str(team), "-o", str(first)], [first.name, "is a scorecard", "another file"], 2),
+        (["consolidate", str(team), "-o", str(first)], [first.name, "inside the input folder"], 2),
+        (["consolidate", str(team), "-o", str(tmp_path / "old.xlsx")], ["old.xlsx", "already exists", "--force"], 2),
         (["consolidate", str(tmp_path / "empty"), "-o", out], ["no spreadsheet files", "empty"], 2),
         (["consolidate", str(team), "-o", out, "--bonus-pool", "-5"], ["bonus pool", "-5"], 2),
         (["consolidate", str(team), "-o", out, "--base-bonus", "nan"], ["base bonus", "nan"], 2),
@@ -245,8 +260,8 @@ def test_bad_command_lines_give_a_clear_message(team, tmp_path, capsys):
 
 def test_bad_command_line_in_a_shell_has_no_traceback(team, tmp_path):
     first = sorted(team.glob("*.xlsx"))[0]
-    proc = run_kpi("consolidate", str(team), "-o", str(first))
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "是考核表" in proc.stderr
+    proc = run_kpi("consolidate", str(team), "-o", str(first), "--lang", "en")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "inside the input folder" in proc.stderr
 
 
 def test_period_filter_and_majority(tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import time
 from pathlib import Path
 
 import openpyxl
@@ -17,9 +16,7 @@ from addin.demo.team import PERIOD, build_team
 
 
 def test_demo_end_to_end(tmp_path, capsys):
-    started = time.perf_counter()
     assert main(["demo", "-o", str(tmp_path / "demo"), "--lang", "en"]) == 0
-    assert time.perf_counter() - started < 20
     out = capsys.readouterr().out
     assert "files 24: merged 23, rejected 1, duplicate 0" in out
     assert str(tmp_path / "demo" / "team.xlsx") in out

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from support.excel_input import excel_parses
 
+from addin.consolidation.consolidate import consolidate
 from addin.contract.findings import ERROR, INFO, WARNING, make
 from addin.excel import ribbon
 from addin.excel.ribbon import (
@@ -26,6 +27,7 @@ from addin.excel.ribbon import (
     team_output_path,
     template_mode,
 )
+from addin.xlsx.discovery import discover
 
 TARGETS = [100, 40, 90, 95, 24]
 GOOD_ACTUALS = [90, 40, 85, 96, 20]
@@ -245,8 +247,11 @@ def test_consolidate_a_picked_folder_into_a_team_workbook(tmp_path, excel):
     prompt = book.app.alerts[-1][0]
     assert "合并 3 个" in prompt and "客户经理 3 人" in prompt
     assert book.app.status_bar is False
-    # a later run leaves the earlier team workbook out
-    assert outputs[0] not in scorecard_files(folder)
+    # a later run lists the earlier team workbook as skipped: never merged, never an error
+    assert outputs[0] in scorecard_files(folder)
+    again = consolidate(scorecard_files(folder), tmp_path / "again.xlsx", lang="en")
+    rows = dict(zip(again.files["file"], again.files["reason"]))
+    assert again.summary["merged"] == 3 and not again.has_errors and "team workbook" in rows[str(outputs[0])]
 
 
 def test_new_template_buttons_write_and_open_a_scorecard(tmp_path, excel, monkeypatch):
@@ -372,12 +377,18 @@ def test_summary_counts_and_quotes_the_first_findings():
     assert WARNING in HIGHLIGHT and INFO in HIGHLIGHT
 
 
-def test_scorecard_files_skip_lock_files_hidden_files_and_team_workbooks(tmp_path):
-    for name in ("a.xlsx", "b.xlsm", "~$a.xlsx", ".c.xlsx", "团队汇总-1.xlsx", "team-1.xlsx", "notes.txt",
-                 "team_north.xlsx"):
-        (tmp_path / name).write_bytes(b"")
-    (tmp_path / "sub").mkdir()
-    assert [p.name for p in scorecard_files(tmp_path)] == ["a.xlsx", "b.xlsm", "team_north.xlsx"]
+def test_scorecard_files_are_the_command_lines_inputs(tmp_path):
+    # one input-file policy: the ribbon lists what `kpi consolidate DIR` lists (an .xls and the
+    # files of sub-folders too); lock files and hidden files are inputs listed as skipped
+    for name in ("a.xlsx", "b.xlsm", "c.xls", "~$a.xlsx", ".c.xlsx", "notes.txt", "sub/d.xlsx"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(name.encode())
+    assert [p.relative_to(tmp_path).as_posix() for p in scorecard_files(tmp_path)] == \
+        [".c.xlsx", "a.xlsx", "b.xlsm", "c.xls", "sub/d.xlsx", "~$a.xlsx"]
+    assert scorecard_files(tmp_path) == [item.path for item in discover([tmp_path])]
+    result = consolidate(scorecard_files(tmp_path), tmp_path.parent / f"{tmp_path.name}-team.xlsx", lang="en")
+    statuses = {Path(f).name: s for f, s in zip(result.files["file"], result.files["status"])}
+    assert statuses["c.xls"] == "rejected" and len(statuses) == 6  # the .xls gets its row
     with pytest.raises(ribbon.KpiError):
         scorecard_files(tmp_path / "missing")
 

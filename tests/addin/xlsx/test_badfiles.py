@@ -1,13 +1,23 @@
-"""The bad-file zoo: every hostile or broken input is a finding with a reason, never a crash or a hang."""
+"""The bad-file zoo: every hostile or broken input is a finding with a reason, never a crash or a hang.
+
+The zoo runs through ``kpi consolidate`` in-process and as a user runs it (a fresh process), and
+shows: no hang past the per-file budget, no process abort, no traceback, no input or unrelated
+file touched, every input listed exactly once (docs/guarantees.md).
+"""
 
 from __future__ import annotations
 
 import hashlib
-import time
+import json
+import os
+import shutil
 import zipfile
+from collections import Counter
 from pathlib import Path
 
+import openpyxl
 import pytest
+from support.paths import run_kpi
 from support.scorecards import post_edit, write_scorecard
 
 from addin.consolidation.consolidate import consolidate
@@ -27,6 +37,108 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
 def _members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         return {info.filename: z.read(info.filename) for info in z.infolist()}
+
+
+def _stored(path: Path, members: dict[str, bytes]) -> Path:
+    """A zip without compression: big repetitive parts are not mistaken for zip bombs."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def _kpi_part(members: dict[str, bytes], table: str = "tblKPI") -> str:
+    return next(n for n in members if n.startswith("xl/tables/") and f'name="{table}"'.encode() in members[n])
+
+
+def _with_cell(members: dict[str, bytes], part: str, ref: str, row: int) -> dict[str, bytes]:
+    out = dict(members)
+    cell = b'<row r="%d"><c r="%s"><v>1</v></c></row>' % (row, ref.encode())
+    out[part] = out[part].replace(b"</sheetData>", cell + b"</sheetData>")
+    return out
+
+
+def _set_cells(path: Path, sheet_index: int, values: dict) -> Path:
+    book = openpyxl.load_workbook(path)
+    for ref, value in values.items():
+        book.worksheets[sheet_index][ref] = value
+    book.save(path)
+    return path
+
+
+def _hostile(folder: Path, tmp_path: Path, good: Path, expect: dict) -> None:
+    """The classes of issue 13: each file (or folder) and what its tblFiles row must say."""
+    members = _members(good)
+    sheet = "xl/worksheets/sheet1.xml"  # write_scorecard puts tblKPI and the names on the first sheet
+    # not a regular file: never opened (a blocking open() would hang the run)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "pipe.xlsx")
+        expect["pipe.xlsx"] = "FIFO"
+        os.mkfifo(folder / "~$pipe-lock.xlsx")
+        expect["~$pipe-lock.xlsx"] = "lock file"
+    # one far-away cell: never a dense grid of billions of cells (Rust would abort the process)
+    for ref, row, manager in (("XFD1048576", 1048576, "AM201"), ("XFD10000", 10000, "AM202"), ("A1048576", 1048576, "AM203")):
+        far = _members(write_scorecard(tmp_path / f"{manager}.xlsx", header={"manager_id": manager}))
+        _zip(folder / f"far-cell-{ref}.xlsx", _with_cell(far, sheet, ref, row))
+        expect[f"far-cell-{ref}.xlsx"] = "merged"
+    # cells without references (positions implicit): the exact path, still read
+    implicit = _members(write_scorecard(tmp_path / "AM204.xlsx", header={"manager_id": "AM204"}))
+    implicit[sheet] = implicit[sheet].replace(b"</sheetData>", b"<row r=\"40\">" + b"<c><v>1</v></c>" * 3000 + b"</row></sheetData>")
+    _zip(folder / "implicit-cells.xlsx", implicit)
+    expect["implicit-cells.xlsx"] = "merged"
+    # an unclosed start tag repeated after the last '>': one linear pass, refused as malformed XML
+    for part, name in (("xl/workbook.xml", "quadratic-workbook.xlsx"), ("xl/_rels/workbook.xml.rels", "quadratic-rels.xlsx"),
+                       (_kpi_part(members), "quadratic-table.xlsx")):
+        bad = dict(members)
+        bad[part] = bad[part] + b"<sheet " * 40000
+        _stored(folder / name, bad)
+        expect[name] = "not well-formed"
+    # Excel error values in inputs: a finding naming the value, not "blank, scores 0"
+    _set_cells(write_scorecard(folder / "na-actual.xlsx", header={"manager_id": "AM205"}), 0, {"N13": "#N/A"})
+    expect["na-actual.xlsx"] = "#N/A"
+    _set_cells(write_scorecard(folder / "div0-rating.xlsx", header={"manager_id": "AM206"}), 1, {"D2": "#DIV/0!"})
+    expect["div0-rating.xlsx"] = "#DIV/0!"
+    # a filled row right under tblKPI (LibreOffice does not extend tables)
+    _set_cells(write_scorecard(folder / "row-under-table.xlsx", header={"manager_id": "AM207"}), 0, {"C18": "Extra"})
+    expect["row-under-table.xlsx"] = "outside the table"
+    # bad numbers in settings: each its own finding with the cell
+    grades = [("S", 60), ("A", 95), ("B", 80), ("C", 110), ("D", 0)]
+    write_scorecard(folder / "grades-out-of-order.xlsx", header={"manager_id": "AM208"}, settings={"tblGrades": grades})
+    expect["grades-out-of-order.xlsx"] = "must fall from S to D"
+    inf = write_scorecard(folder / "infinite-band.xlsx", header={"manager_id": "AM209"},
+                          settings={"tblBands": [(100, 100), (90, 81), (80, 60)]})
+    post_edit(inf, trust_cached=False, replace={"xl/worksheets/sheet3.xml": [(rb"<v>81</v>", b"<v>INF</v>")]})
+    expect["infinite-band.xlsx"] = "finite"
+    garbage = write_scorecard(folder / "garbage-table-ref.xlsx", header={"manager_id": "AM210"})
+    post_edit(garbage, trust_cached=False, replace={_kpi_part(_members(garbage)): [(rb'ref="[A-Z0-9:]+"', b'ref="zz"')]})
+    expect["garbage-table-ref.xlsx"] = "invalid range"
+    # our own litter: listed as skipped, not errors
+    shutil.copy(good, folder / "._good.xlsx")
+    expect["._good.xlsx"] = "macOS resource"
+    (folder / "__MACOSX").mkdir()
+    shutil.copy(good, folder / "__MACOSX" / "archived.xlsx")
+    expect["archived.xlsx"] = "__MACOSX"
+    shutil.copy(good, folder / ".team-k3j2h1.xlsx")
+    expect[".team-k3j2h1.xlsx"] = "hidden file"
+    consolidate([good], tmp_path / "earlier-team.xlsx", lang="en")
+    shutil.copy(tmp_path / "earlier-team.xlsx", folder / "team-2026Q2.xlsx")
+    expect["team-2026Q2.xlsx"] = "team workbook"
+    # a symbolic link to a folder is followed (once: a link loop repeats nothing)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    write_scorecard(elsewhere / "linked.xlsx", header={"manager_id": "AM211"})
+    (folder / "linked-folder").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "loop").symlink_to(folder, target_is_directory=True)
+    expect["linked.xlsx"] = "merged"
+    (folder / "broken-link.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    expect["broken-link.xlsx"] = "does not exist"
+    # names: control characters, and bytes that are not UTF-8 (unzip of a zip made on Chinese Windows)
+    write_scorecard(folder / "esc\x1b[2J\x07.xlsx", header={"manager_id": "AM212"})
+    expect["esc\x1b[2J\x07.xlsx"] = "merged"
+    if os.name == "posix":
+        gbk = os.fsdecode(bytes(folder) + b"/" + "张伟.xlsx".encode("gb18030"))
+        write_scorecard(gbk, header={"manager_id": "AM213"})
+        expect["张伟.xlsx"] = "merged"
 
 
 @pytest.fixture
@@ -112,22 +224,26 @@ def zoo(tmp_path):
     expect["merged-cells 合并.xlsx"] = "merged"
     write_scorecard(folder / "经理 张三 scorecard.xlsx", header={"manager_id": "AM888", "manager_name": "张三"})
     expect["经理 张三 scorecard.xlsx"] = "merged"
+    _hostile(folder, tmp_path, good, expect)
     return folder, expect
 
 
-def _hashes(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+def _hashes(root: Path) -> dict[str, str]:
+    """Every regular file below ``root`` (links not followed), with its content hash."""
+    out = {}
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            path = Path(dirpath) / name
+            if path.is_file() and not path.is_symlink():
+                out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
 
 
-def test_zoo_every_file_one_row_with_reason(zoo, tmp_path):
-    folder, expect = zoo
-    before = _hashes(folder)
-    started = time.perf_counter()
-    result = consolidate([folder], tmp_path / "out" / "team.xlsx", lang="en")
-    assert time.perf_counter() - started < 30
-    rows = {Path(f).name: (status, reason) for f, status, reason in
-            zip(result.files["file"], result.files["status"], result.files["reason"])}
-    assert sorted(rows) == sorted(expect)  # exactly one row per spreadsheet file (notes.txt is not one)
+def _check_rows(names: list[str], statuses: list[str], reasons: list[str], expect: dict[str, str]) -> None:
+    counts = Counter(Path(name).name for name in names)
+    assert {name for name, n in counts.items() if n > 1} == set(), counts  # every input listed exactly once
+    assert sorted(counts) == sorted(expect)  # and nothing else (notes.txt is not an input)
+    rows = {Path(n).name: (s, r) for n, s, r in zip(names, statuses, reasons)}
     for name, fragment in expect.items():
         status, reason = rows[name]
         if fragment == "merged":
@@ -135,8 +251,35 @@ def test_zoo_every_file_one_row_with_reason(zoo, tmp_path):
         else:
             assert status == "rejected", (name, status)
             assert fragment.lower() in reason.lower(), (name, reason)
-    assert _hashes(folder) == before  # inputs are never modified
-    assert (tmp_path / "out" / "team.xlsx").exists()
+
+
+def test_zoo_every_file_one_row_with_reason(zoo, tmp_path):
+    folder, expect = zoo
+    before = _hashes(tmp_path)
+    result = consolidate([folder], tmp_path / "out" / "team.xlsx", lang="en")
+    _check_rows(list(result.files["file"]), list(result.files["status"]), list(result.files["reason"]), expect)
+    after = _hashes(tmp_path)
+    assert {k: v for k, v in after.items() if "/out/" not in k} == before  # no input or unrelated file touched
+    assert sorted(k for k in after if "/out/" in k) == [str(tmp_path / "out" / "team.xlsx")]  # and no temp file
+    skipped = [name for name, fragment in expect.items() if fragment in ("macOS resource", "__MACOSX", "hidden file",
+                                                                         "team workbook", "lock file")]
+    assert not [f for f in result.findings if Path(f.file).name in skipped]  # litter is listed, never an error
+
+
+def test_zoo_as_a_user_runs_it(zoo, tmp_path):
+    """A fresh `kpi` process: no abort, no traceback, no hang, the workbook and the JSON report written."""
+    folder, expect = zoo
+    before = _hashes(tmp_path)
+    out, report = tmp_path / "cli" / "team.xlsx", tmp_path / "cli" / "report.json"
+    proc = run_kpi("consolidate", folder, "-o", out, "--json", report, "--lang", "en", timeout=600)
+    assert proc.returncode == 0, proc.stderr  # a Rust abort would be -6 (SIGABRT), a crash a traceback
+    assert "Traceback" not in proc.stderr and "\x1b" not in proc.stdout + proc.stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    _check_rows([f["file"] for f in data["files"]], [f["status"] for f in data["files"]],
+                [f["reason"] for f in data["files"]], expect)
+    assert {k: v for k, v in _hashes(tmp_path).items() if "/cli/" not in k} == before
+    check = openpyxl.load_workbook(out)  # a valid workbook: Excel would not need to repair it
+    assert check.sheetnames
 
 
 def test_macros_are_read_not_run(zoo):

@@ -1,0 +1,53 @@
+"""python-calamine for any workbook a command reads (a team workbook, an actuals or rules
+workbook, a CRM export), behind the scorecard reader's protections.
+
+:func:`safe_workbook` is the one way to hand a workbook to python-calamine outside
+:mod:`addin.xlsx.reader`: a regular file only (never a FIFO), at most 64 MB, zip caps, and
+no worksheet whose cells would make calamine build a grid of billions of cells (one stray
+cell at ``XFD1048576`` aborts the whole process in Rust). Such a workbook is refused with
+:class:`~addin.xlsx.safety.UnsafeFile` naming the sheet and the cell::
+
+    from addin.xlsx.guard import safe_workbook
+    book = safe_workbook(path, load_tables=True)   # instead of CalamineWorkbook.from_path(...)
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from addin.xlsx.safety import ZIP_MAGICS, UnsafeFile, open_zip, read_file, read_member
+from addin.xlsx.sheet_xml import DENSE_LIMIT, near, scan
+
+
+def safe_workbook(source: str | os.PathLike | bytes, load_tables: bool = False) -> CalamineWorkbook:
+    """A CalamineWorkbook of ``source`` (a path or the file's bytes) once it passed the checks above.
+
+    Raises:
+        UnsafeFile: not a regular file, too large, a zip bomb, or a worksheet reaching too far.
+    """
+    data = source if isinstance(source, bytes) else read_file(Path(source))
+    if data[:4] in ZIP_MAGICS:
+        check_extents(data)
+    return CalamineWorkbook.from_filelike(io.BytesIO(data), load_tables=load_tables)
+
+
+def check_extents(data: bytes) -> None:
+    """UnsafeFile ``far_cells`` when a worksheet of the xlsx ``data`` spans more than DENSE_LIMIT cells."""
+    opened = open_zip(data)
+    for name in sorted(opened.names):
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")) or "/_rels/" in name:
+            continue
+        xml = read_member(opened, name)
+        if near(xml):
+            continue
+        extent = scan(xml)
+        if not extent.fits():
+            raise UnsafeFile("far_cells", sheet=name.rsplit("/", 1)[-1], cell=extent.last_cell,
+                             cells=f"{extent.cells:,}", limit=f"{DENSE_LIMIT:,}")
+
+
+__all__ = ["safe_workbook", "check_extents"]

@@ -1,0 +1,179 @@
+"""The one output-path check of every command that writes.
+
+Every command that writes a file calls :func:`check_output_file` (or, for a folder of
+outputs, :func:`check_output_folder`) *before* it reads or computes anything, so a
+wrong path costs nothing and never touches a user's file. The same rules everywhere:
+
+==========================  ======================================================  ============
+refused                     why                                                     with force
+==========================  ======================================================  ============
+a folder                    give a file name                                        refused
+a FIFO, device, socket      never written into (as root, a device would be lost)    refused
+wrong extension             the output kind (``.xlsx``, ``.json``)                  refused
+below a file                ``out.xlsx/team.xlsx``                                  refused
+folder not writable         the nearest existing folder                             refused
+one of the inputs           readable or not: an input is never replaced             refused
+inside an input folder      and matching its search patterns: the next run would    refused
+                            read it (``kpi consolidate scorecards -o scorecards/…``)
+another output of the run   ``--json`` onto ``-o``                                  refused
+an existing file            a user's file is replaced only with force; a file the   allowed
+                            command itself wrote before (``ours``) is replaced
+==========================  ======================================================  ============
+
+All refusals are :class:`~addin.contract.errors.UsageError` with a message key of the
+``output`` area; texts name the path and what is wrong, never a command-line flag (the
+command line adds how to allow a replacement). Writing itself goes through
+:func:`addin.xlsx.atomic.atomic_path`.
+
+Usage (a command writing ``out`` from ``paths``)::
+
+    from addin.xlsx.output import check_output_file
+    check_output_file(out, suffixes=(".xlsx",), inputs=paths, force=args.force, ours=is_team_workbook)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from addin.contract.errors import UsageError
+from addin.xlsx.discovery import is_candidate
+from addin.xlsx.safety import Reason, special_kind
+
+Path_ = str | os.PathLike
+
+
+def check_output_file(path: Path_, *, suffixes: Iterable[str] = (".xlsx",), inputs: Iterable[Path_] = (),
+                      others: Iterable[Path_] = (), force: bool = False,
+                      ours: Callable[[Path], bool] | None = None, name: str = "out") -> Path:
+    """Refuse (UsageError) an output file that cannot or must not be written; see the module docstring.
+
+    Args:
+        path: the output file.
+        suffixes: accepted extensions (lower case, with the dot); empty for any.
+        inputs: the files and folders the command reads (folders: searched as
+            :func:`addin.xlsx.discovery.discover` searches them).
+        others: the other outputs of the same run (two outputs never share a path).
+        force: replace an existing file that is not ``ours``.
+        ours: recognises a file this command wrote earlier (replaced without force).
+        name: the file name (without extension) suggested when ``path`` is a folder.
+
+    Returns:
+        ``path`` as a Path. Missing folders above it are not created here.
+    """
+    path = Path(path)
+    _not_special(path)
+    if path.is_dir():
+        raise UsageError("output.is_folder", path=str(path), example=str(path / (name + _first(suffixes))))
+    wanted = tuple(s.lower() for s in suffixes)
+    if wanted and path.suffix.lower() not in wanted:
+        raise UsageError("output.wrong_suffix", path=str(path), suffixes=", ".join(wanted),
+                         example=str(path.with_suffix(wanted[0])))
+    _creatable(path.parent, path)
+    _not_an_input(path, inputs)
+    for other in others:
+        if other is not None and _same(path, Path(other)):
+            raise UsageError("output.same_as_other", path=str(path))
+    if path.exists() and not force and not (ours is not None and _safely(ours, path)):
+        raise UsageError("output.exists", path=str(path))
+    return path
+
+
+def check_output_folder(path: Path_, *, inputs: Iterable[Path_] = ()) -> Path:
+    """Refuse (UsageError) an output folder that is a file, lies below a file, cannot be
+    created or written, or is (or lies in) an input folder. The files written into it are
+    checked one by one with :func:`check_output_file`."""
+    path = Path(path)
+    _not_special(path)
+    if path.exists() and not path.is_dir():
+        raise UsageError("output.folder_is_file", path=str(path))
+    _creatable(path, path)
+    for raw in inputs:
+        given = Path(raw)
+        if given.is_dir() and _within(path, given):
+            raise UsageError("output.inside_inputs", path=str(path), folder=str(given))
+    return path
+
+
+def is_kpi_json(path: Path) -> bool:
+    """A JSON report written by kpi (an object with ``summary`` and ``files``)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "summary" in data and "files" in data
+
+
+# ----------------------------------------------------------------------------- the rules
+
+def _first(suffixes: Iterable[str]) -> str:
+    return next(iter(suffixes), "")
+
+
+def _not_special(path: Path) -> None:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    kind = special_kind(mode)
+    if kind not in (None, "folder"):
+        raise UsageError("output.not_a_file", path=str(path), kind=Reason(f"kind_{kind}", area="output"))
+
+
+def _creatable(folder: Path, path: Path) -> None:
+    """The nearest existing folder above (or at) ``folder`` is a writable folder."""
+    existing = folder if str(folder) else Path(".")
+    while not existing.exists() and existing != existing.parent:
+        if existing.is_symlink():  # a dangling link: nothing can be created below it
+            break
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise UsageError("output.below_a_file", path=str(path), file=str(existing))
+    if not existing.exists():
+        raise UsageError("output.not_writable", path=str(path), folder=str(existing))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError("output.not_writable", path=str(path), folder=str(existing))
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return _real(a) == _real(b)
+
+
+def _within(path: Path, folder: Path) -> bool:
+    real, base = _real(path), _real(folder)
+    return real == base or base in real.parents
+
+
+def _not_an_input(path: Path, inputs: Iterable[Path_]) -> None:
+    for raw in inputs:
+        given = Path(raw)
+        if given.is_dir():
+            if _within(path, given) and is_candidate(path.name):
+                raise UsageError("output.inside_inputs", path=str(path), folder=str(given))
+        elif _same(path, given):
+            raise UsageError("output.is_input", path=str(path))
+
+
+def _safely(ours: Callable[[Path], bool], path: Path) -> bool:
+    try:
+        return bool(ours(path))
+    except Exception:  # noqa: BLE001 - a file we cannot even recognise is not ours
+        return False
+
+
+__all__ = ["check_output_file", "check_output_folder", "is_kpi_json"]

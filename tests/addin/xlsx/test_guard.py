@@ -1,0 +1,61 @@
+"""safe_workbook: every other workbook a command reads (team workbook, actuals, rules, exports)
+gets the scorecard reader's protections before python-calamine sees it."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+
+import pytest
+import xlsxwriter
+from support.scorecards import write_scorecard
+
+from addin.consolidation.consolidate import consolidate
+from addin.contract.errors import UsageError
+from addin.xlsx.guard import safe_workbook
+from addin.xlsx.safety import UnsafeFile
+
+
+def _workbook(path, far: str | None = None):
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("S")
+    ws.write("A1", "x")
+    if far:
+        ws.write(far, 1)
+    book.close()
+    return path
+
+
+def test_a_plain_workbook_reads(tmp_path):
+    assert safe_workbook(_workbook(tmp_path / "a.xlsx")).get_sheet_by_name("S").to_python() == [["x"]]
+
+
+@pytest.mark.parametrize("far", ["XFD1048576", "XFD10000", "C1048576"])
+def test_a_far_cell_is_refused_naming_it_never_expanded(tmp_path, far):
+    with pytest.raises(UnsafeFile) as caught:
+        safe_workbook(_workbook(tmp_path / "a.xlsx", far))
+    assert far in str(caught.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_never_opened(tmp_path):
+    os.mkfifo(tmp_path / "pipe.xlsx")
+    with pytest.raises(UnsafeFile, match="FIFO"):
+        safe_workbook(tmp_path / "pipe.xlsx")
+
+
+def test_a_previous_team_workbook_with_a_far_cell_is_a_clear_error(tmp_path):
+    (tmp_path / "in").mkdir()
+    write_scorecard(tmp_path / "in" / "a.xlsx")
+    previous = tmp_path / "previous.xlsx"
+    consolidate([tmp_path / "in"], previous, lang="en")
+    with zipfile.ZipFile(previous) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    part = "xl/worksheets/sheet2.xml"
+    members[part] = members[part].replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    with zipfile.ZipFile(previous, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    with pytest.raises(UsageError) as caught:
+        consolidate([tmp_path / "in"], tmp_path / "team.xlsx", lang="en", previous=previous)
+    assert "XFD1048576" in caught.value.render("en")
