@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from addin.contract.findings import Finding, make
+from addin.contract.messages import render
 from udfs import engine
 
 EXTREME_HIGH, EXTREME_LOW = 2.0, 0.2
@@ -26,11 +27,9 @@ _EPS = 1e-9
 
 
 def _group_name(kind: str, name: str, lang: str) -> str:
-    if kind == "all":
-        return "全部客户经理" if lang == "zh" else "all managers"
-    if kind == "company":
-        return "公司" if lang == "zh" else "the company"
-    return f"团队 {name}" if lang == "zh" else f"team {name}"
+    if kind in ("all", "company"):
+        return render(f"checks.group_{kind}", lang)
+    return render("checks.group_team", lang, name=name)
 
 
 def per_manager(manager, lang: str = "en") -> list[Finding]:
@@ -143,7 +142,7 @@ def tier_mismatches(managers, lang: str) -> list[Finding]:
         first_value = round(items[0][1].actual, 9)
         mode = max(values, key=lambda v: (values[v], v == first_value))
         shown = ", ".join(f"{v:g}" for v in sorted(values))
-        tier_label = ("团队" if tier == "team" else "公司") if lang == "zh" else tier
+        tier_label = render("checks.tier_team" if tier == "team" else "checks.tier_company", lang)
         group = _group_name("team" if tier == "team" else "company", scope, lang)
         for m, ind in items:
             if round(ind.actual, 9) != mode:

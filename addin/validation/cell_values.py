@@ -105,7 +105,7 @@ def cell_enum(table: TableData, index: int, key: str, out: FindingCollector, col
 
 def enum_problem(column: schema.Column, value, lang: str) -> str:
     allowed = "/".join(column.enum.choices(lang))
-    return (f"未知取值 {value!r}，应为 {allowed}" if lang == "zh" else f"unknown value {value!r}, expected {allowed}")
+    return render("checks.unknown_value", lang, value=value, allowed=allowed)
 
 
 BAD = object()  # marks a cell that already produced a finding

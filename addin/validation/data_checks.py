@@ -15,6 +15,7 @@ import numpy as np
 
 from addin.contract import schema
 from addin.contract.findings import make
+from addin.contract.messages import render
 from addin.validation.cell_values import (
     BAD,
     SIZE_KEYS,
@@ -97,7 +98,7 @@ def check_indicators(card: Scorecard, kpi: TableData, settings, out: FindingColl
         return None
     if not rows:
         out.add("MISSING_FIELD", kpi.sheet, kpi.header_cell(), kpi.header_row + 1,
-                field="指标行" if out.lang == "zh" else "indicator rows")
+                field=render("checks.indicator_rows", out.lang))
         return None
     weights = np.array([p["weight"] for p in rows], dtype=float)
     try:
@@ -135,7 +136,7 @@ def _indicator_row(kpi: TableData, index: int, out: FindingCollector) -> dict | 
         parsed["weight"] = BAD
     elif weight is not BAD and weight < 0:
         out.add("INVALID_VALUE", kpi.sheet, kpi.cell(index, "weight"), row_no, field=out.label(col("weight")),
-                problem="不能为负数" if out.lang == "zh" else "must be >= 0")
+                problem=render("checks.not_negative", out.lang))
         parsed["weight"] = BAD
     active = parsed["weight"] is not BAD and (parsed["weight"] or 0) > 0
     name = parsed["indicator"] if parsed["indicator"] is not BAD else f"#{index + 1}"
@@ -259,8 +260,7 @@ def check_reviews(card: Scorecard, out: FindingCollector):
             continue
         if not 1 <= float(rating) <= 5:
             out.add("INVALID_VALUE", table.sheet, cell, row_no, field=out.label(col("rating")),
-                    problem=(f"评分应在 1–5 之间（实际为 {fmt_number(float(rating))}）" if out.lang == "zh"
-                             else f"rating must be between 1 and 5 (got {fmt_number(float(rating))})"))
+                    problem=render("checks.rating_range", out.lang, value=fmt_number(float(rating))))
             bad = True
             continue
         role_value = table.value(index, "role")

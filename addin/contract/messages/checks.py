@@ -11,6 +11,15 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "the minimum of grade {grade}, {minimum} ({cell}), is not above the minimum of grade {lower}, "
                     "{lower_minimum} ({lower_cell}); the minimums must fall from S to D"),
     "bad_table_range": ("表格区域 {ref!r} 无效，无法读取该设置表", "the table range {ref!r} is invalid; the table cannot be read"),
+    "not_negative": ("不能为负数", "must be >= 0"),
+    "rating_range": ("评分应在 1–5 之间（实际为 {value}）", "rating must be between 1 and 5 (got {value})"),
+    "indicator_rows": ("指标行", "indicator rows"),
+    "unknown_value": ("未知取值 {value!r}，应为 {allowed}", "unknown value {value!r}, expected {allowed}"),
+    "group_all": ("全部客户经理", "all managers"),
+    "group_company": ("公司", "the company"),
+    "group_team": ("团队 {name}", "team {name}"),
+    "tier_team": ("团队", "team"),
+    "tier_company": ("公司", "company"),
     "baseline_master": ("主模板", "the master template"),
     "baseline_defaults": ("标准模板的默认设置", "the standard template's defaults"),
 }

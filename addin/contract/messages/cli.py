@@ -95,8 +95,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "validate.missing": ("花名册中 {missing} 位客户经理没有考核表", "{missing} roster managers have no scorecard"),
     "validate.summary": ("{files} 个文件：{merged} 个可合并，{rejected} 个将被拒绝，{duplicate} 个重复；"
                          "错误 {errors}，警告 {warnings}，提示 {infos}",
-                         "{files} files: {merged} can be merged, {rejected} rejected, {duplicate} duplicate; "
-                         "{errors} errors, {warnings} warnings, {infos} info"),
+                         "files {files}: {merged} can be merged, {rejected} rejected, {duplicate} duplicate; "
+                         "errors {errors}, warnings {warnings}, info {infos}"),
 
     # kpi consolidate
     "consolidate.help": ("把每位客户经理的考核表合并成一份团队汇总表",
@@ -132,7 +132,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "(scored, rejected or missing); missing scorecards, scorecards not on it and changed targets "
                            "are findings"),
     "consolidate.findings": ("问题：错误 {errors}，警告 {warnings}，提示 {infos}",
-                             "findings: {errors} errors, {warnings} warnings, {infos} info"),
+                             "findings: errors {errors}, warnings {warnings}, info {infos}"),
     "consolidate.grades": ("绝对等级 {grades}", "grades {grades}"),
     "consolidate.forced_grades": ("强制分布 {grades}", "forced grades {grades}"),
     "consolidate.output": ("团队汇总表：{path}", "team workbook: {path}"),
