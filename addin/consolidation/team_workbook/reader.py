@@ -29,7 +29,13 @@ _LOOKUPS = {name: {**schema.MANAGERS_OUT_PREVIOUS.header_lookup(), **table.heade
             table.header_lookup() for name, table in _TABLES.items()}
 _INTEGERS = frozenset({"rank", "team_rank", "findings", "managers", "forced_s", "forced_a", "forced_b", "forced_c",
                        "forced_d"})
-_PART = re.compile(r"^(tbl[A-Za-z]+?)(?:_?\d+)?$")
+_PART = re.compile(r"^(tbl[A-Za-z]+?)(?:_?(\d+))?$")
+
+
+def _page_order(name: str) -> tuple[str, int]:
+    """tblScores, tblScores_2, …, tblScores_10: a table's pages in their order."""
+    match = _PART.match(name)
+    return (match.group(1), int(match.group(2) or 1)) if match else (name, 0)
 
 
 @dataclass
@@ -88,7 +94,7 @@ def read_team_workbook(path, previous: bool = False,
 def _assemble(path: Path, prefix: str, raw: dict, required: tuple[str, ...]) -> TeamWorkbook:
     book = TeamWorkbook(path=path, lang="en")
     zh = en = 0
-    for name in sorted(raw):
+    for name in sorted(raw, key=_page_order):
         match = _PART.match(name)
         base = match.group(1) if match else name
         if base not in _LOOKUPS:

@@ -18,6 +18,7 @@ from support.teams import demo_team, load
 
 import addin.reports.cards.pdf as pdf_module
 from addin.consolidation.consolidate import consolidate
+from addin.consolidation.team_workbook import write_team_workbook
 from addin.consolidation.team_workbook.reader import read_team_workbook
 from addin.contract.errors import UsageError
 from addin.demo.team import PERIOD, build_team
@@ -189,3 +190,16 @@ def test_cli_cards(zh_team, tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "--force" in proc.stderr
     proc = run_kpi("cards", tmp_path / "nope.xlsx", "-o", tmp_path / "cards", "--lang", "en")
     assert proc.returncode == 2 and f"no such team workbook: {tmp_path / 'nope.xlsx'}" in proc.stderr
+
+
+def test_cards_from_a_team_workbook_whose_tables_continue_on_further_sheets(zh_team, tmp_path):
+    """A table longer than a sheet continues as tblScores_2 … on further sheets: read as one."""
+    team, result = zh_team
+    paged = tmp_path / "paged.xlsx"
+    write_team_workbook(result, paged, lang="zh", rows_per_sheet=7)
+    book = read_team_workbook(paged)
+    assert {"tblManagers_2", "tblScores_2", "tblReviews_2"} <= {
+        name for ws in load(paged).worksheets for name in ws.tables}
+    assert len(book.rows("tblManagers")) == len(result.manager_rows)
+    assert len(book.rows("tblScores")) == len(result.score_rows)
+    assert [vars(c) for c in build_cards(book)] == [vars(c) for c in build_cards(read_team_workbook(team))]
