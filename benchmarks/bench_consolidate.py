@@ -91,7 +91,7 @@ def generate(folder: Path, n: int, variants: int, seed: int = 1) -> list[Path]:
             for info, data in members:
                 # the generator writes inline strings in the sheets; other writers use sharedStrings.xml
                 if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml":
-                    swapped += data.count(b"ID#####")
+                    swapped += data.count(b">ID#####<")  # the id cell (the page headers name it too)
                     data = (data.replace(b"ID#####", f"AM{i:05d}".encode())
                             .replace(b"NAME#####", f"Manager {i:05d}".encode())
                             .replace(b"SELF#####", f"Manager {i:05d}".encode())

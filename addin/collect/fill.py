@@ -30,6 +30,7 @@ from addin.xlsx.a1 import a1
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.discovery import discover
 from addin.xlsx.reader import Scorecard, read_scorecard
+from addin.xlsx.recalc import ask_to_recalculate
 from addin.xlsx.safety import UnsafeFile, open_zip, read_member
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -167,7 +168,10 @@ def write_patched(source: Path, target: Path, sheet: str, patches: list[CellPatc
     patched = patch_sheet(xml, patches).encode("utf-8")
     with atomic_path(target) as temp, zipfile.ZipFile(temp, "w") as out:
         for info in opened.zf.infolist():
-            out.writestr(info, patched if info.filename == part else opened.zf.read(info))
+            data = patched if info.filename == part else opened.zf.read(info)
+            if info.filename == "xl/workbook.xml":  # the cached results no longer fit the inputs
+                data = ask_to_recalculate(data)
+            out.writestr(info, data)
 
 
 # ------------------------------------------------------------------------------------ scorecards

@@ -33,6 +33,7 @@ from addin.roster.reader import read_roster
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.output import check_output_folder
 from addin.xlsx.reader import read_scorecard
+from addin.xlsx.recalc import ask_to_recalculate
 from addin.xlsx.xml_text import cell_text, needs_preserve
 from workbook_templates.generator import write_template
 from workbook_templates.roster_workbooks import file_name
@@ -218,7 +219,7 @@ def build_team(folder: Path, managers: int = 24, size: str = "medium", lang: str
         leniency = 1.0 if person["team"] == lenient_team else 0.0
         reviews = _reviews(size, lang, person, ability, rnd, leniency, peers)
         header, name = headers[person["manager_id"]]
-        path = write_template(cards / name, size=size, lang=lang, mode="addin", header=header, rows=rows,
+        path = write_template(cards / name, size=size, lang=lang, header=header, rows=rows,
                               reviews=reviews, overwrite=True)  # ours: _refuse_foreign checked it
         if i == overwrite_idx:
             _type_over_formula(path, row_index=0, key="score", value=100)
@@ -327,6 +328,6 @@ def set_cell(path: Path, sheet: str, cell: str, value) -> None:
                 data, count = pattern.subn(typed, data, count=1)
                 if not count:
                     raise ValueError(f"cell {sheet}!{cell} is not in {path}")
-            elif info.filename == "xl/workbook.xml" and b"fullCalcOnLoad" not in data:
-                data = re.sub(rb"<calcPr\b", b'<calcPr fullCalcOnLoad="1"', data, count=1)
+            elif info.filename == "xl/workbook.xml":
+                data = ask_to_recalculate(data)
             z.writestr(info, data)

@@ -107,3 +107,25 @@ def test_roster_made_workbooks_carry_the_reviewer_into_the_review_rows(tmp_path)
     assert by_role["上级"] == {"李经理"} and by_role["自评"] == {"经理1"}
     assert by_role["互评"] == {None}  # peers are not in the roster
     assert wb  # the file opens
+
+
+def test_reviewers_from_the_roster_make_lenient_and_severe_reviewers_visible(tmp_path):
+    """The roster's reviewer reaches the 上级 rows, so LENIENT_REVIEWER / SEVERE_REVIEWER fire for roster-made files."""
+    from addin.validation.validate import validate_paths
+
+    targets = "销售额,客户拜访次数,客户满意度,跟进及时率,投诉处理时长"
+    lines = [f"工号,姓名,直属上级,{targets}"] + [f"AM00{i},经理{i},{'李经理' if i <= 3 else '周经理'},1000,40,4.5,95%,24"
+                                                for i in range(1, 7)]
+    roster = tmp_path / "r.csv"
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    paths = write_roster(roster, tmp_path / "out", "small", "zh").written
+    for path in paths:
+        card = read_scorecard(path)
+        reviews = card.tables["tblReview"]
+        for i in range(len(reviews.rows)):
+            if reviews.value(i, "role") == "上级":
+                rating = 5 if reviews.value(i, "reviewer") == "李经理" else 3
+                set_cell(path, reviews.sheet, reviews.cell(i, "rating"), rating)
+    report = validate_paths([tmp_path / "out"], lang="en")
+    found = {f.code: f.details["reviewer"] for f in report.findings if f.code.endswith("_REVIEWER")}
+    assert found == {"LENIENT_REVIEWER": "李经理", "SEVERE_REVIEWER": "周经理"}
