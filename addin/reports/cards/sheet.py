@@ -169,8 +169,9 @@ class _Card:
         name = ind.indicator + (f"（{ind.unit}）" if self.lang == "zh" and ind.unit else f" ({ind.unit})" if ind.unit else "")
         if ind.veto:
             name += self.t("veto_mark")
+        number = f.achievement if _fractions(ind) else f.number  # a % indicator kept as fractions: 95.0%
         values = [(dimension, f.text), (name, f.text), (ind.weight, f.percent),
-                  (ind.effective_target, f.number), (ind.actual, f.number), (ind.source or "—", f.text),
+                  (ind.effective_target, number), (ind.actual, number), (ind.source or "—", f.text),
                   (ind.achievement, f.achievement), (ind.score, f.score), (ind.team_average, f.score),
                   (ind.weighted, f.score)]
         for col, (value, fmt) in enumerate(values):
@@ -315,6 +316,12 @@ class _Card:
 
 
 _SLOTS = {0: ((0, 1), (2, 3)), 1: ((4, 6), (7, 9))}
+
+
+def _fractions(ind) -> bool:
+    """A percent indicator whose target and actual are fractions (0.95), not percent points (95)."""
+    values = [v for v in (ind.effective_target, ind.actual) if v is not None]
+    return ind.unit.strip() == "%" and bool(values) and all(abs(v) <= 1.5 for v in values)
 
 
 def _label(enum, key: str, lang: str) -> str:

@@ -14,6 +14,7 @@ import pytest
 from support import required
 from support.libreoffice import require, requires_libreoffice
 from support.paths import run_kpi
+from support.scorecards import DEFAULT_ROWS, write_scorecard
 from support.teams import demo_team, load
 
 import addin.reports.cards.pdf as pdf_module
@@ -203,3 +204,15 @@ def test_cards_from_a_team_workbook_whose_tables_continue_on_further_sheets(zh_t
     assert len(book.rows("tblManagers")) == len(result.manager_rows)
     assert len(book.rows("tblScores")) == len(result.score_rows)
     assert [vars(c) for c in build_cards(book)] == [vars(c) for c in build_cards(read_team_workbook(team))]
+
+
+def test_a_percent_indicator_kept_as_fractions_shows_as_percent(tmp_path):
+    rows = [dict(r) for r in DEFAULT_ROWS]
+    rows[3].update(target=0.95, actual=0.96)  # Follow-up timeliness, unit %, typed as 95 % in Excel
+    (tmp_path / "in").mkdir()
+    write_scorecard(tmp_path / "in" / "a.xlsx", rows=rows)
+    consolidate([tmp_path / "in"], tmp_path / "team.xlsx", lang="en")
+    made = write_cards(tmp_path / "team.xlsx", tmp_path / "cards")
+    ws = load(made.cards[0]).worksheets[0]
+    formats = {c.value: c.number_format for row in ws.iter_rows() for c in row if c.value in (0.95, 0.96, 100, 90)}
+    assert formats[0.95] == formats[0.96] == "0.0%" and formats[90] == "#,##0.##"
