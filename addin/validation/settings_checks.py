@@ -148,7 +148,7 @@ def read_settings(card: Scorecard, out: FindingCollector) -> Settings:
             out.add("INVALID_VALUE", sheet, "", None, field=table_name,
                     problem=render("checks.bad_table_range", out.lang, ref=ref))
             settings.invalid = True
-    cells: dict[str, list[Position]] = {}
+    cells: dict[str, list[_LazyPosition]] = {}
     for kind, contract in SETTING_TABLES.items():
         table = card.tables.get(contract.name)
         if table is not None:
@@ -161,13 +161,13 @@ def read_settings(card: Scorecard, out: FindingCollector) -> Settings:
 
 
 def _read_table(kind: str, contract: schema.Table, table: TableData, out: FindingCollector, settings: Settings,
-                cells: dict[str, list[Position]]) -> None:
+                cells: dict[str, list[_LazyPosition]]) -> None:
     """One settings table: its rows of (key, number), each cell checked."""
     first, second = contract.columns
     if first.key not in table.columns or second.key not in table.columns:
         return
     rows: Rows = []
-    positions: list[Position] = []
+    positions: list[_LazyPosition] = []
     bad = False
     for index in range(len(table.rows)):
         key, number = table.value(index, first.key), table.value(index, second.key)
@@ -179,7 +179,7 @@ def _read_table(kind: str, contract: schema.Table, table: TableData, out: Findin
             settings.invalid = bad = True
             continue
         rows.append((key, number))
-        positions.append(Position(table.sheet, table.cell(index, second.key), table.row_number(index)))
+        positions.append(_LazyPosition(table, index, second.key))
     setattr(settings, kind, None if bad else rows or None)  # a table with a bad row is not checked further
     cells[kind] = positions
     settings.positions[kind] = Position(table.sheet, table.cell(0, first.key) if table.rows else table.header_cell(),
@@ -187,6 +187,18 @@ def _read_table(kind: str, contract: schema.Table, table: TableData, out: Findin
 
 
 _BAD = object()
+
+
+class _LazyPosition:
+    """Where a settings number is, worked out only when a finding needs it (most files have none)."""
+
+    __slots__ = ("table", "index", "key")
+
+    def __init__(self, table: TableData, index: int, key: str) -> None:
+        self.table, self.index, self.key = table, index, key
+
+    def get(self) -> Position:
+        return Position(self.table.sheet, self.table.cell(self.index, self.key), self.table.row_number(self.index))
 
 
 def _setting_key(contract: schema.Table, table: TableData, index: int, value, out: FindingCollector):
@@ -207,6 +219,8 @@ def _setting_key(contract: schema.Table, table: TableData, index: int, value, ou
 def _setting_number(contract: schema.Table, table: TableData, index: int, value, out: FindingCollector,
                     column: schema.Column | None = None):
     """A number of a settings row: finite and not negative, else a finding and _BAD."""
+    if type(value) is float and 0.0 <= value < math.inf:  # noqa: E721 - the common case, without a finding
+        return value
     column = column or contract.columns[1]
     where = (table.sheet, table.cell(index, column.key), table.row_number(index))
     name = f"{contract.name} {out.label(column)}"
@@ -273,14 +287,15 @@ def read_cap(card: Scorecard, out: FindingCollector, settings: Settings) -> floa
     return None
 
 
-def _check_grade_order(settings: Settings, cells: dict[str, list[Position]], out: FindingCollector) -> None:
+def _check_grade_order(settings: Settings, cells: dict[str, list[_LazyPosition]], out: FindingCollector) -> None:
     """Grade minimums must fall from S to D (S ≥ 60 with C ≥ 110 would give 74.4 an S)."""
     if not settings.grades:
         return
     order = {grade: rank for rank, grade in enumerate(GRADE.keys)}
     ranked = sorted(zip(settings.grades, cells["grades"]), key=lambda item: order.get(item[0][0], len(order)))
-    for (upper, upper_cell), (lower, lower_cell) in zip(ranked, ranked[1:]):
+    for (upper, upper_at), (lower, lower_at) in zip(ranked, ranked[1:]):
         if upper[0] != lower[0] and upper[1] <= lower[1]:
+            upper_cell, lower_cell = upper_at.get(), lower_at.get()
             out.add("INVALID_VALUE", upper_cell.sheet, upper_cell.cell, upper_cell.row, field=label("grades", out.lang),
                     problem=render("checks.grade_order", out.lang, grade=upper[0], minimum=fmt_number(upper[1]),
                                    cell=upper_cell.cell, lower=lower[0], lower_minimum=fmt_number(lower[1]),
