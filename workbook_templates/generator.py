@@ -37,7 +37,6 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from addin.contract.errors import OutputError
 from addin.contract.schema import (
     BANDS,
     BONUS,
@@ -55,6 +54,7 @@ from addin.contract.schema import (
 )
 from addin.contract.standard import default_reviews, default_rows, default_settings
 from addin.xlsx.atomic import atomic_path
+from addin.xlsx.output import check_output_file
 from addin.xlsx.xml_text import cell_text, needs_preserve
 from udfs.enums import DIMENSION, DIRECTION, GRADE, METHOD, ROLE, SIZE, TIER, VETO
 from workbook_templates import cache as _cache
@@ -270,7 +270,7 @@ def _is_percent(row: dict) -> bool:
 
 
 def write_template(path, size: str = "medium", lang: str = "zh", mode: str = "portable", header=None,
-                   rows=None, reviews=None, *, locked: bool = False, overwrite: bool = False) -> Path:
+                   rows=None, reviews=None, *, locked: bool = False, force: bool = False) -> Path:
     """Write one assessment workbook (FORMAT.md) atomically and return its path.
 
     Args:
@@ -288,17 +288,18 @@ def write_template(path, size: str = "medium", lang: str = "zh", mode: str = "po
         locked: True for a workbook made for one manager (``kpi new --roster``): the cells HR
             sets (header, indicators, weights, targets, methods, settings) are locked and only
             actuals, adjustment reasons, comments and reviews are input cells.
-        overwrite: replace ``path`` when it exists (default: refuse, nothing is written).
+        force: replace a file at ``path`` (default: refuse, nothing is written). ``path`` is
+            checked first by the one output check (:func:`addin.xlsx.output.check_output_file`):
+            a folder, a device, not ``.xlsx`` or below a file is refused even with ``force``.
 
     Returns:
         The path written, as a :class:`~pathlib.Path`.
 
     Raises:
-        OutputError: ``path`` exists (without ``overwrite``), is a folder, or is below a file.
+        UsageError (before any work): ``path`` cannot or must not be written (see above).
+        OutputError: the file cannot be written.
     """
-    path, shape, head, settings, vals = _prepare(path, size, lang, mode, header, rows, reviews, locked)
-    if not overwrite and path.exists():
-        raise OutputError("output_exists", path=str(path))
+    path, shape, head, settings, vals = _prepare(path, size, lang, mode, header, rows, reviews, locked, force)
     with atomic_path(path) as temp:
         if len(vals) < _SENTINELS:
             _skeleton(shape).write(os.fspath(temp), vals)
@@ -364,20 +365,10 @@ def _values(head, kpi_rows, review_rows, cached, lang) -> dict:
     return vals
 
 
-def check_output_file(path) -> None:
-    """Raise OutputError, before any work, when ``path`` cannot become a workbook file."""
-    path = Path(path)
-    if path.is_dir():
-        raise OutputError("output_is_folder", path=str(path))
-    blocking = next((p for p in path.parents if p.exists()), None)
-    if blocking is not None and not blocking.is_dir():
-        raise OutputError("output_below_file", path=str(path), blocking=str(blocking))
-
-
-def _prepare(path, size, lang, mode, header, rows, reviews, locked):
+def _prepare(path, size, lang, mode, header, rows, reviews, locked, force):
     """Checked arguments, the workbook's shape, the merged inputs and every variable cell value."""
     _check(size, lang, mode)
-    check_output_file(path)
+    check_output_file(path, suffixes=(".xlsx",), force=force, name="scorecard")
     head, kpi_rows, review_rows, settings = _inputs(size, lang, header, rows, reviews)
     cached = _cache.results(kpi_rows, review_rows, settings, head, lang, mode)
     shape = _Shape(size, lang, mode, len(kpi_rows), len(review_rows),
@@ -386,15 +377,13 @@ def _prepare(path, size, lang, mode, header, rows, reviews, locked):
 
 
 def _write_direct(path, size="medium", lang="zh", mode="portable", header=None, rows=None, reviews=None,
-                  *, locked: bool = False, overwrite: bool = False) -> Path:
+                  *, locked: bool = False, force: bool = False) -> Path:
     """The reference implementation of :func:`write_template`: one full XlsxWriter build.
 
     ``write_template`` patches a cached build of the same shape instead, which is several
     times faster; the tests check that both give the same workbook.
     """
-    path, shape, head, settings, vals = _prepare(path, size, lang, mode, header, rows, reviews, locked)
-    if not overwrite and path.exists():
-        raise OutputError("output_exists", path=str(path))
+    path, shape, head, settings, vals = _prepare(path, size, lang, mode, header, rows, reviews, locked, force)
     with atomic_path(path) as temp:
         _build(os.fspath(temp), shape, head, settings, vals)
     return path
@@ -825,4 +814,4 @@ def _instructions(ws, f, t, page: _Page) -> None:
     _protect(ws)
 
 
-__all__ = ["write_template", "KPI_COLUMNS", "check_output_file"]
+__all__ = ["write_template", "KPI_COLUMNS"]

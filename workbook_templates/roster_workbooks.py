@@ -16,12 +16,12 @@ from pathlib import Path
 
 from addin.contract.standard import default_reviews
 from addin.roster.model import IgnoredColumn, Roster, RosterManager, manager_key
-from addin.roster.problems import RosterUnusable
 from addin.roster.reader import load_roster
 from addin.xlsx.discovery import discover
+from addin.xlsx.output import check_output_files, check_output_folder
 from addin.xlsx.reader import read_scorecard
 from udfs.enums import ROLE
-from workbook_templates.generator import check_output_file, write_template
+from workbook_templates.generator import write_template
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -126,13 +126,12 @@ def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", m
 
     Raises:
         RosterError: the roster is unreadable, lacks the id column, has missing or duplicate ids,
-        a target column naming no indicator, or a bad target cell; OutputError: the output cannot
-        be written. Nothing is written then.
+        a target column naming no indicator, or a bad target cell; UsageError (before the roster
+        is read): ``out_dir`` cannot be a folder of outputs (:func:`addin.xlsx.output.check_output_folder`);
+        OutputError: a workbook cannot be written. Nothing is written then.
     """
+    out_dir = check_output_folder(out_dir, inputs=[roster_path])
     roster = load_roster(roster_path, size)
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise RosterUnusable("not_a_folder", path=str(out_dir))
     existing = existing_scorecards(out_dir)
     result = RosterWorkbooks(ignored=list(roster.ignored), roster=roster)
     planned, taken = [], set()
@@ -154,8 +153,8 @@ def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", m
             cells.setdefault(i, {}).update(values)
         kpi_rows = [cells.get(i, {}) for i in range(max(cells) + 1)] if cells else None
         planned.append((manager, path, header, kpi_rows, _reviews(manager, size, lang)))
-    for _, path, *_ in planned:  # refuse before writing anything
-        check_output_file(path)
+    # refuse before writing anything (new names are free: only a name taken meanwhile is in the way)
+    check_output_files([path for _, path, *_ in planned], suffixes=(".xlsx",), inputs=[roster_path])
     for manager, path, header, kpi_rows, reviews in planned:
         written = write_template(path, size=size, lang=lang, mode=mode, header=header, rows=kpi_rows,
                                  reviews=reviews, locked=True)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from addin.cli.parsing import add_lang, command
-from addin.contract.errors import UsageError
+from addin.cli.console import force_hint
+from addin.cli.parsing import add_force, add_lang, command
 from addin.contract.messages import render
-from addin.excel.build import ADDIN_NAME, build_addin
+from addin.excel.build import build_addin
 from addin.excel.install import install, uninstall
-from addin.excel.lite import LITE_FILES, write_lite
+from addin.excel.lite import write_lite
 
 
 def register(subparsers, lang: str) -> argparse.ArgumentParser:
@@ -19,7 +18,7 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
                                required=True)
     a = command(actions, "addin build", lang)
     a.add_argument("-o", "--output", default=".", metavar="DIR", help=render("cli.addin.build.output", lang))
-    a.add_argument("--force", action="store_true", help=render("cli.addin.build.force", lang))
+    add_force(a, lang)
     add_lang(a, lang, "cli.addin.build.lang")
     a = command(actions, "addin install", lang)
     a.add_argument("--com-import", action="store_true", help=render("cli.addin.install.com_import", lang))
@@ -28,16 +27,9 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     add_lang(a, lang)
     a = command(actions, "addin lite", lang)
     a.add_argument("-o", "--output", default="kpi-lite", metavar="DIR", help=render("cli.addin.lite.output", lang))
-    a.add_argument("--force", action="store_true", help=render("cli.addin.lite.force", lang))
+    add_force(a, lang)
     add_lang(a, lang)
     return p
-
-
-def _refuse_overwrite(paths: list[Path], force: bool) -> None:
-    """A user's file is replaced only with --force (the library refuses too; this says how to allow it)."""
-    for path in paths:
-        if path.is_file() and not force:
-            raise UsageError("cli_output_exists", path=str(path))
 
 
 def run(args: argparse.Namespace, lang: str) -> int:
@@ -45,8 +37,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
 
 
 def _build(args: argparse.Namespace, lang: str) -> int:
-    _refuse_overwrite([Path(args.output) / ADDIN_NAME], args.force)
-    path = build_addin(args.output, lang, force=args.force)
+    with force_hint():
+        path = build_addin(args.output, lang, force=args.force)
     print(render("cli.addin.build.wrote", lang, path=path))
     print(render("cli.addin.build.next", lang))
     return 0
@@ -76,8 +68,9 @@ def _uninstall(args: argparse.Namespace, lang: str) -> int:
 
 
 def _lite(args: argparse.Namespace, lang: str) -> int:
-    _refuse_overwrite([Path(args.output) / name for name in LITE_FILES], args.force)
-    for path in write_lite(args.output, force=args.force):
+    with force_hint():
+        written = write_lite(args.output, force=args.force)
+    for path in written:
         print(render("cli.addin.lite.wrote", lang, path=path))
     print(render("cli.addin.lite.paste", lang))
     return 0

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from addin.cli.parsing import add_lang, command
-from addin.contract.errors import UsageError
+from addin.cli.console import force_hint
+from addin.cli.parsing import add_force, add_lang, command
 from addin.contract.messages import render
-from addin.reports.cards import existing, plan, write_cards
+from addin.reports.cards import write_cards
 from addin.reports.cards.pdf import require_soffice
 
 
@@ -18,7 +18,7 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help=render("cli.cards.pdf", lang))
     add_lang(p, lang, "cli.cards.lang")
     p.add_argument("--manager", nargs="+", metavar="ID", help=render("cli.cards.manager", lang))
-    p.add_argument("--force", action="store_true", help=render("cli.cards.force", lang))
+    add_force(p, lang)
     return p
 
 
@@ -26,14 +26,9 @@ def run(args: argparse.Namespace, lang: str) -> int:
     """Write the cards (and PDFs); exit 0 once written."""
     if args.pdf:
         require_soffice()  # before anything is read or written
-    if not args.force:
-        _, _, _, targets = plan(args.team, args.output, args.lang, args.manager, args.pdf)
-        clash = existing(targets, args.pdf)
-        if clash:
-            raise UsageError("cli_cards_exist", folder=args.output, count=len(clash),
-                             files=", ".join(p.name for p in clash[:3]) + (" …" if len(clash) > 3 else ""))
-    result = write_cards(args.team, args.output, lang=args.lang, managers=args.manager, pdf=args.pdf,
-                         force=args.force)
+    with force_hint():  # the folder and every card are checked before the first is written
+        result = write_cards(args.team, args.output, lang=args.lang, managers=args.manager, pdf=args.pdf,
+                             force=args.force)
     line = render("cli.cards.wrote", lang, count=len(result.cards), folder=result.folder)
     if result.pdfs:
         line += render("cli.cards.wrote_pdf", lang, count=len(result.pdfs))

@@ -5,18 +5,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from addin.cli.console import force_hint
 from addin.cli.output import format_table, shown
-from addin.cli.parsing import add_lang, command
-from addin.collect.actuals_workbook import write_actuals_workbook
+from addin.cli.parsing import add_force, add_lang, command
+from addin.collect.actuals_workbook import is_actuals_workbook, write_actuals_workbook
 from addin.collect.collector import collect
-from addin.collect.output import check_output
 from addin.collect.presets import PRESETS, write_rules_workbook
-from addin.collect.report import collect_json
+from addin.collect.report import collect_json, is_collect_json
 from addin.contract.errors import UsageError
 from addin.contract.findings import SEVERITY_ORDER
 from addin.contract.messages import render
 from addin.contract.schema import SIZES
 from addin.xlsx.atomic import atomic_path
+from addin.xlsx.output import check_output_file
 
 SHOWN_FINDINGS = 30  # the console shows the first ones; the workbook lists them all
 SHOWN_MANAGERS = 20  # a small team's actuals are printed; a large one's are in the workbook
@@ -51,7 +52,7 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     add_lang(p, lang, "cli.collect.lang")
     p.add_argument("--json", metavar="REPORT.json", help=render("cli.collect.json", lang))
     p.add_argument("--strict", action="store_true", help=render("cli.collect.strict", lang))
-    p.add_argument("--force", action="store_true", help=render("cli.collect.force", lang))
+    add_force(p, lang)
     p.add_argument("--init", metavar="RULES.xlsx", help=render("cli.collect.init", lang))
     p.add_argument("--preset", choices=sorted(PRESETS), default="cordys", help=render("cli.collect.preset", lang))
     p.add_argument("--size", choices=SIZES, default="medium", help=render("cli.collect.size", lang))
@@ -60,27 +61,32 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, lang: str) -> int:
     """Collect (or write a starting rules workbook) and print a summary; usage errors propagate to ``main``."""
-    if args.init:
-        path = check_output(args.init, force=args.force, replaceable=lambda _p: False)
-        written, count = write_rules_workbook(path, args.preset, args.size, lang)
-        print(render("collect.init_wrote", lang, path=written, preset=args.preset, rules=count))
-        return 0
-    missing = [flag for flag, value in (("RULES", args.rules), ("--roster", args.roster), ("--period", args.period),
-                                        ("-o", args.output)) if not value]
-    if missing:
-        raise UsageError("collect_arguments", missing=", ".join(missing))
-    inputs = [args.rules, args.roster]
-    output = check_output(args.output, inputs, args.force)
-    if args.json:
-        check_output(args.json, inputs, True, suffixes=(".json",))
-    exclude = [output] + ([Path(args.json)] if args.json else [])
-    result = collect(args.rules, args.roster, args.period, data_dir=args.data, lang=lang, exclude=exclude)
-    for path in result.inputs:  # a pattern may match the output itself: never write onto an input
-        if output.exists() and Path(path).resolve() == output.resolve():
-            raise UsageError("collect_output_is_input", path=str(output))
+    with force_hint():
+        if args.init:
+            written, count = write_rules_workbook(args.init, args.preset, args.size, lang, force=args.force)
+            print(render("collect.init_wrote", lang, path=written, preset=args.preset, rules=count))
+            return 0
+        missing = [flag for flag, value in (("RULES", args.rules), ("--roster", args.roster),
+                                            ("--period", args.period), ("-o", args.output)) if not value]
+        if missing:
+            raise UsageError("collect_arguments", missing=", ".join(missing))
+        inputs = [args.rules, args.roster]  # the exports are found by the rules; the outputs are never read
+        output = check_output_file(args.output, suffixes=(".xlsx",), inputs=inputs, others=[args.json],
+                                   force=args.force, ours=is_actuals_workbook, name="actuals")
+        report = None
+        if args.json:
+            report = check_output_file(args.json, suffixes=(".json",), inputs=inputs, others=[output],
+                                       force=args.force, ours=is_collect_json, name="actuals")
+    # an earlier output is never read as an export; any other file there is, so it counts as an input
+    earlier = [p for p, ours in ((output, is_actuals_workbook), (report, is_collect_json))
+               if p is not None and (not p.exists() or ours(p))]
+    result = collect(args.rules, args.roster, args.period, data_dir=args.data, lang=lang, exclude=earlier)
+    for path in (output, report):  # a pattern matched a user's file at an output path: never write over it
+        if path is not None:
+            check_output_file(path, suffixes=(), inputs=result.inputs, force=True)
     write_actuals_workbook(result, output, lang)
-    if args.json:
-        with atomic_path(args.json) as temp:
+    if report is not None:
+        with atomic_path(report) as temp:
             Path(temp).write_text(collect_json(result), encoding="utf-8")
     listed = sorted(result.findings, key=lambda f: SEVERITY_ORDER[f.severity])[:SHOWN_FINDINGS]
     if listed:

@@ -7,8 +7,8 @@
 * :func:`setup_streams` lets a console that cannot show a character (Windows cp1252 or
   cp936, output redirected to a file) print ``\\uXXXX`` for it instead of stopping the
   command with a UnicodeEncodeError.
-* :func:`force_hint` turns the library's "exists and was not written by kpi" into the
-  command line's message that names ``--force``.
+* :func:`force_hint` turns the one output check's "exists, not replaced" (:mod:`addin.xlsx.output`)
+  into the command line's message that names ``--force``; every command with ``--force`` runs in it.
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ def force_hint() -> Iterator[None]:
     try:
         yield
     except UsageError as exc:
-        if exc.key == "output.exists":
-            raise UsageError("cli_output_exists", path=exc.values.get("path", "")) from None
+        if exc.key in ("output.exists", "output.exists_not_ours", "output.exist_many"):
+            raise UsageError("cli.force_hint_many" if exc.key == "output.exist_many" else "cli.force_hint",
+                             refusal=exc) from None
         raise

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from addin.cli.console import force_hint, visible
 from addin.cli.output import print_summary
-from addin.cli.parsing import add_lang, command
+from addin.cli.parsing import add_force, add_lang, command
 from addin.cli.progress import ProgressBar
 from addin.consolidation.consolidate import consolidate
 from addin.contract.errors import OutputError
@@ -32,7 +32,7 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="TEAM_PREV.xlsx", help=render("cli.consolidate.previous", lang))
     p.add_argument("--json", metavar="REPORT.json", help=render("cli.consolidate.json", lang))
     p.add_argument("--strict", action="store_true", help=render("cli.consolidate.strict", lang))
-    p.add_argument("--force", action="store_true", help=render("cli.consolidate.force", lang))
+    add_force(p, lang)
     p.add_argument("--no-progress", action="store_true", help=render("cli.consolidate.no_progress", lang))
     p.add_argument("--actuals", metavar="ACTUALS.xlsx", help=render("cli.actuals_option", lang))
     return p

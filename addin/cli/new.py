@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from addin.cli.parsing import add_lang, command
+from addin.cli.console import force_hint
+from addin.cli.parsing import add_force, add_lang, command
 from addin.collect.compare import template_actuals
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
 from addin.contract.schema import MODES, SIZES
 from addin.roster.model import IgnoredColumn
+from addin.xlsx.output import check_output_folder
 from workbook_templates.generator import write_template
 from workbook_templates.roster_workbooks import RosterWorkbooks, write_roster
 
@@ -24,7 +26,7 @@ def register(subparsers, lang: str) -> argparse.ArgumentParser:
     p.add_argument("--period", help=render("cli.new.period", lang))
     p.add_argument("-o", "--output", required=True, metavar="PATH", help=render("cli.new.output", lang))
     p.add_argument("--actuals", metavar="ACTUALS.xlsx", help=render("cli.actuals_option", lang))
-    p.add_argument("--force", action="store_true", help=render("cli.new.force", lang))
+    add_force(p, lang, note="cli.new.force")
     return p
 
 
@@ -36,20 +38,16 @@ def run(args: argparse.Namespace, lang: str) -> int:
     if args.roster:
         if args.force:
             raise UsageError("cli_force_with_roster")
+        check_output_folder(output, inputs=[args.roster])  # before the actuals are read (write_roster checks too)
         result = write_roster(args.roster, output, size=args.size, lang=lang, mode=args.mode, period=args.period,
                               actuals=template_actuals(args.actuals, args.size, lang) if args.actuals else None)
         print_roster_report(result, output, kinds, lang)
         return 0
     if args.actuals:
         raise UsageError("collect_actuals_needs_roster")
-    if output.suffix.lower() != ".xlsx":
-        raise UsageError("cli_not_xlsx", path=output)
-    if output.is_dir():
-        raise UsageError("cli_output_is_folder", path=output)
-    if output.exists() and not args.force:
-        raise UsageError("cli_output_exists", path=output)
     header = {"period": args.period} if args.period else None
-    path = write_template(output, size=args.size, lang=lang, mode=args.mode, header=header, overwrite=args.force)
+    with force_hint():  # the one output check (write_template): an existing file only with --force
+        path = write_template(output, size=args.size, lang=lang, mode=args.mode, header=header, force=args.force)
     print(render("cli.new.wrote", lang, path=path, **kinds))
     return 0
 

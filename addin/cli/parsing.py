@@ -74,6 +74,14 @@ def add_lang(parser: argparse.ArgumentParser, lang: str, help_key: str = "cli.la
     parser.add_argument("--lang", choices=LANGS, default=None, dest=dest, help=render(help_key, lang))
 
 
+def add_force(parser: argparse.ArgumentParser, lang: str, note: str | None = None) -> None:
+    """The ``--force`` option, the same for every command that writes (:mod:`addin.xlsx.output`):
+    an existing file is replaced; a folder, a device or an input never is. ``note``: a text key
+    appended to the help (what ``--force`` does not do for this command)."""
+    help_text = render("cli.force", lang) + (render(note, lang) if note else "")
+    parser.add_argument("--force", action="store_true", help=help_text)
+
+
 def prescan_lang(argv: Sequence[str], env=None) -> str:
     """The language named by ``--lang X`` or ``--lang=X`` in ``argv``, else ``KPI_LANG``, else zh."""
     explicit = None

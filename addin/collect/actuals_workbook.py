@@ -90,8 +90,23 @@ def _overview(ws, result: CollectResult, lang: str, formats: dict) -> None:
     ws.autofilter(3, 0, 3 + max(len(result.managers), 1), 2 + len(indicators))
 
 
+def is_actuals_workbook(path: Path) -> bool:
+    """An actuals workbook written by `kpi collect` (it has the table tblActuals): re-running
+    replaces it without ``--force`` (the ``ours`` of :func:`addin.xlsx.output.check_output_file`)."""
+    try:
+        book = safe_workbook(path, load_tables=True)
+        try:
+            return any(n.casefold() == "tblactuals" for n in book.table_names)
+        finally:
+            book.close()
+    except Exception:  # noqa: BLE001 - unreadable: certainly not ours
+        return False
+
+
 def write_actuals_workbook(result: CollectResult, output, lang: str | None = None) -> Path:
-    """Write the actuals workbook atomically and return its path.
+    """Write the actuals workbook atomically and return its path. ``output`` is a path the
+    caller has checked (:func:`addin.xlsx.output.check_output_file` with :func:`is_actuals_workbook`
+    as ``ours``) before collecting.
 
     Raises:
         OutputError: the target cannot be written (a folder, locked, no permission).

@@ -29,6 +29,7 @@ from addin.contract.standard import default_rows
 from addin.xlsx.a1 import a1
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.discovery import discover
+from addin.xlsx.output import check_output_files, check_output_folder
 from addin.xlsx.reader import Scorecard, read_scorecard
 from addin.xlsx.recalc import ask_to_recalculate
 from addin.xlsx.safety import UnsafeFile, open_zip, read_member
@@ -223,33 +224,24 @@ def plan_card(card: Scorecard, collected: dict[str, CollectedActual], lang: str,
 
 
 def fill_scorecards(paths, actuals_path, out_dir, lang: str = "zh", force: bool = False) -> FillReport:
-    """Write a filled copy of each scorecard into ``out_dir``.
+    """Write a filled copy of each scorecard into ``out_dir`` (same file names).
 
     Raises:
-        UsageError: unreadable actuals workbook, no scorecards, an output that is an input, or
-            existing outputs without ``force`` (checked before anything is written).
+        UsageError, before anything is read or written: ``out_dir`` or a copy's path refused by the
+            one output check (:mod:`addin.xlsx.output`: a file or device, inside an input folder,
+            an input, two scorecards of one name, an existing file without ``force``), no
+            scorecards, an unreadable actuals workbook.
     """
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError("collect_output_kind", path=str(out_dir))
-    actuals = actuals_by_manager(read_actuals(actuals_path))
+    inputs = [*paths, actuals_path]
+    out_dir = check_output_folder(out_dir, inputs=inputs)
     files = [f.path for f in discover(paths, exclude=[actuals_path])
              if f.readable and f.path.suffix.lower() in _WORKBOOK_SUFFIXES]
     if not files:
         raise UsageError("collect_no_scorecards", path=", ".join(map(str, paths)))
-    planned = []
-    for path in files:
-        target = out_dir / path.name
-        if target.exists() and target.resolve() == path.resolve():
-            raise UsageError("collect_output_is_input", path=str(target))
-        if target.exists() and not force:
-            raise UsageError("collect_output_exists", path=str(target))
-        planned.append((path, target))
-    targets = [t.resolve() for _, t in planned]
-    if len(set(targets)) != len(targets):
-        seen = set()
-        clash = next(t for t in targets if t in seen or seen.add(t))  # type: ignore[func-returns-value]
-        raise UsageError("collect_output_exists", path=str(clash))
+    targets = check_output_files([out_dir / path.name for path in files], suffixes=_WORKBOOK_SUFFIXES,
+                                 inputs=inputs, force=force)
+    planned = list(zip(files, targets))
+    actuals = actuals_by_manager(read_actuals(actuals_path))
     report = FillReport()
     for path, target in planned:
         _fill_one(path, target, actuals, lang, report)

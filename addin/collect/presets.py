@@ -19,6 +19,7 @@ from addin.collect.rules import MEASURES, RULE_FIELDS, SCOPES, SOURCE_FIELDS, UN
 from addin.contract.messages import render
 from addin.contract.standard import default_rows
 from addin.xlsx.atomic import atomic_path
+from addin.xlsx.output import check_output_file
 
 SATISFACTION_MAP = {"很满意": 5, "满意": 4, "一般": 3, "不满意": 2, "很不满意": 1}
 _SATISFACTION_TEXT = "; ".join(f"{k}={v}" for k, v in SATISFACTION_MAP.items())
@@ -154,11 +155,16 @@ def preset_rules(preset: str, size: str, lang: str) -> list[dict[str, str]]:
     return out
 
 
-def write_rules_workbook(path, preset: str, size: str, lang: str) -> tuple[Path, int]:
-    """Write the starting rules workbook; returns (path, number of rules)."""
+def write_rules_workbook(path, preset: str, size: str, lang: str, force: bool = False) -> tuple[Path, int]:
+    """Write the starting rules workbook; returns (path, number of rules).
+
+    Raises UsageError (nothing written) when the one output check refuses ``path``
+    (:func:`addin.xlsx.output.check_output_file`): a rules workbook is the user's to edit, so an
+    existing file is replaced only with ``force``.
+    """
+    path = check_output_file(path, suffixes=(".xlsx",), force=force, name="rules")
     spec = PRESETS[preset]
     rules = preset_rules(preset, size, lang)
-    path = Path(path)
     with atomic_path(path) as temp:
         wb = xlsxwriter.Workbook(str(temp), {"strings_to_numbers": False, "strings_to_formulas": False})
         head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#4472C4"})

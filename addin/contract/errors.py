@@ -2,7 +2,7 @@
 
 An error carries a message key of :mod:`addin.contract.messages` (area ``errors``)
 and the values of its placeholders, so the command line and the add-in can show it
-in the user's language: ``UsageError("output_is_folder", path="out")``. ``str()``
+in the user's language: ``UsageError("output.is_folder", path="out", example="out/team.xlsx")``. ``str()``
 gives the English text (logs, tests).
 """
 

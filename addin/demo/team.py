@@ -220,7 +220,7 @@ def build_team(folder: Path, managers: int = 24, size: str = "medium", lang: str
         reviews = _reviews(size, lang, person, ability, rnd, leniency, peers)
         header, name = headers[person["manager_id"]]
         path = write_template(cards / name, size=size, lang=lang, header=header, rows=rows,
-                              reviews=reviews, overwrite=True)  # ours: _refuse_foreign checked it
+                              reviews=reviews, force=True)  # ours: _refuse_foreign checked it
         if i == overwrite_idx:
             _type_over_formula(path, row_index=0, key="score", value=100)
             planted.overwritten = person["manager_id"]

@@ -25,12 +25,13 @@ from xml.etree import ElementTree as ET
 
 import xlwings
 
-from addin.contract.errors import KpiError, OutputError
+from addin.contract.errors import KpiError
 from addin.excel.ribbon import BUTTONS, GROUPS, TAB_ID, TAB_LABEL
 from addin.excel.vbaproject.cfb import CompoundFileError
 from addin.excel.vbaproject.compression import CompressionError
 from addin.excel.vbaproject.project import StandardModule, VbaProjectError, add_modules
 from addin.xlsx.atomic import atomic_path
+from addin.xlsx.output import check_output_file, check_output_folder
 from addin.xlsx.xml_text import attribute, cell_text, needs_preserve, read_cell_text
 
 ADDIN_NAME = "kpi_scorecard.xlam"
@@ -187,19 +188,13 @@ def read_settings(addin: str | Path) -> dict[str, str]:
     return out
 
 
-def refuse_overwrite(path: Path, force: bool) -> None:
-    """An existing file is replaced only with ``--force``; a folder never (OutputError)."""
-    if path.is_dir():
-        raise OutputError("output_is_folder", path=str(path))
-    if path.exists() and not force:
-        raise OutputError("output_exists", path=str(path))
-
-
 def build_addin(output_dir: str | Path = ".", lang: str = "zh",
                 settings: list[tuple[str, str]] | None = None, force: bool = False) -> Path:
-    """Write ``output_dir/kpi_scorecard.xlam``; returns its path. An existing add-in is replaced only if ``force``."""
-    output_dir = Path(output_dir)
-    if output_dir.exists() and not output_dir.is_dir():
-        raise OutputError("output_dir_is_file", path=str(output_dir))
-    refuse_overwrite(output_dir / ADDIN_NAME, force)
-    return rewrite_addin(quickstart_addin(), output_dir / ADDIN_NAME, lang, settings)
+    """Write ``output_dir/kpi_scorecard.xlam``; returns its path.
+
+    The folder and the file go through the one output check (:mod:`addin.xlsx.output`, UsageError):
+    an existing file is replaced only if ``force``; a folder or a device in its place never.
+    """
+    output_dir = check_output_folder(output_dir)
+    target = check_output_file(output_dir / ADDIN_NAME, suffixes=(".xlam",), force=force)
+    return rewrite_addin(quickstart_addin(), target, lang, settings)

@@ -25,10 +25,10 @@ import xlwings
 
 import udfs
 from addin.contract import findings, schema
-from addin.contract.errors import KpiError, OutputError
+from addin.contract.errors import KpiError
 from addin.contract.messages import CATALOG
-from addin.excel.build import refuse_overwrite
 from addin.xlsx.atomic import atomic_path
+from addin.xlsx.output import check_output_files, check_output_folder
 
 PACKAGE = "kpi_udfs"
 ENTRY_MODULE = "excel_functions"
@@ -241,15 +241,13 @@ def requirements_txt() -> str:
 def write_lite(output_dir: str | Path, force: bool = False) -> list[Path]:
     """Write main.py and requirements.txt into ``output_dir``; returns their paths.
 
-    Existing files (a main.py the user may have edited) are replaced only if ``force``; either
-    both files are written or, when one of them is in the way, neither.
+    The folder and both files go through the one output check (:mod:`addin.xlsx.output`,
+    UsageError): existing files (a main.py the user may have edited) are replaced only if
+    ``force``; either both files are written or, when one of them is in the way, neither.
     """
-    output_dir = Path(output_dir)
-    if output_dir.exists() and not output_dir.is_dir():
-        raise OutputError("output_dir_is_file", path=str(output_dir))
+    output_dir = check_output_folder(output_dir)
+    check_output_files([output_dir / name for name in LITE_FILES], force=force)
     files = tuple(zip(LITE_FILES, (main_py(), requirements_txt())))
-    for name, _ in files:
-        refuse_overwrite(output_dir / name, force)
     written = []
     for name, text in files:
         with atomic_path(output_dir / name) as temp:

@@ -20,6 +20,18 @@ an existing file            a user's file is replaced only with force; a file th
                             command itself wrote before (``ours``) is replaced
 ==========================  ======================================================  ============
 
+A command writing several files into a folder (``kpi fill``, ``kpi cards``, ``kpi addin
+lite``, ``kpi new --roster``) checks the folder with :func:`check_output_folder` and all
+its files at once with :func:`check_output_files`: any refusal stops the run before the
+first file is written, and every existing file in the way is named in one message.
+
+Who calls it: ``kpi new`` (:func:`workbook_templates.generator.write_template`, which every
+scorecard writer goes through), ``new --roster``, ``fill``, ``collect -o/--json/--init``,
+``cards`` (with its PDFs), ``addin build``, ``addin lite``, ``consolidate -o/--json`` and
+``demo`` (whose folder keeps a manifest of the files it wrote: ``ours``). Library functions
+that write check too, so a script is as safe as the command line; a few writers take a path
+their caller has already checked (they say so).
+
 All refusals are :class:`~addin.contract.errors.UsageError` with a message key of the
 ``output`` area; texts name the path and what is wrong, never a command-line flag (the
 command line adds how to allow a replacement). Writing itself goes through
@@ -43,6 +55,7 @@ from addin.xlsx.discovery import is_candidate
 from addin.xlsx.safety import Reason, special_kind
 
 Path_ = str | os.PathLike
+_NAMED = 3  # existing files named in one refusal
 
 
 def check_output_file(path: Path_, *, suffixes: Iterable[str] = (".xlsx",), inputs: Iterable[Path_] = (),
@@ -77,8 +90,41 @@ def check_output_file(path: Path_, *, suffixes: Iterable[str] = (".xlsx",), inpu
         if other is not None and _same(path, Path(other)):
             raise UsageError("output.same_as_other", path=str(path))
     if path.exists() and not force and not (ours is not None and _safely(ours, path)):
-        raise UsageError("output.exists", path=str(path))
+        raise UsageError("output.exists" if ours is None else "output.exists_not_ours", path=str(path))
     return path
+
+
+def check_output_files(paths: Iterable[Path_], *, suffixes: Iterable[str] = (), inputs: Iterable[Path_] = (),
+                       force: bool = False, ours: Callable[[Path], bool] | None = None) -> list[Path]:
+    """Several outputs of one run, each checked as :func:`check_output_file` (``suffixes``
+    empty: each file keeps its own extension). Two of them never share a path
+    (``output.same_as_other``); the existing files that may not be replaced are refused
+    together, the first few named (``output.exists`` for one, ``output.exist_many``).
+
+    Returns the paths, in order.
+    """
+    folders = [Path(p) for p in inputs if Path(p).is_dir()]
+    files = _Identities(p for p in inputs if not Path(p).is_dir())  # a set: thousands of outputs stay fast
+    checked: list[Path] = []
+    seen: set[Path] = set()
+    clash: list[Path] = []
+    for raw in paths:
+        path = check_output_file(raw, suffixes=suffixes, inputs=folders, force=True)
+        if path in files:
+            raise UsageError("output.is_input", path=str(path))
+        key = _real(path)
+        if key in seen:
+            raise UsageError("output.same_as_other", path=str(path))
+        seen.add(key)
+        if path.exists() and not force and not (ours is not None and _safely(ours, path)):
+            clash.append(path)
+        checked.append(path)
+    if len(clash) == 1:
+        raise UsageError("output.exists" if ours is None else "output.exists_not_ours", path=str(clash[0]))
+    if clash:
+        shown = ", ".join(p.name for p in clash[:_NAMED]) + (" …" if len(clash) > _NAMED else "")
+        raise UsageError("output.exist_many", folder=str(clash[0].parent), count=len(clash), files=shown)
+    return checked
 
 
 def check_output_folder(path: Path_, *, inputs: Iterable[Path_] = ()) -> Path:
@@ -169,6 +215,33 @@ def _not_an_input(path: Path, inputs: Iterable[Path_]) -> None:
             raise UsageError("output.is_input", path=str(path))
 
 
+class _Identities:
+    """Files, recognised by their real path or (existing ones) by device and inode (a hard link)."""
+
+    def __init__(self, paths: Iterable[Path_]) -> None:
+        self.reals: set[Path] = set()
+        self.inodes: set[tuple[int, int]] = set()
+        for raw in paths:
+            self.reals.add(_real(Path(raw)))
+            inode = _inode(Path(raw))
+            if inode is not None:
+                self.inodes.add(inode)
+
+    def __contains__(self, path: Path) -> bool:
+        if _real(path) in self.reals:
+            return True
+        inode = _inode(path) if self.inodes else None
+        return inode is not None and inode in self.inodes
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 def _safely(ours: Callable[[Path], bool], path: Path) -> bool:
     try:
         return bool(ours(path))
@@ -176,4 +249,4 @@ def _safely(ours: Callable[[Path], bool], path: Path) -> bool:
         return False
 
 
-__all__ = ["check_output_file", "check_output_folder", "is_kpi_json"]
+__all__ = ["check_output_file", "check_output_files", "check_output_folder", "is_kpi_json"]

@@ -158,12 +158,12 @@ def test_percent_points_typed_in_a_percent_actual_turn_red(tmp_path):
 
 
 def test_write_template_never_replaces_a_file_unless_asked(tmp_path):
-    from addin.contract.errors import OutputError
+    from addin.contract.errors import UsageError
 
     path = tmp_path / "mine.xlsx"
     path.write_bytes(b"a user's work")
-    with pytest.raises(OutputError, match="already exists"):
+    with pytest.raises(UsageError, match="already exists"):
         write_template(path)
     assert path.read_bytes() == b"a user's work"
-    write_template(path, overwrite=True)
+    write_template(path, force=True)
     assert path.read_bytes().startswith(b"PK")

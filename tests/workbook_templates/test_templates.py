@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import time
 
 import openpyxl
 import pytest
@@ -269,15 +268,13 @@ def test_protection_without_password_and_locking(tmp_path):
     assert any("expression" in types for types in rules.values())  # weight total turns red when ≠ 100 %
 
 
-def test_write_template_is_fast_and_atomic(tmp_path):
+def test_write_template_replaces_atomically(tmp_path):
+    """Replacing a file (``force``) leaves no temporary file; the speed is in benchmarks/bench_templates.py."""
     write_template(tmp_path / "warm.xlsx", "medium", "zh", "addin")
-    n = 30
-    start = time.perf_counter()
+    n = 3
     for i in range(n):
         write_template(tmp_path / "same.xlsx", "medium", "zh", "addin", header={"manager_id": f"AM{i:03}"},
-                       overwrite=True)
-    per_file = (time.perf_counter() - start) / n
-    assert per_file < 0.1, f"{per_file * 1000:.1f} ms per file"
+                       force=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["same.xlsx", "warm.xlsx"]  # no temp files left
     wb = openpyxl.load_workbook(tmp_path / "same.xlsx")
     assert _name_cell(wb, "kpi_manager_id").value == f"AM{n - 1:03}"
@@ -477,7 +474,7 @@ def test_kpi_new_output_paths_that_cannot_work_give_one_line_errors(tmp_path, ca
     assert code == 2 and "is a folder" in err
     (tmp_path / "file").write_text("x")
     code, _, err = _run_kpi(capsys, "new", "-o", str(tmp_path / "file" / "card.xlsx"))
-    assert code == 1 and err.startswith("Error: cannot write") and "is a file, not a folder" in err
+    assert code == 2 and err.startswith("Error: cannot write") and "is a file, so no folder can be created" in err
     code, _, err = _run_kpi(capsys, "new", "-o", str(tmp_path / "card.txt"))
     assert code == 2 and ".xlsx" in err
 
@@ -497,9 +494,9 @@ def test_kpi_new_roster_problems_give_one_line_errors(tmp_path, capsys):
         code, _, err = _run_kpi(capsys, "new", "--roster", str(tmp_path / name), "-o", str(tmp_path / "out"))
         assert code == 1 and err.startswith("Error: ") and name in err and message in err, err
     (tmp_path / "file").write_text("x")
-    for output, message in ((tmp_path / "file", "must be a folder"), (tmp_path / "file" / "sub", "is a file")):
+    for output, message in ((tmp_path / "file", "is a file, not a folder"), (tmp_path / "file" / "sub", "is a file")):
         code, _, err = _run_kpi(capsys, "new", "--roster", str(roster), "-o", str(output))
-        assert code == 1 and message in err, err
+        assert code == 2 and message in err, err
     (tmp_path / "out" / "华东一组_AM002_王芳.xlsx").mkdir(parents=True)  # a folder where a workbook goes
     code, _, err = _run_kpi(capsys, "new", "--roster", str(roster), "-o", str(tmp_path / "out"))
     assert code == 0, err  # never written over: the workbook goes beside it

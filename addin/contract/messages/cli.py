@@ -19,6 +19,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lang": ("输出语言：zh 中文，en 英文（默认取环境变量 KPI_LANG，否则 zh）",
              "language of the output: zh or en (default: the KPI_LANG environment variable, else zh)"),
     "error": ("错误：{message}", "Error: {message}"),
+    "force": ("替换已存在的文件（文件夹、设备、输入文件从不替换；kpi 自己先前写的输出不加此项也会更新）",
+              "replace an existing file (a folder, a device or an input never is; an output kpi wrote earlier is "
+              "updated without it)"),
+    "force_hint": ("{refusal}。如要替换它，请加 --force", "{refusal}: add --force to replace it"),
+    "force_hint_many": ("{refusal}。如要替换它们，请加 --force", "{refusal}: add --force to replace them"),
     "interrupted": ("已中断；没有留下写了一半的输出文件。", "Interrupted; no output was left half-written."),
     "progress_unit": ("个文件", "files"),
     "path_reason": ("{path}：{reason}", "{path}: {reason}"),
@@ -52,8 +57,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                  "portable (default): native Excel formulas that compute in Excel (Windows, Mac, web), WPS and "
                  "LibreOffice without the add-in; addin: cells call =KPI_SCORE() etc., only where everyone has "
                  "the add-in"),
-    "new.force": ("覆盖已存在的输出文件（不用于 --roster：已有的考核表总是保留）",
-                  "replace an existing output file (not with --roster: existing scorecards are always kept)"),
+    "new.force": ("；不用于 --roster：文件夹中已有的考核表总是保留", "; not with --roster: scorecards in the folder are always kept"),
     "new.roster": ("花名册 .xlsx 或 .csv：为每位还没有考核表的客户经理生成一份预填、锁定 HR 单元格的考核表，"
                    "文件夹中已有的考核表（按文件中的客户经理编号识别）保持不变（列：工号/员工编号/客户经理编号、"
                    "姓名、部门/团队、大区/区域、直属上级/考核人、考核期间）；以模板指标命名的列（销售额、销售额目标、"
@@ -111,8 +115,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "consolidate.base_bonus": ("乘以等级系数之前的每人基础奖金（默认 10000）",
                                "base bonus per manager before the grade coefficient (default 10000)"),
     "consolidate.json": ("同时把报告写成 JSON 文件", "also write the report as JSON"),
-    "consolidate.force": ("替换已存在但不是 kpi 写的输出文件（输入文件永远不会被替换）",
-                          "replace an existing output file kpi did not write (inputs are never replaced)"),
     "consolidate.pool_unpaid": ("奖金总额 {pool} 未发放：所有已合并的客户经理系数均为 0（一票否决或 D 等级）",
                                 "bonus pool {pool} not paid: every merged manager's coefficient is 0 (vetoed or grade D)"),
     "consolidate.json_failed": ("团队汇总表已写好，但 JSON 报告未能写入：{error}",
@@ -156,7 +158,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cards.lang": ("确认单的语言：zh 或 en（默认与团队汇总表相同）",
                    "language of the cards: zh or en (default: the team workbook's)"),
     "cards.manager": ("只为这些客户经理编号生成", "only these manager ids"),
-    "cards.force": ("替换文件夹中已有的同名确认单", "replace cards that already exist in the folder"),
     "cards.wrote": ("已生成 {count} 张结果确认单：{folder}", "wrote {count} result cards to {folder}"),
     "cards.wrote_pdf": ("（另有 {count} 个 PDF）", " (and {count} PDFs)"),
 
@@ -194,7 +195,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "addin.build.wrote": ("已生成 {path}", "Wrote {path}"),
     "addin.build.next": ("用 `kpi addin install` 把它安装到 Excel（Windows、macOS）；见 docs/excel-addin.md。",
                          "Install it into Excel with `kpi addin install` (Windows, macOS); see docs/excel-addin.md."),
-    "addin.build.force": ("覆盖文件夹中已有的 kpi_scorecard.xlam", "replace an existing kpi_scorecard.xlam in DIR"),
     "addin.install.com_import": ("Windows 备用方案：另外通过 Excel 导入功能区的 VBA 模块（需要信任对 VBA 工程对象模型的访问）",
                                  "Windows fallback: also import the ribbon's VBA module through Excel "
                                  "(needs trust access to the VBA project object model)"),
@@ -209,7 +209,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "addin.uninstall.restart": ("重启 Excel 后 KPI 选项卡即消失。", "Restart Excel to remove the KPI tab."),
     "addin.lite.help": ("生成 xlwings Lite 用的 main.py 和 requirements.txt",
                         "write main.py and requirements.txt for xlwings Lite"),
-    "addin.lite.force": ("覆盖文件夹中已有的 main.py 和 requirements.txt", "replace main.py and requirements.txt in DIR"),
     "addin.lite.output": ("输出文件夹（默认 ./kpi-lite）", "output folder (default ./kpi-lite)"),
     "addin.lite.wrote": ("已生成 {path}", "Wrote {path}"),
     "addin.lite.paste": ("在 Excel 中：打开 xlwings Lite 加载项，把 main.py 粘贴到它的 main.py 标签页，"

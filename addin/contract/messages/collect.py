@@ -17,13 +17,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     "collect_rules_unreadable": ("无法读取规则工作簿 {file}：{reason}", "cannot read the rules workbook {file}: {reason}"),
     "collect_data_missing": ("数据文件夹 {folder} 不存在", "the data folder {folder} does not exist"),
     "collect_roster": ("名单 {file}：{reason}", "roster {file}: {reason}"),
-    "collect_output_exists": ("{path} 已存在；如要覆盖请加 --force", "{path} already exists; add --force to replace it"),
-    "collect_output_kind": ("输出文件 {path} 必须是 .xlsx 文件", "the output {path} must be an .xlsx file"),
-    "collect_output_is_input": ("输出文件 {path} 是输入文件之一；请换一个文件名",
-                                "the output {path} is one of the inputs; choose another name"),
     "collect_actuals_unreadable": ("无法读取实际值工作簿 {file}：{reason}", "cannot read the actuals workbook {file}: {reason}"),
     "collect_no_scorecards": ("{path} 中没有考核表（.xlsx）", "no scorecards (.xlsx) in {path}"),
-    "collect_no_such_path": ("找不到 {path}", "{path} not found"),
     "collect_arguments": ("kpi collect 缺少参数：{missing}（或用 --init 写出规则工作簿）",
                           "kpi collect needs {missing} (or --init to write a rules workbook)"),
     "collect_actuals_needs_roster": ("--actuals 需要与 --roster 一起使用（按名单逐人填入实际值）",
@@ -33,7 +28,6 @@ ERRORS: dict[str, tuple[str, str]] = {
                                  "{file}: fill in the manager id and the period before importing actuals"),
     "collect_pick_rules": ("请选择规则工作簿（kpi collect --init 可生成一份）",
                            "choose the rules workbook (kpi collect --init writes one)"),
-    "collect_init_exists": ("{path} 已存在；如要覆盖请加 --force", "{path} already exists; add --force to replace it"),
 }
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -219,7 +213,6 @@ CLI: dict[str, tuple[str, str]] = {
                      "language of the workbook and output: zh or en (default KPI_LANG, else zh)"),
     "collect.json": ("同时把结果写成 JSON 文件", "also write the result as JSON"),
     "collect.strict": ("只要有错误级问题，退出码即为 1", "exit 1 when any finding is an error"),
-    "collect.force": ("覆盖已存在的其他文件", "replace an existing file that is not an earlier output"),
     "collect.init": ("不采集，改为写出一份起步用的规则工作簿", "write a starting rules workbook instead of collecting"),
     "collect.preset": ("与 --init 一起用：要对应的导出格式（默认 cordys）",
                        "with --init: the export shape to map (default cordys)"),
@@ -245,6 +238,5 @@ CLI: dict[str, tuple[str, str]] = {
     "fill.output": ("放填好副本的文件夹", "folder for the filled copies"),
     "fill.lang": ("输出和数据来源单元格的语言：zh 或 en（默认取 KPI_LANG，否则 zh）",
                   "language of the output and the source cells: zh or en (default KPI_LANG, else zh)"),
-    "fill.force": ("覆盖输出文件夹中已存在的文件", "replace existing files in OUT_DIR"),
     "actuals_option": ("kpi collect 写出的实际值工作簿", "the actuals workbook `kpi collect` wrote"),
 }

@@ -1,16 +1,14 @@
 """Texts of the errors that stop a job (:mod:`addin.contract.errors`), by error key.
 
-``UsageError("cli_not_xlsx", path=...)`` renders ``errors.cli_not_xlsx``. Texts of library
+``UsageError("demo_managers", managers=...)`` renders ``errors.demo_managers``. Texts of library
 errors name the thing that is wrong, never a command-line flag (the library is also
-called by the ribbon); keys prefixed ``cli_`` are raised by ``addin.cli`` and may.
+called by the ribbon); keys prefixed ``cli_`` are raised by ``addin.cli`` and may. Where an
+output may not be written is said by the one output check, in the area ``output``.
 """
 
 TEXTS: dict[str, tuple[str, str]] = {
     # a roster that cannot be used (the problems are texts of area "roster")
     "roster_problems": ("{file}：{problems}。未写入任何内容。", "{file}: {problems}. Nothing was written."),
-    # workbook outputs (workbook_templates)
-    "output_below_file": ("无法写入 {path}：{blocking} 是文件，不是文件夹",
-                          "cannot write {path}: {blocking} is a file, not a folder"),
     # team workbooks read back (result cards; the previous quarter of `kpi consolidate`)
     "team_workbook_missing": ("找不到团队汇总表 {path}", "no such team workbook: {path}"),
     "team_workbook_unreadable": ("无法读取团队汇总表 {path}：{reason}", "cannot read the team workbook {path}: {reason}"),
@@ -23,16 +21,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                                      "the previous quarter's file {path} is not a team workbook made by kpi "
                                      "consolidate (it lacks {missing})"),
     # result cards (`kpi cards`)
-    "cards_folder_is_file": ("{path} 是文件；结果确认单要写入一个文件夹", "{path} is a file; result cards go into a folder"),
-    "cards_exist": ("{folder} 中已有 {count} 个同名文件（{files}）；没有覆盖任何文件",
-                    "{folder} already holds {count} of the files ({files}); nothing was overwritten"),
     "cards_unknown_managers": ("团队汇总表 {path} 中没有这些已评分的客户经理：{ids}",
                                "the team workbook {path} has no scored manager {ids}"),
     "cards_no_managers": ("团队汇总表 {path} 中没有已评分的客户经理，无法生成结果确认单",
                           "the team workbook {path} has no scored manager: no result card to make"),
-    "cli_cards_exist": ("{folder} 中已有 {count} 个同名文件（{files}）；没有覆盖任何文件。要替换它们请加 --force",
-                        "{folder} already holds {count} of the files ({files}); nothing was overwritten. "
-                        "Add --force to replace them"),
     "pdf_needs_libreoffice": ("生成 PDF 需要 LibreOffice，但本机没有找到 soffice。请安装 LibreOffice 软件包"
                               "（Debian/Ubuntu：sudo apt-get install libreoffice-calc；macOS：brew install --cask "
                               "libreoffice；Windows：winget install TheDocumentFoundation.LibreOffice），"
@@ -53,32 +45,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "period_invalid": ("{period!r} 不是考核期间，应如 2026Q3、2026H2 或 2026",
                        "{period!r} is not an assessment period such as 2026Q3, 2026H2 or 2026"),
     # the team workbook's path (kpi consolidate, the ribbon)
-    "team_output_is_folder": ("团队汇总表的路径 {path} 是文件夹；请给出文件名，如 {example}",
-                              "the team workbook's path {path} is a folder; give a file name such as {example}"),
-    "team_output_not_xlsx": ("团队汇总表 {path} 必须是 .xlsx 文件（如 {example}）",
-                             "the team workbook {path} must be an .xlsx file (e.g. {example})"),
-    "team_output_under_file": ("无法创建团队汇总表 {path}：{existing} 是文件，不是文件夹",
-                               "cannot create the team workbook {path}: {existing} is a file, not a folder"),
-    "team_output_not_writable": ("无法写入团队汇总表 {path}：文件夹 {existing} 不可写",
-                                 "cannot write the team workbook {path}: the folder {existing} is not writable"),
-    "team_output_is_input": ("团队汇总表 {path} 是输入文件之一；请写到另一个文件",
-                             "the team workbook {path} is one of the input files; write it to another file"),
-    "team_output_is_scorecard": ("{path} 是考核表（含 tblKPI 表），团队汇总表会覆盖它；请写到另一个文件",
-                                 "{path} is a scorecard (it has the table tblKPI); the team workbook would replace "
-                                 "it: write it to another file"),
     "cannot_write": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
-    # kpi demo
+    # kpi demo, kpi new
     "demo_managers": ("演示团队至少要有 1 位客户经理（实际为 {managers}）",
                       "the demo team needs at least 1 manager (got {managers})"),
-    "cli_not_xlsx": ("{path}：输出必须是 .xlsx 文件（使用 --roster 时为文件夹）",
-                     "{path}: the output must be an .xlsx file (or a folder with --roster)"),
     "cli_force_with_roster": ("--force 不能与 --roster 一起使用：文件夹中已有的考核表总是保留，只为缺少考核表的客户经理生成",
                               "--force does not go with --roster: scorecards already in the folder are always "
                               "kept, and only managers without one get a new workbook"),
-    "cli_output_is_folder": ("{path} 是文件夹；请给出文件名，如 scorecard.xlsx",
-                             "{path} is a folder; give a file name such as scorecard.xlsx"),
-    "cli_output_exists": ("{path} 已存在；加 --force 覆盖它，或换一个输出位置",
-                          "{path} already exists; add --force to replace it, or choose another output"),
     # the Excel add-in (addin/excel)
     "addin_unsupported_platform": (
         "Excel 加载项需要 Windows 或 macOS 上的桌面版 Excel；本机是 {platform}。\n替代办法：\n"
@@ -119,10 +92,4 @@ TEXTS: dict[str, tuple[str, str]] = {
     "addin_vba_project": ("无法把功能区的 VBA 模块写入 {path} 的 VBA 工程：{reason}；请重新安装 xlwings",
                           "cannot add the ribbon's VBA module to the VBA project of {path}: {reason}; "
                           "reinstall xlwings"),
-    "output_exists": ("{path} 已存在，未被覆盖；请换一个输出位置", "{path} already exists and was left as it is; "
-                      "choose another output"),
-    "output_is_folder": ("{path} 是文件夹；请删除它或换一个输出位置",
-                         "{path} is a folder; remove it or choose another output"),
-    "output_in_use": ("无法替换 {path}：它是否正在 Excel 中打开？", "cannot replace {path}: is it open in Excel?"),
-    "output_dir_is_file": ("{path} 是文件；输出需要一个文件夹", "{path} is a file; the output must be a folder"),
 }

@@ -17,7 +17,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "write it outside that folder"),
     "same_as_other": ("{path} 同时被指定为本次运行的另一个输出；请给不同的文件名",
                       "{path} is also another output of this run; give each output its own file"),
-    "exists": ("{path} 已存在，且不是 kpi 写的；不会覆盖它", "{path} already exists and was not written by kpi; it is not replaced"),
+    "exists": ("{path} 已存在；不会覆盖它", "{path} already exists; it is not replaced"),
+    "exists_not_ours": ("{path} 已存在，且不是 kpi 写的；不会覆盖它",
+                        "{path} already exists and was not written by kpi; it is not replaced"),
+    "exist_many": ("{folder} 中已有 {count} 个同名文件（{files}）；没有覆盖任何文件",
+                   "{folder} already holds {count} of the files ({files}); none of them is replaced"),
     "demo_foreign": ("{path} 不是 kpi demo 写的；demo 不会替换或删除它。请换一个空的或新的文件夹",
                      "{path} was not written by kpi demo, which never replaces or removes it: choose an empty or new "
                      "folder"),

@@ -18,7 +18,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "{file}: no manager id column (a header such as manager_id, 工号 or 客户经理编号) "
                      "in the first {rows} rows"),
     "no_managers": ("{file}：花名册中没有客户经理", "{file}: the roster has no managers"),
-    "not_a_folder": ("{path}：使用花名册时，输出必须是文件夹", "{path}: with a roster the output must be a folder"),
     # problems listed in one message (errors.roster_problems)
     "problem_missing_ids": ("{rows}缺少客户经理编号", "missing manager id in {rows}"),
     "problem_duplicate_ids": ("客户经理编号重复：{items}", "duplicate manager id {items}"),

@@ -2,7 +2,9 @@
 
 :func:`write_cards` reads the team workbook of `kpi consolidate` (:mod:`.model`), writes
 one card per manager as its own .xlsx (:mod:`.sheet`) and, when asked, a PDF beside each
-through LibreOffice (:mod:`.pdf`). Nothing existing is overwritten unless ``force``.
+through LibreOffice (:mod:`.pdf`). The folder and every card (and PDF) path go through the
+one output check (:mod:`addin.xlsx.output`) before the first card is written: a user's file is
+replaced only with ``force``; a folder, a device or the team workbook itself never.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from addin.reports.cards.model import Card, build_cards
 from addin.reports.cards.pdf import find_soffice, require_soffice, to_pdf
 from addin.reports.cards.sheet import Settings, write_card
 from addin.xlsx.atomic import atomic_path
+from addin.xlsx.output import check_output_files, check_output_folder
 
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*\x7f]+')
 
@@ -43,11 +46,10 @@ def card_name(card: Card) -> str:
 def plan(team, folder, lang: str | None = None, managers=None, pdf: bool = False):
     """Read the team workbook and decide the cards: (book, lang, cards, targets).
 
-    Raises UsageError for an unreadable team workbook, a folder that is a file, or unknown ids.
+    Raises UsageError for an output folder the one output check refuses, an unreadable team
+    workbook, or unknown ids.
     """
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError("cards_folder_is_file", path=str(folder))
+    folder = check_output_folder(folder, inputs=[team])
     book = read_team_workbook(team)
     lang = lang if lang in ("zh", "en") else book.lang
     cards = build_cards(book, str(book.settings.get("previous_period") or ""))
@@ -61,12 +63,6 @@ def plan(team, folder, lang: str | None = None, managers=None, pdf: bool = False
         raise UsageError("cards_no_managers", path=str(team))
     targets = [folder / f"{card_name(c)}.xlsx" for c in cards]
     return book, lang, cards, targets
-
-
-def existing(targets: list[Path], pdf: bool) -> list[Path]:
-    """The targets (and their PDFs) that already exist."""
-    paths = targets + ([t.with_suffix(".pdf") for t in targets] if pdf else [])
-    return [p for p in paths if p.exists()]
 
 
 def write_cards(team, folder, lang: str | None = None, managers=None, pdf: bool = False,
@@ -83,14 +79,14 @@ def write_cards(team, folder, lang: str | None = None, managers=None, pdf: bool 
 
     Raises:
         UsageError (nothing written): LibreOffice missing with ``pdf``, an unreadable team workbook,
-        unknown ids, or existing files without ``force``. OutputError when a file cannot be written.
+        unknown ids, or an output the one output check refuses (:func:`addin.xlsx.output.check_output_files`:
+        the folder or a card's path a file, folder or device, the team workbook itself, existing
+        files without ``force``). OutputError when a file cannot be written.
     """
     soffice = require_soffice() if pdf else None
     book, lang, cards, targets = plan(team, folder, lang, managers, pdf)
-    clash = existing(targets, pdf)
-    if clash and not force:
-        raise UsageError("cards_exist", folder=str(folder), count=len(clash),
-                         files=", ".join(p.name for p in clash[:3]) + (" …" if len(clash) > 3 else ""))
+    check_output_files(targets + ([t.with_suffix(".pdf") for t in targets] if pdf else []), inputs=[team],
+                       force=force)
     settings = _settings(book, lang, Path(team))
     result = CardsResult(folder=Path(folder), lang=lang)
     for card, target in zip(cards, targets):
@@ -126,4 +122,4 @@ def _deadline(value) -> str:
     return str(value).strip()
 
 
-__all__ = ["write_cards", "CardsResult", "card_name", "plan", "existing", "find_soffice", "build_cards"]
+__all__ = ["write_cards", "CardsResult", "card_name", "plan", "find_soffice", "build_cards"]

@@ -67,8 +67,10 @@ def _failing(exc: BaseException):
 
 
 @pytest.mark.parametrize("exc,code,zh,en", [
-    (UsageError("cli_output_is_folder", path="a.xlsx"), 2, "错误：a.xlsx 是文件夹", "Error: a.xlsx is a folder"),
-    (OutputError("cli_output_is_folder", path="a.xlsx"), 1, "错误：a.xlsx 是文件夹", "Error: a.xlsx is a folder"),
+    (UsageError("output.is_folder", path="a.xlsx", example="a.xlsx/b.xlsx"), 2, "错误：a.xlsx 是文件夹",
+     "Error: a.xlsx is a folder"),
+    (OutputError("output.is_folder", path="a.xlsx", example="a.xlsx/b.xlsx"), 1, "错误：a.xlsx 是文件夹",
+     "Error: a.xlsx is a folder"),
     (KeyboardInterrupt(), 130, "已中断", "Interrupted"),
 ])
 def test_errors_become_one_line_and_an_exit_code(monkeypatch, capsys, exc, code, zh, en):

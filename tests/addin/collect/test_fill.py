@@ -140,7 +140,7 @@ def test_replaced_actuals_are_reported_and_existing_outputs_kept(tmp_path, actua
 def test_fill_refuses_to_write_onto_its_input(tmp_path, actuals):
     card = scorecard(tmp_path / "AM001.xlsx", "AM001")
     done = run_kpi("fill", card, "--actuals", actuals, "-o", tmp_path, "--force", "--lang", "en")
-    assert done.returncode == 2 and "is one of the inputs" in done.stderr
+    assert done.returncode == 2 and "is one of the input files" in done.stderr
 
 
 def test_patch_inserts_missing_cells_and_rows_in_order():

@@ -166,9 +166,9 @@ def test_a_value_that_renders_itself_follows_the_language_of_the_text():
 
 
 def test_errors_render_in_the_chosen_language():
-    error = UsageError("cli_output_is_folder", path="x.xlsx")
-    assert error.render("zh") == "x.xlsx 是文件夹；请给出文件名，如 scorecard.xlsx"
-    assert str(error) == error.render("en") == "x.xlsx is a folder; give a file name such as scorecard.xlsx"
+    error = UsageError("output.is_folder", path="x.xlsx", example="x.xlsx/scorecard.xlsx")
+    assert error.render("zh") == "x.xlsx 是文件夹；请给出文件名，如 x.xlsx/scorecard.xlsx"
+    assert str(error) == error.render("en") == "x.xlsx is a folder; give a file name such as x.xlsx/scorecard.xlsx"
 
 
 def test_every_finding_code_has_a_known_category():

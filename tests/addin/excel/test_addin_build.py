@@ -40,7 +40,7 @@ def test_cli_build_writes_the_xlam(tmp_path, capsys):
 def test_cli_build_into_a_file_is_an_error(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    assert main(["addin", "build", "-o", str(blocker), "--lang", "en"]) == 1
+    assert main(["addin", "build", "-o", str(blocker), "--lang", "en"]) == 2  # the one output check: a usage error
     assert capsys.readouterr().err.startswith("Error: ")
 
 
@@ -196,11 +196,11 @@ def test_hex_path_round_trip_matches_the_vba_encoding():
 
 def test_cli_build_into_unusable_places_is_a_one_line_error(tmp_path, capsys):
     (tmp_path / "file").write_text("x")
-    assert main(["addin", "build", "-o", str(tmp_path / "file" / "sub"), "--lang", "en"]) == 1
+    assert main(["addin", "build", "-o", str(tmp_path / "file" / "sub"), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Error: cannot write") and "Traceback" not in err
     (tmp_path / "out" / ADDIN_NAME).mkdir(parents=True)  # a folder where the add-in goes
-    assert main(["addin", "build", "-o", str(tmp_path / "out"), "--lang", "en"]) == 1
+    assert main(["addin", "build", "-o", str(tmp_path / "out"), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "is a folder" in err and "Traceback" not in err
 
@@ -224,7 +224,7 @@ def test_cli_lite_twice_into_one_folder_needs_force_and_refuses_unusable_places(
     capsys.readouterr()
     assert main(["addin", "lite", "-o", str(out), "--lang", "en"]) == 2  # the user's main.py is not replaced
     err = capsys.readouterr().err
-    assert "already exists" in err and "--force" in err
+    assert "already holds 2 of the files (main.py, requirements.txt)" in err and "--force" in err
     assert (out / "main.py").read_text(encoding="utf-8") == "# my edits"
     assert main(["addin", "lite", "-o", str(out), "--force"]) == 0
     assert (out / "main.py").read_text(encoding="utf-8") == first
@@ -232,11 +232,11 @@ def test_cli_lite_twice_into_one_folder_needs_force_and_refuses_unusable_places(
     capsys.readouterr()
     (tmp_path / "file").write_text("x")
     for output, message in ((tmp_path / "file", "is a file"), (tmp_path / "file" / "sub", "cannot write")):
-        assert main(["addin", "lite", "-o", str(output), "--lang", "en"]) == 1
+        assert main(["addin", "lite", "-o", str(output), "--lang", "en"]) == 2
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err
     (tmp_path / "busy" / "main.py").mkdir(parents=True)
-    assert main(["addin", "lite", "-o", str(tmp_path / "busy"), "--lang", "en"]) == 1
+    assert main(["addin", "lite", "-o", str(tmp_path / "busy"), "--lang", "en"]) == 2
     assert "is a folder" in capsys.readouterr().err
     assert not (tmp_path / "busy" / "requirements.txt").exists()  # all or nothing
 

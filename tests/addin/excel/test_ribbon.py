@@ -41,7 +41,7 @@ def scorecard(path: Path, manager_id="AM001", actuals=GOOD_ACTUALS, weights=None
         row["weight"] = weight
     return write_template(path, size="small", lang=lang, mode="portable",
                           header={"manager_id": manager_id, "manager_name": manager_id, "team": "North",
-                                  "period": "2026Q3"}, rows=rows, overwrite=True)
+                                  "period": "2026Q3"}, rows=rows, force=True)
 
 
 # ----------------------------------------------------------------------------- a recording Excel

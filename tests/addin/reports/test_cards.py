@@ -115,7 +115,7 @@ def test_cards_never_overwrite_without_force(zh_team, tmp_path):
     before = {p: p.read_bytes() for p in first.cards}
     with pytest.raises(UsageError) as caught:
         write_cards(team, tmp_path, managers=["AM001"])
-    assert "nothing was overwritten" in caught.value.render("en")
+    assert caught.value.key == "output.exists" and "it is not replaced" in caught.value.render("en")
     assert {p: p.read_bytes() for p in first.cards} == before
     again = write_cards(team, tmp_path, managers=["AM001"], force=True)
     assert again.cards[0].exists()

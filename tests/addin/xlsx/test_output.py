@@ -54,7 +54,7 @@ def test_force_replaces_a_users_file_but_never_an_input(inputs):
 def test_a_file_the_command_wrote_is_replaced_without_force(inputs):
     root, paths = inputs
     assert check_output_file(root / "user.xlsx", inputs=paths, ours=lambda p: True)
-    assert _key(lambda: check_output_file(root / "user.xlsx", ours=lambda p: 1 / 0)) == "output.exists"
+    assert _key(lambda: check_output_file(root / "user.xlsx", ours=lambda p: 1 / 0)) == "output.exists_not_ours"
 
 
 def test_json_next_to_the_inputs_is_fine_and_ours_is_recognised(inputs):
