@@ -31,7 +31,7 @@ from addin.contract.errors import UsageError
 from addin.contract.standard import default_reviews, default_rows, review_roles
 from addin.roster.reader import read_roster
 from addin.xlsx.atomic import atomic_path
-from addin.xlsx.output import check_output_folder
+from addin.xlsx.output import check_output_files, check_output_folder
 from addin.xlsx.reader import read_scorecard
 from addin.xlsx.recalc import ask_to_recalculate
 from addin.xlsx.xml_text import cell_text, needs_preserve
@@ -179,6 +179,9 @@ def build_team(folder: Path, managers: int = 24, size: str = "medium", lang: str
     if managers < 1:
         raise UsageError("demo_managers", managers=managers)
     check_output_folder(folder)
+    # a folder or a device where the demo writes is refused as every command refuses it; whether an
+    # existing file may be replaced is the manifest's to say (_refuse_foreign)
+    check_output_files([folder / ROSTER, folder / TEAM], force=True)
     ours = _refuse_foreign(folder)
     rnd = random.Random(seed)
     roster = make_roster(managers, lang, seed)

@@ -31,7 +31,7 @@ from addin.excel.vbaproject.cfb import CompoundFileError
 from addin.excel.vbaproject.compression import CompressionError
 from addin.excel.vbaproject.project import StandardModule, VbaProjectError, add_modules
 from addin.xlsx.atomic import atomic_path
-from addin.xlsx.output import check_output_file, check_output_folder
+from addin.xlsx.output import check_output_files, check_output_folder
 from addin.xlsx.xml_text import attribute, cell_text, needs_preserve, read_cell_text
 
 ADDIN_NAME = "kpi_scorecard.xlam"
@@ -196,5 +196,5 @@ def build_addin(output_dir: str | Path = ".", lang: str = "zh",
     an existing file is replaced only if ``force``; a folder or a device in its place never.
     """
     output_dir = check_output_folder(output_dir)
-    target = check_output_file(output_dir / ADDIN_NAME, suffixes=(".xlam",), force=force)
+    (target,) = check_output_files([output_dir / ADDIN_NAME], suffixes=(".xlam",), force=force)
     return rewrite_addin(quickstart_addin(), target, lang, settings)

@@ -109,6 +109,8 @@ def check_output_files(paths: Iterable[Path_], *, suffixes: Iterable[str] = (), 
     seen: set[Path] = set()
     clash: list[Path] = []
     for raw in paths:
+        if Path(raw).is_dir():  # the command chose the name: "give a file name" would not help
+            raise UsageError("output.folder_in_the_way", path=str(raw))
         path = check_output_file(raw, suffixes=suffixes, inputs=folders, force=True)
         if path in files:
             raise UsageError("output.is_input", path=str(path))

@@ -3,6 +3,9 @@
 
 TEXTS: dict[str, tuple[str, str]] = {
     "is_folder": ("{path} 是文件夹；请给出文件名，如 {example}", "{path} is a folder; give a file name such as {example}"),
+    "folder_in_the_way": ("{path} 是文件夹，占着要写的文件的位置；请把它移走，或换一个输出文件夹",
+                          "{path} is a folder where a file is to be written: move it away or choose another "
+                          "output folder"),
     "folder_is_file": ("{path} 是文件，不是文件夹；请给出文件夹", "{path} is a file, not a folder; give a folder"),
     "not_a_file": ("{path} 不是普通文件（{kind}），不会写入", "{path} is not a regular file ({kind}); nothing is written there"),
     "wrong_suffix": ("{path}：输出文件的扩展名应为 {suffixes}（如 {example}）",
