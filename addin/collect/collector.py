@@ -29,6 +29,7 @@ from addin.collect.wording import rule_in_words
 from addin.contract import findings as F
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
+from addin.xlsx.discovery import InputFile, classify
 
 ROW_FINDINGS_PER_FILE = 100  # past this many of one code in one file, one finding counts the rest
 OK, NO_ROWS, SOURCE_ERROR = "ok", "no_rows", "source_error"
@@ -182,18 +183,27 @@ class _SourceData:
 
 
 def _shown_path(path: Path, folder: Path) -> str:
+    """The path as the user finds it in the folder: a link by its own name, not its target's."""
     try:
-        return path.resolve().relative_to(folder.resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(folder.resolve()).as_posix()
     except ValueError:
         return str(path)
 
 
-def _expand(pattern: str, folder: Path, exclude: set[Path]) -> list[Path]:
-    """Files a pattern matches, Office lock files and our own outputs left out."""
+def _expand(pattern: str, folder: Path, exclude: set[Path]) -> list[InputFile]:
+    """Files a pattern matches, by the one input-file policy (:func:`addin.xlsx.discovery.classify`):
+    folders, Office lock files, litter and our own outputs left out; a FIFO, a device or a link to
+    nothing is kept, with the reason it is never opened (``unreadable``)."""
     full = pattern if os.path.isabs(pattern) else os.path.join(folder, pattern)
     found = {Path(p) for p in glob.glob(full, recursive=True)}
-    return sorted((p for p in found if p.is_file() and not p.name.startswith(("~$", ".~lock"))
-                   and p.resolve() not in exclude), key=lambda p: str(p))
+    items = []
+    for path in sorted(found, key=str):
+        if path.is_dir() or path.name.startswith(".~lock"):  # LibreOffice's lock file
+            continue
+        item = classify(path)
+        if item.skip is None and path.resolve() not in exclude:
+            items.append(item)
+    return items
 
 
 def _read_files(name: str, rules: Rules, folder: Path, sink: FindingSink, lang: str,
@@ -206,13 +216,14 @@ def _read_files(name: str, rules: Rules, folder: Path, sink: FindingSink, lang: 
     failed = False
     seen: set[Path] = set()
     for pattern in source.files:
-        paths = _expand(pattern, folder, exclude)
-        if not paths:
+        items = _expand(pattern, folder, exclude)
+        if not items:
             failed = True
             entries.append(SourceFile(name, pattern, status=MISSING))
             sink.add("SOURCE_FILE_MISSING", file=pattern, source=name, pattern=pattern, folder=str(folder))
             continue
-        for path in paths:
+        for item in items:
+            path = item.path
             if path.resolve() in seen:
                 continue
             seen.add(path.resolve())
@@ -220,6 +231,11 @@ def _read_files(name: str, rules: Rules, folder: Path, sink: FindingSink, lang: 
             shown_name = _shown_path(path, folder)
             entry = SourceFile(name, shown_name)
             entries.append(entry)
+            if item.unreadable is not None:  # a FIFO or a device would hang or harm the run: never opened
+                failed = True
+                entry.status = UNREADABLE
+                sink.add("FILE_UNREADABLE", file=shown_name, source=name, reason=item.unreadable.render(lang))
+                continue
             try:
                 export = read_export(path, shown_name, wanted, source.sheet)
             except ExportUnreadable as exc:

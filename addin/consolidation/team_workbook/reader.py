@@ -19,7 +19,7 @@ from addin.contract import schema
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
 from addin.xlsx.guard import safe_workbook
-from addin.xlsx.safety import MAX_FILE_BYTES, sniff
+from addin.xlsx.safety import MAX_FILE_BYTES, UnsafeFile, read_file, sniff
 
 _TABLES = {t.name: t for t in (*schema.TEAM_TABLES, schema.MANAGERS_OUT_PREVIOUS, schema.TEAMS_OUT_PREVIOUS,
                                 schema.SETTINGS_OUT)}
@@ -52,7 +52,7 @@ class TeamWorkbook:
         return self.tables.get(table, [])
 
 
-def _bad(path: Path, prefix: str, reason: str) -> UsageError:
+def _bad(path: Path, prefix: str, reason: object) -> UsageError:
     return UsageError(f"{prefix}_workbook_unreadable", path=str(path), reason=reason)
 
 
@@ -71,14 +71,12 @@ def read_team_workbook(path, previous: bool = False,
     """
     path = Path(path)
     prefix = "previous" if previous else "team"
-    if not path.is_file():
+    if not path.exists():  # a link to nothing too
         raise UsageError(f"{prefix}_workbook_missing", path=str(path))
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise _bad(path, prefix, f"> {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _bad(path, prefix, exc.strerror or str(exc)) from None
+    try:  # the one regular-file policy: a FIFO or a device is never opened, a folder is not a file
+        data = read_file(path, MAX_FILE_BYTES)
+    except UnsafeFile as exc:
+        raise _bad(path, prefix, exc.reason) from None
     reason = sniff(data, path.suffix.lower())
     if reason:
         raise _bad(path, prefix, reason)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -80,6 +81,26 @@ def test_encrypted_corrupt_or_empty_exports_cost_only_that_file(tmp_path, conten
     assert statuses == {"follow-bad.xlsx": "unreadable", "follow-ok.csv": "read"}
     assert result.sources[1].rows_read == 1  # the good file was read; its source's rules give no values
     assert {a.status for a in result.actuals} == {"source_error"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_or_a_dangling_link_a_pattern_matches_is_listed_never_opened(tmp_path):
+    """The one input policy (addin.xlsx.discovery): listed with the reason, not dropped, not read (a read would hang)."""
+    rules, people = setup(tmp_path, "follow*.*")
+    os.mkfifo(tmp_path / "follow-pipe.csv")
+    (tmp_path / "follow-gone.csv").symlink_to(tmp_path / "nowhere.csv")
+    (tmp_path / "follow-dir.csv").mkdir()  # a folder is not a file of the pattern: left out, as before
+    write_csv(tmp_path / "follow-ok.csv", WUKONG_FOLLOWUPS + ["金额"],
+              [{"跟进人": "张伟", "跟进时间": "2026-07-01", "金额": "5"}])
+    for lang, words in (("en", ("a named pipe (FIFO), not a regular file; not opened",
+                                "a symbolic link to a file that does not exist")),
+                        ("zh", ("命名管道（FIFO），不是普通文件；未打开", "符号链接指向的文件不存在"))):
+        result = collect(rules, people, "2026Q3", lang=lang)
+        assert flat(result) == [("follow-gone.csv", 0, "", "FILE_UNREADABLE"),
+                                ("follow-pipe.csv", 0, "", "FILE_UNREADABLE")]
+        assert [words[1] in result.findings[0].message, words[0] in result.findings[1].message] == [True, True]
+        statuses = {s.file: s.status for s in result.sources}
+        assert statuses == {"follow-gone.csv": "unreadable", "follow-ok.csv": "read", "follow-pipe.csv": "unreadable"}
 
 
 def test_an_export_with_no_data_rows(tmp_path):

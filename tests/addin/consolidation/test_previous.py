@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import zipfile
 
 import pytest
@@ -99,7 +100,14 @@ def _bad_previous(tmp_path):
     write_scorecard(rejected_only / "weights.xlsx", rows=[{"weight": 0.5}])
     empty_team = folder / "empty-team.xlsx"
     consolidate([rejected_only], empty_team, lang="en")
-    return [
+    pipes = []
+    if hasattr(os, "mkfifo"):  # never opened (a read would wait forever), and not called missing
+        os.mkfifo(folder / "pipe.xlsx")
+        pipes = [(folder / "pipe.xlsx", "cannot read the previous team workbook {}: a named pipe (FIFO), "
+                                        "not a regular file; not opened".format(folder / "pipe.xlsx"))]
+    (folder / "folder.xlsx").mkdir()
+    return [*pipes,
+        (folder / "folder.xlsx", "a folder, not a file"),
         (folder / "missing.xlsx", "no such previous team workbook"),
         (folder / "notes.xlsx", "cannot read the previous team workbook"),
         (folder / "data.csv", "CSV"),
