@@ -16,7 +16,6 @@ The module is split in two:
 from __future__ import annotations
 
 import datetime as _dt
-import sys
 import warnings
 import zipfile
 from collections import Counter
@@ -258,9 +257,10 @@ def template_output_path(size: str, lang: str = "zh", folder: str | Path | None 
     return folder / f"{TEMPLATE_PREFIX[lang]}-{SIZE_LABEL[lang][size]}-{timestamp(now)}.xlsx"
 
 
-def template_mode(platform: str | None = None) -> str:
-    """Cells call =KPI_SCORE() (addin) where classic UDFs exist (Windows); native formulas elsewhere."""
-    return "addin" if (platform or sys.platform).startswith("win") else "portable"
+TEMPLATE_MODE = "portable"
+"""The mode of the scorecards the "new" buttons write, on every system: native formulas that
+compute in any Excel, WPS and LibreOffice, so a scorecard mailed to a manager without the add-in
+still computes (issue 10). Add-in mode stays available from the command line (``kpi new --mode addin``)."""
 
 
 def decode_hex(text: str) -> str:
@@ -356,7 +356,7 @@ def new_large(click: Click) -> None:
 
 
 def _new_template(size: str, lang: str) -> None:
-    path = write_template(template_output_path(size, lang), size=size, lang=lang, mode=template_mode())
+    path = write_template(template_output_path(size, lang), size=size, lang=lang, mode=TEMPLATE_MODE)
     _app().books.open(str(path))
     _alert(render("ribbon.new_scorecard", lang, path=path), lang)
 

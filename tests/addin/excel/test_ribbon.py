@@ -8,6 +8,9 @@ a recording stand-in (there is no Excel on Linux).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -25,7 +28,6 @@ from addin.excel.ribbon import (
     scorecard_files,
     summary_text,
     team_output_path,
-    template_mode,
 )
 from addin.xlsx.discovery import discover
 
@@ -256,6 +258,7 @@ def test_consolidate_a_picked_folder_into_a_team_workbook(tmp_path, excel):
 
 def test_new_template_buttons_write_and_open_a_scorecard(tmp_path, excel, monkeypatch):
     monkeypatch.setattr(ribbon, "documents_folder", lambda home=None: tmp_path / "KPI")
+    monkeypatch.setattr(sys, "platform", "win32")  # where classic UDFs exist: still portable (issue 10)
     excel(scorecard(tmp_path / "any.xlsx"))
     for control, _size in (("kpiNewSmall", "small"), ("kpiNewMedium", "medium"), ("kpiNewLarge", "large")):
         ribbon.on_action(control, "en")
@@ -266,6 +269,9 @@ def test_new_template_buttons_write_and_open_a_scorecard(tmp_path, excel, monkey
         book = openpyxl.load_workbook(path, read_only=True)
         assert "kpi_size" in book.defined_names
         book.close()
+        with zipfile.ZipFile(path) as z:  # native formulas only: computes without the add-in
+            sheets = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+        assert b"<f" in sheets and not re.search(rb"KPI_[A-Z_]+\(", sheets.upper())
 
 
 def test_job_errors_become_a_message_box_not_a_traceback(tmp_path, excel):
@@ -393,11 +399,10 @@ def test_scorecard_files_are_the_command_lines_inputs(tmp_path):
         scorecard_files(tmp_path / "missing")
 
 
-def test_output_names_and_template_mode(tmp_path):
+def test_output_names(tmp_path):
     now = dt.datetime(2026, 11, 26, 18, 30, 5)
     assert team_output_path(tmp_path, "zh", now).name == "团队汇总-20261126-183005.xlsx"
     assert ribbon.template_output_path("large", "en", tmp_path, now).name == "scorecard-large-20261126-183005.xlsx"
-    assert template_mode("win32") == "addin" and template_mode("darwin") == "portable"
     home = tmp_path / "home"
     (home / "Documents").mkdir(parents=True)
     assert ribbon.documents_folder(home) == home / "Documents" / "KPI"
