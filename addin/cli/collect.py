@@ -14,7 +14,7 @@ from addin.collect.presets import PRESETS, write_rules_workbook
 from addin.collect.report import collect_json, is_collect_json
 from addin.contract.errors import UsageError
 from addin.contract.findings import SEVERITY_ORDER
-from addin.contract.messages import render
+from addin.contract.messages import counted, render
 from addin.contract.schema import SIZES
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.output import check_output_file
@@ -40,6 +40,12 @@ def actuals_table(result, lang: str) -> str:
     rows = [(m.manager_id, m.name, *(f"{by[(m.manager_id, i)]:,.6g}" if by.get((m.manager_id, i)) is not None
                                      else "" for i in indicators)) for m in result.managers[:SHOWN_MANAGERS]]
     return format_table(rows, header)
+
+
+def summary_line(counts: dict[str, int], lang: str) -> str:
+    """The summary line of `kpi collect`: every count with its noun read naturally ("1 file", "2 files")."""
+    nouns = {key: counted(f"collect.n_{key}", counts[key]) for key in ("actuals", "managers", "rules", "files", "rows")}
+    return render("collect.summary", lang, **{**counts, **nouns})
 
 
 def register(subparsers, lang: str) -> argparse.ArgumentParser:
@@ -95,7 +101,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
             print(render("cli.collect.more_findings", lang, count=len(result.findings) - len(listed)))
     if len(result.managers) <= SHOWN_MANAGERS:
         print(actuals_table(result, lang))
-    print(render("collect.summary", lang, **result.counts()))
+    print(summary_line(result.counts(), lang))
     print(render("collect.wrote", lang, path=output))
     if args.json:
         print(render("collect.wrote_json", lang, path=args.json))

@@ -26,7 +26,7 @@ import xlwings
 import udfs
 from addin.contract import findings, schema
 from addin.contract.errors import KpiError
-from addin.contract.messages import CATALOG
+from addin.contract.messages import CATALOG, Message
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.output import check_output_files, check_output_folder
 
@@ -35,7 +35,12 @@ ENTRY_MODULE = "excel_functions"
 SCRIPTS = Path(__file__).with_name("data") / "lite_scripts.py"
 LITE_REQUIREMENTS = ("numpy",)
 LITE_FILES = ("main.py", "requirements.txt")
-LITE_TEXTS = ("ribbon.highlight_failed", "ribbon.protected_hint", "ribbon.alert_failed")  # provided by Pyodide: never pin
+# The catalog texts main.py carries (keyed without the "ribbon." prefix): every word the scripts show.
+LITE_TEXTS = ("ribbon.highlight_failed", "ribbon.protected_hint", "ribbon.alert_failed", "ribbon.results_sheet",
+              *(f"ribbon.results.{c}" for c in ("severity", "code", "sheet", "cell", "message")),
+              *(f"ribbon.{n}{one}" for n in ("n_errors", "n_warnings", "n_infos") for one in ("", "_one")),
+              *(f"cli.severity.{s}" for s in ("error", "warning", "info")),
+              "checks.rating_range", "files.no_kpi_table", "ribbon.tab")  # provided by Pyodide: never pin
 
 
 def udfs_dir() -> Path:
@@ -52,10 +57,10 @@ def module_order(entry: str = ENTRY_MODULE, root: Path | None = None) -> list[st
         if name in order:
             return
         if name in visiting:
-            raise KpiError("lite_udfs", problem=f"import cycle at {name}")
+            raise KpiError("lite_udfs", problem=Message("errors.lite_udfs.cycle", name=name))
         path = root / f"{name}.py"
         if not path.is_file():
-            raise KpiError("lite_udfs", problem=f"udfs/{name}.py is missing")
+            raise KpiError("lite_udfs", problem=Message("errors.lite_udfs.missing", name=name))
         visiting.add(name)
         for dep in _relative_imports(path.read_text(encoding="utf-8")):
             visit(dep)
@@ -197,7 +202,7 @@ def main_py() -> str:
     sources = {name: (root / f"{name}.py").read_text(encoding="utf-8") for name in order}
     functions = exported_functions(sources[ENTRY_MODULE])
     if not functions:
-        raise KpiError("lite_udfs", problem="udfs/excel_functions.py defines no @func functions")
+        raise KpiError("lite_udfs", problem=Message("errors.lite_udfs.no_functions"))
     try:
         package_version = version("kpi-scorecard")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -220,7 +225,7 @@ def main_py() -> str:
         numbers=repr(tuple(c.key for c in schema.KPI.columns if c.kind == "number")),
         codes=_pretty({c.code: (c.severity, c.en, c.zh) for c in findings.CODES.values()}),
         texts=_pretty({key.removeprefix("ribbon."): (text.zh, text.en) for key, text in CATALOG.items()
-                       if key in LITE_TEXTS}),
+                       if key in LITE_TEXTS or key.startswith("ribbon.lite.")}),
     ))
     parts.append(SCRIPTS.read_text(encoding="utf-8"))
     return "".join(parts)

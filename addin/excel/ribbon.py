@@ -31,8 +31,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from addin.collect.scorecard_import import import_into_scorecard, remember_rules, remembered_rules
 from addin.consolidation.consolidate import consolidate
 from addin.contract.errors import KpiError, KpiInputError
-from addin.contract.findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING, Finding
-from addin.contract.messages import render
+from addin.contract.findings import ERROR, INFO, SEVERITY_ORDER, WARNING, Finding
+from addin.contract.messages import counted, render
 from addin.contract.schema import FINDINGS_OUT, MANAGERS_OUT
 from addin.reports.cards import find_soffice, write_cards
 from addin.validation.validate import validate_paths
@@ -100,17 +100,13 @@ STATISTICS_CODES = frozenset({
 
 # ----------------------------------------------------------------------------- pure logic
 
-FINDINGS_SHEET = {"zh": "检查结果", "en": "Check results"}
-FINDINGS_HEADERS = {
-    "zh": ["严重程度", "代码", "工作表", "单元格", "说明", "客户经理编号", "文件"],
-    "en": ["Severity", "Code", "Sheet", "Cell", "Message", "Manager ID", "File"],
-}
+# Every text is in the catalog (addin/contract/messages/ribbon.py); these are its per-language views.
+FINDINGS_SHEET = {lang: render("ribbon.results_sheet", lang) for lang in ("zh", "en")}
+RESULT_COLUMNS = ("severity", "code", "sheet", "cell", "message", "manager_id", "file")
+FINDINGS_HEADERS = {lang: [render(f"ribbon.results.{c}", lang) for c in RESULT_COLUMNS] for lang in ("zh", "en")}
 # Fill colours of highlighted cells (Excel's own "bad / neutral / note" styles) as RGB tuples.
 HIGHLIGHT = {ERROR: (255, 199, 206), WARNING: (255, 235, 156), INFO: (221, 235, 247)}
-TEAM_PREFIX = {"zh": "团队汇总", "en": "team"}
-TEMPLATE_PREFIX = {"zh": "考核表", "en": "scorecard"}
-SIZE_LABEL = {"zh": {"small": "小型", "medium": "中型", "large": "大型"},
-              "en": {"small": "small", "medium": "medium", "large": "large"}}
+TEAM_PREFIX = {lang: render("ribbon.team_prefix", lang) for lang in ("zh", "en")}
 SCORECARD_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -119,7 +115,7 @@ def norm_lang(lang: str | None) -> str:
 
 
 def severity_label(severity: str, lang: str) -> str:
-    return SEVERITY_ZH.get(severity, severity) if lang == "zh" else severity
+    return render(f"cli.severity.{severity}", lang)
 
 
 def sorted_findings(findings) -> list[Finding]:
@@ -170,10 +166,10 @@ def summary_text(findings, lang: str = "zh", checked: int = 1, extra: str = "") 
     counts = Counter(f.severity for f in findings)
     ordered = sorted_findings(findings)
     if not findings:
-        head = render("ribbon.summary.clean", lang, checked=checked)
+        head = render("ribbon.summary.clean", lang, checked=counted("ribbon.n_files", checked))
     else:
-        head = render("ribbon.summary.counts", lang, checked=checked, errors=counts[ERROR], warnings=counts[WARNING],
-                      infos=counts[INFO], sheet=FINDINGS_SHEET[lang])
+        head = render("ribbon.summary.counts", lang, checked=counted("ribbon.n_files", checked),
+                      sheet=FINDINGS_SHEET[lang], **_severity_counts(counts))
     lines = [head] if not extra else [extra, head]
     for f in ordered[:3]:
         where = "!".join(p for p in (f.sheet, f.cell) if p)
@@ -199,10 +195,17 @@ def consolidation_summary(result, lang: str = "zh") -> str:
     files = result.files
     statuses = Counter(files["status"]) if hasattr(files, "columns") else Counter(f.status for f in files)
     counts = Counter(f.severity for f in result.findings)
+    managers = len(result.managers) if result.managers is not None else 0
     return render("ribbon.team_written", lang, name=Path(result.output).name, merged=statuses["merged"],
                   rejected=statuses["rejected"], duplicate=statuses["duplicate"],
-                  managers=len(result.managers) if result.managers is not None else 0,
-                  errors=counts[ERROR], warnings=counts[WARNING], infos=counts[INFO], sheet=FINDINGS_OUT.sheet(lang))
+                  managers=counted("ribbon.n_managers", managers), sheet=FINDINGS_OUT.sheet(lang),
+                  **_severity_counts(counts))
+
+
+def _severity_counts(counts: Counter) -> dict:
+    """"2 errors", "1 warning", "0 info" (错误 2 个 …) for the summaries."""
+    return {"errors": counted("ribbon.n_errors", counts[ERROR]), "warnings": counted("ribbon.n_warnings", counts[WARNING]),
+            "infos": counted("ribbon.n_infos", counts[INFO])}
 
 
 def scorecard_files(folder: str | Path) -> list[Path]:
@@ -254,7 +257,8 @@ def documents_folder(home: str | Path | None = None) -> Path:
 def template_output_path(size: str, lang: str = "zh", folder: str | Path | None = None,
                          now: _dt.datetime | None = None) -> Path:
     folder = Path(folder) if folder else documents_folder()
-    return folder / f"{TEMPLATE_PREFIX[lang]}-{SIZE_LABEL[lang][size]}-{timestamp(now)}.xlsx"
+    prefix, label = render("ribbon.template_prefix", lang), render(f"ribbon.size.{size}", lang)
+    return folder / f"{prefix}-{label}-{timestamp(now)}.xlsx"
 
 
 TEMPLATE_MODE = "portable"
@@ -340,7 +344,7 @@ def on_action(control_id: str, lang: str = "", path_hex: str = "") -> None:
     except (KpiError, KpiInputError, OSError) as exc:  # a job that cannot go on: say why, no traceback
         # OSError: a file locked by another program, a folder that vanished, a full disk
         reason = str(exc) if isinstance(exc, OSError) else exc.render(lang)
-        _alert(("无法完成：" if lang == "zh" else "Cannot finish: ") + reason, lang, critical=True)
+        _alert(render("ribbon.cannot_finish", lang, reason=reason), lang, critical=True)
 
 
 def new_small(click: Click) -> None:

@@ -109,6 +109,15 @@ class Message:
         return self.render("en")
 
 
+def counted(key: str, count: int) -> Message:
+    """A number with its noun, to render in either language: the text ``key`` (a ``{count}``
+    placeholder: ``("{count} 个文件", "{count} files")``) or, for exactly one, ``key_one``
+    (``("{count} 个文件", "{count} file")``) when the catalog has it. Chinese needs no plural;
+    English reads "1 file", "2 files"."""
+    one = f"{key}_one"
+    return Message(one if count == 1 and one in CATALOG else key, count=count)
+
+
 def render(key: str, lang: str, /, **values: object) -> str:
     """The text ``key`` in ``lang`` with ``values`` filled in.
 
@@ -141,4 +150,4 @@ def resolve_lang(explicit: str | None = None, env: Mapping[str, str] | None = No
     return value if value in LANGS else DEFAULT_LANG
 
 
-__all__ = ["CATALOG", "DEFAULT_LANG", "LANGS", "LANG_ENV", "Message", "Text", "render", "resolve_lang"]
+__all__ = ["CATALOG", "DEFAULT_LANG", "LANGS", "LANG_ENV", "Message", "Text", "counted", "render", "resolve_lang"]

@@ -179,10 +179,21 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "blank = no rows or a source error; where each value comes from: see the Actuals table"),
 
     # the command line
-    "summary": ("已采集 {actuals} 个实际值（{managers} 位客户经理 × {rules} 条规则），读取 {files} 个文件 {rows} 行；"
-                "错误 {errors}，警告 {warnings}，提示 {infos}",
-                "collected {actuals} actuals ({managers} managers × {rules} rules) from {rows} rows in {files} "
-                "files; {errors} errors, {warnings} warnings, {infos} infos"),
+    "summary": ("已采集 {actuals}（{managers} × {rules}），读取 {files}，共 {rows}；问题：错误 {errors}，警告 {warnings}，"
+                "提示 {infos}",
+                "collected {actuals} ({managers} × {rules}) from {rows} in {files}; findings: errors {errors}, "
+                "warnings {warnings}, info {infos}"),
+    # counted nouns of the summary (addin.contract.messages.counted): "_one" is the text for exactly 1
+    "n_actuals": ("{count} 个实际值", "{count} actuals"),
+    "n_actuals_one": ("{count} 个实际值", "{count} actual"),
+    "n_managers": ("{count} 位客户经理", "{count} managers"),
+    "n_managers_one": ("{count} 位客户经理", "{count} manager"),
+    "n_rules": ("{count} 条规则", "{count} rules"),
+    "n_rules_one": ("{count} 条规则", "{count} rule"),
+    "n_files": ("{count} 个文件", "{count} files"),
+    "n_files_one": ("{count} 个文件", "{count} file"),
+    "n_rows": ("{count} 行", "{count} rows"),
+    "n_rows_one": ("{count} 行", "{count} row"),
     "wrote": ("已写出 {path}", "wrote {path}"),
     "wrote_json": ("已写出报告 {path}", "wrote report {path}"),
     "filled": ("{file}：填入 {count} 个实际值 → {output}", "{file}: {count} actuals filled -> {output}"),

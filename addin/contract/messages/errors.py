@@ -83,6 +83,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "the xlwings quickstart add-in is not laid out as expected ({problem}); "
                           "is xlwings 0.37.8 installed?"),
     "lite_udfs": ("无法收集 udfs 包的源代码：{problem}", "cannot collect the source of the udfs package: {problem}"),
+    "lite_udfs.cycle": ("{name} 处有循环导入", "an import cycle at {name}"),
+    "lite_udfs.missing": ("缺少 udfs/{name}.py", "udfs/{name}.py is missing"),
+    "lite_udfs.no_functions": ("udfs/excel_functions.py 中没有 @func 函数", "udfs/excel_functions.py defines no @func functions"),
     "ribbon_unknown_button": ("未知的功能区按钮 {button}", "unknown ribbon button {button}"),
     "ribbon_not_a_folder": ("不是文件夹：{path}", "not a folder: {path}"),
     "ribbon_garbled_path": ("Excel 传来的路径已损坏；请重新选择", "the path from Excel is garbled; please pick it again"),

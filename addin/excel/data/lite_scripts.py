@@ -7,10 +7,9 @@
 import math as _math
 
 HIGHLIGHT = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": "#DDEBF7"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-RESULT_SHEET = {"zh": "检查结果", "en": "Check results"}
-SCORE_SHEET = {"zh": "得分复核", "en": "Score check"}
+RESULT_COLUMNS = ("severity", "code", "sheet", "cell", "message")
+# Every word shown comes from the catalog (TEXTS above, addin/contract/messages): _text(key, lang).
 
 
 def _blank(value):
@@ -91,7 +90,7 @@ def check(names, tables, lang="zh"):
     """
     out = []
     if "tblKPI" not in tables:
-        return [finding("NOT_A_SCORECARD", lang, reason="no table tblKPI")]
+        return [finding("NOT_A_SCORECARD", lang, reason=_text("files.no_kpi_table", lang))]
     if _blank(names.get("kpi_manager_id")):
         out.append(finding("MISSING_FIELD", lang, field=HEADER_LABELS["kpi_manager_id"][lang == "en"]))
     kpi = tables["tblKPI"]
@@ -125,7 +124,8 @@ def check(names, tables, lang="zh"):
                                              [row.get("method") or "linear"], None)
             for _, argument, error in errors:
                 cell = cells.get({"target": "target", "threshold": "threshold", "stretch": "stretch"}.get(argument, "actual"), "")
-                out.append(finding("INVALID_VALUE", lang, sheet, cell, field=argument, problem=error.render(lang)))
+                out.append(finding("INVALID_VALUE", lang, sheet, cell, field=_label("tblKPI", argument, lang),
+                                   problem=error.render(lang)))
     if weights:
         try:
             engine.normalise_weights(weights)
@@ -142,8 +142,10 @@ def check(names, tables, lang="zh"):
         for row in table_rows(review, lang):
             rating = row.get("rating")
             if "rating" in row["_cells"] and not _blank(rating) and (not _is_number(rating) or not 1 <= rating <= 5):
+                shown = f"{rating:g}" if _is_number(rating) else rating
                 out.append(finding("INVALID_VALUE", lang, review["sheet"], row["_cells"]["rating"],
-                                   field=_label("tblReview", "rating", lang), problem="1-5"))
+                                   field=_label("tblReview", "rating", lang),
+                                   problem=_text("checks.rating_range", lang, value=shown)))
     return sorted(out, key=lambda f: (SEVERITY_ORDER[f["severity"]], f["sheet"], f["cell"]))
 
 
@@ -183,12 +185,12 @@ def recompute(names, tables):
 
 def summary(findings, lang="zh"):
     counts = {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITY_ORDER}
-    if lang == "zh":
-        head = "未发现问题。" if not findings else \
-            f"错误 {counts['error']} 个，警告 {counts['warning']} 个，提示 {counts['info']} 个。详见“{RESULT_SHEET['zh']}”工作表。"
+    if not findings:
+        head = _text("lite.summary.clean", lang)
     else:
-        head = "No findings." if not findings else \
-            f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info. See '{RESULT_SHEET['en']}'."
+        head = _text("lite.summary.counts", lang, errors=_counted("n_errors", counts["error"], lang),
+                     warnings=_counted("n_warnings", counts["warning"], lang),
+                     infos=_counted("n_infos", counts["info"], lang), sheet=_text("results_sheet", lang))
     lines = [head] + [f"- {f['code']} {f['sheet']}!{f['cell']}: {f['message']}" for f in findings[:3]]
     return "\n".join(lines)
 
@@ -239,6 +241,11 @@ def _text(key, lang, **values):
     return (zh if lang == "zh" else en).format(**values)
 
 
+def _counted(key, count, lang):
+    """"1 error", "2 errors": the text ``key_one`` for exactly one when there is one (as the catalog's counted())."""
+    return _text(key + "_one" if count == 1 and key + "_one" in TEXTS else key, lang, count=count)
+
+
 def _result_sheet(book, name, rows, text_columns=None):
     """Replace the sheet ``name`` with ``rows``. Text columns (all by default) are formatted as text
     before the values arrive, so Excel parses nothing: id 001234 stays 001234, "=..." stays text."""
@@ -262,7 +269,7 @@ def _highlight(book, sheet_name, cell, color, lang):
         book.sheets[sheet_name][cell].color = color
     except Exception as error:  # Office.js errors share no type: reported in the result sheet, never hidden
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0] + _text("protected_hint", lang)
-        return [SEVERITY_ZH["warning"] if lang == "zh" else "warning", "", sheet_name, cell,
+        return [_text("cli.severity.warning", lang), "", sheet_name, cell,
                 _text("highlight_failed", lang, sheet=sheet_name, cell=cell, reason=reason)]
     return None
 
@@ -270,7 +277,7 @@ def _highlight(book, sheet_name, cell, color, lang):
 def _tell(book, text, lang):
     print(text)
     try:
-        book.app.alert(text, title="绩效考核" if lang == "zh" else "KPI")
+        book.app.alert(text, title=_text("tab", lang))
     except Exception as error:  # alerts are not available everywhere: the output pane has the text and why
         print(_text("alert_failed", lang, reason=error))
 
@@ -281,15 +288,15 @@ def validate(book: xw.Book):
     names, tables = read_book(book)
     lang = book_lang(tables)
     findings = check(names, tables, lang)
-    header = ["严重程度", "代码", "工作表", "单元格", "说明"] if lang == "zh" else ["Severity", "Code", "Sheet", "Cell", "Message"]
-    rows = [header] + [[SEVERITY_ZH[f["severity"]] if lang == "zh" else f["severity"], f["code"], f["sheet"],
+    header = [_text(f"results.{c}", lang) for c in RESULT_COLUMNS]
+    rows = [header] + [[_text(f"cli.severity.{f['severity']}", lang), f["code"], f["sheet"],
                         f["cell"], f["message"]] for f in findings]
     for f in findings:
         if f["sheet"] and f["cell"]:
             problem = _highlight(book, f["sheet"], f["cell"], HIGHLIGHT[f["severity"]], lang)
             if problem:
                 rows.append(problem)
-    _result_sheet(book, RESULT_SHEET[lang], rows)
+    _result_sheet(book, _text("results_sheet", lang), rows)
     _tell(book, summary(findings, lang), lang)
 
 
@@ -299,15 +306,14 @@ def refresh_scores(book: xw.Book):
     names, tables = read_book(book)
     lang = book_lang(tables)
     if "tblKPI" not in tables:
-        _tell(book, "不是绩效考核表（没有 tblKPI 表）" if lang == "zh" else "Not a scorecard (no tblKPI table)", lang)
+        _tell(book, _text("lite.not_a_scorecard", lang), lang)
         return
     try:
         result = recompute(names, tables)
     except KpiInputError as error:  # weights not 100 %, bad role weights or grade bands: say so, no traceback
-        head = "无法计算总分：" if lang == "zh" else "Cannot compute the totals: "
-        _tell(book, head + error.render(lang) + ("（请先运行“检查本表”）" if lang == "zh" else " (run Validate first)"), lang)
+        _tell(book, _text("lite.cannot_total", lang, reason=error.render(lang)), lang)
         return
-    header = ["指标", "表中得分", "引擎得分", "差异"] if lang == "zh" else ["Indicator", "Stored score", "Engine score", "Difference"]
+    header = [_text(f"lite.score.{c}", lang) for c in ("indicator", "stored", "engine", "difference")]
     rows, differ, problems = [header], 0, []
     for item in result["indicators"]:
         stored, score = item["stored"], item["score"]
@@ -319,14 +325,10 @@ def refresh_scores(book: xw.Book):
                 problem = _highlight(book, tables["tblKPI"]["sheet"], item["cell"], HIGHLIGHT["warning"], lang)
                 if problem:
                     problems.append([problem[4], None, None, None])
-    labels = ["定量得分", "定性得分", "综合得分", "等级"] if lang == "zh" else ["Quantitative", "Qualitative", "Final", "Grade"]
+    labels = [_text(f"lite.score.{c}", lang) for c in ("quant", "qual", "final", "grade")]
     rows += [[None] * 4] + [[label, None, value, None] for label, value in
                             zip(labels, (result["quant"], result["qual"], result["final"], result["grade"]))]
     rows += [[None] * 4] + problems if problems else []
-    _result_sheet(book, SCORE_SHEET[lang], rows, text_columns=[0])
-    final = result["final"]
-    if lang == "zh":
-        text = f"引擎复核：综合得分 {final:.2f}，等级 {result['grade']}；与表中不一致的得分 {differ} 个。"
-    else:
-        text = f"Engine check: final score {final:.2f}, grade {result['grade']}; {differ} stored score(s) differ."
+    _result_sheet(book, _text("lite.score_sheet", lang), rows, text_columns=[0])
+    text = _text("lite.engine_check", lang, final=result["final"], grade=result["grade"], differ=differ)
     _tell(book, text, lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -332,3 +333,15 @@ def test_an_alert_that_fails_is_said_in_the_output_pane(lite_main, tmp_path, cap
     lite_main.validate(book)
     out = capsys.readouterr().out
     assert "未发现问题" in out and "（无法显示消息框：alert is not supported here）" in out
+
+
+def test_a_chinese_scorecard_gets_chinese_findings_only(lite_main, tmp_path):
+    """The Lite checks name fields by their zh labels and say what is wrong in zh (no English key or text)."""
+    names, tables = lite_main.read_book(LiteBook(_card(tmp_path)))
+    review, kpi = tables["tblReview"], tables["tblKPI"]
+    review["body"][0][review["header"].index("评分")] = 7
+    kpi["body"][0][kpi["header"].index("目标值")] = -5  # the engine refuses it (an error of argument "target")
+    messages = [f["message"] for f in lite_main.check(names, tables, "zh") if f["code"] == "INVALID_VALUE"]
+    assert any(m.startswith("评分：评分应在 1–5 之间（实际为 7）") for m in messages), messages
+    assert all(not re.search(r"[A-Za-z]{3,}", m) for m in messages), messages
+    assert lite_main.check(names, {}, "zh")[0]["message"].endswith("没有表格 tblKPI（标准模板的指标表）")

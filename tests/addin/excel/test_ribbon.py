@@ -377,9 +377,11 @@ def test_summary_counts_and_quotes_the_first_findings():
     findings = [_f("MISSING_ACTUAL", f"N{i}", indicator="x") for i in range(5)] + \
                [_f("FORMULA_OVERWRITTEN", "Q7", field="Score", stored="100", computed="92.5")]
     text = summary_text(findings, "en", checked=2)
-    assert text.startswith("Checked 2 file(s): 5 error(s), 1 warning(s), 0 info.")
+    assert text.startswith("Checked 2 files: 5 errors, 1 warning, 0 info. See the 'Check results' sheet.")
     assert text.count("\n- ") == 3 and text.endswith("...")
     assert summary_text([], "zh") == "检查了 1 个文件，未发现问题。"
+    assert summary_text([], "en") == "Checked 1 file: no findings."
+    assert summary_text(findings[:1], "zh").startswith("检查了 1 个文件：错误 1 个，警告 0 个，提示 0 个。详见“检查结果”工作表。")
     assert WARNING in HIGHLIGHT and INFO in HIGHLIGHT
 
 
