@@ -4,13 +4,12 @@ The scorecard's own header names the manager (``kpi_manager_id``, ``kpi_manager_
 ``kpi_team``) and the period (``kpi_period``); the rules workbook names the exports. The same
 library as `kpi collect` computes the actuals, and :func:`~addin.collect.fill.plan_card` says
 which ``actual`` and ``source`` cells change; the ribbon writes them into the open workbook.
-The last rules workbook used is remembered in the add-in's settings file.
+The ribbon remembers the rules workbook picked last and offers it on the next click
+(:func:`addin.excel.ribbon.remember_pick`).
 """
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,43 +20,6 @@ from addin.collect.owners import Manager
 from addin.contract.errors import UsageError
 from addin.contract.findings import Finding
 from addin.xlsx.reader import read_scorecard
-
-SETTINGS_FILE = "settings.json"
-
-
-def settings_folder(env=None, home: Path | None = None) -> Path:
-    """The add-in's settings folder: ``%APPDATA%\\kpi-scorecard`` on Windows, ``~/.kpi-scorecard`` elsewhere."""
-    env = os.environ if env is None else env
-    if env.get("APPDATA"):
-        return Path(env["APPDATA"]) / "kpi-scorecard"
-    return (home or Path.home()) / ".kpi-scorecard"
-
-
-def remembered_rules(folder: Path | None = None) -> str:
-    """The rules workbook used last ("" when none or unreadable)."""
-    path = (folder or settings_folder()) / SETTINGS_FILE
-    try:
-        value = json.loads(path.read_text(encoding="utf-8")).get("collect_rules", "")
-    except (OSError, ValueError, AttributeError):
-        return ""
-    return value if isinstance(value, str) else ""
-
-
-def remember_rules(rules: str | Path, folder: Path | None = None) -> None:
-    """Store the rules workbook for the next click (other settings in the file are kept)."""
-    folder = folder or settings_folder()
-    path = folder / SETTINGS_FILE
-    try:
-        settings = json.loads(path.read_text(encoding="utf-8"))
-        settings = settings if isinstance(settings, dict) else {}
-    except (OSError, ValueError):
-        settings = {}
-    settings["collect_rules"] = str(Path(rules).resolve())
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(settings, ensure_ascii=False, indent=2), encoding="utf-8")
-    except OSError:
-        pass  # not remembering is no reason to fail the import
 
 
 @dataclass

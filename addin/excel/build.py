@@ -26,7 +26,8 @@ from xml.etree import ElementTree as ET
 import xlwings
 
 from addin.contract.errors import KpiError
-from addin.excel.ribbon import BUTTONS, GROUPS, TAB_ID, TAB_LABEL
+from addin.contract.messages import CATALOG
+from addin.excel.ribbon import BUTTONS, GROUPS, MEMORY_FOLDER, TAB_ID, TAB_LABEL, encode_hex
 from addin.excel.vbaproject.cfb import CompoundFileError
 from addin.excel.vbaproject.compression import CompressionError
 from addin.excel.vbaproject.project import StandardModule, VbaProjectError, add_modules
@@ -67,7 +68,28 @@ def ribbon_module() -> StandardModule:
     for asks in ("folder", "file"):
         ids = "".join(f"|{b.id}" for b in BUTTONS if b.asks == asks)
         text = text.replace(f"%ASK_{asks.upper()}%", f"{ids}|" if ids else "")
-    return StandardModule(VBA_MODULE, text)
+    text = text.replace("%MEMORY_FOLDER%", MEMORY_FOLDER)
+    return StandardModule(VBA_MODULE, text.replace("'%TEXTS%\n", vba_texts()))
+
+
+VBA_TEXTS = "ribbon.vba."  # the catalog texts KPIRibbon.bas shows (KPIRibbon_Say)
+_HEX_CHUNK = 480  # hex digits per VBA line (a line holds at most 1023 characters)
+
+
+def vba_texts() -> str:
+    """The ``Case`` lines of KPIRibbon_Say: each ``ribbon.vba.<key>`` text in each language as
+    UTF-16 hex, so the ASCII module shows Chinese on any code page (and every text is the catalog's)."""
+    lines = []
+    for key, text in CATALOG.items():
+        if not key.startswith(VBA_TEXTS):
+            continue
+        for lang, words in (("zh", text.zh), ("en", text.en)):
+            digits = encode_hex(words)
+            lines.append(f'    Case "{key.removeprefix(VBA_TEXTS)}.{lang}"')
+            chunks = [digits[i:i + _HEX_CHUNK] for i in range(0, len(digits), _HEX_CHUNK)] or [""]
+            lines.append(f'        h = "{chunks[0]}"')
+            lines += [f'        h = h & "{chunk}"' for chunk in chunks[1:]]
+    return "\n".join(lines) + "\n"
 
 
 def customui_xml(lang: str = "zh") -> bytes:

@@ -16,6 +16,8 @@ The module is split in two:
 from __future__ import annotations
 
 import datetime as _dt
+import os
+import sys
 import warnings
 import zipfile
 from collections import Counter
@@ -28,7 +30,7 @@ import xlwings as xw
 from openpyxl.utils import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
-from addin.collect.scorecard_import import import_into_scorecard, remember_rules, remembered_rules
+from addin.collect.scorecard_import import import_into_scorecard
 from addin.consolidation.consolidate import consolidate
 from addin.contract.errors import KpiError, KpiInputError
 from addin.contract.findings import ERROR, INFO, SEVERITY_ORDER, WARNING, Finding
@@ -36,6 +38,7 @@ from addin.contract.messages import counted, render
 from addin.contract.schema import FINDINGS_OUT, MANAGERS_OUT
 from addin.reports.cards import find_soffice, write_cards
 from addin.validation.validate import validate_paths
+from addin.xlsx.atomic import atomic_path
 from addin.xlsx.discovery import discover
 from workbook_templates.generator import write_template
 
@@ -267,6 +270,46 @@ compute in any Excel, WPS and LibreOffice, so a scorecard mailed to a manager wi
 still computes (issue 10). Add-in mode stays available from the command line (``kpi new --mode addin``)."""
 
 
+MEMORY_FOLDER = "kpi-scorecard"
+"""Where a button that asks for a file remembers the file picked last, ``<button id>.last`` (its
+path as UTF-16 hex, one ASCII line): below ``%APPDATA%`` on Windows, and on the Mac below the
+home folder Excel's sandboxed VBA sees (its container), so KPIRibbon.bas can offer it first."""
+EXCEL_CONTAINER = Path("Library") / "Containers" / "com.microsoft.Excel" / "Data"
+
+
+def memory_folder(platform: str | None = None, env=None, home: str | Path | None = None) -> Path:
+    """The folder of the remembered picks on this system (see :data:`MEMORY_FOLDER`)."""
+    platform = platform or sys.platform
+    env = os.environ if env is None else env
+    home = Path(home) if home else Path.home()
+    if platform.startswith("win") and env.get("APPDATA"):
+        return Path(env["APPDATA"]) / MEMORY_FOLDER
+    if platform == "darwin":
+        return home / EXCEL_CONTAINER / MEMORY_FOLDER
+    return home / f".{MEMORY_FOLDER}"
+
+
+def remember_pick(button_id: str, path: str | Path, folder: Path | None = None) -> None:
+    """Remember the file a button worked on, for KPIRibbon.bas to offer on its next click.
+    Not remembering is never a reason to fail the job."""
+    folder = folder or memory_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with atomic_path(folder / f"{button_id}.last") as temp:
+            temp.write_text(encode_hex(str(Path(path).resolve())) + "\n", encoding="ascii")
+    except (OSError, KpiError):
+        pass
+
+
+def remembered_pick(button_id: str, folder: Path | None = None) -> str:
+    """The file a button worked on last ("" when none, unreadable or gone)."""
+    try:
+        text = decode_hex(((folder or memory_folder()) / f"{button_id}.last").read_text(encoding="ascii"))
+    except (OSError, ValueError, UnicodeError, KpiError):
+        return ""
+    return text if Path(text).is_file() else ""
+
+
 def decode_hex(text: str) -> str:
     """Decode the UTF-16 hex that KPIRibbon.bas uses to pass a path (no quoting or code-page trouble)."""
     text = (text or "").strip()
@@ -339,8 +382,12 @@ def on_action(control_id: str, lang: str = "", path_hex: str = "") -> None:
     handler = HANDLERS.get(control_id)
     if handler is None:
         raise KpiError("ribbon_unknown_button", button=repr(control_id))
+    button = next(b for b in BUTTONS if b.id == control_id)
     try:
-        handler(Click(lang, decode_hex(path_hex)))
+        click = Click(lang, decode_hex(path_hex))
+        handler(click)
+        if button.asks == "file" and click.path:  # it worked with this file: offer it next time
+            remember_pick(button.id, click.path)
     except (KpiError, KpiInputError, OSError) as exc:  # a job that cannot go on: say why, no traceback
         # OSError: a file locked by another program, a folder that vanished, a full disk
         reason = str(exc) if isinstance(exc, OSError) else exc.render(lang)
@@ -425,13 +472,12 @@ def import_actuals(click: Click) -> None:
     """Fill the open scorecard's actuals from the CRM exports named by a rules workbook (as `kpi collect`
     + `kpi fill`, for this one manager and period); the findings go to the check-results sheet."""
     lang = click.lang
-    rules = click.path or remembered_rules()
+    rules = click.path or remembered_pick("kpiImportActuals")  # KPIRibbon.bas offers the last one, then asks
     if not rules:
         raise KpiError("collect_pick_rules")
     book = _caller()
     path = _save(book, lang)
     plan = import_into_scorecard(path, rules, lang)
-    remember_rules(rules)
     sheet = book.sheets[plan.sheet]
     for patch in plan.patches:
         sheet.range(patch.ref).value = patch.number if patch.number is not None else patch.text

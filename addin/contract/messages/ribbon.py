@@ -103,6 +103,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "size.small": ("小型", "small"),
     "size.medium": ("中型", "medium"),
     "size.large": ("大型", "large"),
+    # what KPIRibbon.bas shows before Python runs (built into the VBA as UTF-16 hex: addin/excel/build.py)
+    "vba.title": ("绩效考核", "KPI"),
+    "vba.mac_no_udfs": ("Mac 版 Excel 不支持经典 UDF（=KPI_SCORE()）：请用“便携”模式的考核表（原生公式），或 xlwings Lite 版"
+                        "（kpi addin lite）。其他按钮在 Mac 上均可使用。",
+                        "Excel for Mac has no classic UDFs (=KPI_SCORE()). Use portable scorecards (native formulas) "
+                        "or the xlwings Lite edition (kpi addin lite). All other buttons work on the Mac."),
+    "vba.udfs_imported": ("KPI 函数已导入本加载项。在任意单元格中输入 =KPI_SCORE( 即可使用。",
+                          "The KPI functions are imported into this add-in. Type =KPI_SCORE( in any cell."),
+    "vba.pick_folder": ("选择存放各客户经理考核表的文件夹", "Folder with the managers' scorecards"),
+    "vba.no_folder_picker": ("无法打开文件夹选择框。是否汇总当前工作簿所在的文件夹？",
+                             "Cannot open a folder picker. Consolidate the folder of the active workbook?"),
+    "vba.pick_file": ("选择文件", "Choose the file"),
+    "vba.use_last": ("使用上次选择的文件吗？（“否”：另选一个文件）", "Use the file you picked last time? (No: pick another one)"),
     # the xlwings Lite scripts (addin/excel/data/lite_scripts.py; main.py carries these texts)
     "lite.summary.clean": ("未发现问题。", "No findings."),
     "lite.summary.counts": ("{errors}，{warnings}，{infos}。详见“{sheet}”工作表。", "{errors}, {warnings}, {infos}. "

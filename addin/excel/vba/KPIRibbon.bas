@@ -5,16 +5,18 @@ Attribute VB_Name = "KPIRibbon"
 ' xlwings' own VBA module (RunPython, GetConfig, XLPy ...), and fills in the %...% constants below
 ' from addin.excel.ribbon.BUTTONS. Every button calls KPIRibbon_OnAction; it passes control.Id
 ' (and the folder or file it asked for) to the Python handler addin.excel.ribbon.on_action.
-' Keep this file ASCII: Chinese texts are UTF-16 hex (KPIRibbon_Text), so the module reads the
-' same on any Windows code page and on macOS.
+' Keep this file ASCII: every text it shows comes from the messages catalog (ribbon.vba.* in
+' addin/contract/messages/ribbon.py), written into KPIRibbon_Say by the build as UTF-16 hex
+' (KPIRibbon_Text), so the module reads the same on any Windows code page and on macOS.
 Option Explicit
 
 Private Const PY_HANDLER As String = "addin.excel.ribbon.on_action"
 Private Const ASK_FOLDER As String = "%ASK_FOLDER%"  ' |id|id| of the buttons that ask for a folder first
 Private Const ASK_FILE As String = "%ASK_FILE%"  ' |id|id| of the buttons that ask for a file first
+Private Const MEMORY_FOLDER As String = "%MEMORY_FOLDER%"  ' below APPDATA (Windows) or HOME (Mac): files picked last
 
 Public Sub KPIRibbon_OnAction(control As IRibbonControl)
-    Dim lang As String, picked As String, key As String
+    Dim lang As String, picked As String, key As String, cancelled As Boolean
     lang = LCase$(GetConfig("KPI_LANG", "zh"))
     If lang <> "en" Then lang = "zh"
     key = "|" & control.Id & "|"
@@ -27,7 +29,9 @@ Public Sub KPIRibbon_OnAction(control As IRibbonControl)
         picked = KPIRibbon_PickFolder(lang)
         If picked = "" Then Exit Sub
     ElseIf InStr(ASK_FILE, key) > 0 Then
-        picked = KPIRibbon_PickFile(lang)
+        picked = KPIRibbon_OfferLast(control.Id, lang, cancelled)  ' the file picked last time, if the user wants it
+        If cancelled Then Exit Sub
+        If picked = "" Then picked = KPIRibbon_PickFile(lang)
         If picked = "" Then Exit Sub
     End If
     If ActiveWorkbook Is Nothing Then Workbooks.Add  ' RunPython needs an active workbook
@@ -38,24 +42,13 @@ Private Sub KPIRibbon_ImportFunctions(lang As String)
     ' Classic UDFs: xlwings writes the VBA wrappers of the UDF Modules (udfs.excel_functions, from the
     ' add-in's myaddin.conf sheet) into this add-in, so =KPI_SCORE() works in every workbook.
     #If Mac Then
-        If lang = "en" Then
-            MsgBox "Excel for Mac has no classic UDFs (=KPI_SCORE()). Use portable scorecards (native formulas) " & _
-                   "or the xlwings Lite edition (kpi addin lite). All other buttons work on the Mac.", vbInformation, "KPI"
-        Else
-            MsgBox KPIRibbon_Text("004D006100630020724800200045007800630065006C00204E0D652F63017ECF51780020005500440046FF08003D004B00500049005F00530043004F0052004500280029FF09FF1A8BF77528201C4FBF643A201D6A215F0F7684800368388868FF08539F751F516C5F0FFF09FF0C621600200078006C00770069006E006700730020004C00690074006500207248FF08006B0070006900200061006400640069006E0020006C006900740065FF09300251764ED6630994AE57280020004D0061006300204E0A574753EF4F7F75283002"), _
-                   vbInformation, KPIRibbon_Text("7EE9654880036838")
-        End If
+        MsgBox KPIRibbon_Say("mac_no_udfs", lang), vbInformation, KPIRibbon_Say("title", lang)
     #Else
         Dim result As String
         On Error GoTo Failed
         result = XLPy.Str(XLPy.Call(XLPy.Module("xlwings"), "import_udfs", XLPy.Tuple(GetUdfModules(ThisWorkbook), ThisWorkbook)))
         ThisWorkbook.Save  ' an add-in is never saved on exit: keep the wrappers
-        If lang = "en" Then
-            MsgBox "The KPI functions are imported into this add-in. Type =KPI_SCORE( in any cell.", vbInformation, "KPI"
-        Else
-            MsgBox KPIRibbon_Text("004B00500049002051FD65705DF25BFC5165672C52A08F7D9879300257284EFB610F53555143683C4E2D8F9351650020003D004B00500049005F00530043004F0052004500280020537353EF4F7F75283002"), _
-                   vbInformation, KPIRibbon_Text("7EE9654880036838")
-        End If
+        MsgBox KPIRibbon_Say("udfs_imported", lang), vbInformation, KPIRibbon_Say("title", lang)
         Exit Sub
 Failed:
         ShowError "", Err.Description & " " & Err.Number
@@ -65,11 +58,7 @@ End Sub
 Private Function KPIRibbon_PickFolder(lang As String) As String
     ' The folder with the managers' scorecards; "" when the user cancels.
     Dim title As String, folder As String, picked As Boolean
-    If lang = "en" Then
-        title = "Folder with the managers' scorecards"
-    Else
-        title = KPIRibbon_Text("900962E95B58653E54045BA262377ECF7406800368388868768465874EF65939")
-    End If
+    title = KPIRibbon_Say("pick_folder", lang)
     On Error Resume Next
     With Application.FileDialog(4)  ' msoFileDialogFolderPicker
         .Title = title
@@ -90,12 +79,10 @@ Private Function KPIRibbon_PickFolder(lang As String) As String
     If Not picked And Not ActiveWorkbook Is Nothing Then
         ' No folder picker on this Excel: offer the folder of the active workbook instead.
         If ActiveWorkbook.Path <> "" Then
-            If lang = "en" Then
-                title = "Cannot open a folder picker. Consolidate the folder of the active workbook?"
-            Else
-                title = KPIRibbon_Text("65E06CD562535F0065874EF65939900962E968463002662F54266C47603B5F53524D5DE54F5C7C3F62405728768465874EF65939FF1F")
+            title = KPIRibbon_Say("no_folder_picker", lang)
+            If MsgBox(title & vbLf & ActiveWorkbook.Path, vbOKCancel + vbQuestion, KPIRibbon_Say("title", lang)) = vbOK Then
+                folder = ActiveWorkbook.Path
             End If
-            If MsgBox(title & vbLf & ActiveWorkbook.Path, vbOKCancel + vbQuestion, "KPI") = vbOK Then folder = ActiveWorkbook.Path
         End If
     End If
     KPIRibbon_PickFolder = folder
@@ -104,11 +91,7 @@ End Function
 Private Function KPIRibbon_PickFile(lang As String) As String
     ' A file to work on (e.g. a CRM export); "" when the user cancels.
     Dim title As String, picked As Variant
-    If lang = "en" Then
-        title = "Choose the file"
-    Else
-        title = KPIRibbon_Text("900962E965874EF6")
-    End If
+    title = KPIRibbon_Say("pick_file", lang)
     #If Mac Then
         picked = Application.GetOpenFilename()
     #Else
@@ -116,6 +99,49 @@ Private Function KPIRibbon_PickFile(lang As String) As String
     #End If
     If VarType(picked) = vbBoolean Then picked = ""  ' False: cancelled
     KPIRibbon_PickFile = CStr(picked)
+End Function
+
+Private Function KPIRibbon_OfferLast(id As String, lang As String, cancelled As Boolean) As String
+    ' The file this button worked on last (addin.excel.ribbon.remember_pick wrote its path, as UTF-16
+    ' hex, to MEMORY_FOLDER/<id>.last), offered first: Yes uses it, No opens the picker, Cancel stops.
+    ' "" when there is none, it no longer exists or cannot be read (the picker then opens as before).
+    Dim memory As String, last As String, answer As VbMsgBoxResult
+    cancelled = False
+    On Error GoTo Unknown
+    #If Mac Then
+        memory = Environ("HOME") & "/" & MEMORY_FOLDER & "/" & id & ".last"  ' HOME: Excel's own container
+        If Dir(memory) = "" Then Exit Function
+        Dim handle As Integer
+        handle = FreeFile
+        Open memory For Input As #handle
+        Line Input #handle, last
+        Close #handle
+        last = KPIRibbon_Text(Trim$(last))
+        If Dir(last) = "" Then Exit Function
+    #Else
+        Dim fso As Object
+        Set fso = CreateObject("Scripting.FileSystemObject")  ' Unicode paths, unlike Dir and Open
+        memory = Environ("APPDATA") & "\" & MEMORY_FOLDER & "\" & id & ".last"
+        If Not fso.FileExists(memory) Then Exit Function
+        last = KPIRibbon_Text(Trim$(fso.OpenTextFile(memory, 1).ReadLine))
+        If Not fso.FileExists(last) Then Exit Function
+    #End If
+    On Error GoTo 0
+    answer = MsgBox(KPIRibbon_Say("use_last", lang) & vbLf & vbLf & last, vbYesNoCancel + vbQuestion, KPIRibbon_Say("title", lang))
+    If answer = vbYes Then KPIRibbon_OfferLast = last
+    cancelled = (answer = vbCancel)
+    Exit Function
+Unknown:
+    KPIRibbon_OfferLast = ""
+End Function
+
+Private Function KPIRibbon_Say(ByVal key As String, ByVal lang As String) As String
+    ' A text of the catalog (ribbon.vba.<key>) in lang; kpi addin build writes the cases below.
+    Dim h As String
+    Select Case key & "." & lang
+'%TEXTS%
+    End Select
+    KPIRibbon_Say = KPIRibbon_Text(h)
 End Function
 
 Private Function KPIRibbon_Hex(ByVal text As String) As String
@@ -129,7 +155,7 @@ Private Function KPIRibbon_Hex(ByVal text As String) As String
 End Function
 
 Private Function KPIRibbon_Text(ByVal hexText As String) As String
-    ' The inverse of KPIRibbon_Hex: Chinese message texts kept as ASCII in this file.
+    ' The inverse of KPIRibbon_Hex: the texts of KPIRibbon_Say (and remembered paths) kept as ASCII.
     Dim i As Long, out As String
     For i = 1 To Len(hexText) Step 4
         out = out & ChrW(CLng("&H" & Mid$(hexText, i, 4)))

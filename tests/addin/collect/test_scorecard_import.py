@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from support.crm_exports import write_xlsx
 
-from addin.collect.scorecard_import import import_into_scorecard, remember_rules, remembered_rules
+from addin.collect.scorecard_import import import_into_scorecard
 from addin.contract.errors import UsageError
 from addin.excel.ribbon import BUTTONS, HANDLERS
 from addin.xlsx.reader import read_scorecard
@@ -50,14 +50,6 @@ def test_a_scorecard_without_a_period_is_refused(tmp_path):
     with pytest.raises(UsageError) as caught:
         import_into_scorecard(card, tmp_path / "rules.toml", "en")
     assert "fill in the manager id and the period" in caught.value.render("en")
-
-
-def test_the_last_rules_workbook_is_remembered(tmp_path):
-    assert remembered_rules(tmp_path) == ""
-    remember_rules(tmp_path / "rules.xlsx", tmp_path)
-    assert remembered_rules(tmp_path) == str((tmp_path / "rules.xlsx").resolve())
-    (tmp_path / "settings.json").write_text("{broken", encoding="utf-8")
-    assert remembered_rules(tmp_path) == ""
 
 
 def test_the_ribbon_has_the_button_and_it_asks_for_the_rules_file():

@@ -12,6 +12,7 @@ from support.paths import ROOT
 
 from addin.cli import main
 from addin.excel import build as addin_build
+from addin.contract.messages import CATALOG
 from addin.excel import ribbon
 from addin.excel.build import ADDIN_NAME, CUSTOMUI_NS, CUSTOMUI_PART, CUSTOMUI_REL, build_addin, read_settings
 
@@ -178,12 +179,40 @@ def test_vba_calls_only_procedures_that_exist():
         assert name in own, name
 
 
-def test_vba_module_is_ascii_and_its_hex_texts_decode():
-    raw = BAS.read_bytes()
-    raw.decode("ascii")  # imports the same on every code page
-    texts = [ribbon.decode_hex(h) for h in re.findall(r'KPIRibbon_Text\("([0-9A-F]+)"\)', raw.decode())]
-    assert texts and all(re.search(r"[\u4e00-\u9fff]", t) for t in texts)
-    assert "绩效考核" in texts
+def test_vba_module_is_ascii_and_its_texts_are_the_catalogs():
+    BAS.read_bytes().decode("ascii")  # imports the same on every code page
+    bas = addin_build.ribbon_module().text()
+    bas.encode("ascii")
+    assert not re.search(r'MsgBox "|title = "', bas)  # no text of its own: every word comes from the catalog
+    texts, key = {}, None
+    for line in bas.splitlines():  # KPIRibbon_Say: Case "key.lang", then h = "hex" (h = h & "hex" ...)
+        case = re.fullmatch(r'    Case "(\w+)\.(zh|en)"', line)
+        if case:
+            key = case.groups()
+            texts[key] = ""
+        elif key and (part := re.fullmatch(r'        h = (?:h & )?"([0-9A-F]*)"', line)):
+            texts[key] += part.group(1)
+        else:
+            key = None
+        assert len(line) < 1024, line  # the longest line VBA reads
+    wanted = {(k.removeprefix("ribbon.vba."), lang): getattr(t, lang) for k, t in CATALOG.items()
+              if k.startswith("ribbon.vba.") for lang in ("zh", "en")}
+    assert {k: ribbon.decode_hex(v) for k, v in texts.items()} == wanted
+    assert wanted[("title", "zh")] == "绩效考核" and ("use_last", "en") in wanted
+    said = set(re.findall(r'KPIRibbon_Say\("(\w+)", lang\)', bas))
+    assert said == {k for k, _ in wanted}  # every text is shown, none is missing
+
+
+def test_a_button_that_asks_for_a_file_offers_the_file_picked_last_first():
+    bas = addin_build.ribbon_module().text()
+    assert f'Private Const MEMORY_FOLDER As String = "{ribbon.MEMORY_FOLDER}"' in bas
+    start = bas.index("Private Function KPIRibbon_OfferLast")
+    offer = bas[start:bas.index("End Function", start)]
+    assert '& id & ".last"' in offer and "KPIRibbon_Text(Trim$(" in offer  # the file remember_pick writes
+    assert 'Environ("APPDATA")' in offer and 'Environ("HOME")' in offer
+    assert "vbYesNoCancel" in offer and "cancelled = (answer = vbCancel)" in offer
+    on_action = bas[bas.index("Public Sub KPIRibbon_OnAction"):bas.index("End Sub")]
+    assert on_action.index("KPIRibbon_OfferLast(control.Id") < on_action.index("KPIRibbon_PickFile(lang)")
 
 
 def test_hex_path_round_trip_matches_the_vba_encoding():

@@ -106,6 +106,9 @@ class FakeSheet:
     def __getitem__(self, ref: str) -> FakeRange:
         return FakeRange(self, ref)
 
+    def range(self, ref: str) -> FakeRange:
+        return FakeRange(self, ref)
+
     @property
     def used_range(self) -> FakeRange:
         return self["A1"]
@@ -458,3 +461,51 @@ def test_result_cards_button_writes_the_cards_of_the_open_team_workbook(tmp_path
     ribbon.on_action("kpiCards", "zh")
     prompt, _, mode = not_a_team.app.alerts[-1]
     assert mode == "critical" and "不是 kpi consolidate 生成的团队汇总表" in prompt
+
+
+IMPORT_RULES = """
+[sources.deals]
+files = ["deals.xlsx"]
+owner = "负责人"
+date = "实际结束时间"
+
+[[rules]]
+indicator = "销售额"
+source = "deals"
+measure = "sum"
+value = "金额"
+scale = 0.0001
+"""
+
+
+def test_the_import_button_remembers_the_rules_it_used_for_the_vba_to_offer(tmp_path, excel, monkeypatch):
+    from support.crm_exports import write_xlsx
+
+    memory = tmp_path / "memory"
+    monkeypatch.setattr(ribbon, "memory_folder", lambda *a, **k: memory)
+    write_xlsx(tmp_path / "deals.xlsx", ["负责人", "金额", "实际结束时间"],
+               [{"负责人": "AM001", "金额": "12,000.00", "实际结束时间": "2026-07-03"}])
+    rules = tmp_path / "规则 O'Brien & 100%.toml"
+    rules.write_text(IMPORT_RULES, encoding="utf-8")
+    book = excel(scorecard(tmp_path / "am001.xlsx"))
+    ribbon.on_action("kpiImportActuals", "en", encode_hex("C:/nowhere/rules.toml"))  # fails: not remembered
+    assert book.app.alerts[-1][2] == "critical" and not memory.exists()
+    ribbon.on_action("kpiImportActuals", "en", encode_hex(str(rules)))
+    assert book.app.alerts[-1][0].startswith("Imported 1 actuals from the CRM")
+    stored = (memory / "kpiImportActuals.last").read_text(encoding="ascii")  # what KPIRibbon_OfferLast reads
+    assert re.fullmatch(r"([0-9A-F]{4})+\n", stored) and ribbon.decode_hex(stored.strip()) == str(rules.resolve())
+    assert ribbon.remembered_pick("kpiImportActuals") == str(rules.resolve())
+    ribbon.on_action("kpiImportActuals", "en", "")  # no file from Excel: the one used last
+    assert book.app.alerts[-1][0].startswith("Imported 1 actuals from the CRM")
+    rules.unlink()
+    assert ribbon.remembered_pick("kpiImportActuals") == ""  # gone: nothing is offered
+    (memory / "kpiImportActuals.last").write_text("not hex", encoding="ascii")
+    assert ribbon.remembered_pick("kpiImportActuals") == ""
+
+
+def test_picks_are_remembered_where_the_vba_of_each_system_looks(tmp_path):
+    assert ribbon.memory_folder("win32", {"APPDATA": r"C:\Users\张三\AppData\Roaming"}, tmp_path) == \
+        Path(r"C:\Users\张三\AppData\Roaming") / "kpi-scorecard"  # VBA: Environ("APPDATA") & "\kpi-scorecard\"
+    assert ribbon.memory_folder("darwin", {}, tmp_path) == \
+        tmp_path / "Library/Containers/com.microsoft.Excel/Data/kpi-scorecard"  # sandboxed VBA's HOME
+    assert ribbon.memory_folder("linux", {}, tmp_path) == tmp_path / ".kpi-scorecard"
