@@ -6,16 +6,14 @@ import argparse
 from pathlib import Path
 
 from addin.cli.output import format_table, shown
-from addin.cli.parsing import add_lang, command
 from addin.collect.actuals_workbook import write_actuals_workbook
 from addin.collect.collector import collect
 from addin.collect.output import check_output
-from addin.collect.presets import PRESETS, write_rules_workbook
+from addin.collect.presets import write_rules_workbook
 from addin.collect.report import collect_json
 from addin.contract.errors import UsageError
 from addin.contract.findings import SEVERITY_ORDER
 from addin.contract.messages import render
-from addin.contract.schema import SIZES
 from addin.xlsx.atomic import atomic_path
 
 SHOWN_FINDINGS = 30  # the console shows the first ones; the workbook lists them all
@@ -39,23 +37,6 @@ def actuals_table(result, lang: str) -> str:
     rows = [(m.manager_id, m.name, *(f"{by[(m.manager_id, i)]:,.6g}" if by.get((m.manager_id, i)) is not None
                                      else "" for i in indicators)) for m in result.managers[:SHOWN_MANAGERS]]
     return format_table(rows, header)
-
-
-def register(subparsers, lang: str) -> argparse.ArgumentParser:
-    p = command(subparsers, "collect", lang)
-    p.add_argument("rules", nargs="?", metavar="RULES", help=render("cli.collect.rules", lang))
-    p.add_argument("--roster", metavar="ROSTER", help=render("cli.collect.roster", lang))
-    p.add_argument("--period", help=render("cli.collect.period", lang))
-    p.add_argument("-o", "--output", metavar="ACTUALS.xlsx", help=render("cli.collect.output", lang))
-    p.add_argument("--data", metavar="DIR", help=render("cli.collect.data", lang))
-    add_lang(p, lang, "cli.collect.lang")
-    p.add_argument("--json", metavar="REPORT.json", help=render("cli.collect.json", lang))
-    p.add_argument("--strict", action="store_true", help=render("cli.collect.strict", lang))
-    p.add_argument("--force", action="store_true", help=render("cli.collect.force", lang))
-    p.add_argument("--init", metavar="RULES.xlsx", help=render("cli.collect.init", lang))
-    p.add_argument("--preset", choices=sorted(PRESETS), default="cordys", help=render("cli.collect.preset", lang))
-    p.add_argument("--size", choices=SIZES, default="medium", help=render("cli.collect.size", lang))
-    return p
 
 
 def run(args: argparse.Namespace, lang: str) -> int:

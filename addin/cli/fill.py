@@ -5,19 +5,7 @@ from __future__ import annotations
 import argparse
 
 from addin.cli.output import findings_table
-from addin.cli.parsing import add_lang, command
 from addin.collect.fill import fill_scorecards
-from addin.contract.messages import render
-
-
-def register(subparsers, lang: str) -> argparse.ArgumentParser:
-    p = command(subparsers, "fill", lang)
-    p.add_argument("paths", nargs="+", metavar="SCORECARD_OR_DIR")
-    p.add_argument("--actuals", required=True, metavar="ACTUALS.xlsx", help=render("cli.fill.actuals", lang))
-    p.add_argument("-o", "--output", required=True, metavar="OUT_DIR", help=render("cli.fill.output", lang))
-    add_lang(p, lang, "cli.fill.lang")
-    p.add_argument("--force", action="store_true", help=render("cli.fill.force", lang))
-    return p
 
 
 def run(args: argparse.Namespace, lang: str) -> int:
