@@ -5,31 +5,10 @@ from __future__ import annotations
 import argparse
 
 from addin.cli.console import force_hint
-from addin.cli.parsing import add_force, add_lang, command
 from addin.contract.messages import render
 from addin.excel.build import build_addin
 from addin.excel.install import install, uninstall
 from addin.excel.lite import write_lite
-
-
-def register(subparsers, lang: str) -> argparse.ArgumentParser:
-    p = command(subparsers, "addin", lang)
-    actions = p.add_subparsers(dest="action", metavar="ACTION", title=render("cli.addin.actions", lang),
-                               required=True)
-    a = command(actions, "addin build", lang)
-    a.add_argument("-o", "--output", default=".", metavar="DIR", help=render("cli.addin.build.output", lang))
-    add_force(a, lang)
-    add_lang(a, lang, "cli.addin.build.lang")
-    a = command(actions, "addin install", lang)
-    a.add_argument("--com-import", action="store_true", help=render("cli.addin.install.com_import", lang))
-    add_lang(a, lang, "cli.addin.build.lang")
-    a = command(actions, "addin uninstall", lang)
-    add_lang(a, lang)
-    a = command(actions, "addin lite", lang)
-    a.add_argument("-o", "--output", default="kpi-lite", metavar="DIR", help=render("cli.addin.lite.output", lang))
-    add_force(a, lang)
-    add_lang(a, lang)
-    return p
 
 
 def run(args: argparse.Namespace, lang: str) -> int:

@@ -5,21 +5,9 @@ from __future__ import annotations
 import argparse
 
 from addin.cli.console import force_hint
-from addin.cli.parsing import add_force, add_lang, command
 from addin.contract.messages import render
 from addin.reports.cards import write_cards
 from addin.reports.cards.pdf import require_soffice
-
-
-def register(subparsers, lang: str) -> argparse.ArgumentParser:
-    p = command(subparsers, "cards", lang)
-    p.add_argument("team", metavar="TEAM.xlsx", help=render("cli.cards.team", lang))
-    p.add_argument("-o", "--output", required=True, metavar="DIR", help=render("cli.cards.output", lang))
-    p.add_argument("--pdf", action="store_true", help=render("cli.cards.pdf", lang))
-    add_lang(p, lang, "cli.cards.lang")
-    p.add_argument("--manager", nargs="+", metavar="ID", help=render("cli.cards.manager", lang))
-    add_force(p, lang)
-    return p
 
 
 def run(args: argparse.Namespace, lang: str) -> int:

@@ -7,15 +7,13 @@ from pathlib import Path
 
 from addin.cli.console import force_hint
 from addin.cli.output import format_table, shown
-from addin.cli.parsing import add_force, add_lang, command
 from addin.collect.actuals_workbook import is_actuals_workbook, write_actuals_workbook
 from addin.collect.collector import collect
-from addin.collect.presets import PRESETS, write_rules_workbook
+from addin.collect.presets import write_rules_workbook
 from addin.collect.report import collect_json, is_collect_json
 from addin.contract.errors import UsageError
 from addin.contract.findings import SEVERITY_ORDER
 from addin.contract.messages import counted, render
-from addin.contract.schema import SIZES
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.output import check_output_file
 
@@ -46,23 +44,6 @@ def summary_line(counts: dict[str, int], lang: str) -> str:
     """The summary line of `kpi collect`: every count with its noun read naturally ("1 file", "2 files")."""
     nouns = {key: counted(f"collect.n_{key}", counts[key]) for key in ("actuals", "managers", "rules", "files", "rows")}
     return render("collect.summary", lang, **{**counts, **nouns})
-
-
-def register(subparsers, lang: str) -> argparse.ArgumentParser:
-    p = command(subparsers, "collect", lang)
-    p.add_argument("rules", nargs="?", metavar="RULES", help=render("cli.collect.rules", lang))
-    p.add_argument("--roster", metavar="ROSTER", help=render("cli.collect.roster", lang))
-    p.add_argument("--period", help=render("cli.collect.period", lang))
-    p.add_argument("-o", "--output", metavar="ACTUALS.xlsx", help=render("cli.collect.output", lang))
-    p.add_argument("--data", metavar="DIR", help=render("cli.collect.data", lang))
-    add_lang(p, lang, "cli.collect.lang")
-    p.add_argument("--json", metavar="REPORT.json", help=render("cli.collect.json", lang))
-    p.add_argument("--strict", action="store_true", help=render("cli.collect.strict", lang))
-    add_force(p, lang)
-    p.add_argument("--init", metavar="RULES.xlsx", help=render("cli.collect.init", lang))
-    p.add_argument("--preset", choices=sorted(PRESETS), default="cordys", help=render("cli.collect.preset", lang))
-    p.add_argument("--size", choices=SIZES, default="medium", help=render("cli.collect.size", lang))
-    return p
 
 
 def run(args: argparse.Namespace, lang: str) -> int:

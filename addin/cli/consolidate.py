@@ -8,7 +8,6 @@ from pathlib import Path
 
 from addin.cli.console import force_hint, visible
 from addin.cli.output import print_summary
-from addin.cli.parsing import add_force, add_lang, command
 from addin.cli.progress import ProgressBar
 from addin.consolidation.consolidate import consolidate
 from addin.contract.errors import OutputError
@@ -16,26 +15,6 @@ from addin.contract.messages import render
 from addin.reports.json_report import consolidation_json
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.output import check_output_file, is_kpi_json
-
-
-def register(subparsers, lang: str) -> argparse.ArgumentParser:
-    p = command(subparsers, "consolidate", lang)
-    p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
-    p.add_argument("-o", "--output", required=True, metavar="TEAM.xlsx")
-    p.add_argument("--period", help=render("cli.consolidate.period", lang))
-    p.add_argument("--master", metavar="TEMPLATE.xlsx", help=render("cli.validate.master", lang))
-    p.add_argument("--roster", metavar="ROSTER", help=render("cli.consolidate.roster", lang))
-    add_lang(p, lang, "cli.consolidate.lang")
-    p.add_argument("--bonus-pool", type=float, metavar="AMOUNT", help=render("cli.consolidate.bonus_pool", lang))
-    p.add_argument("--base-bonus", type=float, default=10000.0, metavar="AMOUNT",
-                   help=render("cli.consolidate.base_bonus", lang))
-    p.add_argument("--previous", metavar="TEAM_PREV.xlsx", help=render("cli.consolidate.previous", lang))
-    p.add_argument("--json", metavar="REPORT.json", help=render("cli.consolidate.json", lang))
-    p.add_argument("--strict", action="store_true", help=render("cli.consolidate.strict", lang))
-    add_force(p, lang)
-    p.add_argument("--no-progress", action="store_true", help=render("cli.consolidate.no_progress", lang))
-    p.add_argument("--actuals", metavar="ACTUALS.xlsx", help=render("cli.actuals_option", lang))
-    return p
 
 
 def run(args: argparse.Namespace, lang: str) -> int:

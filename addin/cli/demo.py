@@ -6,23 +6,11 @@ import argparse
 from pathlib import Path
 
 from addin.cli.output import print_summary
-from addin.cli.parsing import add_lang, command
 from addin.consolidation.consolidate import consolidate
 from addin.contract.messages import render
-from addin.contract.schema import SIZES
 from addin.demo.team import PERIOD, build_team
 
 _PLANTED = ("lenient_reviewer", "weights", "overwritten", "missing_actual")
-
-
-def register(subparsers, lang: str) -> argparse.ArgumentParser:
-    p = command(subparsers, "demo", lang)
-    p.add_argument("-o", "--output", default="kpi-demo", metavar="DIR", help=render("cli.demo.output", lang))
-    p.add_argument("--managers", type=int, default=24, help=render("cli.demo.managers", lang))
-    p.add_argument("--size", choices=SIZES, default="medium", help=render("cli.demo.size", lang))
-    add_lang(p, lang, "cli.demo.lang")
-    p.add_argument("--seed", type=int, default=7, help=render("cli.demo.seed", lang))
-    return p
 
 
 def run(args: argparse.Namespace, lang: str) -> int:

@@ -6,19 +6,7 @@ import argparse
 
 from addin.cli.console import force_hint
 from addin.cli.output import findings_table
-from addin.cli.parsing import add_force, add_lang, command
 from addin.collect.fill import fill_scorecards
-from addin.contract.messages import render
-
-
-def register(subparsers, lang: str) -> argparse.ArgumentParser:
-    p = command(subparsers, "fill", lang)
-    p.add_argument("paths", nargs="+", metavar="SCORECARD_OR_DIR")
-    p.add_argument("--actuals", required=True, metavar="ACTUALS.xlsx", help=render("cli.fill.actuals", lang))
-    p.add_argument("-o", "--output", required=True, metavar="OUT_DIR", help=render("cli.fill.output", lang))
-    add_lang(p, lang, "cli.fill.lang")
-    add_force(p, lang)
-    return p
 
 
 def run(args: argparse.Namespace, lang: str) -> int:

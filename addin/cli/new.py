@@ -6,28 +6,13 @@ import argparse
 from pathlib import Path
 
 from addin.cli.console import force_hint
-from addin.cli.parsing import add_force, add_lang, command
 from addin.collect.compare import template_actuals
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
-from addin.contract.schema import MODES, SIZES
 from addin.roster.model import IgnoredColumn
 from addin.xlsx.output import check_output_folder
 from workbook_templates.generator import write_template
 from workbook_templates.roster_workbooks import RosterWorkbooks, write_roster
-
-
-def register(subparsers, lang: str) -> argparse.ArgumentParser:
-    p = command(subparsers, "new", lang)
-    p.add_argument("--size", choices=SIZES, default="medium", help=render("cli.new.size", lang))
-    add_lang(p, lang, "cli.new.lang")
-    p.add_argument("--mode", choices=MODES, default="portable", help=render("cli.new.mode", lang))
-    p.add_argument("--roster", metavar="ROSTER", help=render("cli.new.roster", lang))
-    p.add_argument("--period", help=render("cli.new.period", lang))
-    p.add_argument("-o", "--output", required=True, metavar="PATH", help=render("cli.new.output", lang))
-    p.add_argument("--actuals", metavar="ACTUALS.xlsx", help=render("cli.actuals_option", lang))
-    add_force(p, lang, note="cli.new.force")
-    return p
 
 
 def run(args: argparse.Namespace, lang: str) -> int:

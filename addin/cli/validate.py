@@ -6,21 +6,9 @@ import argparse
 
 from addin.cli.console import visible
 from addin.cli.output import findings_table, shown
-from addin.cli.parsing import add_lang, command
 from addin.contract.messages import render
 from addin.reports.json_report import validation_json
 from addin.validation.validate import validate_paths
-
-
-def register(subparsers, lang: str) -> argparse.ArgumentParser:
-    p = command(subparsers, "validate", lang)
-    p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
-    p.add_argument("--json", action="store_true", help=render("cli.validate.json", lang))
-    add_lang(p, lang)
-    p.add_argument("--master", metavar="TEMPLATE.xlsx", help=render("cli.validate.master", lang))
-    p.add_argument("--period", help=render("cli.validate.period", lang))
-    p.add_argument("--roster", metavar="ROSTER", help=render("cli.validate.roster", lang))
-    return p
 
 
 def run(args: argparse.Namespace, lang: str) -> int:

@@ -11,16 +11,19 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xlsxwriter
 
-from addin.collect.collector import CollectResult
 from addin.contract import schema
 from addin.contract.errors import UsageError
 from addin.contract.findings import SEVERITY_ZH
 from addin.contract.messages import Message, render
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.guard import safe_workbook
+
+if TYPE_CHECKING:  # reading actuals (`kpi new/consolidate --actuals`) must not load the collector and pandas
+    from addin.collect.collector import CollectResult
 
 _NUMBER_KEYS = {"actual"}
 _COUNT_KEYS = {"rows", "rows_excluded", "header_row", "rows_read", "rows_in_period", "rows_matched", "rows_unmatched",

@@ -6,7 +6,7 @@ import math
 
 from addin.collect.actuals_workbook import CollectedActual, read_actuals
 from addin.collect.fill import actuals_by_manager, indicator_aliases, indicator_key
-from addin.collect.values import fold_values
+from addin.collect.folding import fold_values
 from addin.contract import findings as F
 from addin.contract.messages import render
 from addin.contract.standard import default_rows

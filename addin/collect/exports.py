@@ -24,7 +24,7 @@ import pandas as pd
 import polars as pl
 
 from addin.collect.columns import Columns
-from addin.collect.values import fold_values
+from addin.collect.folding import fold_values
 from addin.xlsx.guard import safe_workbook
 from addin.xlsx.safety import (
     MAX_FILE_BYTES,

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 from defusedxml import ElementTree
 
 from addin.collect.actuals_workbook import CollectedActual, read_actuals
-from addin.collect.values import fold_values
+from addin.collect.folding import fold_values
 from addin.contract import findings as F
 from addin.contract.errors import UsageError
 from addin.contract.messages import render

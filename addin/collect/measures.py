@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from addin.collect.columns import Columns
+from addin.collect.folding import fold_values
 from addin.collect.rules import Rule
-from addin.collect.values import TextCodes, fold_values, parse_numbers, text_codes
+from addin.collect.values import TextCodes, parse_numbers, text_codes
 
 UNIT_SECONDS = {"minutes": 60.0, "hours": 3600.0, "days": 86400.0}
 

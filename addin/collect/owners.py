@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from addin.collect.values import TextCodes, fold_values
+from addin.collect.folding import fold_values
+from addin.collect.values import TextCodes
 from addin.contract.errors import RosterError, UsageError
 from addin.contract.messages import Message
 from addin.roster.reader import read_roster

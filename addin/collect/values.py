@@ -18,28 +18,9 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
+from addin.collect.folding import fold_one, fold_values
+
 # ------------------------------------------------------------------------------------------- text
-
-def _fold_one(value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(int(value)) if float(value).is_integer() else repr(float(value))
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    return " ".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
-
-
-def fold_values(values) -> list[str]:
-    """Folded text of values (rule filters, aliases, the distinct values of a column)."""
-    values = list(values)
-    if all(type(v) is str for v in values):  # the common case, without the per-type checks
-        normalize = unicodedata.normalize
-        return [" ".join(normalize("NFKC", v).split()).casefold() for v in values]
-    return [_fold_one(v) for v in values]
-
 
 @dataclass
 class TextCodes:
@@ -98,7 +79,7 @@ def blank_mask(column) -> np.ndarray:
     if isinstance(column, pl.Series):
         return (column.is_null() | (column.str.strip_chars() == "")).to_numpy()
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    blank = np.array([_fold_one(u) == "" for u in uniques] + [True], dtype=bool)
+    blank = np.array([fold_one(u) == "" for u in uniques] + [True], dtype=bool)
     return blank[codes]
 
 

@@ -5,22 +5,66 @@ from __future__ import annotations
 import argparse
 import importlib
 import re
+import subprocess
+import sys
 
 import pytest
 from support.paths import kpi_env, run_kpi
 
+from addin.cli.commands import COMMANDS
 from addin.cli.parsing import prescan_lang
 from addin.contract.errors import OutputError, UsageError
 
 cli_main = importlib.import_module("addin.cli.main")  # the module; `addin.cli.main` the attribute is main()
 
 
-def test_every_command_is_a_module_with_register_and_run():
+def test_every_command_has_a_parser_and_a_module_with_run():
     parser = cli_main.build_parser("en")
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert list(sub.choices) == [m.__name__.rsplit(".", 1)[1] for m in cli_main.COMMANDS]
-    for module in cli_main.COMMANDS:
-        assert callable(module.register) and callable(module.run), module.__name__
+    assert list(sub.choices) == [c.name for c in COMMANDS]
+    for command in COMMANDS:
+        assert sub.choices[command.name].get_default("command_module") == command.module == f"addin.cli.{command.name}"
+        assert callable(importlib.import_module(command.module).run), command.module
+
+
+HEAVY = ("xlwings", "pandas", "openpyxl", "polars", "xlsxwriter", "pydantic", *(c.module for c in COMMANDS))
+_LOADED = ("import atexit, runpy, sys\n"
+           "atexit.register(lambda: print('LOADED', *sorted(set({heavy!r}) & set(sys.modules)), file=sys.stderr))\n"
+           "sys.argv = ['kpi', *{argv!r}]\n"
+           "runpy.run_module('addin.cli', run_name='__main__')\n")
+
+
+def _loaded(*argv: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+    """Run `kpi ARGV` in a fresh process; which of :data:`HEAVY` it had imported when it exited."""
+    result = subprocess.run([sys.executable, "-c", _LOADED.format(argv=list(argv), heavy=HEAVY)], capture_output=True,
+                            text=True, env=kpi_env(), timeout=120)
+    line = next(line for line in result.stderr.splitlines() if line.startswith("LOADED"))
+    return result, line.split()[1:]
+
+
+@pytest.mark.parametrize("argv", [("--version",), ("--help",), ("validate", "--help"), ("collect", "--help"),
+                                  ("addin", "build", "--help"), ("consolidate", "--lang", "en", "--help")])
+def test_start_up_and_help_import_no_heavy_library(argv):
+    """Parsing the command line loads the parsers only; a command's libraries come when it runs."""
+    result, loaded = _loaded(*argv)
+    assert result.returncode == 0 and result.stdout, result.stderr
+    assert loaded == []
+
+
+def test_a_command_loads_its_own_module_only(tmp_path):
+    """The loader imports the chosen command's module and its libraries, no other command's."""
+    assert run_kpi("new", "-o", str(tmp_path / "a.xlsx"), "--lang", "en").returncode == 0
+    result, loaded = _loaded("validate", str(tmp_path / "a.xlsx"), "--lang", "en")
+    assert result.returncode == 1 and "files 1:" in result.stdout, result.stderr  # a blank scorecard has errors
+    assert "addin.cli.validate" in loaded and not {"addin.cli.collect", "xlwings", "pandas"} & set(loaded), loaded
+
+
+def test_consolidate_never_imports_pandas_or_xlwings(tmp_path):
+    """docs/consolidation.md: the team workbook is written from rows; DataFrames only for library callers."""
+    assert run_kpi("new", "-o", str(tmp_path / "in" / "a.xlsx"), "--lang", "en").returncode == 0
+    result, loaded = _loaded("consolidate", str(tmp_path / "in"), "-o", str(tmp_path / "team.xlsx"), "--lang", "en")
+    assert result.returncode == 0 and (tmp_path / "team.xlsx").is_file(), result.stderr
+    assert "addin.cli.consolidate" in loaded and not {"pandas", "polars", "xlwings", "openpyxl"} & set(loaded), loaded
 
 
 def test_version(capsys):
@@ -74,7 +118,7 @@ def _failing(exc: BaseException):
     (KeyboardInterrupt(), 130, "已中断", "Interrupted"),
 ])
 def test_errors_become_one_line_and_an_exit_code(monkeypatch, capsys, exc, code, zh, en):
-    monkeypatch.setattr(cli_main.demo, "run", _failing(exc))
+    monkeypatch.setattr(importlib.import_module("addin.cli.demo"), "run", _failing(exc))
     for lang, expected in (("zh", zh), ("en", en)):
         assert cli_main.main(["demo", "--lang", lang]) == code
         captured = capsys.readouterr()

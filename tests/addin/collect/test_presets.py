@@ -13,6 +13,7 @@ from support.libreoffice import convert, requires_libreoffice
 from support.paths import run_kpi
 
 from addin.collect.actuals_workbook import read_actuals
+from addin.collect.preset_names import PRESET_NAMES
 from addin.collect.presets import PRESETS
 from addin.collect.rules import load_rules
 from addin.contract.standard import default_rows
@@ -132,3 +133,8 @@ def test_init_never_replaces_an_existing_file_without_force(tmp_path):
     assert done.returncode == 2 and "--force" in done.stderr
     assert path.read_bytes() == b"mine"
     assert run_kpi("collect", "--init", path, "--force").returncode == 0
+
+
+def test_the_parser_lists_every_preset():
+    """`kpi collect --preset` offers the names of the light module, which must be the presets' names."""
+    assert PRESET_NAMES == tuple(PRESETS)

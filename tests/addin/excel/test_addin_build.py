@@ -11,8 +11,8 @@ import pytest
 from support.paths import ROOT
 
 from addin.cli import main
-from addin.excel import build as addin_build
 from addin.contract.messages import CATALOG
+from addin.excel import build as addin_build
 from addin.excel import ribbon
 from addin.excel.build import ADDIN_NAME, CUSTOMUI_NS, CUSTOMUI_PART, CUSTOMUI_REL, build_addin, read_settings
 
