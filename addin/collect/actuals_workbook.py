@@ -9,7 +9,8 @@ are exactly the keys of COLLECT.md; with ``zh`` they are Chinese labels and ever
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,36 +36,53 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _localised(key: str, value, lang: str):
-    """Values of the tables in the workbook's language (zh workbooks hold Chinese values only)."""
-    if key == "status" and isinstance(value, str) and value:
-        catalog_key = f"collect.status_{value}" if value in ("ok", "no_rows", "source_error") else f"collect.file_{value}"
-        return render(catalog_key, lang)
+def _localiser(key: str, lang: str):
+    """The function giving a column's values in the workbook's language (zh workbooks hold Chinese values only);
+    None when the column's values stay as they are. Each distinct value is rendered once."""
+    if key == "status":
+        def status(value):
+            if not isinstance(value, str) or not value:
+                return value
+            key_of = f"collect.status_{value}" if value in ("ok", "no_rows", "source_error") else f"collect.file_{value}"
+            return render(key_of, lang)
+        return status
     if key == "severity" and lang == "zh":
-        return SEVERITY_ZH.get(value, value)
-    return value
+        return lambda value: SEVERITY_ZH.get(value, value)
+    return None
 
 
-def _table(wb, ws, table: schema.OutputTable, records: list[dict], lang: str, formats: dict) -> None:
+def _table(ws, table: schema.OutputTable, rows: list[tuple], lang: str, formats: dict) -> None:
+    """One Excel table: the header row, then one row per record (values in the order of ``table.keys``).
+
+    Cells are written one typed call each (the column's number format comes from its column); a blank
+    or non-finite number leaves the cell empty.
+    """
     keys = table.keys
     headers = table.headers(lang)
     for col, key in enumerate(keys):
         width = _WIDTHS.get(key, max(10, _display_width(headers[col]) + 4))
         ws.set_column(col, col, width, formats.get(key))
-    data = []
-    for record in records:
-        row = []
-        for key in keys:
-            value = _localised(key, record.get(key), lang)
-            if isinstance(value, float) and not math.isfinite(value):
-                value = None
-            row.append(value)
-        data.append(row)
-    last = max(len(data), 1)
-    options = {"name": table.name, "style": "Table Style Medium 2", "columns": [{"header": h} for h in headers]}
-    if data:
-        options["data"] = data
-    ws.add_table(0, 0, last, len(keys) - 1, options)
+    localisers = [(col, fn, {}) for col, key in enumerate(keys) if (fn := _localiser(key, lang))]
+    write_string, write_number, write = ws.write_string, ws.write_number, ws.write
+    for r, values in enumerate(rows, start=1):
+        if localisers:
+            values = list(values)
+            for col, fn, seen in localisers:
+                value = values[col]
+                if value not in seen:
+                    seen[value] = fn(value)
+                values[col] = seen[value]
+        for col, value in enumerate(values):
+            kind = type(value)
+            if kind is str:
+                if value:
+                    write_string(r, col, value)
+            elif kind is int or (kind is float and math.isfinite(value)):
+                write_number(r, col, value)
+            elif value is not None and kind is not float:
+                write(r, col, value)
+    ws.add_table(0, 0, max(len(rows), 1), len(keys) - 1,
+                 {"name": table.name, "style": "Table Style Medium 2", "columns": [{"header": h} for h in headers]})
     ws.freeze_panes(1, 0)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
@@ -130,16 +148,15 @@ def write_actuals_workbook(result: CollectResult, output, lang: str | None = Non
         overview = wb.add_worksheet(render("collect.sheet_matrix", lang))
         _overview(overview, result, lang, formats)
         records = {
-            schema.ACTUALS_OUT.name: [asdict(a) for a in result.actuals],
-            schema.SOURCES_OUT.name: [asdict(s) for s in result.sources],
-            schema.UNMATCHED_OUT.name: [asdict(u) for u in result.unmatched],
-            schema.COLLECT_FINDINGS_OUT.name: [
-                {"file": f.file, "source": f.source, "row": f.row, "column": f.column, "code": f.code,
-                 "severity": f.severity, "message": f.message} for f in result.findings],
+            schema.ACTUALS_OUT.name: result.actuals,
+            schema.SOURCES_OUT.name: result.sources,
+            schema.UNMATCHED_OUT.name: result.unmatched,
+            schema.COLLECT_FINDINGS_OUT.name: result.findings,
         }
         for table in schema.ACTUALS_TABLES:
             ws = wb.add_worksheet(table.sheet(lang))
-            _table(wb, ws, table, records[table.name], lang, column_formats)
+            values = attrgetter(*table.keys)  # a record's values in the table's order (keys are its fields)
+            _table(ws, table, [values(record) for record in records[table.name]], lang, column_formats)
         wb.close()
     return output
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from addin.collect import measures
 from addin.collect.columns import Columns, cell
@@ -290,9 +289,11 @@ def _prepare_source(name: str, rules: Rules, folder: Path, period: Period, owner
         keys = text_codes(frame[source.key])
         present = keys.nonblank()
         codes = keys.codes
-        duplicate = present & pd.Series(codes).duplicated().to_numpy()
+        first = np.full(keys.size, len(codes), dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(len(codes), dtype=np.int64))
+        first_of_code = first[codes]  # the row where each row's key first appears
+        duplicate = present & (first_of_code != np.arange(len(codes)))
         if duplicate.any():
-            first_of_code = pd.Series(np.arange(len(codes))).groupby(codes).transform("first").to_numpy()
             raw = frame[source.key]
             sink.rows("DUPLICATE_ROW", files, name, source.key, file_of[duplicate], row_of[duplicate],
                       _dup_details(raw, duplicate, first_of_code, files, file_of, row_of))
@@ -351,6 +352,15 @@ def _dup_details(raw, duplicate: np.ndarray, first_of_code: np.ndarray, files: l
     return details
 
 
+def _groups(keys: np.ndarray, positions: np.ndarray):
+    """(key, its positions in order) for each distinct key, keys ascending."""
+    order = np.argsort(keys, kind="stable")
+    keys, positions = keys[order], positions[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    for start, end in zip(starts, [*starts[1:], len(keys)]):
+        yield int(keys[start]), positions[start:end]
+
+
 def _report_unmatched(name: str, column: str, raw, mask: np.ndarray, codes: np.ndarray,
                       resolutions: list, owners: OwnerIndex, files: list[str], file_of: np.ndarray,
                       row_of: np.ndarray, sink: FindingSink, lang: str, unmatched: list[Unmatched]) -> None:
@@ -358,10 +368,9 @@ def _report_unmatched(name: str, column: str, raw, mask: np.ndarray, codes: np.n
     if not mask.any():
         return
     positions = np.flatnonzero(mask)
-    table = pd.DataFrame({"code": codes[positions], "file": file_of[positions], "pos": positions})
-    for code, group in table.groupby("code", sort=True):
-        resolution = resolutions[int(code)]
-        first = int(group["pos"].iloc[0])
+    for code, group in _groups(codes[positions], positions):
+        resolution = resolutions[code]
+        first = int(group[0])
         value = cell(raw, first)
         owner_text = str(value).strip() if resolution.status != BLANK else render("collect.blank_owner", lang)
         if isinstance(value, float) and value.is_integer():
@@ -376,9 +385,9 @@ def _report_unmatched(name: str, column: str, raw, mask: np.ndarray, codes: np.n
         else:
             reason = render("collect.reason_not_in_roster", lang)
         unmatched.append(Unmatched(name, owner_text, len(group), reason))
-        for f, in_file in group.groupby("file", sort=True):
-            at = int(in_file["pos"].iloc[0])
-            position = {"file": files[int(f)], "source": name, "row": int(row_of[at]), "column": column}
+        for f, in_file in _groups(file_of[group], group):
+            at = int(in_file[0])
+            position = {"file": files[f], "source": name, "row": int(row_of[at]), "column": column}
             if resolution.status == AMBIGUOUS:
                 listed = ", ".join(f"{p.manager_id} {p.name}" for p in people)
                 sink.add("AMBIGUOUS_OWNER", owner=owner_text, count=len(people), managers=listed, rows=len(in_file),

@@ -1,10 +1,10 @@
 """The rule columns of export rows, whatever engine read them.
 
 CSV exports are read by polars (multi-threaded, strings kept in Arrow memory); workbooks
-arrive from calamine as Python objects and live in pandas Series of dtype object. A
-:class:`Columns` holds either kind under the rule's column names and offers the few
-operations the collector needs: pick rows by a NumPy mask, join the files of a source,
-and hand one cell to a finding.
+arrive from calamine as Python objects and live in NumPy object arrays. A :class:`Columns`
+holds either kind under the rule's column names and offers the few operations the
+collector needs: pick rows by a NumPy mask, join the files of a source, and hand one cell
+to a finding.
 """
 
 from __future__ import annotations
@@ -13,28 +13,20 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
-Column = pd.Series | pl.Series
+from addin.collect.values import object_array
+
+Column = np.ndarray | pl.Series
 
 
 def cell(column: Column, index: int) -> Any:
     """The raw value of one cell (for findings)."""
-    if isinstance(column, pl.Series):
-        return column[int(index)]
-    return column.iloc[int(index)]
-
-
-def as_pandas(column: Column) -> pd.Series:
-    """A column as a pandas Series of Python objects (None for missing)."""
-    if isinstance(column, pl.Series):
-        return pd.Series(column.to_numpy(), dtype=object)
-    return column.reset_index(drop=True)
+    return column[int(index)]
 
 
 class Columns:
-    """Named columns of equal length: pandas Series (workbooks) or polars Series (CSV)."""
+    """Named columns of equal length: NumPy object arrays (workbooks) or polars Series (CSV)."""
 
     def __init__(self, data: dict[str, Column], length: int) -> None:
         self.data = data
@@ -58,7 +50,7 @@ class Columns:
                 polars_mask = pl.Series(mask) if polars_mask is None else polars_mask
                 out[name] = column.filter(polars_mask)
             else:
-                out[name] = column[mask].reset_index(drop=True)
+                out[name] = column[mask]
         return Columns(out, int(mask.sum()))
 
     @staticmethod
@@ -71,5 +63,5 @@ class Columns:
             if all(isinstance(c, pl.Series) for c in columns):
                 out[name] = pl.concat(columns) if len(columns) > 1 else columns[0]
             else:
-                out[name] = pd.concat([as_pandas(c) for c in columns], ignore_index=True)
+                out[name] = np.concatenate([object_array(c) for c in columns])
         return Columns(out, sum(len(p) for p in parts))

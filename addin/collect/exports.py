@@ -1,4 +1,4 @@
-"""Reading CRM export files: workbooks through python-calamine, CSV through pandas.
+"""Reading CRM export files: workbooks through python-calamine, CSV through polars.
 
 An export is located by content, not by its name: its header row is the first of the
 first 30 rows that holds every column the rules use; trailing rows that fill at most one
@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
 from addin.collect.columns import Columns
 from addin.collect.folding import fold_values
+from addin.collect.values import object_array
 from addin.xlsx.guard import safe_workbook
 from addin.xlsx.safety import (
     MAX_FILE_BYTES,
@@ -144,22 +144,23 @@ def _locate_grid(export: Export, grid: list[list], wanted: list[str]) -> None:
     export.missing = missing if index >= 0 else list(wanted)
     if export.missing:
         return
-    frame = pd.DataFrame(grid[index + 1:], dtype=object)
-    filled = np.zeros(len(frame), dtype=np.int64)
-    for position in range(frame.shape[1]):
-        values = frame.iloc[:, position].to_numpy(dtype=object)
-        filled += (values != "") & pd.notna(values)
+    body = grid[index + 1:]
+    width = max((len(row) for row in body), default=0)
+    table = np.empty((len(body), width), dtype=object)  # a missing cell of a short row stays None
+    if all(len(row) == width for row in body):
+        table[:] = body  # calamine's grid is rectangular: one C loop
+    else:
+        for r, row in enumerate(body):
+            table[r, :len(row)] = row
+    filled = ((table != "") & np.not_equal(table, None) & (table == table)).sum(axis=1)  # x == x: not NaN
     data_rows = np.flatnonzero(filled >= 2)
     last = int(data_rows[-1]) + 1 if len(data_rows) else 0
-    export.footer_rows = len(frame) - last
+    export.footer_rows = len(body) - last
     positions = {k: i for i, k in enumerate(keys) if k}
     columns = {}
     for name in wanted:
         position = positions[header_key(name)]
-        if position < frame.shape[1]:
-            columns[name] = frame.iloc[:last, position].reset_index(drop=True)
-        else:
-            columns[name] = pd.Series([""] * last, dtype=object)
+        columns[name] = table[:last, position].copy() if position < width else object_array([""] * last)
     export.data = Columns(columns, last)
     export.rows = np.arange(index + 2, index + 2 + last, dtype=np.int64)
 
@@ -185,7 +186,7 @@ def _locate_csv(export: Export, data: bytes, wanted: list[str]) -> None:
     frame = None
     if encoding in ("utf-8", "utf-8-sig"):  # polars checks the UTF-8 of the rest itself
         try:
-            frame = _polars_csv(data[3:] if encoding == "utf-8-sig" else data, index, sep, names)
+            frame = _polars_csv(data, index, sep, names)  # a BOM sits on the header line, which is skipped
         except Exception:  # noqa: BLE001 - not UTF-8 after all (a GBK file with an ASCII head), or malformed
             frame = None
     if frame is None:

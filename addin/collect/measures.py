@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
+import polars as pl
 
 from addin.collect.columns import Columns
 from addin.collect.folding import fold_values
 from addin.collect.rules import Rule
-from addin.collect.values import TextCodes, parse_numbers, text_codes
+from addin.collect.values import TextCodes, factorize, parse_numbers, text_codes
 
 UNIT_SECONDS = {"minutes": 60.0, "hours": 3600.0, "days": 86400.0}
 
@@ -49,10 +49,9 @@ def scope_groups(scope: str, teams: list[str]) -> np.ndarray:
         return np.zeros(n, dtype=np.int64)
     if scope == "team":
         folded = fold_values(teams)
-        codes, _ = pd.factorize(pd.Series(folded, dtype=object))
-        groups = codes.astype(np.int64)
+        groups, _ = factorize(folded)
         blank = np.array([not t for t in folded], dtype=bool)
-        groups[blank] = codes.max(initial=-1) + 1 + np.arange(int(blank.sum()))
+        groups[blank] = groups.max(initial=-1) + 1 + np.arange(int(blank.sum()))
         return groups
     return np.arange(n, dtype=np.int64)
 
@@ -83,10 +82,19 @@ def _aggregate(measure: str, groups: np.ndarray, values: np.ndarray, n_groups: i
         sums = np.bincount(groups, weights=values, minlength=n_groups)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan), counts
-    medians = pd.Series(values).groupby(groups).median()
-    out = np.full(n_groups, np.nan)
-    out[medians.index.to_numpy(dtype=np.int64)] = medians.to_numpy(dtype=float)
-    return out, counts
+    return _medians(groups, values, counts), counts
+
+
+def _medians(groups: np.ndarray, values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The median of each group's values (the mean of the middle two for an even count); NaN when none."""
+    ordered = values[np.lexsort((values, groups))]
+    start = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    has = counts > 0
+    low = ordered[(start + (counts - 1) // 2)[has]]
+    high = ordered[(start + counts // 2)[has]]
+    out = np.full(len(counts), np.nan)
+    out[has] = (low + high) / 2
+    return out
 
 
 def _numbers(rule: Rule, frame: Columns, cache: dict[str, TextCodes]) -> tuple[np.ndarray, np.ndarray]:
@@ -146,8 +154,8 @@ def compute(rule: Rule, frame: Columns, manager: np.ndarray, groups_of_manager: 
     g = groups[usable]
     if rule.measure == "distinct":
         codes = cache[rule.value or ""]
-        pairs = pd.unique(g * np.int64(len(codes.uniques) + 1) + codes.codes[usable])
-        result = np.bincount(pairs // np.int64(len(codes.uniques) + 1), minlength=n_groups).astype(float)
+        pairs = pl.Series(g * np.int64(codes.size + 1) + codes.codes[usable]).unique().to_numpy()
+        result = np.bincount(pairs // np.int64(codes.size + 1), minlength=n_groups).astype(float)
         rows = np.bincount(g, minlength=n_groups)
     elif rule.measure == "ratio":
         numerator = filter_mask(frame, rule.numerator or {}, cache)[usable]
