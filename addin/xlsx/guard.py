@@ -21,6 +21,7 @@ from python_calamine import CalamineWorkbook
 
 from addin.xlsx.safety import ZIP_MAGICS, UnsafeFile, open_zip, read_file, read_member
 from addin.xlsx.sheet_xml import DENSE_LIMIT, near, scan
+from addin.xlsx.xml_parts import refuse_doctype, refuse_doctype_parts
 
 
 def safe_workbook(source: str | os.PathLike | bytes, load_tables: bool = False) -> CalamineWorkbook:
@@ -36,12 +37,15 @@ def safe_workbook(source: str | os.PathLike | bytes, load_tables: bool = False) 
 
 
 def check_extents(data: bytes) -> None:
-    """UnsafeFile ``far_cells`` when a worksheet of the xlsx ``data`` spans more than DENSE_LIMIT cells."""
+    """UnsafeFile ``far_cells`` when a worksheet of the xlsx ``data`` spans more than DENSE_LIMIT cells,
+    ``xml_forbidden`` when a part calamine parses declares a document type."""
     opened = open_zip(data)
+    refuse_doctype_parts(opened)
     for name in sorted(opened.names):
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")) or "/_rels/" in name:
             continue
         xml = read_member(opened, name)
+        refuse_doctype(xml, name)
         if near(xml):
             continue
         extent = scan(xml)

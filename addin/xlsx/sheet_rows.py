@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook
 
 from addin.xlsx.safety import UnsafeFile, container_kind, open_zip, read_file, read_member, sniff
 from addin.xlsx.sheet_xml import DENSE_LIMIT, near, scan, trim
-from addin.xlsx.xml_parts import elements
+from addin.xlsx.xml_parts import elements, refuse_doctype, refuse_doctype_parts
 
 MAX_ROWS = 100_000  # rows of a roster or an export; a team has hundreds of managers
 MAX_COLUMNS = 1_000
@@ -40,6 +40,8 @@ def read_first_sheet(path) -> tuple[list[list], str]:
         raise UnsafeFile(reason.key, **reason.values)
     sheet_name, part = _first_sheet(opened)
     xml = read_member(opened, part)
+    refuse_doctype(xml, part)
+    refuse_doctype_parts(opened)
     source = data
     if not near(xml) and not scan(xml).fits():
         source = _trimmed(opened, part, xml, sheet_name)
