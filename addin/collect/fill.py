@@ -235,8 +235,8 @@ def fill_scorecards(paths, actuals_path, out_dir, lang: str = "zh", force: bool 
     """
     inputs = [*paths, actuals_path]
     out_dir = check_output_folder(out_dir, inputs=inputs)
-    files = [f.path for f in discover(paths, exclude=[actuals_path])
-             if f.readable and f.path.suffix.lower() in _WORKBOOK_SUFFIXES]
+    found = discover(paths, exclude=[actuals_path])
+    files = [f.path for f in found if f.readable and f.path.suffix.lower() in _WORKBOOK_SUFFIXES]
     if not files:
         raise UsageError("collect_no_scorecards", path=", ".join(map(str, paths)))
     targets = check_output_files([out_dir / path.name for path in files], suffixes=_WORKBOOK_SUFFIXES,
@@ -247,6 +247,17 @@ def fill_scorecards(paths, actuals_path, out_dir, lang: str = "zh", force: bool 
     # its reader costs that file, never the run (addin.xlsx.isolation)
     cards = run_isolated(read_scorecard, [str(path) for path in files], _fault_card)
     report = FillReport()
+    for item in found:  # every input gets its line: a FIFO, a link loop, litter, an .xls are never dropped silently
+        if item.unreadable is not None:
+            report.failed = True
+            reason = item.unreadable.render(lang)
+            report.findings.append(F.make("FILE_UNREADABLE", lang, file=str(item.path), reason=reason))
+            report.lines.append(render("collect.fill_unreadable", lang, file=shown_path(item.path), reason=reason))
+        elif item.skip is not None:
+            report.lines.append(render("collect.fill_unreadable", lang, file=shown_path(item.path),
+                                       reason=item.skip.render(lang)))
+        elif item.path.suffix.lower() not in _WORKBOOK_SUFFIXES:
+            report.lines.append(render("collect.fill_other_kind", lang, file=shown_path(item.path)))
     for (path, target), card in zip(planned, cards):
         _fill_one(path, card, target, actuals, lang, report)
     return report

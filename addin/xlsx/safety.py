@@ -24,7 +24,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from addin.contract.messages import render
+from addin.contract.messages import Message, render
 
 # Caps. A per-manager scorecard is 20–60 KB; these are generous for real workbooks and
 # small enough that a hostile file cannot exhaust memory or time.
@@ -49,6 +49,10 @@ class Reason:
 
     def render(self, lang: str) -> str:
         return render(f"{self.area}.{self.key}", lang, **self.values)
+
+    def message(self) -> Message:
+        """This reason as a catalog Message: rendered in the language of the text it becomes part of."""
+        return Message(f"{self.area}.{self.key}", **self.values)
 
     def __str__(self) -> str:
         return self.render("en")

@@ -13,8 +13,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
-
+from addin.xlsx.guard import open_calamine
 from addin.xlsx.safety import UnsafeFile, container_kind, open_zip, read_file, read_member, sniff
 from addin.xlsx.sheet_xml import DENSE_LIMIT, near, scan, trim
 from addin.xlsx.xml_parts import elements, refuse_doctype, refuse_doctype_parts
@@ -45,7 +44,7 @@ def read_first_sheet(path) -> tuple[list[list], str]:
     source = data
     if not near(xml) and not scan(xml).fits():
         source = _trimmed(opened, part, xml, sheet_name)
-    book = CalamineWorkbook.from_filelike(io.BytesIO(source))
+    book = open_calamine(source)
     try:
         rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
     finally:

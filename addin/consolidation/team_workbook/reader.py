@@ -84,6 +84,8 @@ def read_team_workbook(path, previous: bool = False,
         book = safe_workbook(data, load_tables=True)  # no far-away cell reaches calamine
         raw = {name: (book.get_table_by_name(name).columns, book.get_table_by_name(name).to_python())
                for name in book.table_names}
+    except UnsafeFile as exc:  # a far-away cell, a reader panic: its own reason
+        raise _bad(path, prefix, exc.reason) from None
     except Exception as exc:  # noqa: BLE001 - any failure of the reader is "cannot read this file"
         raise _bad(path, prefix, f"{type(exc).__name__}: {exc}"[:300]) from None
     return _assemble(path, prefix, raw, required)
