@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from addin.consolidation.team_workbook import TeamWorkbook
+from addin.reports.cards.reword import reword
 from udfs.enums import ROLE
 
 # Findings not shown on a card: about a group or a reviewer rather than the person, technical
@@ -124,8 +125,9 @@ def _scored(row: dict) -> bool:
     return row.get("status", "scored") in ("scored", None) and _number(row.get("final_score")) is not None
 
 
-def build_cards(book: TeamWorkbook, previous_period: str = "") -> list[Card]:
-    """The cards of every scored manager of the team workbook, by rank."""
+def build_cards(book: TeamWorkbook, previous_period: str = "", lang: str | None = None) -> list[Card]:
+    """The cards of every scored manager of the team workbook, by rank; findings in ``lang`` (default: the
+    workbook's)."""
     managers = [row for row in book.rows("tblManagers") if _scored(row) and _text(row.get("manager_id"))]
     managers.sort(key=lambda r: (_number(r.get("rank")) or math.inf, _text(r.get("manager_id"))))
     team_of = {_text(r["manager_id"]): _text(r.get("team")) for r in managers}
@@ -141,7 +143,7 @@ def build_cards(book: TeamWorkbook, previous_period: str = "") -> list[Card]:
             team_means[_text(row.get("team"))] = mean
     indicators = _indicators(book.rows("tblScores"), team_of)
     roles, comments = _reviews(book.rows("tblReviews"))
-    findings = _findings(book.rows("tblFindings"))
+    findings = _findings(book.rows("tblFindings"), book.lang, lang or book.lang)
     compared = "previous_final_score" in book.columns.get("tblManagers", [])
     cards = []
     for row in managers:
@@ -205,13 +207,13 @@ def _reviews(rows: list[dict]) -> tuple[dict[str, list[RoleScore]], dict[str, li
     return roles, comments
 
 
-def _findings(rows: list[dict]) -> dict[str, list[str]]:
-    """Each manager's findings in plain words: the messages, most severe first, without repeats."""
+def _findings(rows: list[dict], source: str, lang: str) -> dict[str, list[str]]:
+    """Each manager's findings in plain words: the messages (in ``lang``), most severe first, without repeats."""
     personal = sorted((row for row in rows if _text(row.get("code")) not in NOT_PERSONAL),
                       key=lambda r: SEVERITY_ORDER.get(_text(r.get("severity")), 9))
     out: dict[str, list[str]] = defaultdict(list)
     for row in personal:
-        mid, message = _text(row.get("manager_id")), _text(row.get("message"))
+        mid, message = _text(row.get("manager_id")), reword(_text(row.get("code")), _text(row.get("message")), source, lang)
         if mid and message and message not in out[mid]:
             out[mid].append(message)
     return out
