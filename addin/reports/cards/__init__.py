@@ -21,6 +21,7 @@ from addin.reports.cards.pdf import find_soffice, require_soffice, to_pdf
 from addin.reports.cards.sheet import Settings, write_card
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.output import check_output_files, check_output_folder, safe_file_name
+from addin.xlsx.values import value_text
 
 
 @dataclass
@@ -49,7 +50,7 @@ def plan(team, folder, lang: str | None = None, managers=None, pdf: bool = False
     folder = check_output_folder(folder, inputs=[team])
     book = read_team_workbook(team)
     lang = lang if lang in ("zh", "en") else book.lang
-    cards = build_cards(book, str(book.settings.get("previous_period") or ""))
+    cards = build_cards(book, str(book.settings.get("previous_period") or ""), lang)
     if managers:
         wanted = {str(m).strip().upper() for m in managers}
         unknown = sorted(wanted - {c.manager_id.upper() for c in cards})
@@ -114,9 +115,7 @@ def _setting(book: TeamWorkbook, key: str, lang: str):
 def _deadline(value) -> str:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return value_text(value)
 
 
 __all__ = ["write_cards", "CardsResult", "card_name", "plan", "find_soffice", "build_cards"]
