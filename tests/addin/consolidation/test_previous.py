@@ -143,7 +143,21 @@ def test_cli_previous(tmp_path, quarters):
                    "--no-progress")
     assert proc.returncode == 0, proc.stderr
     assert f"compared with {PERIOD} ({previous}): 10 in both, 1 new, 2 left" in proc.stdout
+    # the fixture's two quarters share the demo's period: most likely this quarter's file given again
+    assert f"note: the previous team workbook is of {PERIOD} too; check that --previous names" in proc.stdout
     proc = run_kpi("consolidate", team.parent / "scorecards", "-o", out, "--previous", tmp_path / "nope.xlsx",
                    "--lang", "zh", "--no-progress")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().endswith(f"错误：找不到上期团队汇总表 {tmp_path / 'nope.xlsx'}")
+
+
+def test_last_quarter_of_another_period_gets_no_note(tmp_path):
+    for quarter in ("2026Q2", "2026Q3"):
+        (tmp_path / quarter).mkdir()
+        write_scorecard(tmp_path / quarter / "a.xlsx", header={"period": quarter})
+    consolidate([tmp_path / "2026Q2"], tmp_path / "q2.xlsx", lang="en")
+    proc = run_kpi("consolidate", tmp_path / "2026Q3", "-o", tmp_path / "q3.xlsx", "--previous", tmp_path / "q2.xlsx",
+                   "--lang", "en", "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    assert f"compared with 2026Q2 ({tmp_path / 'q2.xlsx'}): 1 in both, 0 new, 0 left" in proc.stdout
+    assert "note:" not in proc.stdout
