@@ -20,6 +20,7 @@ import pytest
 from support.paths import run_kpi
 from support.scorecards import post_edit, write_scorecard
 
+import addin.validation.validate as validate_module
 from addin.consolidation.consolidate import consolidate
 from addin.validation.validate import validate_paths
 from addin.xlsx.reader import read_scorecard
@@ -393,3 +394,28 @@ def test_shared_and_inline_strings_both_read(tmp_path):
     card2 = read_scorecard(other)
     assert card2.tables["tblKPI"].rows == card.tables["tblKPI"].rows
     assert card2.names["kpi_manager_id"].value == "AM001"
+
+
+def test_a_file_that_vanishes_or_changes_mid_run_costs_that_file(tmp_path, monkeypatch):
+    """Found, then deleted (or swapped for a FIFO) before it is read: listed with the reason, the rest merged."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(1, 5):
+        write_scorecard(folder / f"m{i}.xlsx", header={"manager_id": f"AM00{i}"})
+    found = validate_module.discover
+
+    def discover_then_lose(paths, exclude=()):
+        files = found(paths, exclude)
+        (folder / "m2.xlsx").unlink()  # deleted by a sync client between the listing and the read
+        if hasattr(os, "mkfifo"):
+            (folder / "m3.xlsx").unlink()
+            os.mkfifo(folder / "m3.xlsx")  # replaced by something that would block a read forever
+        return files
+
+    monkeypatch.setattr(validate_module, "discover", discover_then_lose)
+    result = consolidate([folder], tmp_path / "team.xlsx", lang="en")
+    rows = {Path(f).name: (s, r) for f, s, r in zip(result.files["file"], result.files["status"], result.files["reason"])}
+    assert rows["m2.xlsx"] == ("rejected", "cannot read the file: the file disappeared before it could be read")
+    if hasattr(os, "mkfifo"):
+        assert rows["m3.xlsx"][0] == "rejected" and "FIFO" in rows["m3.xlsx"][1]
+    assert rows["m1.xlsx"][0] == rows["m4.xlsx"][0] == "merged"

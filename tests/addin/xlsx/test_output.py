@@ -9,7 +9,7 @@ import pytest
 
 from addin.contract.errors import OutputError, UsageError
 from addin.xlsx.atomic import atomic_path
-from addin.xlsx.output import check_output_file, check_output_folder, is_kpi_json
+from addin.xlsx.output import check_output_file, check_output_folder, is_kpi_json, safe_file_name
 
 
 def _key(call) -> str:
@@ -118,3 +118,14 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path):
         with atomic_path(target):
             raise ValueError("a bug")
     assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]
+
+
+def test_file_names_kpi_makes_never_disguise_their_file():
+    """Names from a roster or a team workbook become file names (cards, roster scorecards)."""
+    assert safe_file_name("Evil\u202eslx.exe") == "Evilslx.exe"  # a right-to-left override would show "Evilexe.xls"
+    assert safe_file_name("Li\u200bLei\ufeff") == "LiLei"  # zero-width space, BOM
+    assert safe_file_name('a<b>c:d"e/f\\g|h?i*j') == "a_b_c_d_e_f_g_h_i_j"
+    assert safe_file_name("tab\tnew\nline\x1b[2J") == "tab_new_line_[2J"
+    assert safe_file_name("CON") == "_CON" and safe_file_name(" x. ") == "x"
+    assert safe_file_name("=HYPERLINK(\"http://x\")") == "=HYPERLINK(_http_x_)"
+    assert len(safe_file_name("张" * 300, 60)) == 60
