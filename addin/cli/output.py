@@ -87,8 +87,8 @@ def left_out_lines(left_out: list[dict], lang: str) -> list[str]:
     lines = [render("cli.consolidate.left_out", lang, count=len(left_out))]
     for item in left_out[:LEFT_OUT_SHOWN]:
         who = " ".join(x for x in (item.get("manager_id"), item.get("name")) if x) or Path(item["file"]).name
-        lines.append(render("cli.consolidate.left_out_item", lang, who=who,
-                            status=render(f"team.status_{item['status']}", lang), reason=item["reason"]))
+        lines.append(render("cli.consolidate.left_out_item", lang, who=visible(who),  # a line break in a name is shown
+                            status=render(f"team.status_{item['status']}", lang), reason=visible(item["reason"])))
     if len(left_out) > LEFT_OUT_SHOWN:
         lines.append(render("cli.consolidate.left_out_more", lang, count=len(left_out) - LEFT_OUT_SHOWN))
     return lines

