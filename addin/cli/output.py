@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import unicodedata
 from pathlib import Path
@@ -14,7 +15,22 @@ _COLUMNS = ("file", "sheet", "cell", "code", "severity", "message")
 
 
 def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str, width: int, from_left: bool) -> str:
+    """``text`` cut to ``width`` columns with "…" (its tail kept when ``from_left``), in one pass."""
+    if _width(text) <= width:
+        return text
+    kept, used = [], 1  # the "…"
+    for ch in reversed(text) if from_left else text:
+        used += _width(ch)
+        if used > width:
+            break
+        kept.append(ch)
+    return "…" + "".join(reversed(kept)) if from_left else "".join(kept) + "…"
 
 
 def _pad(text: str, width: int) -> str:
@@ -23,11 +39,8 @@ def _pad(text: str, width: int) -> str:
 
 def format_table(rows: list[tuple[str, ...]], header: tuple[str, ...], max_width: int = 60) -> str:
     """Plain-text table with CJK-aware column widths (long cells are cut)."""
-    def cut(text: str, from_left: bool) -> str:
-        text = visible(text)
-        while _width(text) > max_width:  # paths keep their tail (the file name), messages their head
-            text = "…" + text[2:] if from_left else text[:-2] + "…"
-        return text
+    def cut(text: str, from_left: bool) -> str:  # paths keep their tail (the file name), the others their head
+        return _fit(visible(text), max_width, from_left)
     def cut_message(text: str) -> str:
         text = visible(text)
         return text if _width(text) <= 2 * max_width else text[: 2 * max_width - 1] + "…"
@@ -39,6 +52,7 @@ def format_table(rows: list[tuple[str, ...]], header: tuple[str, ...], max_width
     return "\n".join(lines)
 
 
+@functools.lru_cache(maxsize=4096)  # a file with many findings is shown many times
 def shown(path: str) -> str:
     """A path relative to the current folder when it is below it."""
     try:

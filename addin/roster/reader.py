@@ -26,8 +26,8 @@ from addin.contract.schema import normalise_header
 from addin.roster.model import COLUMNS, IgnoredColumn, Roster, RosterManager, TargetColumn
 from addin.roster.problems import Column, Problem, RosterProblems, RosterUnusable, Rows
 from addin.roster.targets import checked_target, parse_target, target_columns
-from addin.xlsx.safety import UnsafeFile, read_file
-from addin.xlsx.sheet_rows import read_first_sheet
+from addin.xlsx.safety import Reason, UnsafeFile, not_regular, read_file
+from addin.xlsx.sheet_rows import MAX_ROWS, read_first_sheet
 from addin.xlsx.values import value_text
 
 HEADER_ROWS = 10  # the header is looked for in this many rows from the top
@@ -102,6 +102,10 @@ def load_roster(path, size: str | None = None, targets: bool = True) -> Roster:
 def _read_table(path: Path) -> tuple[list[list], str]:
     """(rows of cell values, sheet name or "") of the roster file."""
     if not path.exists():
+        if path.is_symlink():  # a link to nothing or a loop of links: say which
+            loop = not_regular(path)
+            reason = loop if loop is not None and loop.key == "link_loop" else Reason("broken_link")
+            raise RosterUnusable("unreadable", file=path.name, reason=reason)
         raise RosterUnusable("not_found", file=str(path))
     suffix = path.suffix.lower()
     if suffix == ".xls":
@@ -198,7 +202,10 @@ def _read_csv(path: Path) -> list[list]:
             continue
     else:
         raise RosterUnusable("csv_encoding", file=path.name)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)), MAX_ROWS + 1))
+    if len(rows) > MAX_ROWS:  # the limit of an .xlsx roster: a team has hundreds of managers, not 100,000
+        raise UnsafeFile("far_row", sheet=path.name, cell=f"A{MAX_ROWS + 1}", limit=f"{MAX_ROWS:,}")
+    return rows
 
 
 def _delimiter(text: str) -> str:
