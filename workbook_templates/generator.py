@@ -52,7 +52,14 @@ from addin.contract.schema import (
     SIZES,
     TEMPLATE_TAG,
 )
-from addin.contract.standard import default_reviews, default_rows, default_settings
+from addin.contract.standard import (
+    PERCENT_SCALE_ACTUAL,
+    PERCENT_SCALE_TARGET,
+    PERCENT_UNITS,
+    default_reviews,
+    default_rows,
+    default_settings,
+)
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.output import check_output_file
 from addin.xlsx.xml_text import cell_text, needs_preserve
@@ -93,9 +100,6 @@ BLOCK_FIELDS = (
 MANAGER_KEYS = frozenset({"actual", "adjust_reason", "comment"})
 # shown as % on an indicator measured in % (typing 95 in Excel then gives 95 %)
 PERCENT_KEYS = frozenset({"threshold", "target", "stretch", "adjusted_target", "actual"})
-PERCENT_UNITS = ("%", "％")
-# an actual this large against a target this small on a % indicator was typed in percent points
-PERCENT_SCALE_ACTUAL, PERCENT_SCALE_TARGET = 2, 1.5
 PAGE_HEADER = ("page_header",)  # the key of the printed page header among a workbook's variable values
 _HEADER_STAND_IN = "KPIPAGEHEADERSTANDIN"
 INPUT_NAMES = {"kpi_manager_id", "kpi_manager_name", "kpi_team", "kpi_region", "kpi_period",
@@ -697,7 +701,7 @@ def _kpi_highlights(ws, f, shape: _Shape) -> None:
     ws.conditional_format(first, COL["actual"], last, COL["actual"], {
         "type": "formula", "format": f["bad"],
         "criteria": f"=AND(OR({units}),ISNUMBER({actual}),ISNUMBER({target}),"
-                    f"{actual}>={PERCENT_SCALE_ACTUAL},{target}<={PERCENT_SCALE_TARGET})"})
+                    f"{actual}>={PERCENT_SCALE_ACTUAL:g},{target}<={PERCENT_SCALE_TARGET:g})"})
 
 
 def _reviews(ws, f, shape: _Shape, formulas, vals, page: _Page) -> None:
