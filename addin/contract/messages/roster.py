@@ -51,6 +51,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                                          "whose indicators are: {known}"),
     "problem_same_indicator": ("{first} 和 {second} 都设定了 {zh} / {en} 的目标",
                                "{first} and {second} both set the target of {zh} / {en}"),
+    # a file in the output folder of `kpi new --roster` that is nobody's scorecard
+    "file_without_id": ("考核表中没有客户经理编号", "the scorecard has no manager id"),
     # columns that set nothing (a warning, never a silent drop)
     "why_unknown": ("既不是花名册字段，也不是指标的目标", "it is neither a roster field nor an indicator's target"),
     "why_repeated": ("与前面的列含义相同（{field}）", "it repeats an earlier column ({field})"),
