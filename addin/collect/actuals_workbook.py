@@ -22,6 +22,7 @@ from addin.contract.findings import SEVERITY_ZH
 from addin.contract.messages import Message, render
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.guard import safe_workbook
+from addin.xlsx.values import value_text
 
 if TYPE_CHECKING:  # reading actuals (`kpi new/consolidate --actuals`) must not load the collector and pandas
     from addin.collect.collector import CollectResult
@@ -181,14 +182,6 @@ class CollectedActual:
                       rule=self.rule)
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def read_actuals(path) -> list[CollectedActual]:
     """The rows of tblActuals of an actuals workbook (zh or en headers).
 
@@ -235,7 +228,7 @@ def read_actuals(path) -> list[CollectedActual]:
         value = get("actual")
         actual = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
         rows_value = get("rows")
-        out.append(CollectedActual(_text(get("manager_id")), _text(get("indicator")), actual,
+        out.append(CollectedActual(value_text(get("manager_id")), value_text(get("indicator")), actual,
                                    int(rows_value) if isinstance(rows_value, (int, float)) else 0,
-                                   _text(get("source")), _text(get("rule")), _text(get("files"))))
+                                   value_text(get("source")), value_text(get("rule")), value_text(get("files"))))
     return out

@@ -29,6 +29,7 @@ from addin.contract import findings as F
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
 from addin.xlsx.discovery import InputFile, classify
+from addin.xlsx.values import value_text
 
 ROW_FINDINGS_PER_FILE = 100  # past this many of one code in one file, one finding counts the rest
 OK, NO_ROWS, SOURCE_ERROR = "ok", "no_rows", "source_error"
@@ -372,9 +373,7 @@ def _report_unmatched(name: str, column: str, raw, mask: np.ndarray, codes: np.n
         resolution = resolutions[code]
         first = int(group[0])
         value = cell(raw, first)
-        owner_text = str(value).strip() if resolution.status != BLANK else render("collect.blank_owner", lang)
-        if isinstance(value, float) and value.is_integer():
-            owner_text = str(int(value))
+        owner_text = value_text(value) if resolution.status != BLANK else render("collect.blank_owner", lang)
         if resolution.status == AMBIGUOUS:
             people = [owners.managers[i] for i in resolution.candidates]
             reason = render("collect.reason_ambiguous", lang, count=len(people))

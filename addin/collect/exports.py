@@ -35,6 +35,7 @@ from addin.xlsx.safety import (
     open_zip,
     read_member,
 )
+from addin.xlsx.values import value_text
 
 HEADER_SEARCH_ROWS = 30
 MAX_CSV_BYTES = 512 * 1024 * 1024  # a CSV is plain text: larger than a workbook may be, still bounded
@@ -80,9 +81,7 @@ def _header_names(cells: list) -> tuple[list[str], list[str]]:
     seen: dict[str, int] = {}
     shown, keys = [], []
     for cell in cells:
-        text = "" if cell is None else str(cell).strip()
-        if isinstance(cell, float) and cell.is_integer():
-            text = str(int(cell))
+        text = value_text(cell)
         key = header_key(text)
         if not key:
             shown.append("")

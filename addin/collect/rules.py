@@ -27,6 +27,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
 from addin.xlsx.guard import safe_workbook
+from addin.xlsx.values import value_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -353,14 +354,6 @@ _WORDS = {
 _LISTS = ("files",)
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _table_records(book, name: str, fields: dict[str, tuple[str, ...]], problems: list[Problem],
                    required: bool) -> list[tuple[dict[str, Any], dict[str, str]]]:
     """[(field -> raw cell value, field -> A1 cell)] of one table; unknown headers are problems."""
@@ -383,12 +376,12 @@ def _table_records(book, name: str, fields: dict[str, tuple[str, ...]], problems
             columns[index] = key
     records = []
     for r, values in enumerate(table.to_python()):
-        if not any(_cell_text(v) for v in values):
+        if not any(value_text(v) for v in values):
             continue
         record, where = {}, {}
         for index, key in columns.items():
             value = values[index] if index < len(values) else ""
-            if _cell_text(value) == "":
+            if value_text(value) == "":
                 continue
             record[key] = value
             where[key] = f"{name}!{xl_rowcol_to_cell(first_row + r, first_col + index)}"
@@ -436,11 +429,11 @@ def _read_rules_workbook(path: Path) -> tuple[dict, dict[tuple, str]]:  # noqa: 
     data: dict[str, Any] = {"sources": {}, "rules": []}
     try:
         for record, where in _table_records(book, "tblSources", SOURCE_FIELDS, problems, True):
-            name = _cell_text(record.pop("source", ""))
+            name = value_text(record.pop("source", ""))
             if not name:
                 problems.append(Problem(next(iter(where.values()), "tblSources"), "source_without_name"))
                 continue
-            entry = {key: _cell_text(v) for key, v in record.items() if key != "note"}
+            entry = {key: value_text(v) for key, v in record.items() if key != "note"}
             if "files" in entry:
                 entry["files"] = [p.strip() for p in entry["files"].split("|") if p.strip()]  # type: ignore[assignment]
             data["sources"][name] = entry
@@ -450,7 +443,7 @@ def _read_rules_workbook(path: Path) -> tuple[dict, dict[tuple, str]]:  # noqa: 
         for i, (record, where) in enumerate(_table_records(book, "tblRules", RULE_FIELDS, problems, True)):
             entry = {}
             for key, value in record.items():
-                text = _cell_text(value)
+                text = value_text(value)
                 if key == "note":
                     continue
                 if key in _WORDS:
@@ -472,14 +465,14 @@ def _read_rules_workbook(path: Path) -> tuple[dict, dict[tuple, str]]:  # noqa: 
                 cells[("rules", i, key)] = cell
             cells[("rules", i)] = next(iter(where.values()), "tblRules")
         for record, where in _table_records(book, "tblAliases", ALIAS_FIELDS, problems, False):
-            owner, manager = _cell_text(record.get("owner")), _cell_text(record.get("manager_id"))
+            owner, manager = value_text(record.get("owner")), value_text(record.get("manager_id"))
             if owner and manager:
                 data.setdefault("aliases", {})[owner] = manager
                 cells[("aliases", owner)] = where.get("manager_id", "")
             else:
                 problems.append(Problem(next(iter(where.values())), "alias_incomplete"))
         for record, where in _table_records(book, "tblSettings", SETTING_FIELDS, problems, False):
-            setting, value = fold(_cell_text(record.get("setting"))), _cell_text(record.get("value"))
+            setting, value = fold(value_text(record.get("setting"))), value_text(record.get("value"))
             if setting in ("timezone", "时区"):
                 if value:
                     data["timezone"] = value

@@ -20,6 +20,7 @@ from addin.collect.owners import Manager
 from addin.contract.errors import UsageError
 from addin.contract.findings import Finding
 from addin.xlsx.reader import read_scorecard
+from addin.xlsx.values import value_text
 
 
 @dataclass
@@ -36,14 +37,6 @@ class ScorecardImport:
         return sum(1 for p in self.patches if p.number is not None)
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def import_into_scorecard(scorecard: str | Path, rules: str | Path, lang: str = "zh") -> ScorecardImport:
     """Collect the actuals of the scorecard's manager and period with ``rules``; plan the cells to set.
 
@@ -53,7 +46,7 @@ def import_into_scorecard(scorecard: str | Path, rules: str | Path, lang: str = 
     card = read_scorecard(scorecard)
     if not card.ok:
         raise UsageError("collect_not_a_scorecard", file=str(scorecard), reason=card.reason)
-    names = {key: _text(cell.value) for key, cell in card.names.items()}
+    names = {key: value_text(cell.value) for key, cell in card.names.items()}
     manager_id, period = names.get("kpi_manager_id", ""), names.get("kpi_period", "")
     if not manager_id or not period:
         raise UsageError("collect_scorecard_header", file=str(scorecard))

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from addin.consolidation.team_workbook.reader import read_team_workbook
 from addin.contract.errors import UsageError
+from addin.xlsx.values import value_text
 
 MOVERS = 10  # the biggest movers charted on the summary
 
@@ -63,22 +64,14 @@ def read_previous(path) -> PreviousQuarter:
                 or isinstance(final, bool) or not math.isfinite(final) or not key(row.get("manager_id")):
             continue
         quarter.managers.setdefault(key(row["manager_id"]), PreviousManager(
-            manager_id=str(row["manager_id"]).strip(), name=_text(row.get("name")), team=_text(row.get("team")),
-            final_score=float(final), grade=_text(row.get("grade")), forced_grade=_text(row.get("forced_grade"))))
-        period = _text(row.get("period"))
+            manager_id=str(row["manager_id"]).strip(), name=value_text(row.get("name")), team=value_text(row.get("team")),
+            final_score=float(final), grade=value_text(row.get("grade")), forced_grade=value_text(row.get("forced_grade"))))
+        period = value_text(row.get("period"))
         periods[period] = periods.get(period, 0) + 1
     if not quarter.managers:
         raise UsageError("previous_has_no_scores", path=str(path))
     quarter.period = max(sorted(periods), key=periods.__getitem__) if periods else ""
     return quarter
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def movement(change: float) -> str:

@@ -14,19 +14,11 @@ from typing import Any
 from addin.contract.errors import RosterError
 from addin.contract.messages import render
 from addin.roster.model import column_letter
+from addin.xlsx.values import value_text
 from udfs.enums import SIZE
 
 _SEPARATOR = {"zh": "；", "en": "; "}
 _LIST = {"zh": "、", "en": ", "}
-
-
-def cell_text(value) -> str:
-    """A roster cell as shown in a message: 1001.0 -> "1001", None -> ""."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 @dataclass(frozen=True)
@@ -42,7 +34,7 @@ class Rows:
             if not self.with_values:
                 parts.append(render("roster.row_plain", lang, row=number))
                 continue
-            text = cell_text(value)
+            text = value_text(value)
             text = text if len(text) <= 20 else text[:19] + "…"
             parts.append(render("roster.row_value", lang, row=number, value=repr(text)))
         key = "roster.rows_many" if len(parts) > 1 else "roster.rows_one"

@@ -24,10 +24,11 @@ from pathlib import Path
 
 from addin.contract.schema import normalise_header
 from addin.roster.model import COLUMNS, IgnoredColumn, Roster, RosterManager, TargetColumn
-from addin.roster.problems import Column, Problem, RosterProblems, RosterUnusable, Rows, cell_text
+from addin.roster.problems import Column, Problem, RosterProblems, RosterUnusable, Rows
 from addin.roster.targets import checked_target, parse_target, target_columns
 from addin.xlsx.safety import UnsafeFile, read_file
 from addin.xlsx.sheet_rows import read_first_sheet
+from addin.xlsx.values import value_text
 
 HEADER_ROWS = 10  # the header is looked for in this many rows from the top
 MAX_ROSTER_BYTES = 64 * 1024 * 1024
@@ -115,7 +116,7 @@ def _read_table(path: Path) -> tuple[list[list], str]:
         raise RosterUnusable("unreadable", file=path.name, reason=exc.reason) from None
     except Exception as exc:  # noqa: BLE001 - a corrupt file: say which and why, no traceback
         raise RosterUnusable("unreadable", file=path.name, reason=f"{type(exc).__name__}: {exc}") from None
-    if not any(any(cell_text(v) for v in row) for row in table):
+    if not any(any(value_text(v) for v in row) for row in table):
         raise RosterUnusable("empty", file=path.name)
     return table, sheet
 
@@ -151,7 +152,7 @@ def _managers(table, header_row: int, fields: dict[str, int], targets: list[Targ
     duplicates = []
     bad: dict[int, dict[str, list]] = {c.index: {} for c in targets}  # column -> {kind: [(row, value)]}
     for number, values in enumerate(table[header_row + 1:], start=header_row + 2):
-        texts = [cell_text(v) for v in values]
+        texts = [value_text(v) for v in values]
         if not any(texts):
             continue
         manager = RosterManager(number, **{key: texts[i] if i < len(texts) else "" for key, i in fields.items()})

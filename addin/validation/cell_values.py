@@ -13,6 +13,7 @@ from addin.contract.findings import Finding, make
 from addin.contract.messages import render
 from addin.xlsx.a1 import a1
 from addin.xlsx.reader import CellError, Scorecard, TableData
+from addin.xlsx.values import value_text
 from udfs.enums import SIZE
 
 
@@ -44,15 +45,6 @@ def is_number(value) -> bool:
         isinstance(value, float) and math.isnan(value))
 
 
-def as_text(value) -> str:
-    """Trimmed text of a cell; whole floats without ".0" (an id typed as 1001 reads "1001")."""
-    if is_blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def fmt_number(value) -> str:
     """A value as shown in messages (6 significant digits for floats)."""
     if value is None:
@@ -67,7 +59,7 @@ SIZE_KEYS = {k: k for k in schema.SIZES} | {SIZE.labels[k].lower(): k for k in s
 
 def norm_period(value) -> str:
     """A period as compared: spaces removed, upper case."""
-    return "".join(as_text(value).split()).upper()
+    return "".join(value_text(value).split()).upper()
 
 
 def cell_number(table: TableData, index: int, key: str, out: FindingCollector, column: schema.Column):

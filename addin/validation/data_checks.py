@@ -21,7 +21,6 @@ from addin.validation.cell_values import (
     BAD,
     SIZE_KEYS,
     FindingCollector,
-    as_text,
     cell_enum,
     cell_number,
     enum_problem,
@@ -33,6 +32,7 @@ from addin.validation.cell_values import (
 from addin.validation.integrity_checks import compare_stored
 from addin.validation.results import IndicatorResult, ReviewResult
 from addin.xlsx.reader import CellError, Scorecard, TableData
+from addin.xlsx.values import value_text
 from udfs import engine
 from udfs.errors import KpiInputError
 
@@ -46,7 +46,7 @@ def check_header(card: Scorecard, out: FindingCollector, period: str | None) -> 
     """The header names (``kpi_*``): TEMPLATE_VERSION, MISSING_FIELD, PERIOD_MISMATCH with ``period``."""
     header: dict[str, Any] = {}
     template = card.names.get("kpi_template")
-    found = as_text(template.value) if template else ""
+    found = value_text(template.value) if template else ""
     if found != schema.TEMPLATE_TAG:
         out.add("TEMPLATE_VERSION", template.sheet if template else "", template.cell if template else "",
                 template.row if template else None, found=found or "(blank)", expected=schema.TEMPLATE_TAG)
@@ -57,7 +57,7 @@ def check_header(card: Scorecard, out: FindingCollector, period: str | None) -> 
         if name.kind == "number":
             header[key] = value
         else:
-            header[key] = as_text(value)
+            header[key] = value_text(value)
         if name.required and is_blank(value) and name.name != "kpi_template":
             if cell:
                 out.add("MISSING_FIELD", cell.sheet, cell.cell, cell.row, field=out.label(name))
@@ -120,8 +120,8 @@ def _indicator_row(kpi: TableData, index: int, out: FindingCollector) -> dict | 
     parsed = {key: cell_enum(kpi, index, key, out, col(key), default) for key, default in _ENUM_DEFAULTS}
     for key in ("weight", "threshold", "target", "stretch", "adjusted_target", "actual", "param"):
         parsed[key] = cell_number(kpi, index, key, out, col(key)) if key in kpi.columns else None
-    parsed["indicator"] = as_text(kpi.value(index, "indicator"))
-    parsed["reason"] = as_text(kpi.value(index, "adjust_reason"))
+    parsed["indicator"] = value_text(kpi.value(index, "indicator"))
+    parsed["reason"] = value_text(kpi.value(index, "adjust_reason"))
     parsed["index"] = index
     for key in ("dimension", "indicator"):
         if parsed[key] in (None, ""):
@@ -153,7 +153,7 @@ def _indicator_row(kpi: TableData, index: int, out: FindingCollector) -> dict | 
 
 def _check_percent_scale(kpi: TableData, parsed: dict, name: str, out: FindingCollector) -> None:
     """PERCENT_SCALE: an actual typed in percent points on an indicator measured in % (88 for 88 %)."""
-    if as_text(kpi.value(parsed["index"], "unit")).strip() not in PERCENT_UNITS:
+    if value_text(kpi.value(parsed["index"], "unit")).strip() not in PERCENT_UNITS:
         return
     actual = parsed["actual"]
     target = parsed["adjusted_target"] if parsed["adjusted_target"] is not None else parsed["target"]
@@ -220,8 +220,8 @@ def _results(card: Scorecard, kpi: TableData, rows, fractions, active, scores, a
             effective_target=effective, actual=p["actual"], achievement=ach, score=score,
             weighted=float(fractions[i]) * score, veto=p["veto"] == "yes", sheet=kpi.sheet,
             row=kpi.row_number(p["index"]), actual_cell=kpi.cell(p["index"], "actual"),
-            unit=as_text(kpi.value(p["index"], "unit")), adjusted_target=p["adjusted_target"],
-            adjust_reason=p["reason"], source=as_text(kpi.value(p["index"], "source")),
+            unit=value_text(kpi.value(p["index"], "unit")), adjusted_target=p["adjusted_target"],
+            adjust_reason=p["reason"], source=value_text(kpi.value(p["index"], "source")),
         ))
         compare_stored(kpi, p["index"], "score", score, card, out, p["indicator"])
         compare_stored(kpi, p["index"], "weighted", float(fractions[i]) * score, card, out, p["indicator"])
@@ -271,8 +271,8 @@ def check_reviews(card: Scorecard, out: FindingCollector):
                     problem=enum_problem(col("role"), role_value, out.lang))
             bad = True
             continue
-        reviews.append(ReviewResult(role=role, reviewer=as_text(table.value(index, "reviewer")),
-                                    competency=as_text(table.value(index, "competency")), rating=float(rating),
+        reviews.append(ReviewResult(role=role, reviewer=value_text(table.value(index, "reviewer")),
+                                    competency=value_text(table.value(index, "competency")), rating=float(rating),
                                     sheet=table.sheet, cell=cell, row=row_no,
-                                    comment=as_text(table.value(index, "comment"))))
+                                    comment=value_text(table.value(index, "comment"))))
     return None if bad else reviews

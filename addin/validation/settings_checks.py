@@ -22,7 +22,6 @@ from addin.contract.standard import default_settings as template_defaults
 from addin.validation.cell_values import (
     SIZE_KEYS,
     FindingCollector,
-    as_text,
     enum_problem,
     fmt_number,
     is_blank,
@@ -31,6 +30,7 @@ from addin.validation.cell_values import (
 from addin.validation.results import Rows
 from addin.xlsx.a1 import col_letter
 from addin.xlsx.reader import CellError, Scorecard, TableData, read_scorecard
+from addin.xlsx.values import value_text
 from udfs import engine
 from udfs.enums import GRADE
 from udfs.errors import KpiInputError
@@ -387,7 +387,7 @@ def master_settings(path, lang: str = "en") -> Settings:
         first = out.findings[0]
         raise UsageError("files.master_invalid", path=str(path), problem=first.message,
                          cell=f"{first.sheet}!{first.cell}" if first.cell else first.sheet)
-    size = as_text(card.names["kpi_size"].value).lower() if "kpi_size" in card.names else ""
+    size = value_text(card.names["kpi_size"].value).lower() if "kpi_size" in card.names else ""
     result = settings.or_defaults(default_settings(SIZE_KEYS.get(size, "medium")))
     result.weights = _master_weights(card.tables["tblKPI"])
     return result
@@ -398,7 +398,7 @@ def _master_weights(kpi: TableData) -> dict[str, float]:
         return {}
     raw = []
     for index in range(len(kpi.rows)):
-        name, w = as_text(kpi.value(index, "indicator")), kpi.value(index, "weight")
+        name, w = value_text(kpi.value(index, "indicator")), kpi.value(index, "weight")
         if name and is_number(w):
             raw.append((name, float(w)))
     if not raw:

@@ -22,6 +22,7 @@ from addin.reports.cards.pdf import find_soffice, require_soffice, to_pdf
 from addin.reports.cards.sheet import Settings, write_card
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.output import check_output_files, check_output_folder
+from addin.xlsx.values import value_text
 
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*\x7f]+')
 
@@ -117,9 +118,7 @@ def _setting(book: TeamWorkbook, key: str, lang: str):
 def _deadline(value) -> str:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return value_text(value)
 
 
 __all__ = ["write_cards", "CardsResult", "card_name", "plan", "find_soffice", "build_cards"]

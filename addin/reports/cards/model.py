@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from addin.consolidation.team_workbook import TeamWorkbook
+from addin.xlsx.values import value_text
 from udfs.enums import ROLE
 
 # Findings not shown on a card: about a group or a reviewer rather than the person, technical
@@ -112,47 +113,39 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(value) else float(value)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _scored(row: dict) -> bool:
     return row.get("status", "scored") in ("scored", None) and _number(row.get("final_score")) is not None
 
 
 def build_cards(book: TeamWorkbook, previous_period: str = "") -> list[Card]:
     """The cards of every scored manager of the team workbook, by rank."""
-    managers = [row for row in book.rows("tblManagers") if _scored(row) and _text(row.get("manager_id"))]
-    managers.sort(key=lambda r: (_number(r.get("rank")) or math.inf, _text(r.get("manager_id"))))
-    team_of = {_text(r["manager_id"]): _text(r.get("team")) for r in managers}
+    managers = [row for row in book.rows("tblManagers") if _scored(row) and value_text(row.get("manager_id"))]
+    managers.sort(key=lambda r: (_number(r.get("rank")) or math.inf, value_text(r.get("manager_id"))))
+    team_of = {value_text(r["manager_id"]): value_text(r.get("team")) for r in managers}
     team_size: dict[str, int] = defaultdict(int)
     team_finals: dict[str, list[float]] = defaultdict(list)
     for row in managers:
-        team_size[_text(row.get("team"))] += 1
-        team_finals[_text(row.get("team"))].append(float(row["final_score"]))
+        team_size[value_text(row.get("team"))] += 1
+        team_finals[value_text(row.get("team"))].append(float(row["final_score"]))
     team_means = {team: math.fsum(v) / len(v) for team, v in team_finals.items()}
     for row in book.rows("tblTeams"):  # the workbook's own figure when it has one
         mean = _number(row.get("mean_final_score"))
         if mean is not None:
-            team_means[_text(row.get("team"))] = mean
+            team_means[value_text(row.get("team"))] = mean
     indicators = _indicators(book.rows("tblScores"), team_of)
     roles, comments = _reviews(book.rows("tblReviews"))
     findings = _findings(book.rows("tblFindings"))
     compared = "previous_final_score" in book.columns.get("tblManagers", [])
     cards = []
     for row in managers:
-        mid = _text(row["manager_id"])
-        team = _text(row.get("team"))
+        mid = value_text(row["manager_id"])
+        team = value_text(row.get("team"))
         cards.append(Card(
-            manager_id=mid, name=_text(row.get("name")), team=team, region=_text(row.get("region")),
-            period=_text(row.get("period")), reviewer=_text(row.get("reviewer")),
+            manager_id=mid, name=value_text(row.get("name")), team=team, region=value_text(row.get("region")),
+            period=value_text(row.get("period")), reviewer=value_text(row.get("reviewer")),
             quant=float(_number(row.get("quant_score")) or 0.0), qual=_number(row.get("qual_score")),
-            final=float(row["final_score"]), grade=_text(row.get("grade")),
-            forced_grade=_text(row.get("forced_grade")), team_forced_grade=_text(row.get("team_forced_grade")),
+            final=float(row["final_score"]), grade=value_text(row.get("grade")),
+            forced_grade=value_text(row.get("forced_grade")), team_forced_grade=value_text(row.get("team_forced_grade")),
             veto=bool(row.get("veto")), rank=int(_number(row.get("rank")) or 0), ranked=len(managers),
             team_rank=int(_number(row.get("team_rank")) or 0), team_ranked=team_size[team],
             team_mean=team_means.get(team), bonus_coefficient=_number(row.get("bonus_coefficient")),
@@ -166,23 +159,23 @@ def build_cards(book: TeamWorkbook, previous_period: str = "") -> list[Card]:
 def _indicators(rows: list[dict], team_of: dict[str, str]) -> dict[str, list[Indicator]]:
     sums: dict[tuple[str, str], list[float]] = defaultdict(list)
     for row in rows:
-        mid = _text(row.get("manager_id"))
+        mid = value_text(row.get("manager_id"))
         score, weight = _number(row.get("score")), _number(row.get("weight"))
         if mid in team_of and score is not None and weight:
-            sums[(team_of[mid], _text(row.get("indicator")))].append(score)
+            sums[(team_of[mid], value_text(row.get("indicator")))].append(score)
     out: dict[str, list[Indicator]] = defaultdict(list)
     for row in rows:
-        mid = _text(row.get("manager_id"))
+        mid = value_text(row.get("manager_id"))
         if mid not in team_of:
             continue
-        name = _text(row.get("indicator"))
+        name = value_text(row.get("indicator"))
         scores = sums.get((team_of[mid], name))
         out[mid].append(Indicator(
-            dimension=_text(row.get("dimension")), indicator=name, unit=_text(row.get("unit")),
+            dimension=value_text(row.get("dimension")), indicator=name, unit=value_text(row.get("unit")),
             weight=_number(row.get("weight")) or 0.0, target=_number(row.get("target")),
-            adjusted_target=_number(row.get("adjusted_target")), adjust_reason=_text(row.get("adjust_reason")),
+            adjusted_target=_number(row.get("adjusted_target")), adjust_reason=value_text(row.get("adjust_reason")),
             effective_target=_number(row.get("effective_target")), actual=_number(row.get("actual")),
-            source=_text(row.get("source")), achievement=_number(row.get("achievement")),
+            source=value_text(row.get("source")), achievement=_number(row.get("achievement")),
             score=_number(row.get("score")) or 0.0, weighted=_number(row.get("weighted")) or 0.0,
             veto=bool(row.get("veto")), team_average=math.fsum(scores) / len(scores) if scores else None))
     return out
@@ -192,13 +185,13 @@ def _reviews(rows: list[dict]) -> tuple[dict[str, list[RoleScore]], dict[str, li
     ratings: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     comments: dict[str, list[Comment]] = defaultdict(list)
     for row in rows:
-        mid, role, rating = _text(row.get("manager_id")), _text(row.get("role")), _number(row.get("rating"))
+        mid, role, rating = value_text(row.get("manager_id")), value_text(row.get("role")), _number(row.get("rating"))
         if rating is not None and role in ROLE.keys:
             ratings[mid][role].append(rating)
-        text = _text(row.get("comment"))
+        text = value_text(row.get("comment"))
         if text:
-            comments[mid].append(Comment(role=role, reviewer=_text(row.get("reviewer")),
-                                         competency=_text(row.get("competency")), comment=text))
+            comments[mid].append(Comment(role=role, reviewer=value_text(row.get("reviewer")),
+                                         competency=value_text(row.get("competency")), comment=text))
     roles = {mid: [RoleScore(role, 20.0 * math.fsum(values) / len(values), len(values))
                    for role in ROLE.keys if (values := by_role.get(role))]
              for mid, by_role in ratings.items()}
@@ -207,11 +200,11 @@ def _reviews(rows: list[dict]) -> tuple[dict[str, list[RoleScore]], dict[str, li
 
 def _findings(rows: list[dict]) -> dict[str, list[str]]:
     """Each manager's findings in plain words: the messages, most severe first, without repeats."""
-    personal = sorted((row for row in rows if _text(row.get("code")) not in NOT_PERSONAL),
-                      key=lambda r: SEVERITY_ORDER.get(_text(r.get("severity")), 9))
+    personal = sorted((row for row in rows if value_text(row.get("code")) not in NOT_PERSONAL),
+                      key=lambda r: SEVERITY_ORDER.get(value_text(r.get("severity")), 9))
     out: dict[str, list[str]] = defaultdict(list)
     for row in personal:
-        mid, message = _text(row.get("manager_id")), _text(row.get("message"))
+        mid, message = value_text(row.get("manager_id")), value_text(row.get("message"))
         if mid and message and message not in out[mid]:
             out[mid].append(message)
     return out
@@ -219,9 +212,9 @@ def _findings(rows: list[dict]) -> dict[str, list[str]]:
 
 def _previous(row: dict, period: str) -> Previous | None:
     final = _number(row.get("previous_final_score"))
-    movement = _text(row.get("movement")) or None
+    movement = value_text(row.get("movement")) or None
     if final is None and movement != "new":
         return None
-    return Previous(period=period, final_score=final, grade=_text(row.get("previous_grade")),
-                    forced_grade=_text(row.get("previous_forced_grade")), change=_number(row.get("change")),
+    return Previous(period=period, final_score=final, grade=value_text(row.get("previous_grade")),
+                    forced_grade=value_text(row.get("previous_forced_grade")), change=_number(row.get("change")),
                     movement=movement)
