@@ -99,6 +99,7 @@ class CollectResult:
     findings: list[F.Finding]
     lang: str
     inputs: list[Path] = field(default_factory=list)
+    folder: Path | None = None  # the data folder the files of tblSources are relative to
 
     @property
     def has_errors(self) -> bool:
@@ -524,7 +525,8 @@ def collect(rules_path, roster, period: str, data_dir=None, lang: str = "zh", ex
     result_findings = sorted(sink.finish(), key=lambda f: (
         f.file, F.SEVERITY_ORDER[f.severity], f.source, f.code, f.row if f.row is not None else 1 << 40, f.column,
         f.message))
-    return CollectResult(the_period, rules, managers, actuals, table_files, unmatched, result_findings, lang, inputs)
+    return CollectResult(the_period, rules, managers, actuals, table_files, unmatched, result_findings, lang, inputs,
+                         folder.resolve())
 
 
 __all__ = ["Actual", "CollectResult", "SourceFile", "Unmatched", "collect", "MATCHED"]

@@ -231,6 +231,9 @@ CLI: dict[str, tuple[str, str]] = {
                      "with --init: the template size whose indicators are mapped (default medium)"),
     "collect.more_findings": ("……另有 {count} 个问题，见实际值工作簿的“问题清单”",
                               "… {count} more findings: see the Findings sheet of the actuals workbook"),
+    "collect.actuals_in_workbook": ("{count} 位客户经理的实际值见实际值工作簿的“实际值一览”",
+                                    "the actuals of the {count} managers: see the Actuals by manager sheet of the "
+                                    "actuals workbook"),
     "collect.table.manager_id": ("客户经理编号", "manager_id"),
     "collect.table.name": ("姓名", "name"),
     "collect.table.file": ("文件", "file"),
