@@ -176,26 +176,26 @@ def write_actuals_workbook(result: CollectResult, output, lang: str | None = Non
 
 def _links(result: CollectResult, output: Path) -> dict[str, list[str | None]]:
     """Per table, one hyperlink per row for its ``file`` cell: tblSources to the export (at its header
-    row), tblFindings to the export row the finding names. Relative to the actuals workbook's folder;
+    row), tblFindings to the export cell (row and column) the finding names. Relative to the actuals workbook's folder;
     a CSV export is linked as a file (no cell address), a missing pattern not at all."""
     if result.folder is None:
         return {}
     linker = Linker(output)
-    files = {s.file: s.sheet for s in result.sources if s.sha256}  # read, so a real file
-    cache: dict[tuple[str, int], str | None] = {}
+    files = {s.file: s for s in result.sources if s.sha256}  # read, so a real file
+    cache: dict[tuple[str, str], str | None] = {}
 
-    def url(file: str, row: int | None) -> str | None:
-        if file not in files:
+    def url(file: str, row: int | None, column: str = "") -> str | None:
+        entry = files.get(file)
+        if entry is None:
             return None
-        sheet = files[file]
-        key = (file, row or 1 if sheet else 0)
-        if key not in cache:
+        cell = f"{entry.letters.get(column, 'A')}{row or 1}" if entry.sheet else ""  # a CSV has no cells to point at
+        if (file, cell) not in cache:
             path = Path(file) if Path(file).is_absolute() else result.folder / file
-            cache[key] = linker.url(str(path), sheet, f"A{key[1]}" if sheet else "")
-        return cache[key]
+            cache[(file, cell)] = linker.url(str(path), entry.sheet, cell)
+        return cache[(file, cell)]
 
     sources = [url(s.file, s.header_row) for s in result.sources]
-    findings = [url(f.file, f.row) if i < MAX_LINKS else None for i, f in enumerate(result.findings)]
+    findings = [url(f.file, f.row, f.column) if i < MAX_LINKS else None for i, f in enumerate(result.findings)]
     return {schema.SOURCES_OUT.name: sources, schema.COLLECT_FINDINGS_OUT.name: findings}
 
 

@@ -55,6 +55,7 @@ class SourceFile:
     rows_duplicate: int = 0
     footer_rows: int = 0
     status: str = READ
+    letters: dict[str, str] = field(default_factory=dict, repr=False)  # header -> column letter (links; not a column)
 
 
 @dataclass
@@ -121,7 +122,7 @@ class CollectResult:
                        "last": self.period.last.isoformat()},
             "summary": self.counts(),
             "actuals": [asdict(a) for a in self.actuals],
-            "sources": [asdict(s) for s in self.sources],
+            "sources": [{k: v for k, v in asdict(s).items() if k != "letters"} for s in self.sources],
             "unmatched": [asdict(u) for u in self.unmatched],
             "findings": [f.as_dict() for f in self.findings],
         }
@@ -245,6 +246,7 @@ def _read_files(name: str, rules: Rules, folder: Path, sink: FindingSink, lang: 
                 sink.add("FILE_UNREADABLE", file=shown_name, source=name, reason=exc.reason(lang))
                 continue
             entry.sha256, entry.sheet, entry.header_row = export.sha256, export.sheet, export.header_row
+            entry.letters = export.letters
             if export.missing:
                 failed = True
                 entry.status = COLUMNS_MISSING

@@ -66,8 +66,8 @@ def test_file_cells_link_to_the_export_row_relative_to_the_workbook(tmp_path):
     target = "../exports/商机-2026Q3.xlsx"
     assert links == {
         ("Sources", "B2"): ("exports/商机-2026Q3.xlsx", target, "'导出数据'!A1"),
-        ("Findings", "A2"): ("exports/商机-2026Q3.xlsx", target, "'导出数据'!A8"),
-        ("Findings", "A3"): ("exports/商机-2026Q3.xlsx", target, "'导出数据'!A9"),
+        ("Findings", "A2"): ("exports/商机-2026Q3.xlsx", target, "'导出数据'!M8"),
+        ("Findings", "A3"): ("exports/商机-2026Q3.xlsx", target, "'导出数据'!E9"),
     }
     with zipfile.ZipFile(folder / "out" / "actuals.xlsx") as z:
         rels = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/_rels/"))
