@@ -101,7 +101,8 @@ def _overview(ws, result: CollectResult, lang: str, formats: dict) -> None:
     """Manager × indicator: the sheet people read; blank = no rows or a source error."""
     indicators = list(dict.fromkeys(rule.indicator for rule in result.rules.rules))
     by = {(a.manager_id, a.indicator): a.actual for a in result.actuals}
-    ws.write(0, 0, render("collect.matrix_title", lang, period=f"{result.period.text} ({result.period})",
+    ws.write(0, 0, render("collect.matrix_title", lang, period=f"{result.period.text}（{result.period}）" if lang == "zh"
+                          else f"{result.period.text} ({result.period})",
                           rules=len(indicators), managers=len(result.managers)), formats["title"])
     ws.write(1, 0, render("collect.matrix_note", lang), formats["note"])
     heads = [schema.ACTUALS_OUT.headers(lang)[i] for i in range(3)] + indicators
@@ -256,7 +257,7 @@ def read_actuals(path) -> list[CollectedActual]:
     lacking = [k for k in needed if k not in position]
     if lacking:
         raise UsageError("collect_actuals_unreadable", file=str(path),
-                         reason="tblActuals lacks " + ", ".join(lacking))
+                         reason=Message("collect.actuals_lack_columns", columns=", ".join(lacking)))
     out = []
     for row in rows:
         def get(key, row=row):

@@ -70,6 +70,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "unknown_setting": ("未知的设置 {value}（可用：timezone）", "unknown setting {value} (known: timezone)"),
 
     "not_found": ("找不到文件", "not found"),
+    "actuals_lack_columns": ("tblActuals 缺少列：{columns}", "tblActuals lacks the columns {columns}"),
     "no_actuals_table": ("没有 tblActuals 表（这是 kpi collect 写出的实际值工作簿吗？）",
                          "no table tblActuals (is it an actuals workbook written by kpi collect?)"),
 
