@@ -23,6 +23,7 @@ from addin.contract.messages import Message, render
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.guard import safe_workbook
 from addin.xlsx.links import MAX_LINKS, Linker, fix_link_files
+from addin.xlsx.safety import UnsafeFile
 from addin.xlsx.values import value_text
 
 if TYPE_CHECKING:  # reading actuals (`kpi new/consolidate --actuals`) must not load the collector and pandas
@@ -242,6 +243,8 @@ def read_actuals(path) -> list[CollectedActual]:
             book.close()
     except UsageError:
         raise
+    except UnsafeFile as exc:  # a FIFO, a zip bomb, a far-away cell, a reader panic: its own reason
+        raise UsageError("collect_actuals_unreadable", file=str(path), reason=exc.reason.message()) from None
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds on damaged files
         raise UsageError("collect_actuals_unreadable", file=str(path), reason=f"{type(exc).__name__}: {exc}") from None
     lookup = {}

@@ -28,7 +28,7 @@ from addin.collect.wording import rule_in_words
 from addin.contract import findings as F
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
-from addin.xlsx.discovery import InputFile, classify
+from addin.xlsx.discovery import InputFile, classify, real_path
 from addin.xlsx.values import value_text
 
 ROW_FINDINGS_PER_FILE = 100  # past this many of one code in one file, one finding counts the rest
@@ -203,7 +203,7 @@ def _expand(pattern: str, folder: Path, exclude: set[Path]) -> list[InputFile]:
         if path.is_dir() or path.name.startswith(".~lock"):  # LibreOffice's lock file
             continue
         item = classify(path)
-        if item.skip is None and path.resolve() not in exclude:
+        if item.skip is None and real_path(path) not in exclude:
             items.append(item)
     return items
 
@@ -226,9 +226,10 @@ def _read_files(name: str, rules: Rules, folder: Path, sink: FindingSink, lang: 
             continue
         for item in items:
             path = item.path
-            if path.resolve() in seen:
+            real = real_path(path)
+            if real in seen:
                 continue
-            seen.add(path.resolve())
+            seen.add(real)
             inputs.append(path)
             shown_name = _shown_path(path, folder)
             entry = SourceFile(name, shown_name)
@@ -517,7 +518,7 @@ def collect(rules_path, roster, period: str, data_dir=None, lang: str = "zh", ex
     used = list(dict.fromkeys(rule.source for rule in rules.rules))
     for name in [*used, *(n for n in rules.sources if n not in used)]:
         sources[name] = _prepare_source(name, rules, folder, the_period, owners, sink, lang, unmatched, inputs,
-                                        {Path(p).resolve() for p in exclude})
+                                        {real_path(p) for p in exclude})
     actuals: list[Actual] = []
     caches: dict[str, dict] = {name: {} for name in sources}
     for rule in rules.rules:

@@ -28,6 +28,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
 from addin.xlsx.guard import safe_workbook
+from addin.xlsx.safety import UnsafeFile
 from addin.xlsx.values import value_text
 
 if sys.version_info >= (3, 11):
@@ -476,6 +477,8 @@ def parse_map(text: str) -> dict[str, Any]:
 def _read_rules_workbook(path: Path) -> tuple[dict, dict[tuple, str]]:  # noqa: C901 - one branch per table
     try:
         book = safe_workbook(path, load_tables=True)
+    except UnsafeFile as exc:  # a far-away cell, a reader panic: its own reason
+        raise UsageError("collect_rules_unreadable", file=str(path), reason=exc.reason.message()) from None
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds on a bad file
         raise UsageError("collect_rules_unreadable", file=str(path), reason=f"{type(exc).__name__}: {exc}") from None
     problems: list[Problem] = []

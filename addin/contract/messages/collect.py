@@ -201,6 +201,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fill_skipped": ("{file}：没有对应的客户经理 {manager_id} 的实际值，已跳过",
                      "{file}: no actuals for manager {manager_id}; skipped"),
     "fill_unreadable": ("{file}：{reason}", "{file}: {reason}"),
+    "fill_other_kind": ("{file}：只为 .xlsx/.xlsm 考核表填写副本，已跳过", "{file}: only .xlsx/.xlsm scorecards are filled; skipped"),
     "init_wrote": ("已写出规则工作簿 {path}（{preset}，{rules} 条规则）", "wrote the rules workbook {path} ({preset}, {rules} rules)"),
 }
 
