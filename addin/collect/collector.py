@@ -55,6 +55,7 @@ class SourceFile:
     rows_duplicate: int = 0
     footer_rows: int = 0
     status: str = READ
+    letters: dict[str, str] = field(default_factory=dict, repr=False)  # header -> column letter (links; not a column)
 
 
 @dataclass
@@ -99,6 +100,7 @@ class CollectResult:
     findings: list[F.Finding]
     lang: str
     inputs: list[Path] = field(default_factory=list)
+    folder: Path | None = None  # the data folder the files of tblSources are relative to
 
     @property
     def has_errors(self) -> bool:
@@ -120,7 +122,7 @@ class CollectResult:
                        "last": self.period.last.isoformat()},
             "summary": self.counts(),
             "actuals": [asdict(a) for a in self.actuals],
-            "sources": [asdict(s) for s in self.sources],
+            "sources": [{k: v for k, v in asdict(s).items() if k != "letters"} for s in self.sources],
             "unmatched": [asdict(u) for u in self.unmatched],
             "findings": [f.as_dict() for f in self.findings],
         }
@@ -245,6 +247,7 @@ def _read_files(name: str, rules: Rules, folder: Path, sink: FindingSink, lang: 
                 sink.add("FILE_UNREADABLE", file=shown_name, source=name, reason=exc.reason(lang))
                 continue
             entry.sha256, entry.sheet, entry.header_row = export.sha256, export.sheet, export.header_row
+            entry.letters = export.letters
             if export.missing:
                 failed = True
                 entry.status = COLUMNS_MISSING
@@ -525,7 +528,8 @@ def collect(rules_path, roster, period: str, data_dir=None, lang: str = "zh", ex
     result_findings = sorted(sink.finish(), key=lambda f: (
         f.file, F.SEVERITY_ORDER[f.severity], f.source, f.code, f.row if f.row is not None else 1 << 40, f.column,
         f.message))
-    return CollectResult(the_period, rules, managers, actuals, table_files, unmatched, result_findings, lang, inputs)
+    return CollectResult(the_period, rules, managers, actuals, table_files, unmatched, result_findings, lang, inputs,
+                         folder.resolve())
 
 
 __all__ = ["Actual", "CollectResult", "SourceFile", "Unmatched", "collect", "MATCHED"]

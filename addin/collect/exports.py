@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from xlsxwriter.utility import xl_col_to_name
 
 from addin.collect.columns import Columns
 from addin.collect.folding import fold_values
@@ -65,6 +66,7 @@ class Export:
     sheet: str = ""
     header_row: int = 0             # 1-based row of the header (0: none found)
     columns: list[str] = field(default_factory=list)  # every header, repeated ones as 名称#2
+    letters: dict[str, str] = field(default_factory=dict)  # header -> its column letter (workbooks)
     data: Columns = field(default_factory=lambda: Columns({}, 0))  # one column per rule column, rows = data rows
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # 1-based file row per data row
     footer_rows: int = 0
@@ -164,6 +166,7 @@ def _locate_grid(export: Export, grid: list[list], wanted: list[str], merges: li
     index, shown, keys, missing = _find_header(head, wanted)
     export.header_row = index + 1 if index >= 0 else 0
     export.columns = [s for s in shown if s]
+    export.letters = {s: xl_col_to_name(i) for i, s in enumerate(shown) if s}
     export.missing = missing if index >= 0 else list(wanted)
     if export.missing:
         return

@@ -70,6 +70,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "unknown_setting": ("未知的设置 {value}（可用：timezone）", "unknown setting {value} (known: timezone)"),
 
     "not_found": ("找不到文件", "not found"),
+    "actuals_lack_columns": ("tblActuals 缺少列：{columns}", "tblActuals lacks the columns {columns}"),
     "no_actuals_table": ("没有 tblActuals 表（这是 kpi collect 写出的实际值工作簿吗？）",
                          "no table tblActuals (is it an actuals workbook written by kpi collect?)"),
 
@@ -232,6 +233,9 @@ CLI: dict[str, tuple[str, str]] = {
                      "with --init: the template size whose indicators are mapped (default medium)"),
     "collect.more_findings": ("……另有 {count} 个问题，见实际值工作簿的“问题清单”",
                               "… {count} more findings: see the Findings sheet of the actuals workbook"),
+    "collect.actuals_in_workbook": ("{count} 位客户经理的实际值见实际值工作簿的“实际值一览”",
+                                    "the actuals of the {count} managers: see the Actuals by manager sheet of the "
+                                    "actuals workbook"),
     "collect.table.manager_id": ("客户经理编号", "manager_id"),
     "collect.table.name": ("姓名", "name"),
     "collect.table.file": ("文件", "file"),
