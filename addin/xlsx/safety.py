@@ -210,6 +210,22 @@ def container_kind(opened: OpenedZip) -> Reason | None:
     return Reason("zip_without_workbook")
 
 
+def open_workbook_zip(data: bytes, suffix: str) -> OpenedZip:
+    """``data`` opened as an xlsx/xlsm container after every check (content, zip caps, workbook part).
+
+    Raises:
+        UnsafeFile: with the first reason found (``legacy_xls``, ``zip_bomb_part``, ``ods``, ...).
+    """
+    reason = sniff(data, suffix)
+    if reason:
+        raise UnsafeFile(reason.key, **reason.values)
+    opened = open_zip(data)
+    reason = container_kind(opened)
+    if reason:
+        raise UnsafeFile(reason.key, **reason.values)
+    return opened
+
+
 _LOCAL_HEADER = struct.Struct("<4s22xHH")
 
 

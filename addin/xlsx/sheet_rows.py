@@ -15,7 +15,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from addin.xlsx.safety import UnsafeFile, container_kind, open_zip, read_file, read_member, sniff
+from addin.xlsx.safety import UnsafeFile, open_workbook_zip, read_file, read_member
 from addin.xlsx.sheet_xml import DENSE_LIMIT, near, scan, trim
 from addin.xlsx.xml_parts import elements
 
@@ -31,13 +31,7 @@ def read_first_sheet(path) -> tuple[list[list], str]:
             (``far_cells``, naming the cell).
     """
     data = read_file(path)
-    reason = sniff(data, Path(path).suffix.lower())
-    if reason:
-        raise UnsafeFile(reason.key, **reason.values)
-    opened = open_zip(data)
-    reason = container_kind(opened)
-    if reason:
-        raise UnsafeFile(reason.key, **reason.values)
+    opened = open_workbook_zip(data, Path(path).suffix.lower())
     sheet_name, part = _first_sheet(opened)
     xml = read_member(opened, part)
     source = data
