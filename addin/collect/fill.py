@@ -15,7 +15,6 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
@@ -33,11 +32,11 @@ from addin.xlsx.output import check_output_files, check_output_folder
 from addin.xlsx.reader import Scorecard, read_scorecard
 from addin.xlsx.recalc import ask_to_recalculate
 from addin.xlsx.safety import UnsafeFile, open_zip, read_member
+from addin.xlsx.xml_text import cell_text, needs_preserve
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -94,9 +93,9 @@ def _cell_xml(patch: CellPatch, style: str) -> str:
     s = f' s="{style}"' if style else ""
     if patch.number is not None:
         return f'<c r="{patch.ref}"{s}><v>{patch.number!r}</v></c>'
-    text = _ILLEGAL_XML.sub("", patch.text or "")
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{patch.ref}"{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+    text = patch.text or ""
+    space = ' xml:space="preserve"' if needs_preserve(text) else ""
+    return f'<c r="{patch.ref}"{s} t="inlineStr"><is><t{space}>{cell_text(text)}</t></is></c>'
 
 
 def _column_number(letters: str) -> int:
