@@ -31,7 +31,7 @@ from addin.xlsx.discovery import discover
 from addin.xlsx.output import check_output_files, check_output_folder
 from addin.xlsx.reader import Scorecard, read_scorecard
 from addin.xlsx.recalc import ask_to_recalculate
-from addin.xlsx.safety import UnsafeFile, open_zip, read_member
+from addin.xlsx.safety import Reason, UnsafeFile, open_zip, os_reason, read_member
 from addin.xlsx.xml_text import cell_text, needs_preserve
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -273,7 +273,9 @@ def _fill_one(path: Path, target: Path, actuals, lang: str, report: FillReport) 
         write_patched(path, target, table.sheet, patches)
     except (UnsafeFile, OSError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
         report.failed = True
-        report.lines.append(render("collect.fill_unreadable", lang, file=shown_name, reason=str(exc)))
+        reason = exc.reason if isinstance(exc, UnsafeFile) else os_reason(exc) if isinstance(exc, OSError) else \
+            Reason("corrupt_zip", {"error": type(exc).__name__})
+        report.lines.append(render("collect.fill_unreadable", lang, file=shown_name, reason=reason.render(lang)))
         return
     report.outputs.append(target)
     count = sum(1 for p in patches if p.number is not None)

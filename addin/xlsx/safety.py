@@ -87,7 +87,7 @@ def not_regular(path: str | os.PathLike) -> Reason | None:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        return _os_reason(exc)
+        return os_reason(exc)
     kind = special_kind(mode)
     return Reason(f"not_regular_{kind}") if kind else None
 
@@ -106,7 +106,7 @@ def read_file(path: str | os.PathLike, cap: int = MAX_FILE_BYTES) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        reason = _os_reason(exc)
+        reason = os_reason(exc)
         raise UnsafeFile(reason.key, **reason.values) from None
     try:
         info = os.fstat(fd)
@@ -119,7 +119,7 @@ def read_file(path: str | os.PathLike, cap: int = MAX_FILE_BYTES) -> bytes:
             fd = -1
             data = handle.read(cap + 1)
     except OSError as exc:
-        reason = _os_reason(exc)
+        reason = os_reason(exc)
         raise UnsafeFile(reason.key, **reason.values) from None
     finally:
         if fd >= 0:
@@ -129,7 +129,8 @@ def read_file(path: str | os.PathLike, cap: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
-def _os_reason(exc: OSError) -> Reason:
+def os_reason(exc: OSError) -> Reason:
+    """The reason of an operating-system error, in the user's language when rendered."""
     if isinstance(exc, PermissionError):
         return Reason("permission_denied")
     if isinstance(exc, IsADirectoryError):
