@@ -100,7 +100,7 @@ def test_argparse_errors_carry_the_prefix_of_the_language(tmp_path):
     zh = run_kpi("new", "--size", "huge", "-o", str(tmp_path / "x.xlsx"))
     en = run_kpi("new", "--size", "huge", "-o", str(tmp_path / "x.xlsx"), "--lang", "en")
     assert zh.returncode == en.returncode == 2
-    assert zh.stderr.startswith("用法：kpi new") and "\n错误：argument --size" in zh.stderr
+    assert zh.stderr.startswith("用法：kpi new") and "\n错误：参数 --size：无效的取值 'huge'" in zh.stderr
     assert en.stderr.startswith("usage: kpi new") and "\nError: argument --size" in en.stderr
 
 
