@@ -141,23 +141,48 @@ def read_export(path: Path, shown_name: str, wanted: list[str], sheet: str | Non
         digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
         export = Export(shown_name, path, "")
         if data[:8] == OLE_MAGIC or data[:4] in ZIP_MAGICS or path.suffix.lower() in WORKBOOK_SUFFIXES:
-            grid, export.sheet = _workbook_grid(data, path, sheet)
-            _locate_grid(export, grid, wanted)
+            grid, merges, export.sheet = _workbook_grid(data, path, sheet)
+            _locate_grid(export, grid, wanted, merges)
         else:
             _locate_csv(export, data, wanted)
         export.sha256 = digest.result()
     return export
 
 
-def _locate_grid(export: Export, grid: list[list], wanted: list[str]) -> None:
+def _header_blocks(grid: list[list], merges: list) -> tuple[list[list], list[int]]:
+    """The first rows read as header rows, and the 0-based last row of each one's header block.
+
+    A two-level header (CordysCRM's sub-tables) merges the cells of the record's fields down over
+    the row of the sub-table's column names: such a row and the rows its merged cells cover read
+    as one header row, each column named by its lowest non-blank cell (``产品明细`` over
+    ``产品名称|数量`` gives ``产品名称``, ``数量``), and the data start below the block.
+    """
+    head = [list(row) for row in grid[:HEADER_SEARCH_ROWS]]
+    ends = list(range(len(head)))
+    for (top, _), (bottom, _) in merges:
+        if top < len(head) and bottom > top:
+            ends[top] = max(ends[top], min(bottom, len(grid) - 1, top + 4))
+    for top, end in enumerate(ends):
+        for below in grid[top + 1:end + 1]:
+            row = head[top]
+            row.extend([""] * (len(below) - len(row)))
+            for c, cell in enumerate(below):
+                if cell is not None and str(cell).strip():
+                    row[c] = cell
+    return head, ends
+
+
+def _locate_grid(export: Export, grid: list[list], wanted: list[str], merges: list = ()) -> None:
     """Header, data rows and footer of a workbook sheet (cells as calamine gives them)."""
-    index, shown, keys, missing = _find_header(grid[:HEADER_SEARCH_ROWS], wanted)
+    head, ends = _header_blocks(grid, list(merges)) if merges else (grid[:HEADER_SEARCH_ROWS], None)
+    index, shown, keys, missing = _find_header(head, wanted)
     export.header_row = index + 1 if index >= 0 else 0
     export.columns = [s for s in shown if s]
     export.missing = missing if index >= 0 else list(wanted)
     if export.missing:
         return
-    body = grid[index + 1:]
+    start = ends[index] + 1 if ends else index + 1  # 0-based first row under the header (block)
+    body = grid[start:]
     width = max((len(row) for row in body), default=0)
     table = np.empty((len(body), width), dtype=object)  # a missing cell of a short row stays None
     if all(len(row) == width for row in body):
@@ -175,7 +200,7 @@ def _locate_grid(export: Export, grid: list[list], wanted: list[str]) -> None:
         position = positions[header_key(name)]
         columns[name] = table[:last, position].copy() if position < width else object_array([""] * last)
     export.data = Columns(columns, last)
-    export.rows = np.arange(index + 2, index + 2 + last, dtype=np.int64)
+    export.rows = np.arange(start + 1, start + 1 + last, dtype=np.int64)
 
 
 def _locate_csv(export: Export, data: bytes, wanted: list[str]) -> None:
@@ -304,8 +329,9 @@ def _choose_sheet(names: list[str], sheet: str | None) -> str:
     return chosen
 
 
-def _workbook_grid(data: bytes, path: Path, sheet: str | None) -> tuple[list[list], str]:
-    """Every row of one sheet (values as calamine gives them) after the safety checks."""
+def _workbook_grid(data: bytes, path: Path, sheet: str | None) -> tuple[list[list], list, str]:
+    """Every row of one sheet (values as calamine gives them), its merged ranges (0-based
+    ``((top, left), (bottom, right))``) and its name, after the safety checks."""
     _check_container(data, path)
     try:
         book = safe_workbook(data)
@@ -318,13 +344,14 @@ def _workbook_grid(data: bytes, path: Path, sheet: str | None) -> tuple[list[lis
             raise ExportUnreadable("export_sheet_too_long", sheet=chosen, rows=found.total_height,
                                    limit=MAX_EXPORT_ROWS)
         grid = found.to_python(skip_empty_area=False)
+        merges = found.merged_cell_ranges or []  # None where the format keeps none (csv-like sheets)
     except ExportUnreadable:
         raise
     except Exception as exc:  # noqa: BLE001
         raise ExportUnreadable("export_corrupt", error=f"{type(exc).__name__}: {exc}") from None
     finally:
         book.close()
-    return grid, chosen
+    return grid, merges, chosen
 
 
 def _decode(data: bytes, encoding: str, partial: bool) -> str:

@@ -138,12 +138,12 @@ def blank_mask(column) -> np.ndarray:
 
 
 def shown(value) -> str:
-    """A cell value as a finding shows it: quoted text, cut at 40 characters."""
+    """A cell value as a finding shows it (the message quotes it in its language): cut at 40 characters."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)
     text = text if len(text) <= 40 else text[:39] + "…"
-    return f"\"{text}\""
+    return text
 
 
 def object_array(values) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_col_to_name
@@ -83,7 +84,18 @@ def movers(ctx: Context, block: Block, name_col: int, change_col: int, changes: 
                       "data_labels": {"value": True, "num_format": "+0.0;-0.0;0"}})
     chart.set_title({"name": ctx.text("movers"), "name_font": {"size": 11}})
     chart.set_y_axis({"reverse": True, "label_position": "low"})  # the biggest mover on top, names at the left
-    chart.set_x_axis({"name": ctx.text("change"), "num_format": "+0;-0;0",
+    chart.set_x_axis({"name": ctx.text("change"), "num_format": "+0;-0;0", **_room_for_labels(changes),
                       "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
     chart.set_legend({"none": True})
     return chart
+
+
+def _room_for_labels(changes: list[float]) -> dict[str, float]:
+    """Axis bounds with room beyond the longest bar on each side for its label (e.g. "-16.8"), so a
+    label never runs into the names at the left; multiples of 10."""
+    low, high = min([0.0, *changes]), max([0.0, *changes])
+    pad = max(high - low, 10.0) * 0.2
+    bounds = {"max": math.ceil((high + pad) / 10) * 10.0}
+    if low < 0:
+        bounds["min"] = math.floor((low - pad) / 10) * 10.0
+    return bounds

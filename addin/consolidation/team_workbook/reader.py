@@ -19,7 +19,7 @@ from addin.contract import schema
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
 from addin.xlsx.guard import safe_workbook
-from addin.xlsx.safety import MAX_FILE_BYTES, UnsafeFile, read_file, sniff
+from addin.xlsx.safety import MAX_FILE_BYTES, UnsafeFile, container_kind, open_zip, read_file, sniff
 
 _TABLES = {t.name: t for t in (*schema.TEAM_TABLES, schema.MANAGERS_OUT_PREVIOUS, schema.TEAMS_OUT_PREVIOUS,
                                 schema.SETTINGS_OUT)}
@@ -78,13 +78,19 @@ def read_team_workbook(path, previous: bool = False,
     except UnsafeFile as exc:
         raise _bad(path, prefix, exc.reason) from None
     reason = sniff(data, path.suffix.lower())
+    try:  # a zip that is no workbook (a .docx, an .xlsb, a bare package) never reaches calamine
+        reason = reason or container_kind(open_zip(data))
+    except UnsafeFile as exc:
+        reason = exc.reason
     if reason:
         raise _bad(path, prefix, reason)
     try:
         book = safe_workbook(data, load_tables=True)  # no far-away cell reaches calamine
         raw = {name: (book.get_table_by_name(name).columns, book.get_table_by_name(name).to_python())
                for name in book.table_names}
-    except Exception as exc:  # noqa: BLE001 - any failure of the reader is "cannot read this file"
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - incl. pyo3 PanicException: any failure is "cannot read this file"
         raise _bad(path, prefix, f"{type(exc).__name__}: {exc}"[:300]) from None
     return _assemble(path, prefix, raw, required)
 

@@ -38,7 +38,7 @@ def write_managers(ctx: Context, ws, table: schema.OutputTable, rows: list[dict]
     fast = ctx.fast_rows and len(rows) > LINKED_MANAGERS
     spec = _spec(ctx, table, records, sheet_index, fast=fast, link_key="file", link_texts=texts,
                  link_of=None if fast else (lambda i, _r: _file_link(ctx, paths[i], texts[i])),
-                 caps={"file": 40}, landscape=True, unprinted="file")
+                 caps={"file": 40, "reason": 28}, landscape=True, unprinted="file")
     injected = write_pages(ws, spec, ctx.formats, ctx.add_sheet, ctx.rows_per_sheet)
     n, keys = max(len(rows), 1), table.keys
     conditional.scale(ws, keys, "final_score", n)

@@ -53,7 +53,7 @@ def plan(team, folder, lang: str | None = None, managers=None, pdf: bool = False
     folder = check_output_folder(folder, inputs=[team])
     book = read_team_workbook(team)
     lang = lang if lang in ("zh", "en") else book.lang
-    cards = build_cards(book, str(book.settings.get("previous_period") or ""))
+    cards = build_cards(book, str(book.settings.get("previous_period") or ""), lang)
     if managers:
         wanted = {str(m).strip().upper() for m in managers}
         unknown = sorted(wanted - {c.manager_id.upper() for c in cards})

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from addin.consolidation.team_workbook import TeamWorkbook
+from addin.reports.cards.reword import reword
 from addin.xlsx.values import value_text
 from udfs.enums import ROLE
 
@@ -117,8 +118,9 @@ def _scored(row: dict) -> bool:
     return row.get("status", "scored") in ("scored", None) and _number(row.get("final_score")) is not None
 
 
-def build_cards(book: TeamWorkbook, previous_period: str = "") -> list[Card]:
-    """The cards of every scored manager of the team workbook, by rank."""
+def build_cards(book: TeamWorkbook, previous_period: str = "", lang: str | None = None) -> list[Card]:
+    """The cards of every scored manager of the team workbook, by rank; findings in ``lang`` (default: the
+    workbook's)."""
     managers = [row for row in book.rows("tblManagers") if _scored(row) and value_text(row.get("manager_id"))]
     managers.sort(key=lambda r: (_number(r.get("rank")) or math.inf, value_text(r.get("manager_id"))))
     team_of = {value_text(r["manager_id"]): value_text(r.get("team")) for r in managers}
@@ -134,7 +136,7 @@ def build_cards(book: TeamWorkbook, previous_period: str = "") -> list[Card]:
             team_means[value_text(row.get("team"))] = mean
     indicators = _indicators(book.rows("tblScores"), team_of)
     roles, comments = _reviews(book.rows("tblReviews"))
-    findings = _findings(book.rows("tblFindings"))
+    findings = _findings(book.rows("tblFindings"), book.lang, lang or book.lang)
     compared = "previous_final_score" in book.columns.get("tblManagers", [])
     cards = []
     for row in managers:
@@ -198,13 +200,14 @@ def _reviews(rows: list[dict]) -> tuple[dict[str, list[RoleScore]], dict[str, li
     return roles, comments
 
 
-def _findings(rows: list[dict]) -> dict[str, list[str]]:
-    """Each manager's findings in plain words: the messages, most severe first, without repeats."""
+def _findings(rows: list[dict], source: str, lang: str) -> dict[str, list[str]]:
+    """Each manager's findings in plain words: the messages (in ``lang``), most severe first, without repeats."""
     personal = sorted((row for row in rows if value_text(row.get("code")) not in NOT_PERSONAL),
                       key=lambda r: SEVERITY_ORDER.get(value_text(r.get("severity")), 9))
     out: dict[str, list[str]] = defaultdict(list)
     for row in personal:
-        mid, message = value_text(row.get("manager_id")), value_text(row.get("message"))
+        mid = value_text(row.get("manager_id"))
+        message = reword(value_text(row.get("code")), value_text(row.get("message")), source, lang)
         if mid and message and message not in out[mid]:
             out[mid].append(message)
     return out

@@ -50,7 +50,6 @@ class _Formats:
         self.subtitle = add(font_size=10, align="center", font_color=GREY)
         self.section = add(bold=True, font_size=12, font_color=BLUE, bottom=2, bottom_color=BLUE)
         self.label = add(bold=True, bg_color="#F2F2F2", **box)
-        self.value = add(**box)
         self.value_bold = add(bold=True, **box)
         self.head = add(bold=True, font_color="#FFFFFF", bg_color=BLUE, text_wrap=True, align="center", font_size=9,
                         **box)
@@ -128,13 +127,17 @@ class _Card:
                  [("region", c.region), ("period", c.period), ("reviewer", c.reviewer)]]
         spans = [(0, (1, 2)), (3, (4, 5)), ((6, 7), (8, 9))]
         for line in pairs:
+            lines = 1
             for (key, value), (label_cols, value_cols) in zip(line, spans):
                 lo = label_cols if isinstance(label_cols, int) else label_cols[0]
                 hi = label_cols if isinstance(label_cols, int) else label_cols[1]
                 self.merged(self.row, lo, hi, self.t(key), f.label)
-                self.merged(self.row, value_cols[0], value_cols[1], value or "—", f.value)
+                self.merged(self.row, value_cols[0], value_cols[1], value or "—", f.text)
+                lines = max(lines, _lines(value, sum(WIDTHS[value_cols[0]:value_cols[1] + 1])))
                 if key == "manager_id":
                     self.name("card_manager_id", self.row, value_cols[0])
+            if lines > 1:  # a long name or team wraps in its box, never cut off
+                self.height(lines)
             self.row += 1
         self.row += 1
 

@@ -510,3 +510,124 @@ value = "商机名称"
     assert got[("AM001", "成交客户")] == (2.0, 2)
     assert flat(result) == [("商机-08.xlsx", 2, "商机名称", "DUPLICATE_ROW")]
     assert [s.rows_read for s in result.sources] == [2, 2]
+
+
+def test_cordys_sub_table_two_level_merged_header(tmp_path):
+    """CordysCRM sub-tables: the record's fields merged down over the sub-table's column names (row 2),
+    a record's fields merged over its product rows. The header block is rows 1-2; data start in row 3."""
+    path = tmp_path / "商机.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    ws = wb.add_worksheet("导出数据")
+    record = ["商机名称", "客户名称", "金额", "负责人", "商机阶段", "实际结束时间"]
+    for c, name in enumerate(record):
+        ws.merge_range(0, c, 1, c, name)
+    ws.merge_range(0, 6, 0, 8, "产品明细")
+    ws.write_row(1, 6, ["产品名称", "数量", "单价"])
+    deals = [("D1", "甲公司", "1,200,000.00", "张伟", "成功", "2026-07-03 10:00:00", [("P1", 2, 100), ("P2", 3, 50)]),
+             ("D2", "乙公司", "860,000.00", "李娜", "成功", "2026-08-15 16:20:00", [("P3", 1, 10)]),
+             ("D3", "丙公司", "50,000.00", "张伟", "失败", "2026-09-01 09:00:00", [("P4", 7, 1)])]
+    r = 2
+    for *fields, products in deals:
+        for c, value in enumerate(fields):
+            if len(products) > 1:
+                ws.merge_range(r, c, r + len(products) - 1, c, value)
+            else:
+                ws.write(r, c, value)
+        for k, product in enumerate(products):
+            ws.write_row(r + k, 6, product)
+        r += len(products)
+    wb.close()
+    rules = write_rules(tmp_path, """
+[sources.deals]
+files = ["商机.xlsx"]
+sheet = "导出数据"
+owner = "负责人"
+date = "实际结束时间"
+
+[[rules]]
+indicator = "销售额"
+source = "deals"
+measure = "sum"
+value = "金额"
+where = { "商机阶段" = "成功" }
+scale = 0.0001
+
+[[rules]]
+indicator = "赢单数"
+source = "deals"
+measure = "count"
+where = { "商机阶段" = "成功" }
+
+[[rules]]
+indicator = "产品种类"
+source = "deals"
+measure = "distinct"
+value = "产品名称"
+""")
+    result = collect(rules, roster(tmp_path / "roster.csv", MANAGERS), "2026Q3", lang="en")
+    got = actuals(result)
+    assert got[("AM001", "销售额")] == (pytest.approx(120.0, abs=1e-9), 1)
+    assert got[("AM002", "销售额")] == (pytest.approx(86.0, abs=1e-9), 1)
+    assert got[("AM001", "赢单数")] == (1.0, 1)
+    # the sub-table column is addressable; P2 sits under D1's merged cells (a blank date: skipped, counted)
+    assert got[("AM001", "产品种类")] == (2.0, 2)
+    assert flat(result) == []
+    assert source_counts(result, "商机.xlsx") == {
+        "rows_read": 4, "rows_in_period": 3, "rows_matched": 3, "rows_unmatched": 0, "rows_skipped": 1,
+        "rows_out_of_period": 0, "rows_duplicate": 0, "footer_rows": 0, "header_row": 1}
+
+
+def test_dynamics_hidden_columns_serial_dates_and_odoo_csv_without_bom(tmp_path):
+    """Dynamics 365: hidden `(Do Not Modify)` columns first, close dates as plain serial numbers;
+    Odoo crm.lead CSV in UTF-8 without BOM; both one source, one sum per manager."""
+    headers = ["(Do Not Modify) Opportunity", "(Do Not Modify) Row Checksum", "(Do Not Modify) Modified On",
+               "Topic", "Owner", "Est. Revenue", "Actual Close Date", "Status"]
+    path = tmp_path / "dynamics.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Opportunities")
+    ws.set_column(0, 2, None, None, {"hidden": True})
+    ws.write_row(0, 0, headers)
+    # serial days: 46206 = 2026-07-03, 46297.75 = 2026-10-02 18:00 (after Q3), 46235.5 = 2026-08-01 12:00
+    for r, (owner, revenue, serial, status) in enumerate(
+            [("张伟", 1000.5, 46206, "Won"), ("张伟", 99.0, 46297.75, "Won"), ("李娜", 250.25, 46235.5, "Won"),
+             ("李娜", 70.0, 46235.5, "Lost")], start=1):
+        ws.write_row(r, 0, ["guid", "chk", 46200, f"T{r}", owner, revenue, serial, status])
+    wb.close()
+    write_csv(tmp_path / "odoo.csv", ["Opportunity", "Salesperson", "Sales Team", "Stage", "Expected Revenue",
+                                      "Probability", "Expected Closing", "Closed Date", "Lost Reason", "Customer"],
+              [{"Opportunity": "O1", "Salesperson": "Wang Fang", "Stage": "Won", "Expected Revenue": "3,000.00",
+                "Closed Date": "2026-09-30 23:59:59"}], encoding="utf-8")
+    (tmp_path / "roster.csv").write_text("manager_id,name,team\nAM001,张伟,A\nAM002,李娜,A\nAM003,Wang Fang,B\n",
+                                         encoding="utf-8")
+    rules = write_rules(tmp_path, """
+[sources.dynamics]
+files = ["dynamics.xlsx"]
+owner = "Owner"
+date = "Actual Close Date"
+
+[sources.odoo]
+files = ["odoo.csv"]
+owner = "Salesperson"
+date = "Closed Date"
+
+[[rules]]
+indicator = "Sales revenue"
+source = "dynamics"
+measure = "sum"
+value = "Est. Revenue"
+where = { "Status" = "won" }
+
+[[rules]]
+indicator = "Odoo revenue"
+source = "odoo"
+measure = "sum"
+value = "Expected Revenue"
+where = { "Stage" = "Won" }
+""")
+    result = collect(rules, tmp_path / "roster.csv", "2026Q3", lang="en")
+    got = actuals(result)
+    assert got[("AM001", "Sales revenue")] == (1000.5, 1)
+    assert got[("AM002", "Sales revenue")] == (250.25, 1)
+    assert got[("AM003", "Odoo revenue")] == (3000.0, 1)
+    assert flat(result) == []
+    assert source_counts(result, "dynamics.xlsx")["rows_out_of_period"] == 1

@@ -1,24 +1,50 @@
-"""The README's "Actuals from your CRM" shows the real command and its real output."""
+"""The README's "Actuals from your CRM" runs as shown: in a copy of examples/crm, each `$ kpi` line
+prints exactly the lines under it, and the filled scorecards hold the collected actuals."""
 
 from __future__ import annotations
 
 import re
+import shutil
 
-from support.crm_exports import README_RULES, readme_example
+from python_calamine import CalamineWorkbook
+from support.crm_exports import README_RULES
 from support.paths import ROOT, run_kpi
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+EXAMPLE = ROOT / "examples" / "crm"
 
 
-def test_readme_shows_the_real_output_of_kpi_collect(tmp_path):
-    block = re.search(r"```text\n\$ (kpi collect [^\n]+)\n(.+?)\$ kpi fill", README, re.S)
+def _steps() -> list[tuple[list[str], str]]:
+    section = README[README.index("## Actuals from your CRM"):]
+    block = re.search(r"```text\n(.+?)```", section, re.S)
     assert block, "the README lacks the kpi collect example"
-    readme_example(tmp_path)
-    argv = block.group(1).split()[1:]
-    done = run_kpi(*argv, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == block.group(2).strip()
+    steps = []
+    for part in re.split(r"^\$ ", block.group(1), flags=re.M)[1:]:
+        command, _, output = part.partition("\n")
+        steps.append((command.split(), output))
+    return steps
+
+
+def test_readme_shows_the_real_output_of_collect_new_and_fill(tmp_path):
+    folder = tmp_path / "crm"
+    shutil.copytree(EXAMPLE, folder)
+    steps = _steps()
+    assert [argv[:2] for argv, _ in steps] == [["kpi", "collect"], ["kpi", "new"], ["kpi", "fill"]]
+    for argv, output in steps:
+        done = run_kpi(*argv[1:], cwd=folder)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == output.strip(), argv
+    card = CalamineWorkbook.from_path(str(folder / "filled" / "华东一组_AM001_张伟.xlsx"))
+    rows = card.get_sheet_by_name("Scorecard").to_python()
+    header = next(r for r in rows if "Indicator" in r)
+    at = {name: header.index(name) for name in ("Indicator", "Actual", "Data source")}
+    filled = {r[at["Indicator"]]: (r[at["Actual"]], r[at["Data source"]]) for r in rows if r[at["Actual"]] != ""}
+    assert filled["Sales revenue"][0] == 206 and "2 rows" in filled["Sales revenue"][1]
+    assert filled["New customers"][0] == 2
+    assert (EXAMPLE / "exports" / "商机-2026Q3.xlsx").is_file() and not (EXAMPLE / "actuals.xlsx").exists()
 
 
 def test_readme_shows_the_rules_it_runs():
-    assert README_RULES.strip() in README
+    rules = (EXAMPLE / "rules.toml").read_text(encoding="utf-8")
+    assert rules == README_RULES
+    assert rules.strip() in README

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import zipfile
 
 import pytest
@@ -75,7 +76,13 @@ def test_teams_change_and_summary_lists_movers_and_leavers(quarters):
     assert f"({biggest['manager_id']})" in text
     with zipfile.ZipFile(team) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        movers = z.read("xl/charts/chart4.xml").decode()
     assert len(charts) == 4  # grades, histogram, dimensions, movers
+    changes = [r["change"] for r in result.comparison.movers]
+    low = float(re.search(r'<c:min val="([^"]+)"/>', movers).group(1)) if min(changes) < 0 else 0.0
+    high = float(re.search(r'<c:max val="([^"]+)"/>', movers).group(1))
+    span = max(changes + [0]) - min(changes + [0])
+    assert low <= min(changes + [0]) - 0.15 * span and high >= max(changes + [0]) + 0.15 * span  # room for labels
     json_rows = {r["manager_id"]: r for r in result.as_dict()["managers"]}
     assert json_rows["AM005"]["movement"] == "new" and json_rows["AM005"]["change"] is None
 

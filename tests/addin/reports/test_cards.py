@@ -8,10 +8,12 @@ import re
 import shutil
 import subprocess
 import warnings
+import zipfile
 
 import openpyxl
 import pytest
 from support import required
+from support.language import foreign
 from support.libreoffice import require, requires_libreoffice
 from support.paths import run_kpi
 from support.scorecards import DEFAULT_ROWS, write_scorecard
@@ -22,9 +24,11 @@ from addin.consolidation.consolidate import consolidate
 from addin.consolidation.team_workbook import write_team_workbook
 from addin.consolidation.team_workbook.reader import read_team_workbook
 from addin.contract.errors import UsageError
+from addin.contract.findings import CODES
 from addin.demo.team import PERIOD, build_team
 from addin.reports.cards import card_name, write_cards
 from addin.reports.cards.model import build_cards
+from addin.reports.cards.reword import reword
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +220,110 @@ def test_a_percent_indicator_kept_as_fractions_shows_as_percent(tmp_path):
     ws = load(made.cards[0]).worksheets[0]
     formats = {c.value: c.number_format for row in ws.iter_rows() for c in row if c.value in (0.95, 0.96, 100, 90)}
     assert formats[0.95] == formats[0.96] == "0.0%" and formats[90] == "#,##0.##"
+
+
+def test_cards_show_the_previous_quarter_as_the_team_workbook_has_it(tmp_path):
+    """With --previous every card shows last quarter's score, grades and the change exactly as tblManagers
+    stores them; a manager new this quarter is marked new."""
+    build_team(tmp_path / "q2", 10, "medium", "en", 3)
+    for path in (tmp_path / "q2" / "scorecards").glob("*AM005*"):
+        path.unlink()  # AM005 sent nothing last quarter: new this one
+    previous = tmp_path / "q2" / "team.xlsx"
+    consolidate([tmp_path / "q2" / "scorecards"], previous, period=PERIOD, lang="en")
+    team, _ = demo_team(tmp_path / "q3", lang="en", managers=8, previous=previous)
+    rows = {r["manager_id"]: r for r in read_team_workbook(team).rows("tblManagers") if r["status"] == "scored"}
+    made = write_cards(team, tmp_path / "cards")
+    assert len(made.cards) == len(rows) == 7
+    compared = 0
+    for path in made.cards:
+        row = rows[_names(path)["card_manager_id"]]
+        cells = _cells(path)
+        label = f"Previous quarter ({PERIOD})"
+        assert label in cells
+        if row["movement"] == "new":
+            assert row["manager_id"] == "AM005" and "new this quarter: no previous result" in cells
+            continue
+        compared += 1
+        shown = f"{row['previous_final_score']:.2f} · grade {row['previous_grade']} · forced {row['previous_forced_grade']}"
+        assert shown in cells and row["change"] in cells  # the very number of tblManagers
+        assert row["change"] == pytest.approx(row["final_score"] - row["previous_final_score"], abs=1e-9)
+    assert compared == 6
+
+
+def _user_data(card) -> tuple[str, ...]:
+    """What a card shows of the user's own data (names, teams, indicators, sources, comments)."""
+    return tuple({card.name, card.team, card.region, card.reviewer, card.manager_id,
+                  *(i.indicator for i in card.indicators), *(i.unit for i in card.indicators),
+                  *(i.source for i in card.indicators), *(i.adjust_reason for i in card.indicators),
+                  *(x.reviewer for x in card.comments), *(x.competency for x in card.comments),
+                  *(x.comment for x in card.comments)} - {""})
+
+
+@pytest.mark.parametrize("workbook_lang, lang", [("zh", "zh"), ("zh", "en"), ("en", "zh"), ("en", "en")])
+def test_a_card_speaks_one_language(zh_team, tmp_path, workbook_lang, lang):
+    """Every label and every finding of a card is in its language, also when the team workbook is in the other
+    one; only the user's own data (names, teams, indicators, sources, comments) stays as typed."""
+    team = zh_team[0] if workbook_lang == "zh" else demo_team(tmp_path / "team", lang="en", managers=6)[0]
+    made = write_cards(team, tmp_path / "cards", lang=lang)
+    cards = {c.manager_id: c for c in build_cards(read_team_workbook(team), lang=lang)}
+    assert any(c.findings for c in cards.values())  # the demo plants findings about people
+    for path in made.cards:
+        card = cards[_names(path)["card_manager_id"]]
+        text = "\n".join(str(v) for v in _cells(path) if isinstance(v, str))
+        assert foreign(text, lang, _user_data(card)) == [], path.name
+    if workbook_lang == "zh":
+        findings = {mid: c.findings for mid, c in cards.items()}
+        assert findings["AM004"] == (["actual of 客户拜访次数 is blank; it scores 0"] if lang == "en"
+                                     else ["客户拜访次数的实际值为空，按 0 分计"])
+
+
+def test_every_finding_message_is_reworded_between_the_languages():
+    for spec in CODES.values():
+        names = set(re.findall(r"\{(\w+)", spec.en))
+        numbers = set(re.findall(r"\{(\w+):", spec.en))
+        details = {n: 0.75 if n in numbers else f"x_{n}" for n in names}
+        zh, en = spec.zh.format(**details), spec.en.format(**details)
+        assert reword(spec.code, zh, "zh", "en") == en and reword(spec.code, en, "en", "zh") == zh, spec.code
+    assert reword("MISSING_FIELD", "缺少实际值 (tblKPI)", "zh", "en") == "Actual (tblKPI) is missing"
+    assert reword("MISSING_ACTUAL", "edited by hand", "zh", "en") == "edited by hand"  # kept as it is
+
+
+def test_ties_a_team_of_one_and_long_names(tmp_path):
+    """Equal scores rank in the contract's order (SCORING.md §4: Q, then id) as tblManagers has them; a team of
+    one is "1 / 1"; a long name or team wraps in the header instead of being cut off."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    long_name = "Wolfgang Amadeus Mozart-Hohenzollern von Schwarzenberg-Liechtenstein"
+    write_scorecard(folder / "1.xlsx", header={"manager_id": "T1", "manager_name": "Zhang San"})
+    write_scorecard(folder / "2.xlsx", header={"manager_id": "T2", "manager_name": "Li Si"})
+    write_scorecard(folder / "3.xlsx", header={"manager_id": "T3", "manager_name": long_name,
+                                               "team": "A team of one with a rather long name"})
+    consolidate([folder], tmp_path / "team.xlsx", lang="en")
+    made = write_cards(tmp_path / "team.xlsx", tmp_path / "cards")
+    cards = {c.manager_id: c for c in build_cards(read_team_workbook(tmp_path / "team.xlsx"))}
+    assert [(c.rank, c.team_rank, c.team_ranked) for c in cards.values()] == [(1, 1, 2), (2, 2, 2), (3, 1, 1)]
+    assert len({c.final for c in cards.values()}) == 1
+    assert [_names(p)["card_rank"] for p in made.cards] == [1, 2, 3]
+    ws = load(made.cards[2]).worksheets[0]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == long_name)
+    assert cell.alignment.wrap_text and ws.row_dimensions[cell.row].height >= 40  # three lines
+    team_cell = next(c for c in ws[cell.row] if c.value == "A team of one with a rather long name")
+    assert team_cell.alignment.wrap_text
+
+
+def test_a_file_that_is_not_a_team_workbook_is_a_clear_error(zh_team, tmp_path):
+    team, _ = zh_team
+    scorecard = next((team.parent / "scorecards").glob("*.xlsx"))
+    package = tmp_path / "package.xlsx"
+    with zipfile.ZipFile(package, "w") as z:  # a zip with workbook parts but no xl/ folder
+        z.writestr("workbook.xml", "<workbook/>")
+        z.writestr("[Content_Types].xml", "<Types/>")
+    for path, words in ((scorecard, "is not a team workbook made by kpi consolidate (it lacks tblManagers)"),
+                        (package, "a zip file without an Excel workbook inside")):
+        with pytest.raises(UsageError) as caught:
+            write_cards(path, tmp_path / "cards")
+        assert str(path) in caught.value.render("en") and words in caught.value.render("en")
+        assert not (tmp_path / "cards").exists()
+    proc = run_kpi("cards", scorecard, "-o", tmp_path / "cards", "--lang", "zh")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == f"错误：{scorecard} 不是 kpi consolidate 生成的团队汇总表（缺少 tblManagers）"
