@@ -67,6 +67,16 @@ def test_consolidate_never_imports_pandas_or_xlwings(tmp_path):
     assert "addin.cli.consolidate" in loaded and not {"pandas", "polars", "xlwings", "openpyxl"} & set(loaded), loaded
 
 
+
+@pytest.mark.parametrize("command", ["new", "demo"])
+def test_writing_commands_load_no_dataframe_library(tmp_path, command):
+    """docs/architecture.md: pandas and polars are for `kpi collect` (and come with xlwings), not here."""
+    argv = ["new", "-o", str(tmp_path / "a.xlsx")] if command == "new" else \
+        ["demo", "-o", str(tmp_path / "demo"), "--managers", "3"]
+    result, loaded = _loaded(*argv, "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert f"addin.cli.{command}" in loaded and not {"pandas", "polars", "xlwings", "openpyxl"} & set(loaded), loaded
+
 def test_version(capsys):
     with pytest.raises(SystemExit) as exit_:
         cli_main.main(["--version"])
