@@ -172,13 +172,20 @@ def _header_blocks(grid: list[list], merges: list) -> tuple[list[list], list[int
     return head, ends
 
 
-def _locate_grid(export: Export, grid: list[list], wanted: list[str], merges: list = ()) -> None:
-    """Header, data rows and footer of a workbook sheet (cells as calamine gives them)."""
-    head, ends = _header_blocks(grid, list(merges)) if merges else (grid[:HEADER_SEARCH_ROWS], None)
+def _take_header(export: Export, head: list[list], wanted: list[str]) -> tuple[int, list[str]]:
+    """(0-based header row, match key per column) of the first rows; sets the export's header row,
+    columns and the wanted columns it lacks (all of them when no header row is found)."""
     index, shown, keys, missing = _find_header(head, wanted)
     export.header_row = index + 1 if index >= 0 else 0
     export.columns = [s for s in shown if s]
     export.missing = missing if index >= 0 else list(wanted)
+    return index, keys
+
+
+def _locate_grid(export: Export, grid: list[list], wanted: list[str], merges: list = ()) -> None:
+    """Header, data rows and footer of a workbook sheet (cells as calamine gives them)."""
+    head, ends = _header_blocks(grid, list(merges)) if merges else (grid[:HEADER_SEARCH_ROWS], None)
+    index, keys = _take_header(export, head, wanted)
     if export.missing:
         return
     start = ends[index] + 1 if ends else index + 1  # 0-based first row under the header (block)
@@ -213,10 +220,7 @@ def _locate_csv(export: Export, data: bytes, wanted: list[str]) -> None:
         head = list(_head_records(head_text, sep))
     except csv.Error as exc:
         raise ExportUnreadable("export_malformed_csv", error=str(exc)) from None
-    index, shown, keys, missing = _find_header(head, wanted)
-    export.header_row = index + 1 if index >= 0 else 0
-    export.columns = [s for s in shown if s]
-    export.missing = missing if index >= 0 else list(wanted)
+    index, keys = _take_header(export, head, wanted)
     if export.missing:
         return
     width = len(keys)
