@@ -37,6 +37,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
         both = sum(1 for row in result.manager_rows if row.get("movement") in ("up", "down", "same"))
         print(render("cli.consolidate.compared", lang, period=c.period or "?", path=c.path, both=both, new=c.new,
                      left=len(c.left)))
+        if c.period and result.summary.get("periods") == [c.period]:  # most likely this quarter's file again
+            print(render("cli.consolidate.same_period", lang, period=c.period))
     if report is not None:
         try:
             with atomic_path(report) as temp:

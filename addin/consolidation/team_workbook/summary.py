@@ -12,7 +12,7 @@ function writing from the cursor's row down.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,6 +28,7 @@ from udfs.enums import DIMENSION
 BINS = [0, 50, 60, 70, 80, 90, 100, 110, 120]
 COLUMNS = 11  # A (labels) and B..K
 WIDTHS = [22, 14] + [11] * (COLUMNS - 2)
+MAX_HEADER_WORD = 28  # a column never widens beyond this for its header
 LEFT_OUT_SHOWN = 30  # rows of the "left out" list; the rest are counted (the Files sheet lists all)
 LEFT_SHOWN = 30
 CHART_ROWS = 15  # rows a chart takes (280 px at 20 px a row, and a gap)
@@ -41,6 +42,7 @@ class Cursor:
     ws: object
     name: str
     row: int = 0
+    widths: list[float] = field(default_factory=lambda: list(WIDTHS))
 
     def skip(self, rows: int = 1) -> None:
         self.row += rows
@@ -52,7 +54,7 @@ class Cursor:
     def header_row(self, texts: list[str], col: int = 0) -> None:
         for offset, text in enumerate(texts):
             self.ws.write_string(self.row, col + offset, text, self.ctx.formats.header)
-        height = max(wrapped_lines(t, WIDTHS[col + i]) for i, t in enumerate(texts))
+        height = max(wrapped_lines(t, self.widths[col + i]) for i, t in enumerate(texts))
         if height > 1:
             self.ws.set_row(self.row, 15 * height)
 
@@ -62,12 +64,12 @@ class Cursor:
         self.ws.write_string(self.row, 0, label, f.label)
         if isinstance(value, str) and not note:
             self.ws.merge_range(self.row, 1, self.row, COLUMNS - 1, value, fmt or f.left)
-            lines = wrapped_lines(value, sum(WIDTHS[1:]))
+            lines = wrapped_lines(value, sum(self.widths[1:]))
         else:
             write_value(self.ws, self.row, 1, value, fmt or f.left)
             if note:
                 self.ws.merge_range(self.row, 2, self.row, COLUMNS - 1, note, f.note)
-            lines = wrapped_lines(note, sum(WIDTHS[2:]))
+            lines = wrapped_lines(note, sum(self.widths[2:]))
         if lines > 1:
             self.ws.set_row(self.row, 15 * min(lines, 6))
         self.row += 1
@@ -78,18 +80,29 @@ class Cursor:
             self.ws.write_string(self.row, col, text, fmt)
         else:
             self.ws.merge_range(self.row, col, self.row, COLUMNS - 1, text, fmt)
-        lines = wrapped_lines(text, sum(WIDTHS[col:]))
+        lines = wrapped_lines(text, sum(self.widths[col:]))
         if lines > 1:
             self.ws.set_row(self.row, 15 * min(lines, 6))
 
 
+def column_widths(headers: list[str]) -> list[float]:
+    """The summary's grid: WIDTHS, widened where a tblTeams header has a word that cannot wrap (the en
+    keys such as previous_mean_final_score break only at spaces, never inside)."""
+    widths = list(WIDTHS)
+    for col, header in enumerate(headers[:COLUMNS]):
+        words = [len(word) for word in header.split() if word.isascii()]
+        widths[col] = max(widths[col], min(max(words, default=0) + 2, MAX_HEADER_WORD))
+    return widths
+
+
 def write_summary(ctx: Context, ws, result) -> None:
     """The whole summary sheet of a ConsolidationResult."""
-    cur = Cursor(ctx, ws, ws.get_name())
-    for col, width in enumerate(WIDTHS):
+    teams = schema.TEAMS_OUT_PREVIOUS if result.comparison is not None else schema.TEAMS_OUT
+    cur = Cursor(ctx, ws, ws.get_name(), widths=column_widths(teams.headers(ctx.lang)))
+    for col, width in enumerate(cur.widths):
         ws.set_column(col, col, width)
     ws.hide_gridlines(2)
-    print_setup(ws, sum(WIDTHS), ctx.footer, ctx.title, landscape=True)
+    print_setup(ws, sum(cur.widths), ctx.footer, ctx.title, landscape=True)
     s = result.summary
     _title(cur, s)
     _about(cur, s)
@@ -134,7 +147,8 @@ def _about(cur: Cursor, s: dict) -> None:
     cur.line(ctx.text("inputs"), "; ".join(inputs))
     previous = s.get("previous")
     if previous:
-        cur.line(ctx.text("previous"), ctx.linker.text(previous["file"]), previous.get("period") or "")
+        cur.line(ctx.text("previous"), ctx.text("previous_file", file=ctx.linker.text(previous["file"]),
+                                                 period=previous.get("period") or "?"))
     cur.skip()
 
 
@@ -225,7 +239,7 @@ def _teams(cur: Cursor, rows: list[dict], previous: bool) -> None:
     cur.ws.add_table(first, 0, last, len(headers) - 1, {
         "name": table.name, "style": "Table Style Light 9",
         "columns": [{"header": h, "header_format": f.header} for h in headers]})
-    height = max(wrapped_lines(h, WIDTHS[i]) for i, h in enumerate(headers))
+    height = max(wrapped_lines(h, cur.widths[i]) for i, h in enumerate(headers))
     cur.ws.set_row(first, 15 * height)
     boxed = {"team": f.cell, "managers": f.count, "mean_final_score": f.score, "previous_mean_final_score": f.score,
              "change": f.change, "bonus_total": f.money}
@@ -340,10 +354,12 @@ def _charts(cur: Cursor, top: int, grade_block, hist_block, dim_block, mover_blo
         made.append(charts.dimensions(ctx, dim_block, [2 + i for i in range(len(DIMENSION.keys))]))
     if mover_block is not None:
         made.append(charts.movers(ctx, mover_block, 0, 4, [r["change"] for r in result.comparison.movers]))
-    half = 5  # the second chart of a row starts at column F
+    total = sum(int(w * 7 + 5) for w in cur.widths)  # the grid in pixels: two charts side by side fill it
+    width = max(charts.WIDTH, (total - 24) // 2)
     for index, chart in enumerate(made):
         row = top + (index // 2) * CHART_ROWS
-        cur.ws.insert_chart(row, 0 if index % 2 == 0 else half, chart, {"x_offset": 4, "y_offset": 4})
+        chart.set_size({"width": width, "height": charts.HEIGHT})
+        cur.ws.insert_chart(row, 0, chart, {"x_offset": 4 + (index % 2) * (width + 16), "y_offset": 4})
 
 
 def _settings(cur: Cursor, previous: dict | None) -> None:

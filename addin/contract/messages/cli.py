@@ -164,6 +164,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "change, who is new and who left)"),
     "consolidate.compared": ("与上期 {period}（{path}）对比：共同 {both} 人，新增 {new} 人，离开 {left} 人",
                              "compared with {period} ({path}): {both} in both, {new} new, {left} left"),
+    "consolidate.same_period": ("注意：上期团队汇总表的考核期间也是 {period}，请确认 --previous 给的是上一期的文件",
+                                "note: the previous team workbook is of {period} too; check that --previous names "
+                                "last quarter's file"),
 
     # kpi cards
     "cards.help": ("为每位已评分的客户经理生成一页“个人绩效考核结果确认单”",

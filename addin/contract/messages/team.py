@@ -13,6 +13,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "made_at": ("生成时间", "Made"),
     "inputs": ("数据来源", "Made from"),
     "previous": ("上期对比", "Compared with"),
+    "previous_file": ("{file}（考核期间 {period}）", "{file} (period {period})"),
     "no_period": ("（未填写）", "(blank)"),
 
     # key figures

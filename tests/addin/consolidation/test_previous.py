@@ -143,7 +143,44 @@ def test_cli_previous(tmp_path, quarters):
                    "--no-progress")
     assert proc.returncode == 0, proc.stderr
     assert f"compared with {PERIOD} ({previous}): 10 in both, 1 new, 2 left" in proc.stdout
+    # the fixture's two quarters share the demo's period: most likely this quarter's file given again
+    assert f"note: the previous team workbook is of {PERIOD} too; check that --previous names" in proc.stdout
     proc = run_kpi("consolidate", team.parent / "scorecards", "-o", out, "--previous", tmp_path / "nope.xlsx",
                    "--lang", "zh", "--no-progress")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().endswith(f"错误：找不到上期团队汇总表 {tmp_path / 'nope.xlsx'}")
+
+
+def test_last_quarter_of_another_period_gets_no_note(tmp_path):
+    for quarter in ("2026Q2", "2026Q3"):
+        (tmp_path / quarter).mkdir()
+        write_scorecard(tmp_path / quarter / "a.xlsx", header={"period": quarter})
+    consolidate([tmp_path / "2026Q2"], tmp_path / "q2.xlsx", lang="en")
+    proc = run_kpi("consolidate", tmp_path / "2026Q3", "-o", tmp_path / "q3.xlsx", "--previous", tmp_path / "q2.xlsx",
+                   "--lang", "en", "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    assert f"compared with 2026Q2 ({tmp_path / 'q2.xlsx'}): 1 in both, 0 new, 0 left" in proc.stdout
+    assert "note:" not in proc.stdout
+
+
+def test_the_en_summary_shows_every_teams_key_on_one_line(quarters):
+    """The en keys (previous_mean_final_score) cannot wrap inside a word: their columns are wide enough, and
+    the four charts still sit two by two across the widened grid without overlapping."""
+    _, team, _ = quarters
+    ws = load(team)["Summary"]
+    table = ws.tables["tblTeams"]
+    header_row = ws[table.ref.split(":")[0]].row
+    widths = {col: dim.width for dim in ws.column_dimensions.values() for col in range(dim.min, dim.max + 1)}
+    for cell in ws[header_row][:len(table.tableColumns)]:
+        assert widths[cell.column] >= len(str(cell.value)) + 1, cell.value
+    text = [str(c.value) for r in ws.iter_rows() for c in r if c.value is not None]
+    assert any(t.endswith(f"team.xlsx (period {PERIOD})") for t in text)  # the previous workbook and its period
+    with zipfile.ZipFile(team) as z:
+        drawing = z.read("xl/drawings/drawing1.xml").decode()
+    anchors = re.findall(r"<xdr:from><xdr:col>(\d+)</xdr:col><xdr:colOff>(\d+)</xdr:colOff>.*?"
+                         r"<xdr:to><xdr:col>(\d+)</xdr:col><xdr:colOff>(\d+)</xdr:colOff>", drawing, re.S)
+    assert len(anchors) == 4
+    for (_c1, _o1, c2, _o2) in anchors:
+        assert int(c2) < len(widths)  # within the grid (0-based columns)
+    left, right = anchors[0], anchors[1]
+    assert (int(left[2]), int(left[3])) < (int(right[0]), int(right[1]))  # side by side, no overlap
