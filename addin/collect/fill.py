@@ -27,7 +27,7 @@ from addin.contract.schema import KPI, SIZES
 from addin.contract.standard import default_rows
 from addin.xlsx.a1 import a1
 from addin.xlsx.atomic import atomic_path
-from addin.xlsx.discovery import discover
+from addin.xlsx.discovery import SCORECARD_SUFFIXES, discover
 from addin.xlsx.output import check_output_files, check_output_folder
 from addin.xlsx.reader import Scorecard, read_scorecard
 from addin.xlsx.recalc import ask_to_recalculate
@@ -37,7 +37,6 @@ from addin.xlsx.xml_text import cell_text, needs_preserve
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def indicator_aliases() -> dict[str, str]:
@@ -234,10 +233,10 @@ def fill_scorecards(paths, actuals_path, out_dir, lang: str = "zh", force: bool 
     inputs = [*paths, actuals_path]
     out_dir = check_output_folder(out_dir, inputs=inputs)
     files = [f.path for f in discover(paths, exclude=[actuals_path])
-             if f.readable and f.path.suffix.lower() in _WORKBOOK_SUFFIXES]
+             if f.readable and f.path.suffix.lower() in SCORECARD_SUFFIXES]
     if not files:
         raise UsageError("collect_no_scorecards", path=", ".join(map(str, paths)))
-    targets = check_output_files([out_dir / path.name for path in files], suffixes=_WORKBOOK_SUFFIXES,
+    targets = check_output_files([out_dir / path.name for path in files], suffixes=SCORECARD_SUFFIXES,
                                  inputs=inputs, force=force)
     planned = list(zip(files, targets))
     actuals = actuals_by_manager(read_actuals(actuals_path))
