@@ -10,7 +10,6 @@ HR cells are locked (:func:`~workbook_templates.generator.write_template` ``lock
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,22 +17,15 @@ from addin.contract.standard import default_reviews
 from addin.roster.model import IgnoredColumn, Roster, RosterManager, manager_key
 from addin.roster.reader import load_roster
 from addin.xlsx.discovery import discover
-from addin.xlsx.output import check_output_files, check_output_folder
+from addin.xlsx.output import check_output_files, check_output_folder, safe_file_name
 from addin.xlsx.reader import read_scorecard
 from udfs.enums import ROLE
 from workbook_templates.generator import write_template
 
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-_BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-
 
 def safe_filename(text: str, limit: int = 60) -> str:
-    """``text`` usable as a file name part on Windows, macOS and Linux."""
-    text = _BAD_CHARS.sub("_", text).strip().strip(".")
-    text = re.sub(r"\s+", " ", text)[:limit].rstrip(" .")
-    if text.upper().split(".")[0] in _RESERVED:
-        text = "_" + text
-    return text
+    """``text`` usable as a file name part on Windows, macOS and Linux (:func:`addin.xlsx.output.safe_file_name`)."""
+    return safe_file_name(text, limit)
 
 
 def file_name(row: dict, period: str | None) -> str:

@@ -82,6 +82,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
             print(render("cli.collect.more_findings", lang, count=len(result.findings) - len(listed)))
     if len(result.managers) <= SHOWN_MANAGERS:
         print(actuals_table(result, lang))
+    else:
+        print(render("cli.collect.actuals_in_workbook", lang, count=len(result.managers)))
     print(summary_line(result.counts(), lang))
     print(render("collect.wrote", lang, path=output))
     if args.json:

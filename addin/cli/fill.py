@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from addin.cli.console import force_hint
+from addin.cli.console import force_hint, visible
 from addin.cli.output import findings_table
 from addin.collect.fill import fill_scorecards
 
@@ -16,5 +16,5 @@ def run(args: argparse.Namespace, lang: str) -> int:
     if report.findings:
         print(findings_table(report.findings, lang))
     for line in report.lines:
-        print(line)
+        print(visible(line))  # a file name's line break or escape sequence is shown, never obeyed
     return 1 if report.failed else 0

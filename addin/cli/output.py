@@ -43,7 +43,7 @@ def shown(path: str) -> str:
     """A path relative to the current folder when it is below it."""
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a link loop (Python < 3.13)
         return path
 
 

@@ -22,6 +22,8 @@ from addin.contract.findings import SEVERITY_ZH
 from addin.contract.messages import Message, render
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.guard import safe_workbook
+from addin.xlsx.links import MAX_LINKS, Linker, fix_link_files
+from addin.xlsx.safety import UnsafeFile
 from addin.xlsx.values import value_text
 
 if TYPE_CHECKING:  # reading actuals (`kpi new/consolidate --actuals`) must not load the collector and pandas
@@ -52,11 +54,13 @@ def _localiser(key: str, lang: str):
     return None
 
 
-def _table(ws, table: schema.OutputTable, rows: list[tuple], lang: str, formats: dict) -> None:
+def _table(ws, table: schema.OutputTable, rows: list[tuple], lang: str, formats: dict,
+           links: list[str | None] | None = None) -> None:
     """One Excel table: the header row, then one row per record (values in the order of ``table.keys``).
 
     Cells are written one typed call each (the column's number format comes from its column); a blank
-    or non-finite number leaves the cell empty.
+    or non-finite number leaves the cell empty. ``links`` (one per row) makes the ``file`` cell a
+    hyperlink to that export (at its row, for a workbook).
     """
     keys = table.keys
     headers = table.headers(lang)
@@ -65,6 +69,7 @@ def _table(ws, table: schema.OutputTable, rows: list[tuple], lang: str, formats:
         ws.set_column(col, col, width, formats.get(key))
     localisers = [(col, fn, {}) for col, key in enumerate(keys) if (fn := _localiser(key, lang))]
     write_string, write_number, write = ws.write_string, ws.write_number, ws.write
+    file_col = keys.index("file") if links and "file" in keys else -1
     for r, values in enumerate(rows, start=1):
         if localisers:
             values = list(values)
@@ -73,6 +78,10 @@ def _table(ws, table: schema.OutputTable, rows: list[tuple], lang: str, formats:
                 if value not in seen:
                     seen[value] = fn(value)
                 values[col] = seen[value]
+        if file_col >= 0 and links[r - 1]:
+            ws.write_url(r, file_col, links[r - 1], string=values[file_col])
+            values = list(values)
+            values[file_col] = None
         for col, value in enumerate(values):
             kind = type(value)
             if kind is str:
@@ -93,7 +102,8 @@ def _overview(ws, result: CollectResult, lang: str, formats: dict) -> None:
     """Manager × indicator: the sheet people read; blank = no rows or a source error."""
     indicators = list(dict.fromkeys(rule.indicator for rule in result.rules.rules))
     by = {(a.manager_id, a.indicator): a.actual for a in result.actuals}
-    ws.write(0, 0, render("collect.matrix_title", lang, period=f"{result.period.text} ({result.period})",
+    ws.write(0, 0, render("collect.matrix_title", lang, period=f"{result.period.text}（{result.period}）" if lang == "zh"
+                          else f"{result.period.text} ({result.period})",
                           rules=len(indicators), managers=len(result.managers)), formats["title"])
     ws.write(1, 0, render("collect.matrix_note", lang), formats["note"])
     heads = [schema.ACTUALS_OUT.headers(lang)[i] for i in range(3)] + indicators
@@ -154,12 +164,41 @@ def write_actuals_workbook(result: CollectResult, output, lang: str | None = Non
             schema.UNMATCHED_OUT.name: result.unmatched,
             schema.COLLECT_FINDINGS_OUT.name: result.findings,
         }
+        links = _links(result, output)
         for table in schema.ACTUALS_TABLES:
             ws = wb.add_worksheet(table.sheet(lang))
             values = attrgetter(*table.keys)  # a record's values in the table's order (keys are its fields)
-            _table(ws, table, [values(record) for record in records[table.name]], lang, column_formats)
+            _table(ws, table, [values(record) for record in records[table.name]], lang, column_formats,
+                   links.get(table.name))
         wb.close()
+        if any(any(urls) for urls in links.values()):
+            fix_link_files(temp)  # link targets with forward slashes, as Excel writes them (Mac, zip)
     return output
+
+
+def _links(result: CollectResult, output: Path) -> dict[str, list[str | None]]:
+    """Per table, one hyperlink per row for its ``file`` cell: tblSources to the export (at its header
+    row), tblFindings to the export cell (row and column) the finding names. Relative to the actuals workbook's folder;
+    a CSV export is linked as a file (no cell address), a missing pattern not at all."""
+    if result.folder is None:
+        return {}
+    linker = Linker(output)
+    files = {s.file: s for s in result.sources if s.sha256}  # read, so a real file
+    cache: dict[tuple[str, str], str | None] = {}
+
+    def url(file: str, row: int | None, column: str = "") -> str | None:
+        entry = files.get(file)
+        if entry is None:
+            return None
+        cell = f"{entry.letters.get(column, 'A')}{row or 1}" if entry.sheet else ""  # a CSV has no cells to point at
+        if (file, cell) not in cache:
+            path = Path(file) if Path(file).is_absolute() else result.folder / file
+            cache[(file, cell)] = linker.url(str(path), entry.sheet, cell)
+        return cache[(file, cell)]
+
+    sources = [url(s.file, s.header_row) for s in result.sources]
+    findings = [url(f.file, f.row, f.column) if i < MAX_LINKS else None for i, f in enumerate(result.findings)]
+    return {schema.SOURCES_OUT.name: sources, schema.COLLECT_FINDINGS_OUT.name: findings}
 
 
 # --------------------------------------------------------------------------------------- reading
@@ -204,6 +243,8 @@ def read_actuals(path) -> list[CollectedActual]:
             book.close()
     except UsageError:
         raise
+    except UnsafeFile as exc:  # a FIFO, a zip bomb, a far-away cell, a reader panic: its own reason
+        raise UsageError("collect_actuals_unreadable", file=str(path), reason=exc.reason.message()) from None
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds on damaged files
         raise UsageError("collect_actuals_unreadable", file=str(path), reason=f"{type(exc).__name__}: {exc}") from None
     lookup = {}
@@ -219,7 +260,7 @@ def read_actuals(path) -> list[CollectedActual]:
     lacking = [k for k in needed if k not in position]
     if lacking:
         raise UsageError("collect_actuals_unreadable", file=str(path),
-                         reason="tblActuals lacks " + ", ".join(lacking))
+                         reason=Message("collect.actuals_lack_columns", columns=", ".join(lacking)))
     out = []
     for row in rows:
         def get(key, row=row):

@@ -28,7 +28,7 @@ from addin.collect.wording import rule_in_words
 from addin.contract import findings as F
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
-from addin.xlsx.discovery import InputFile, classify
+from addin.xlsx.discovery import InputFile, classify, real_path
 from addin.xlsx.values import value_text
 
 ROW_FINDINGS_PER_FILE = 100  # past this many of one code in one file, one finding counts the rest
@@ -55,6 +55,7 @@ class SourceFile:
     rows_duplicate: int = 0
     footer_rows: int = 0
     status: str = READ
+    letters: dict[str, str] = field(default_factory=dict, repr=False)  # header -> column letter (links; not a column)
 
 
 @dataclass
@@ -99,6 +100,7 @@ class CollectResult:
     findings: list[F.Finding]
     lang: str
     inputs: list[Path] = field(default_factory=list)
+    folder: Path | None = None  # the data folder the files of tblSources are relative to
 
     @property
     def has_errors(self) -> bool:
@@ -120,7 +122,7 @@ class CollectResult:
                        "last": self.period.last.isoformat()},
             "summary": self.counts(),
             "actuals": [asdict(a) for a in self.actuals],
-            "sources": [asdict(s) for s in self.sources],
+            "sources": [{k: v for k, v in asdict(s).items() if k != "letters"} for s in self.sources],
             "unmatched": [asdict(u) for u in self.unmatched],
             "findings": [f.as_dict() for f in self.findings],
         }
@@ -201,7 +203,7 @@ def _expand(pattern: str, folder: Path, exclude: set[Path]) -> list[InputFile]:
         if path.is_dir() or path.name.startswith(".~lock"):  # LibreOffice's lock file
             continue
         item = classify(path)
-        if item.skip is None and path.resolve() not in exclude:
+        if item.skip is None and real_path(path) not in exclude:
             items.append(item)
     return items
 
@@ -224,9 +226,10 @@ def _read_files(name: str, rules: Rules, folder: Path, sink: FindingSink, lang: 
             continue
         for item in items:
             path = item.path
-            if path.resolve() in seen:
+            real = real_path(path)
+            if real in seen:
                 continue
-            seen.add(path.resolve())
+            seen.add(real)
             inputs.append(path)
             shown_name = _shown_path(path, folder)
             entry = SourceFile(name, shown_name)
@@ -244,6 +247,7 @@ def _read_files(name: str, rules: Rules, folder: Path, sink: FindingSink, lang: 
                 sink.add("FILE_UNREADABLE", file=shown_name, source=name, reason=exc.reason(lang))
                 continue
             entry.sha256, entry.sheet, entry.header_row = export.sha256, export.sheet, export.header_row
+            entry.letters = export.letters
             if export.missing:
                 failed = True
                 entry.status = COLUMNS_MISSING
@@ -514,7 +518,7 @@ def collect(rules_path, roster, period: str, data_dir=None, lang: str = "zh", ex
     used = list(dict.fromkeys(rule.source for rule in rules.rules))
     for name in [*used, *(n for n in rules.sources if n not in used)]:
         sources[name] = _prepare_source(name, rules, folder, the_period, owners, sink, lang, unmatched, inputs,
-                                        {Path(p).resolve() for p in exclude})
+                                        {real_path(p) for p in exclude})
     actuals: list[Actual] = []
     caches: dict[str, dict] = {name: {} for name in sources}
     for rule in rules.rules:
@@ -524,7 +528,8 @@ def collect(rules_path, roster, period: str, data_dir=None, lang: str = "zh", ex
     result_findings = sorted(sink.finish(), key=lambda f: (
         f.file, F.SEVERITY_ORDER[f.severity], f.source, f.code, f.row if f.row is not None else 1 << 40, f.column,
         f.message))
-    return CollectResult(the_period, rules, managers, actuals, table_files, unmatched, result_findings, lang, inputs)
+    return CollectResult(the_period, rules, managers, actuals, table_files, unmatched, result_findings, lang, inputs,
+                         folder.resolve())
 
 
 __all__ = ["Actual", "CollectResult", "SourceFile", "Unmatched", "collect", "MATCHED"]

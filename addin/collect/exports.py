@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from xlsxwriter.utility import xl_col_to_name
 
 from addin.collect.columns import Columns
 from addin.collect.folding import fold_values
@@ -79,6 +80,7 @@ class Export:
     sheet: str = ""
     header_row: int = 0             # 1-based row of the header (0: none found)
     columns: list[str] = field(default_factory=list)  # every header, repeated ones as 名称#2
+    letters: dict[str, str] = field(default_factory=dict)  # header -> its column letter (workbooks)
     data: Columns = field(default_factory=lambda: Columns({}, 0))  # one column per rule column, rows = data rows
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # 1-based file row per data row
     footer_rows: int = 0
@@ -178,6 +180,7 @@ def _take_header(export: Export, head: list[list], wanted: list[str]) -> tuple[i
     index, shown, keys, missing = _find_header(head, wanted)
     export.header_row = index + 1 if index >= 0 else 0
     export.columns = [s for s in shown if s]
+    export.letters = {s: xl_col_to_name(i) for i, s in enumerate(shown) if s}
     export.missing = missing if index >= 0 else list(wanted)
     return index, keys
 
@@ -339,6 +342,8 @@ def _workbook_grid(data: bytes, path: Path, sheet: str | None) -> tuple[list[lis
     _check_container(data, path)
     try:
         book = safe_workbook(data)
+    except UnsafeFile as exc:  # a far-away cell, a DTD: the reason itself, in both languages
+        raise ExportUnreadable(exc.reason.render("en"), exc.reason.render("zh")) from None
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds on damaged files
         raise ExportUnreadable("export_unsupported", error=f"{type(exc).__name__}: {exc}") from None
     try:

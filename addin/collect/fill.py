@@ -27,9 +27,10 @@ from addin.contract.schema import KPI, SIZES
 from addin.contract.standard import default_rows
 from addin.xlsx.a1 import a1
 from addin.xlsx.atomic import atomic_path
-from addin.xlsx.discovery import SCORECARD_SUFFIXES, discover
+from addin.xlsx.discovery import SCORECARD_SUFFIXES, discover, shown_path
+from addin.xlsx.isolation import Fault, fault_reason, run_isolated
 from addin.xlsx.output import check_output_files, check_output_folder
-from addin.xlsx.reader import Scorecard, read_scorecard
+from addin.xlsx.reader import Scorecard, read_scorecard, unreadable_scorecard
 from addin.xlsx.recalc import ask_to_recalculate
 from addin.xlsx.safety import Reason, UnsafeFile, open_zip, os_reason, read_member
 from addin.xlsx.xml_text import cell_text, needs_preserve
@@ -232,28 +233,46 @@ def fill_scorecards(paths, actuals_path, out_dir, lang: str = "zh", force: bool 
     """
     inputs = [*paths, actuals_path]
     out_dir = check_output_folder(out_dir, inputs=inputs)
-    files = [f.path for f in discover(paths, exclude=[actuals_path])
-             if f.readable and f.path.suffix.lower() in SCORECARD_SUFFIXES]
+    found = discover(paths, exclude=[actuals_path])
+    files = [f.path for f in found if f.readable and f.path.suffix.lower() in SCORECARD_SUFFIXES]
     if not files:
         raise UsageError("collect_no_scorecards", path=", ".join(map(str, paths)))
     targets = check_output_files([out_dir / path.name for path in files], suffixes=SCORECARD_SUFFIXES,
                                  inputs=inputs, force=force)
     planned = list(zip(files, targets))
     actuals = actuals_by_manager(read_actuals(actuals_path))
+    # each scorecard read in a worker within the per-file budget: a file that hangs or kills
+    # its reader costs that file, never the run (addin.xlsx.isolation)
+    cards = run_isolated(read_scorecard, [str(path) for path in files], _fault_card)
     report = FillReport()
-    for path, target in planned:
-        _fill_one(path, target, actuals, lang, report)
+    for item in found:  # every input gets its line: a FIFO, a link loop, litter, an .xls are never dropped silently
+        if item.unreadable is not None:
+            report.failed = True
+            reason = item.unreadable.render(lang)
+            report.findings.append(F.make("FILE_UNREADABLE", lang, file=str(item.path), reason=reason))
+            report.lines.append(render("collect.fill_unreadable", lang, file=shown_path(item.path), reason=reason))
+        elif item.skip is not None:
+            report.lines.append(render("collect.fill_unreadable", lang, file=shown_path(item.path),
+                                       reason=item.skip.render(lang)))
+        elif item.path.suffix.lower() not in SCORECARD_SUFFIXES:
+            report.lines.append(render("collect.fill_other_kind", lang, file=shown_path(item.path)))
+    for (path, target), card in zip(planned, cards):
+        _fill_one(path, card, target, actuals, lang, report)
     return report
 
 
-def _fill_one(path: Path, target: Path, actuals, lang: str, report: FillReport) -> None:
-    card = read_scorecard(path)
-    shown_name = str(path)
+def _fault_card(path: str, fault: Fault) -> Scorecard:
+    return unreadable_scorecard(path, fault_reason(fault))
+
+
+def _fill_one(path: Path, card: Scorecard, target: Path, actuals, lang: str, report: FillReport) -> None:
+    shown_name = shown_path(path)
     if not card.ok:
         report.failed = True
-        report.findings.extend(card.findings)
+        reason = card.problem.render(lang) if card.problem else ""
+        report.findings.extend(F.make(f.code, lang, file=f.file, reason=reason) for f in card.findings)
         report.lines.append(render("collect.fill_unreadable", lang, file=shown_name,
-                                   reason=card.reason or "; ".join(f.message for f in card.findings)))
+                                   reason=reason or "; ".join(f.message for f in card.findings)))
         return
     id_cell = card.names.get("kpi_manager_id")
     manager_id = "" if id_cell is None or id_cell.value is None else str(id_cell.value).strip()
@@ -270,10 +289,13 @@ def _fill_one(path: Path, target: Path, actuals, lang: str, report: FillReport) 
     table = card.tables[KPI.name]
     try:
         write_patched(path, target, table.sheet, patches)
-    except (UnsafeFile, OSError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
+    except UnsafeFile as exc:
         report.failed = True
-        reason = exc.reason if isinstance(exc, UnsafeFile) else os_reason(exc) if isinstance(exc, OSError) else \
-            Reason("corrupt_zip", {"error": type(exc).__name__})
+        report.lines.append(render("collect.fill_unreadable", lang, file=shown_name, reason=exc.reason.render(lang)))
+        return
+    except (OSError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
+        report.failed = True
+        reason = os_reason(exc) if isinstance(exc, OSError) else Reason("corrupt_zip", {"error": type(exc).__name__})
         report.lines.append(render("collect.fill_unreadable", lang, file=shown_name, reason=reason.render(lang)))
         return
     report.outputs.append(target)

@@ -10,6 +10,7 @@ writes nothing.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sys
@@ -27,6 +28,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
 from addin.xlsx.guard import safe_workbook
+from addin.xlsx.safety import UnsafeFile
 from addin.xlsx.values import value_text
 
 if sys.version_info >= (3, 11):
@@ -389,11 +391,60 @@ def _table_records(book, name: str, fields: dict[str, tuple[str, ...]], problems
     return records
 
 
+def _inline(text: str):
+    """A cell written the way the TOML of COLLECT.md writes the field (``{ "商机阶段" = ["成功", "赢单"] }``,
+    ``["a.xlsx", "b.xlsx"]``) or as JSON (``{"商机阶段": "成功"}``): its value; None for any other text.
+
+    Raises ValueError naming the text when it starts like one but is neither.
+    """
+    text = text.strip()
+    if not text or text[0] not in "{[":
+        return None
+    try:
+        return tomllib.loads("value = " + text)["value"]
+    except tomllib.TOMLDecodeError:
+        pass
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ValueError(text) from None
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and (text[0] == text[-1] and text[0] in "\"'" or (text[0], text[-1]) == ("“", "”")):
+        return text[1:-1].strip()
+    return text
+
+
+def parse_list(text: str) -> list[str]:
+    """``a.xlsx|b.xlsx`` (or ``["a.xlsx", "b.xlsx"]`` as in the TOML) -> ["a.xlsx", "b.xlsx"]."""
+    inline = _inline(text)
+    if inline is not None:
+        items = inline if isinstance(inline, list) else [inline]
+        return [str(v).strip() for v in items if str(v).strip()]
+    return [_unquote(p) for p in text.split("|") if p.strip()]
+
+
+def _dict_of(text: str):
+    inline = _inline(text)
+    if inline is None:
+        return None
+    if not isinstance(inline, dict):
+        raise ValueError(text.strip())
+    return inline
+
+
 def parse_filter(text: str) -> dict[str, list[str]]:
-    """``商机阶段 = 成功|赢单; 类型 = 新签`` -> {"商机阶段": ["成功", "赢单"], "类型": ["新签"]}.
+    """``商机阶段 = 成功|赢单; 类型 = 新签`` -> {"商机阶段": ["成功", "赢单"], "类型": ["新签"]}; the TOML
+    form ``{ "商机阶段" = ["成功", "赢单"] }`` (or JSON) gives the same.
 
     Raises ValueError naming the part without ``=``.
     """
+    inline = _dict_of(text)
+    if inline is not None:
+        return {str(k).strip(): [str(x).strip() for x in (v if isinstance(v, list) else [v])]
+                for k, v in inline.items()}
     out: dict[str, list[str]] = {}
     for part in re.split(r"[;；\n]", text):
         part = part.strip()
@@ -402,12 +453,16 @@ def parse_filter(text: str) -> dict[str, list[str]]:
         match = re.fullmatch(r"(.+?)\s*[=＝]\s*(.*)", part, re.S)
         if not match:
             raise ValueError(part)
-        out[match[1].strip()] = [v.strip() for v in match[2].split("|")]
+        out[_unquote(match[1])] = [_unquote(v) for v in match[2].split("|")]
     return out
 
 
 def parse_map(text: str) -> dict[str, Any]:
-    """``很满意=5; 满意=4`` -> {"很满意": "5", "满意": "4"} (pydantic checks the numbers)."""
+    """``很满意=5; 满意=4`` -> {"很满意": "5", "满意": "4"} (pydantic checks the numbers); the TOML form
+    ``{ "很满意" = 5, "满意" = 4 }`` (or JSON) gives the same."""
+    inline = _dict_of(text)
+    if inline is not None:
+        return {str(k).strip(): v for k, v in inline.items()}
     out: dict[str, Any] = {}
     for part in re.split(r"[;；|\n]", text):
         if not part.strip():
@@ -415,13 +470,15 @@ def parse_map(text: str) -> dict[str, Any]:
         if not re.search(r"[=＝]", part):
             raise ValueError(part.strip())
         key, value = re.split(r"\s*[=＝]\s*", part.strip(), maxsplit=1)
-        out[key.strip()] = value.strip()
+        out[_unquote(key)] = _unquote(value)
     return out
 
 
 def _read_rules_workbook(path: Path) -> tuple[dict, dict[tuple, str]]:  # noqa: C901 - one branch per table
     try:
         book = safe_workbook(path, load_tables=True)
+    except UnsafeFile as exc:  # a far-away cell, a reader panic: its own reason
+        raise UsageError("collect_rules_unreadable", file=str(path), reason=exc.reason.message()) from None
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds on a bad file
         raise UsageError("collect_rules_unreadable", file=str(path), reason=f"{type(exc).__name__}: {exc}") from None
     problems: list[Problem] = []
@@ -435,7 +492,11 @@ def _read_rules_workbook(path: Path) -> tuple[dict, dict[tuple, str]]:  # noqa: 
                 continue
             entry = {key: value_text(v) for key, v in record.items() if key != "note"}
             if "files" in entry:
-                entry["files"] = [p.strip() for p in entry["files"].split("|") if p.strip()]  # type: ignore[assignment]
+                try:
+                    entry["files"] = parse_list(entry["files"])  # type: ignore[assignment]
+                except ValueError as exc:
+                    problems.append(Problem(f"sources.{name}.files [{where.get('files', '')}]", "bad_filter",
+                                            {"value": _shown(str(exc))}))
             data["sources"][name] = entry
             for key, cell in where.items():
                 cells[("sources", name, key)] = cell

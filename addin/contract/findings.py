@@ -131,7 +131,7 @@ _CODES = (
              "“{column}”为“{value}”，与 {first_file} 第 {first_row} 行重复；只计一次"),
     _collect("UNMATCHED_OWNER", WARNING, "owner {owner} is not in the roster{via}; its rows in the period ({rows}) are "
              "listed in tblUnmatched",
-             "负责人“{owner}”不在名单中{via}；其期间内 {rows} 行列于 tblUnmatched"),
+             "负责人“{owner}”不在名单中{via}；其期间内 {rows} 行列于“未匹配”表（tblUnmatched）"),
     _collect("NO_ROWS", INFO, "{indicator}: no rows for {count} managers ({managers}); their actual is left blank",
              "{indicator}：{count} 位客户经理没有数据（{managers}）；实际值留空"),
     _collect("ACTUAL_REPLACED", INFO, "{indicator}: actual {old} replaced by the collected {new}",

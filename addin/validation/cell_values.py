@@ -65,12 +65,12 @@ def norm_period(value) -> str:
 def cell_number(table: TableData, index: int, key: str, out: FindingCollector, column: schema.Column):
     """The number in a cell, None when blank; NON_NUMERIC finding (and the marker BAD) otherwise."""
     value = table.value(index, key)
-    if is_blank(value):
+    if is_blank(value) and not (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, CellError):
         return BAD  # its CELL_ERROR comes from check_error_values
-    if is_number(value):
-        if not math.isfinite(value):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):  # a crafted "NaN" or "1e309" in the file: never blank, never a score
             out.add("INVALID_VALUE", table.sheet, table.cell(index, key), table.row_number(index),
                     field=out.label(column), problem=render("checks.not_finite", out.lang, value=fmt_number(value)))
             return BAD

@@ -63,7 +63,7 @@ from addin.validation.settings_checks import (
     read_settings,
 )
 from addin.xlsx.discovery import SPREADSHEET_SUFFIXES, InputFile, discover, escaped_path, shown_path
-from addin.xlsx.isolation import Fault, run_isolated
+from addin.xlsx.isolation import Fault, fault_reason, run_isolated
 from addin.xlsx.reader import Scorecard, read_scorecard
 from addin.xlsx.safety import Reason
 
@@ -182,10 +182,7 @@ def skipped_entry(path: str, lang: str, reason: Reason, sha256: str = "") -> Fil
 
 
 def _fault_entry(lang, job: tuple[str, str], fault: Fault) -> FileEntry:
-    path = job[1]
-    if fault.kind == "timeout":
-        return unreadable_entry(path, lang or "en", Reason("timed_out", {"seconds": fault.detail}))
-    return unreadable_entry(path, lang or "en", Reason("reader_crashed", {"error": fault.detail}))
+    return unreadable_entry(job[1], lang or "en", fault_reason(fault))
 
 
 def _reason(first: Finding | None, lang: str) -> str:

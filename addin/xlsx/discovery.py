@@ -77,16 +77,27 @@ def classify(path: Path) -> InputFile:
     if reason is not None:
         return InputFile(path, skip=reason)
     if os.path.islink(path) and not os.path.exists(path):
-        return InputFile(path, unreadable=Reason("broken_link"))
+        loop = not_regular(path)  # ELOOP: a link to itself or a ring of links
+        return InputFile(path, unreadable=loop if loop is not None and loop.key == "link_loop" else Reason("broken_link"))
     problem = not_regular(path)
     return InputFile(path, unreadable=problem) if problem else InputFile(path)
+
+
+def real_path(path: str | os.PathLike) -> Path:
+    """``path`` with its links resolved, never raising: a link loop (``a.xlsx`` -> ``a.xlsx``,
+    which makes :meth:`Path.resolve` raise RuntimeError before Python 3.13) or an unreadable
+    folder gives the absolute path as it is."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(path).absolute()
 
 
 class _Excluded:
     """The output and its temporary files (``.team-xxxx.xlsx`` beside ``team.xlsx``)."""
 
     def __init__(self, exclude: Iterable) -> None:
-        self.paths = {Path(p).resolve() for p in exclude}
+        self.paths = {real_path(p) for p in exclude}
         self.names = {p.name for p in self.paths}
         self.stems = tuple(f".{p.stem}-" for p in self.paths)
 
@@ -94,7 +105,7 @@ class _Excluded:
         name = candidate.name
         if name not in self.names and not (self.stems and name.startswith(self.stems)):
             return False
-        real = candidate.resolve()
+        real = real_path(candidate)
         return real in self.paths or is_temp_output(real, self.paths)
 
 

@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
+from addin.xlsx.safety import Reason
+
 try:
     import resource
 except ImportError:  # Windows
@@ -57,6 +59,13 @@ class Fault:
 
     kind: str
     detail: str = ""
+
+
+def fault_reason(fault: Fault) -> Reason:
+    """Why a file has no result, as the user reads it (``files.timed_out`` / ``files.reader_crashed``)."""
+    if fault.kind == "timeout":
+        return Reason("timed_out", {"seconds": fault.detail})
+    return Reason("reader_crashed", {"error": fault.detail})
 
 
 def file_budget(explicit: float | None = None) -> float:

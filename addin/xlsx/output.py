@@ -47,11 +47,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from addin.contract.errors import UsageError
-from addin.xlsx.discovery import is_candidate
+from addin.xlsx.discovery import is_candidate, real_path
 from addin.xlsx.safety import Reason, special_kind
 
 Path_ = str | os.PathLike
@@ -114,7 +116,7 @@ def check_output_files(paths: Iterable[Path_], *, suffixes: Iterable[str] = (), 
         path = check_output_file(raw, suffixes=suffixes, inputs=folders, force=True)
         if path in files:
             raise UsageError("output.is_input", path=str(path))
-        key = _real(path)
+        key = real_path(path)
         if key in seen:
             raise UsageError("output.same_as_other", path=str(path))
         seen.add(key)
@@ -186,24 +188,17 @@ def _creatable(folder: Path, path: Path) -> None:
         raise UsageError("output.not_writable", path=str(path), folder=str(existing))
 
 
-def _real(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path.absolute()
-
-
 def _same(a: Path, b: Path) -> bool:
     try:
         if a.exists() and b.exists():
             return os.path.samefile(a, b)
     except OSError:
         pass
-    return _real(a) == _real(b)
+    return real_path(a) == real_path(b)
 
 
 def _within(path: Path, folder: Path) -> bool:
-    real, base = _real(path), _real(folder)
+    real, base = real_path(path), real_path(folder)
     return real == base or base in real.parents
 
 
@@ -224,13 +219,13 @@ class _Identities:
         self.reals: set[Path] = set()
         self.inodes: set[tuple[int, int]] = set()
         for raw in paths:
-            self.reals.add(_real(Path(raw)))
+            self.reals.add(real_path(Path(raw)))
             inode = _inode(Path(raw))
             if inode is not None:
                 self.inodes.add(inode)
 
     def __contains__(self, path: Path) -> bool:
-        if _real(path) in self.reals:
+        if real_path(path) in self.reals:
             return True
         inode = _inode(path) if self.inodes else None
         return inode is not None and inode in self.inodes
@@ -251,4 +246,24 @@ def _safely(ours: Callable[[Path], bool], path: Path) -> bool:
         return False
 
 
-__all__ = ["check_output_file", "check_output_files", "check_output_folder", "is_kpi_json"]
+
+_UNSAFE_IN_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+_RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_file_name(text: str, limit: int = 60) -> str:
+    """``text`` (a manager's name or id, a team) as part of a file name on Windows, macOS and Linux.
+
+    Each run of characters no file system takes becomes one ``_``; invisible format characters (a right-to-left
+    override that makes ``Evil\u202eslx.exe`` show as ``Evilexe.xls``, zero-width spaces, a BOM)
+    are dropped, so a name never disguises its file; runs of blanks become one space; a Windows
+    device name (``CON``) gets a ``_`` in front.
+    """
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = _UNSAFE_IN_NAME.sub("_", text).strip().strip(".")
+    text = re.sub(r"\s+", " ", text)[:limit].rstrip(" .")
+    if text.upper().split(".")[0] in _RESERVED_NAMES:
+        text = "_" + text
+    return text
+
+__all__ = ["check_output_file", "check_output_files", "check_output_folder", "is_kpi_json", "safe_file_name"]

@@ -47,7 +47,7 @@ from addin.xlsx.safety import (
     read_member,
 )
 from addin.xlsx.sheet_xml import error_cells, formula_cells, near, scan, trim
-from addin.xlsx.xml_parts import Element, elements
+from addin.xlsx.xml_parts import Element, elements, refuse_doctype, refuse_doctype_parts
 
 _EMPTY: frozenset = frozenset()
 MAX_TABLE_ROWS = 5000  # a scorecard has tens of rows; a bigger table is not a scorecard
@@ -205,6 +205,13 @@ class _NotScorecard(Exception):
 
 class _OurOutput(_NotScorecard):
     """A workbook kpi itself wrote (a team workbook): listed as skipped, not an error."""
+
+
+def unreadable_scorecard(path: str, reason: Reason) -> Scorecard:
+    """The Scorecard of a file that could not be read at all (its reader timed out or died)."""
+    card = Scorecard(path=str(path))
+    _reject(card, "FILE_UNREADABLE", reason)
+    return card
 
 
 def _reject(card: Scorecard, code: str, reason: Reason) -> None:
@@ -526,6 +533,7 @@ def _load(card: Scorecard, opened: OpenedZip, data: bytes, layout: _Layout):
         if part not in opened.names:
             raise UnsafeFile("sheet_missing", sheet=sheet_name)
         xml = read_member(opened, part)  # capped: a hostile sheet never reaches calamine uncapped
+        refuse_doctype(xml, part)
         if sheet_name in computed:
             formulas[sheet_name] = formula_cells(xml)
         errors[sheet_name] = error_cells(xml)
@@ -535,6 +543,7 @@ def _load(card: Scorecard, opened: OpenedZip, data: bytes, layout: _Layout):
         else:
             trimmed[part] = trim(xml, part, last_row, last_col).xml
         del xml
+    refuse_doctype_parts(opened)
     source = _trimmed_zip(opened, trimmed, plain) if trimmed else data
     book = CalamineWorkbook.from_filelike(io.BytesIO(source))
     grids: dict[str, _Grid] = {}

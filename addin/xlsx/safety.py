@@ -24,7 +24,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from addin.contract.messages import render
+from addin.contract.messages import Message, render
 
 # Caps. A per-manager scorecard is 20–60 KB; these are generous for real workbooks and
 # small enough that a hostile file cannot exhaust memory or time.
@@ -49,6 +49,10 @@ class Reason:
 
     def render(self, lang: str) -> str:
         return render(f"{self.area}.{self.key}", lang, **self.values)
+
+    def message(self) -> Message:
+        """This reason as a catalog Message: rendered in the language of the text it becomes part of."""
+        return Message(f"{self.area}.{self.key}", **self.values)
 
     def __str__(self) -> str:
         return self.render("en")
@@ -177,8 +181,12 @@ def open_zip(data: bytes) -> OpenedZip:
         raise UnsafeFile("corrupt_zip", error=type(exc).__name__) from None
     if len(infos) > MAX_MEMBERS:
         raise UnsafeFile("too_many_parts", parts=len(infos), limit=MAX_MEMBERS)
+    names: set[str] = set()
     total = 0
     for info in infos:
+        if info.filename in names:  # readers disagree on which copy counts; Excel refuses such a file
+            raise UnsafeFile("duplicate_part", part=info.filename)
+        names.add(info.filename)
         total += info.file_size
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise UnsafeFile("zip_bomb_part", part=info.filename, ratio=info.file_size // max(info.compress_size, 1))
@@ -187,7 +195,7 @@ def open_zip(data: bytes) -> OpenedZip:
     if total > MAX_TOTAL_UNCOMPRESSED:
         raise UnsafeFile("zip_bomb_total", size_mb=total // (1024 * 1024),
                          limit_mb=MAX_TOTAL_UNCOMPRESSED // (1024 * 1024))
-    return OpenedZip(zf, {info.filename for info in infos}, data, {info.filename: info for info in infos})
+    return OpenedZip(zf, names, data, {info.filename: info for info in infos})
 
 
 def container_kind(opened: OpenedZip) -> Reason | None:
@@ -272,6 +280,21 @@ def inflate(opened: OpenedZip, name: str, method: int, raw: bytes, cap: int = MA
     if zlib.crc32(data) != opened.infos[name].CRC:
         raise UnsafeFile("corrupt_part", part=name, error="bad CRC-32")
     return data
+
+
+def read_head(opened: OpenedZip, name: str, size: int = 256 * 1024) -> bytes:
+    """The first ``size`` bytes (at most) of a member, decompressing no more; b"" when the
+    member is missing or cannot be decompressed (the full read reports that)."""
+    try:
+        raw = raw_member(opened, name)
+        if raw is None:
+            with opened.zf.open(name) as handle:
+                return handle.read(size)
+        if raw[0] == zipfile.ZIP_STORED:
+            return raw[1][:size]
+        return zlib.decompressobj(-15).decompress(raw[1], size)
+    except Exception:  # noqa: BLE001 - any damage is reported by the full read
+        return b""
 
 
 def read_member(opened: OpenedZip, name: str, cap: int = MAX_MEMBER_UNCOMPRESSED) -> bytes:

@@ -13,11 +13,10 @@ import io
 import zipfile
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
-
+from addin.xlsx.guard import open_calamine
 from addin.xlsx.safety import UnsafeFile, open_workbook_zip, read_file, read_member
 from addin.xlsx.sheet_xml import DENSE_LIMIT, near, scan, trim
-from addin.xlsx.xml_parts import elements
+from addin.xlsx.xml_parts import elements, refuse_doctype, refuse_doctype_parts
 
 MAX_ROWS = 100_000  # rows of a roster or an export; a team has hundreds of managers
 MAX_COLUMNS = 1_000
@@ -34,10 +33,12 @@ def read_first_sheet(path) -> tuple[list[list], str]:
     opened = open_workbook_zip(data, Path(path).suffix.lower())
     sheet_name, part = _first_sheet(opened)
     xml = read_member(opened, part)
+    refuse_doctype(xml, part)
+    refuse_doctype_parts(opened)
     source = data
     if not near(xml) and not scan(xml).fits():
         source = _trimmed(opened, part, xml, sheet_name)
-    book = CalamineWorkbook.from_filelike(io.BytesIO(source))
+    book = open_calamine(source)
     try:
         rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
     finally:

@@ -137,12 +137,49 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-class _Trimmer:
+class _Cursor:
+    """The position (0-based) of the row and cell expat is in; a ``<row>`` or ``<c>`` without a
+    reference follows the one before it, as Excel reads it."""
+
+    def __init__(self) -> None:
+        self.row, self.col = -1, -1
+
+    def step(self, tag: str, attrs: dict[str, str]) -> bool:
+        """Follow a start tag; True when it starts a cell (``self.row``, ``self.col`` are its position)."""
+        if tag == "row":
+            number = attrs.get("r", "")
+            self.row = int(number) - 1 if number.isdigit() else self.row + 1
+            self.col = -1
+        elif tag == "c":
+            position = parse_a1(attrs.get("r", "")) if attrs.get("r") else None
+            if position is not None:
+                self.row, self.col = position
+            else:
+                self.col += 1
+            return True
+        return False
+
+
+class _Reach(_Cursor):
+    """expat handler that records how far the cells reach."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first_row = self.first_col = 1 << 40
+        self.last_row = self.last_col = -1
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if self.step(name.rsplit(":", 1)[-1], attrs):
+            self.first_row, self.last_row = min(self.first_row, self.row), max(self.last_row, self.row)
+            self.first_col, self.last_col = min(self.first_col, self.col), max(self.last_col, self.col)
+
+
+class _Trimmer(_Cursor):
     """expat handlers that keep the value cells of a window, with explicit references."""
 
     def __init__(self, last_row: int, last_col: int) -> None:
+        super().__init__()
         self.last_row, self.last_col = last_row, last_col
-        self.row, self.col = -1, -1
         self.cell: dict[str, str] | None = None
         self.value: list[str] = []
         self.inline: list[str] = []
@@ -154,16 +191,7 @@ class _Trimmer:
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         tag = name.rsplit(":", 1)[-1]
-        if tag == "row":
-            number = attrs.get("r", "")
-            self.row = int(number) - 1 if number.isdigit() else self.row + 1
-            self.col = -1
-        elif tag == "c":
-            position = parse_a1(attrs.get("r", "")) if attrs.get("r") else None
-            if position is not None:
-                self.row, self.col = position
-            else:
-                self.col += 1
+        if self.step(tag, attrs):
             self.cell = {k: v for k, v in attrs.items() if k in ("s", "t")}
             self.value, self.inline = [], []
         elif self.cell is not None:
@@ -212,11 +240,8 @@ class _Trimmer:
         self.kept.append((self.row, self.col, f'<c r="{a1(self.row, self.col)}"{attrs}>{body}</c>'))
 
 
-def trim(xml: bytes, part: str, last_row: int, last_col: int) -> Trimmed:
-    """The cells of ``xml`` in rows 0..last_row and columns 0..last_col (0-based), as a
-    minimal sheet part calamine reads; values, styles and types are kept, formulas are not
-    (their cached values are). Raises UnsafeFile for XML that is not well-formed or has a DTD."""
-    handlers = _Trimmer(last_row, last_col)
+def _parse(xml: bytes, part: str, start, end=None, text=None) -> None:
+    """One expat pass over a sheet part; UnsafeFile for a DTD or XML that is not well-formed."""
     parser = expat.ParserCreate()
     parser.buffer_text = True
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -226,14 +251,34 @@ def trim(xml: bytes, part: str, last_row: int, last_col: int) -> Trimmed:
 
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
-    parser.StartElementHandler = handlers.start
-    parser.EndElementHandler = handlers.end
-    parser.CharacterDataHandler = handlers.text
+    parser.StartElementHandler = start
+    if end is not None:
+        parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
     try:
         parser.Parse(xml, True)
     except expat.ExpatError as exc:
         raise UnsafeFile("xml_malformed", part=part, line=exc.lineno, column=exc.offset,
                          error=expat.ErrorString(exc.code)) from None
+
+
+def reach(xml: bytes, part: str) -> Extent:
+    """The exact extent of a sheet whose cells do not all carry a reference (one expat pass;
+    positions follow the cells before them, as in Excel). Raises UnsafeFile like :func:`trim`."""
+    handlers = _Reach()
+    _parse(xml, part, handlers.start)
+    if handlers.last_row < 0:
+        return Extent(0, 0, -1, -1, True)
+    return Extent(handlers.first_row, handlers.first_col, handlers.last_row, handlers.last_col, True)
+
+
+def trim(xml: bytes, part: str, last_row: int, last_col: int) -> Trimmed:
+    """The cells of ``xml`` in rows 0..last_row and columns 0..last_col (0-based), as a
+    minimal sheet part calamine reads; values, styles and types are kept, formulas are not
+    (their cached values are). Raises UnsafeFile for XML that is not well-formed or has a DTD."""
+    handlers = _Trimmer(last_row, last_col)
+    _parse(xml, part, handlers.start, handlers.end, handlers.text)
     rows: dict[int, list[tuple[int, str]]] = {}
     for row, col, text in handlers.kept:
         rows.setdefault(row, []).append((col, text))

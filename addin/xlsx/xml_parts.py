@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 from xml.parsers import expat
 
-from addin.xlsx.safety import UnsafeFile
+from addin.xlsx.safety import OpenedZip, UnsafeFile, read_head
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,10 @@ class Element:
 
 
 class _Forbidden(Exception):
+    pass
+
+
+class _Root(Exception):
     pass
 
 
@@ -90,3 +94,38 @@ def elements(data: bytes, part: str, tags: frozenset[str], text_tags: frozenset[
     except (ValueError, RecursionError) as exc:  # e.g. an impossible encoding declaration
         raise UnsafeFile("xml_malformed", part=part, line=0, column=0, error=type(exc).__name__) from None
     return found
+
+
+PROLOG_BYTES = 256 * 1024  # how far into a part a document type declaration is looked for
+CALAMINE_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml")  # parsed by python-calamine alone
+
+
+def refuse_doctype(data: bytes, part: str) -> None:
+    """UnsafeFile ``xml_forbidden`` when the prolog of ``part`` (``data``, or its first bytes)
+    declares a document type. For the parts python-calamine parses itself (sheets, shared
+    strings, styles): it expands no entity, but the user is told why, not "unexpected content".
+    The prolog is parsed with expat up to the root element; XML that is not well-formed is
+    left for the reader that parses the part to report."""
+    parser = expat.ParserCreate()
+
+    def refuse(*_args) -> None:
+        raise _Forbidden
+
+    def root(*_args) -> None:
+        raise _Root
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.StartElementHandler = root
+    try:
+        parser.Parse(data[:PROLOG_BYTES], False)
+    except _Forbidden:
+        raise UnsafeFile("xml_forbidden", part=part) from None
+    except (_Root, expat.ExpatError, ValueError, RecursionError):
+        return
+
+
+def refuse_doctype_parts(opened: OpenedZip) -> None:
+    """:func:`refuse_doctype` for the shared strings and styles of a workbook, decompressing only their heads."""
+    for part in CALAMINE_PARTS:
+        if part in opened.names:
+            refuse_doctype(read_head(opened, part, PROLOG_BYTES), part)

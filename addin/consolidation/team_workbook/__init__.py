@@ -19,7 +19,6 @@ from addin.consolidation.team_workbook import sheets
 from addin.consolidation.team_workbook.context import Context
 from addin.consolidation.team_workbook.fast_rows import Injection, finish
 from addin.consolidation.team_workbook.formats import Formats
-from addin.consolidation.team_workbook.links import Linker
 from addin.consolidation.team_workbook.reader import TeamWorkbook, read_team_workbook
 from addin.consolidation.team_workbook.summary import dimension_rows, write_summary
 from addin.consolidation.team_workbook.tables import EXCEL_MAX_ROWS
@@ -27,6 +26,7 @@ from addin.contract import schema
 from addin.contract.errors import OutputError
 from addin.contract.messages import render
 from addin.xlsx.atomic import atomic_path
+from addin.xlsx.links import Linker
 
 LINKED_MANAGERS = sheets.LINKED_MANAGERS
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from addin.consolidation.team_workbook.formats import Formats
-from addin.consolidation.team_workbook.links import Linker
 from addin.contract.messages import render
+from addin.xlsx.links import Linker
 
 
 @dataclass

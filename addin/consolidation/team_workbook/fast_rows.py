@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from xlsxwriter.utility import xl_col_to_name
 
-from addin.consolidation.team_workbook.links import fix_link_targets
+from addin.xlsx.links import fix_link_targets
 from addin.xlsx.xml_text import cell_text
 
 

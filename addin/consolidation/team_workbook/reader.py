@@ -88,6 +88,8 @@ def read_team_workbook(path, previous: bool = False,
         book = safe_workbook(data, load_tables=True)  # no far-away cell reaches calamine
         raw = {name: (book.get_table_by_name(name).columns, book.get_table_by_name(name).to_python())
                for name in book.table_names}
+    except UnsafeFile as exc:  # a far-away cell, a reader panic: its own reason
+        raise _bad(path, prefix, exc.reason) from None
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - incl. pyo3 PanicException: any failure is "cannot read this file"

@@ -7,11 +7,11 @@ from addin.consolidation.team_workbook import conditional
 from addin.consolidation.team_workbook.context import Context
 from addin.consolidation.team_workbook.fast_rows import Injection
 from addin.consolidation.team_workbook.formats import MOVEMENT_COLOURS, SEVERITY_COLOURS, STATUS_COLOURS
-from addin.consolidation.team_workbook.links import MAX_LINKS
 from addin.consolidation.team_workbook.tables import TableSpec, write_pages
 from addin.consolidation.team_workbook.values import display_column, yes_no
 from addin.contract import schema
 from addin.contract.findings import SEVERITY_ORDER
+from addin.xlsx.links import MAX_LINKS
 
 LINKED_MANAGERS = 5_000  # up to this many managers, tblManagers.file links to the file
 

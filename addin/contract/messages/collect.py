@@ -70,6 +70,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "unknown_setting": ("未知的设置 {value}（可用：timezone）", "unknown setting {value} (known: timezone)"),
 
     "not_found": ("找不到文件", "not found"),
+    "actuals_lack_columns": ("tblActuals 缺少列：{columns}", "tblActuals lacks the columns {columns}"),
     "no_actuals_table": ("没有 tblActuals 表（这是 kpi collect 写出的实际值工作簿吗？）",
                          "no table tblActuals (is it an actuals workbook written by kpi collect?)"),
 
@@ -200,6 +201,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fill_skipped": ("{file}：没有对应的客户经理 {manager_id} 的实际值，已跳过",
                      "{file}: no actuals for manager {manager_id}; skipped"),
     "fill_unreadable": ("{file}：{reason}", "{file}: {reason}"),
+    "fill_other_kind": ("{file}：只为 .xlsx/.xlsm 考核表填写副本，已跳过", "{file}: only .xlsx/.xlsm scorecards are filled; skipped"),
     # why a CRM export is not read (the reason of FILE_UNREADABLE; the file-level reasons are area `files`)
     "export_binary_csv": ("内容为二进制数据，不是 CSV 文本文件", "binary content, not a CSV text file"),
     "export_malformed_csv": ("CSV 格式错误（{error}）", "malformed CSV ({error})"),
@@ -245,6 +247,9 @@ CLI: dict[str, tuple[str, str]] = {
                      "with --init: the template size whose indicators are mapped (default medium)"),
     "collect.more_findings": ("……另有 {count} 个问题，见实际值工作簿的“问题清单”",
                               "… {count} more findings: see the Findings sheet of the actuals workbook"),
+    "collect.actuals_in_workbook": ("{count} 位客户经理的实际值见实际值工作簿的“实际值一览”",
+                                    "the actuals of the {count} managers: see the Actuals by manager sheet of the "
+                                    "actuals workbook"),
     "collect.table.manager_id": ("客户经理编号", "manager_id"),
     "collect.table.name": ("姓名", "name"),
     "collect.table.file": ("文件", "file"),

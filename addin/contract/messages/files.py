@@ -51,6 +51,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "zip bomb suspected: {size_mb} MB uncompressed (limit {limit_mb} MB)"),
     "encrypted_zip": ("压缩容器已加密", "the zip container is encrypted"),
     "corrupt_part": ("部件 {part} 已损坏（{error}）", "part {part} is corrupt ({error})"),
+    "duplicate_part": ("压缩容器中部件 {part} 出现了不止一次（文件已损坏或被篡改）",
+                       "part {part} appears more than once in the zip container (a damaged or tampered file)"),
     "missing_part": ("缺少部件 {part}", "part {part} is missing"),
     "part_too_large": ("部件 {part} 解压后超过 {limit_mb} MB", "part {part} is larger than {limit_mb} MB uncompressed"),
     "xml_forbidden": ("部件 {part} 使用了被禁止的 XML 结构（DTD/实体）",

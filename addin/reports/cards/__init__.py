@@ -10,7 +10,6 @@ replaced only with ``force``; a folder, a device or the team workbook itself nev
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +20,8 @@ from addin.reports.cards.model import Card, build_cards
 from addin.reports.cards.pdf import find_soffice, require_soffice, to_pdf
 from addin.reports.cards.sheet import Settings, write_card
 from addin.xlsx.atomic import atomic_path
-from addin.xlsx.output import check_output_files, check_output_folder
+from addin.xlsx.output import check_output_files, check_output_folder, safe_file_name
 from addin.xlsx.values import value_text
-
-_UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*\x7f]+')
 
 
 @dataclass
@@ -40,7 +37,7 @@ class CardsResult:
 def card_name(card: Card) -> str:
     """The file name of a card (without suffix): period, id and name, safe on every system."""
     parts = [p for p in (card.period, card.manager_id, card.name) if p]
-    name = _UNSAFE.sub("_", "_".join(parts)).strip(" .")[:120]
+    name = safe_file_name("_".join(parts), 120)
     return name or "card"
 
 

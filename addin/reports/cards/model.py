@@ -25,6 +25,7 @@ from udfs.enums import ROLE
 NOT_PERSONAL = frozenset({"LENIENT_REVIEWER", "SEVERE_REVIEWER", "GRADE_QUOTA_EXCEEDED", "TEMPLATE_VERSION",
                           "TARGET_ADJUSTED"})
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+COMMENT_ORDER = {"manager": 0, "peer": 1, "self": 2}  # whose comments a card shows first
 
 
 @dataclass
@@ -197,6 +198,8 @@ def _reviews(rows: list[dict]) -> tuple[dict[str, list[RoleScore]], dict[str, li
     roles = {mid: [RoleScore(role, 20.0 * math.fsum(values) / len(values), len(values))
                    for role in ROLE.keys if (values := by_role.get(role))]
              for mid, by_role in ratings.items()}
+    for listed in comments.values():  # the line manager's words first: a card shows only the first few
+        listed.sort(key=lambda c: COMMENT_ORDER.get(c.role, len(COMMENT_ORDER)))
     return roles, comments
 
 

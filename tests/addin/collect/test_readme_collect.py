@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 
+import openpyxl
 from python_calamine import CalamineWorkbook
 from support.crm_exports import README_RULES
 from support.paths import ROOT, run_kpi
@@ -48,3 +50,36 @@ def test_readme_shows_the_rules_it_runs():
     rules = (EXAMPLE / "rules.toml").read_text(encoding="utf-8")
     assert rules == README_RULES
     assert rules.strip() in README
+
+
+def test_file_cells_link_to_the_export_row_relative_to_the_workbook(tmp_path):
+    """tblSources' file opens the export at its header row, tblFindings' file at the finding's row;
+    targets are relative to the actuals workbook's folder with forward slashes (Mac, moved folders)."""
+    folder = tmp_path / "crm"
+    shutil.copytree(EXAMPLE, folder)
+    done = run_kpi("collect", "rules.toml", "--roster", "roster.csv", "--period", "2026Q3", "-o", "out/actuals.xlsx",
+                   "--lang", "en", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(folder / "out" / "actuals.xlsx")
+    links = {(ws.title, c.coordinate): (c.value, c.hyperlink.target, c.hyperlink.location)
+             for ws in book for row in ws.iter_rows() for c in row if c.hyperlink}
+    target = "../exports/商机-2026Q3.xlsx"
+    assert links == {
+        ("Sources", "B2"): ("exports/商机-2026Q3.xlsx", target, "'导出数据'!A1"),
+        ("Findings", "A2"): ("exports/商机-2026Q3.xlsx", target, "'导出数据'!M8"),
+        ("Findings", "A3"): ("exports/商机-2026Q3.xlsx", target, "'导出数据'!E9"),
+    }
+    with zipfile.ZipFile(folder / "out" / "actuals.xlsx") as z:
+        rels = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/_rels/"))
+    assert b"\\" not in rels
+
+
+def test_a_large_team_is_pointed_to_the_workbook_instead_of_printed(tmp_path):
+    folder = tmp_path / "crm"
+    shutil.copytree(EXAMPLE, folder)
+    lines = ["客户经理编号,姓名,团队"] + [f"AM{i:03d},经理{i},华东" for i in range(1, 22)]
+    (folder / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = run_kpi("collect", "rules.toml", "--roster", "roster.csv", "--period", "2026Q3", "-o", "a.xlsx", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    assert "21 位客户经理的实际值见实际值工作簿的“实际值一览”" in done.stdout
+    assert "AM021" not in done.stdout

@@ -13,11 +13,11 @@ from urllib.parse import unquote
 import pytest
 from support.teams import demo_team, load, table_rows
 
-from addin.consolidation.team_workbook.links import Linker, fix_link_targets
 from addin.consolidation.team_workbook.reader import read_team_workbook
 from addin.consolidation.team_workbook.summary import _periods
 from addin.contract import schema
 from addin.contract.findings import CODES
+from addin.xlsx.links import Linker, fix_link_targets
 
 # Text that is not a word of any language: codes, ids, paths, hashes, cell references, periods.
 _NOT_WORDS = [re.compile(p) for p in (

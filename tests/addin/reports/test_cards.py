@@ -327,3 +327,25 @@ def test_a_file_that_is_not_a_team_workbook_is_a_clear_error(zh_team, tmp_path):
     proc = run_kpi("cards", scorecard, "-o", tmp_path / "cards", "--lang", "zh")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip() == f"错误：{scorecard} 不是 kpi consolidate 生成的团队汇总表（缺少 tblManagers）"
+
+
+def test_the_line_managers_comments_come_first(zh_team, tmp_path):
+    """A card shows the first six comments: the line manager's before peers' and the manager's own."""
+    team, _ = zh_team
+    edited = tmp_path / "team.xlsx"
+    shutil.copy(team, edited)
+    book = load(edited)
+    ws = next(ws for ws in book.worksheets if "tblReviews" in ws.tables)
+    rows = list(ws[ws.tables["tblReviews"].ref])
+    keys = [c.value for c in rows[0]]
+    mine = [r for r in rows[1:] if r[keys.index("客户经理编号")].value == "AM001"]
+    assert {r[keys.index("角色")].value for r in mine} == {"自评", "上级"}
+    for index, row in enumerate(mine):
+        row[keys.index("评语")].value = f"{row[keys.index('角色')].value}{index}"
+    book.save(edited)
+    card = next(c for c in build_cards(read_team_workbook(edited)) if c.manager_id == "AM001")
+    roles = [c.role for c in card.comments]
+    assert len(roles) == len(mine) and roles == sorted(roles, key=["manager", "peer", "self"].index)
+    made = write_cards(edited, tmp_path / "cards", managers=["AM001"])
+    shown = [v for v in _cells(made.cards[0]) if isinstance(v, str) and v.startswith("• ")]
+    assert shown[0].startswith("• 上级") and len([s for s in shown if "上级" in s.split("：")[0]]) == 4

@@ -132,6 +132,7 @@ def _hostile(folder: Path, tmp_path: Path, good: Path, expect: dict) -> None:
     expect["linked.xlsx"] = "merged"
     (folder / "broken-link.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
     expect["broken-link.xlsx"] = "does not exist"
+    _second_pass(folder, tmp_path, good, expect)
     # names: control characters, and bytes that are not UTF-8 (unzip of a zip made on Chinese Windows)
     write_scorecard(folder / "esc\x1b[2J\x07.xlsx", header={"manager_id": "AM212"})
     expect["esc\x1b[2J\x07.xlsx"] = "merged"
@@ -139,6 +140,58 @@ def _hostile(folder: Path, tmp_path: Path, good: Path, expect: dict) -> None:
         gbk = os.fsdecode(bytes(folder) + b"/" + "张伟.xlsx".encode("gb18030"))
         write_scorecard(gbk, header={"manager_id": "AM213"})
         expect["张伟.xlsx"] = "merged"
+
+
+def _second_pass(folder: Path, tmp_path: Path, good: Path, expect: dict) -> None:
+    """Variants an attacker tries next: disguised content, ambiguous zips, DTDs in the parts calamine
+    parses, crafted numbers, link loops, a sheet claiming the whole grid, bidi characters in names."""
+    members = _members(good)
+    sheet = "xl/worksheets/sheet1.xml"
+    (folder / "really-html.xlsx").write_text("<html><table><tr><td>AM001</td></tr></table></html>")
+    expect["really-html.xlsx"] = "not an Excel"
+    (folder / "really-csv.xlsx").write_text("manager_id,final_score\nAM001,99\n")
+    expect["really-csv.xlsx"] = "not an Excel"
+    # two parts of one name: zipfile reads the last, other readers the first; Excel refuses the file
+    with zipfile.ZipFile(folder / "duplicate-parts.xlsx", "w") as z, pytest.warns(UserWarning, match="Duplicate"):
+        for name, data in [*members.items(), ("xl/workbook.xml", b"<workbook/>")]:
+            z.writestr(name, data)
+    expect["duplicate-parts.xlsx"] = "appears more than once"
+    # a DTD in the parts only calamine parses: refused with that reason, not "unexpected content"
+    doctype = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+    for part, name in (("xl/sharedStrings.xml", "dtd-shared-strings.xlsx"), (sheet, "dtd-sheet.xlsx"),
+                       ("xl/styles.xml", "dtd-styles.xlsx")):
+        bad = dict(members)
+        bad[part] = doctype + bad[part].split(b"?>", 1)[1]
+        _zip(folder / name, bad)
+        expect[name] = "forbidden XML"
+    # a crafted "NaN" in an actual: never read as blank (which would score 0 and merge)
+    nan = write_scorecard(folder / "nan-actual.xlsx", header={"manager_id": "AM214"})
+    post_edit(nan, replace={sheet: [(rb'(<c r="N13"[^>]*><v>)[^<]*', rb"\g<1>NaN")]})
+    expect["nan-actual.xlsx"] = "finite number (got nan)"
+    # a sheet whose dimension claims the whole grid, links to outside workbooks and a relationship
+    # cycle, 100,000 nested elements: read like any scorecard (nothing followed, nothing expanded)
+    odd = _members(write_scorecard(tmp_path / "AM215.xlsx", header={"manager_id": "AM215"}))
+    odd[sheet] = odd[sheet].replace(b"<sheetViews>", b'<dimension ref="A1:XFD1048576"/><sheetViews>', 1)
+    odd[sheet] = odd[sheet].replace(b"</worksheet>", b"<extLst>" + b"<a>" * 100000 + b"</a>" * 100000
+                                    + b"</extLst></worksheet>")
+    rels = "xl/_rels/workbook.xml.rels"
+    odd[rels] = odd[rels].replace(b"</Relationships>", (
+        b'<Relationship Id="rId90" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'externalLink" Target="externalLinks/externalLink1.xml"/><Relationship Id="rId91" Type="http://'
+        b'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="workbook.xml"/>'
+        b"</Relationships>"))
+    odd["xl/externalLinks/_rels/externalLink1.xml.rels"] = (
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+        b'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" '
+        b'Target="file:///\\\\attacker\\share\\book.xlsx" TargetMode="External"/></Relationships>')
+    _zip(folder / "odd-but-fine.xlsx", odd)
+    expect["odd-but-fine.xlsx"] = "merged"
+    # a link to itself: ELOOP, listed as a loop (Path.resolve() raised RuntimeError here)
+    (folder / "self-link.xlsx").symlink_to("self-link.xlsx")
+    expect["self-link.xlsx"] = "loop of symbolic links"
+    # a right-to-left override and a zero-width space in a file name: read, listed under its own name
+    write_scorecard(folder / "card\u202exslx.exe\u200b.xlsx", header={"manager_id": "AM216"})
+    expect["card\u202exslx.exe\u200b.xlsx"] = "merged"
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
-"""Hyperlinks from the team workbook to the input files, relative to the workbook's folder.
+"""Hyperlinks from a workbook we write (the team workbook, the actuals workbook) to its input
+files (scorecards, CRM exports), relative to the workbook's folder.
 
-A link is written as the path from the team workbook's folder to the file, with forward
+A link is written as the path from the workbook's folder to the file, with forward
 slashes (``scorecards/AM001.xlsx``), so it keeps working when the folder is moved,
 zipped, or opened on a Mac. XlsxWriter turns every ``/`` of an external link into
 ``\\``; :func:`fix_link_targets` puts them back in the finished file
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from pathlib import Path, PurePath
 
 MAX_LINKS = 65_000  # Excel allows 65,530 hyperlinks per worksheet
@@ -20,7 +22,7 @@ MAX_URL = 2_000
 
 
 class Linker:
-    """Link targets and texts for files, relative to the folder of the team workbook."""
+    """Link targets and texts for files, relative to the folder of the workbook ``output``."""
 
     def __init__(self, output: Path | str | None):
         self.base = Path(os.path.abspath(Path(output).parent)) if output is not None else Path.cwd()
@@ -28,7 +30,7 @@ class Linker:
         self._relatives: dict[str, str | None] = {}
 
     def text(self, path: str) -> str:
-        """The file as the workbook shows it: relative to the team workbook's folder, forward slashes."""
+        """The file as the workbook shows it: relative to the workbook's folder, forward slashes."""
         shown = self._shown.get(path)
         if shown is None:
             shown = self._shown[path] = self._relative(path) or PurePath(path).as_posix()
@@ -76,3 +78,15 @@ def fix_link_targets(rels: bytes) -> bytes:
             return tag
         return _TARGET.sub(lambda t: b'Target="' + t.group(1).replace(b"\\", b"/") + b'"', tag)
     return _HYPERLINK.sub(fix, rels)
+
+
+def fix_link_files(path: Path) -> None:
+    """Rewrite the finished workbook ``path`` (a temporary file) with :func:`fix_link_targets`
+    applied to every worksheet's relationships; the other parts are copied as they are."""
+    with zipfile.ZipFile(path) as zin:
+        parts = [(info, zin.read(info.filename)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in parts:
+            if info.filename.startswith("xl/worksheets/_rels/"):
+                data = fix_link_targets(data)
+            zout.writestr(info, data)
