@@ -342,8 +342,8 @@ def _workbook_grid(data: bytes, path: Path, sheet: str | None) -> tuple[list[lis
     _check_container(data, path)
     try:
         book = safe_workbook(data)
-    except UnsafeFile as exc:  # a far-away cell, a DTD: the reason itself, in both languages
-        raise ExportUnreadable(exc.reason.render("en"), exc.reason.render("zh")) from None
+    except UnsafeFile as exc:  # a far-away cell, a DTD: the reason itself
+        raise ExportUnreadable.because(exc.reason) from None
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds on damaged files
         raise ExportUnreadable("export_unsupported", error=f"{type(exc).__name__}: {exc}") from None
     try:
