@@ -43,13 +43,17 @@ def _argparse_text(lang: str, message: str) -> str:
 def _argparse_language(lang: str) -> Iterator[None]:
     """argparse's own messages in ``lang``: its gettext functions (``argparse._``, ``argparse.ngettext``)
     answer from the catalog while this parser parses, as a gettext catalog of argparse's domain would."""
-    saved = vars(argparse)["_"], vars(argparse)["ngettext"]
-    vars(argparse)["_"] = lambda message: _argparse_text(lang, message)
-    vars(argparse)["ngettext"] = lambda one, many, n: _argparse_text(lang, one if n == 1 else many)
+    module = vars(argparse)
+    if lang == "en" or "_" not in module or "ngettext" not in module:  # English, or a Python that words it otherwise
+        yield
+        return
+    saved = module["_"], module["ngettext"]
+    module["_"] = lambda message: _argparse_text(lang, message)
+    module["ngettext"] = lambda one, many, n: _argparse_text(lang, one if n == 1 else many)
     try:
         yield
     finally:
-        vars(argparse)["_"], vars(argparse)["ngettext"] = saved
+        module["_"], module["ngettext"] = saved
 
 
 class Parser(argparse.ArgumentParser):
