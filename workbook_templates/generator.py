@@ -52,7 +52,14 @@ from addin.contract.schema import (
     SIZES,
     TEMPLATE_TAG,
 )
-from addin.contract.standard import default_reviews, default_rows, default_settings
+from addin.contract.standard import (
+    PERCENT_SCALE_ACTUAL,
+    PERCENT_SCALE_TARGET,
+    PERCENT_UNITS,
+    default_reviews,
+    default_rows,
+    default_settings,
+)
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.output import check_output_file
 from addin.xlsx.xml_text import cell_text, needs_preserve
@@ -93,9 +100,7 @@ BLOCK_FIELDS = (
 MANAGER_KEYS = frozenset({"actual", "adjust_reason", "comment"})
 # shown as % on an indicator measured in % (typing 95 in Excel then gives 95 %)
 PERCENT_KEYS = frozenset({"threshold", "target", "stretch", "adjusted_target", "actual"})
-PERCENT_UNITS = ("%", "％")
-# an actual this large against a target this small on a % indicator was typed in percent points
-PERCENT_SCALE_ACTUAL, PERCENT_SCALE_TARGET = 2, 1.5
+WHO = ("who",)  # the review sheet's line naming the manager and period
 PAGE_HEADER = ("page_header",)  # the key of the printed page header among a workbook's variable values
 _HEADER_STAND_IN = "KPIPAGEHEADERSTANDIN"
 INPUT_NAMES = {"kpi_manager_id", "kpi_manager_name", "kpi_team", "kpi_region", "kpi_period",
@@ -141,6 +146,7 @@ _FORMATS = {
     "header_calc": {"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center",
                     "font_color": "#FFFFFF", "bg_color": "#548235", "border": 1, "border_color": "#FFFFFF"},
     "h1": {"bold": True, "font_size": 12, "font_color": "#1F4E78"},
+    "who": {"bold": True, "font_size": 11, "valign": "vcenter"},
     "para": {"text_wrap": True, "valign": "top"},
     "bad": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
     "good": {"bg_color": "#C6EFCE", "font_color": "#006100"},
@@ -362,7 +368,41 @@ def _values(head, kpi_rows, review_rows, cached, lang) -> dict:
             vals[("role", role, j)] = result(cached["roles"][role][j])
     vals[("qual_echo",)] = result(cached.get("kpi_qual_score", ""))
     vals[PAGE_HEADER] = _page_header(head, lang)
+    vals[WHO] = _who(head, lang)
     return vals
+
+
+def _who_formula(lang: str) -> str:
+    """The review sheet's line naming whom it is about (id, name, period), for a sheet printed alone:
+    a formula, so it follows what is typed in the header; blank while the header is."""
+    before, between = (f'"{text}"' for text in T[lang]["review_who"])
+    return (f'=IF(TRIM(kpi_manager_id&kpi_manager_name&kpi_period)="","",'
+            f'{before}&TRIM(kpi_manager_id&" "&kpi_manager_name)&{between}&kpi_period)')
+
+
+def _excel_text(value) -> str:
+    """A header value as Excel's & operator shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else f"{number:.15G}"
+    return str(value)
+
+
+def _who(head: dict, lang: str) -> str:
+    """The cached result of :func:`_who_formula` (Excel's TRIM: outer spaces off, inner runs as one)."""
+    def trim(text: str) -> str:
+        return re.sub(" +", " ", text).strip(" ")
+
+    manager_id, name, period = (_excel_text(head.get(key)) for key in ("manager_id", "manager_name", "period"))
+    if trim(manager_id + name + period) == "":
+        return ""
+    before, between = T[lang]["review_who"]
+    # control characters cannot be a cached string result (XlsxWriter writes them raw): dropped
+    return _HEADER_DROPPED.sub("", before + trim(manager_id + " " + name) + between + period)
 
 
 def _prepare(path, size, lang, mode, header, rows, reviews, locked, force):
@@ -697,7 +737,7 @@ def _kpi_highlights(ws, f, shape: _Shape) -> None:
     ws.conditional_format(first, COL["actual"], last, COL["actual"], {
         "type": "formula", "format": f["bad"],
         "criteria": f"=AND(OR({units}),ISNUMBER({actual}),ISNUMBER({target}),"
-                    f"{actual}>={PERCENT_SCALE_ACTUAL},{target}<={PERCENT_SCALE_TARGET})"})
+                    f"{actual}>={PERCENT_SCALE_ACTUAL:g},{target}<={PERCENT_SCALE_TARGET:g})"})
 
 
 def _reviews(ws, f, shape: _Shape, formulas, vals, page: _Page) -> None:
@@ -709,6 +749,9 @@ def _reviews(ws, f, shape: _Shape, formulas, vals, page: _Page) -> None:
     ws.write_string(0, 0, t["review_title"], f["title"])
     ws.set_row(1, 45)
     ws.merge_range(1, 0, 1, ROLE_BLOCK_COL + 3, t["review_legend"], f["legend"])
+    ws.set_row(2, 20)
+    ws.merge_range(2, 0, 2, len(REVIEW.columns) - 1, "", f["who"])
+    ws.write_formula(2, 0, _who_formula(lang), f["who"], vals[WHO])
     n = shape.n_reviews + REVIEW_SPARE_ROWS
     first, last = REVIEW_HEADER + 1, REVIEW_HEADER + n
     ws.add_table(REVIEW_HEADER, 0, last, len(REVIEW.columns) - 1, {

@@ -19,6 +19,7 @@ from addin.roster.reader import load_roster
 from addin.xlsx.discovery import discover
 from addin.xlsx.output import check_output_files, check_output_folder, safe_file_name
 from addin.xlsx.reader import read_scorecard
+from addin.xlsx.safety import Reason
 from udfs.enums import ROLE
 from workbook_templates.generator import write_template
 
@@ -42,6 +43,15 @@ class ManagerFile:
     path: Path
 
 
+@dataclass(frozen=True)
+class UnknownFile:
+    """A spreadsheet in the folder that is nobody's scorecard (unreadable, not a scorecard, no manager
+    id): left untouched and listed, because a manager whose file it is gets a new one beside it."""
+
+    path: Path
+    reason: Reason
+
+
 @dataclass
 class RosterWorkbooks:
     """What `kpi new --roster` did: the workbooks added, the scorecards kept, the roster read."""
@@ -49,6 +59,7 @@ class RosterWorkbooks:
     added: list[ManagerFile] = field(default_factory=list)  # in roster order
     kept: list[ManagerFile] = field(default_factory=list)  # in roster order
     ignored: list[IgnoredColumn] = field(default_factory=list)  # roster columns that set nothing
+    unknown: list[UnknownFile] = field(default_factory=list)  # files in the folder that are nobody's scorecard
     roster: Roster | None = None
 
     @property
@@ -57,21 +68,32 @@ class RosterWorkbooks:
         return [f.path for f in self.added]
 
 
-def existing_scorecards(folder: Path) -> dict[str, list[Path]]:
+def existing_scorecards(folder: Path, unknown: list[UnknownFile] | None = None) -> dict[str, list[Path]]:
     """{manager key: scorecard files} of the scorecards below ``folder``, by the manager id read
-    from each file (files that are not readable scorecards are not anyone's)."""
+    from each file. Files that are not readable scorecards are not anyone's: appended to ``unknown``
+    with the reason (lock files, system litter and kpi's own outputs are left out silently)."""
     found: dict[str, list[Path]] = {}
+    unknown = [] if unknown is None else unknown
     if not folder.is_dir():
         return found
     for found_file in discover([folder]):
-        if not found_file.readable:  # lock files, litter, special files: nobody's scorecard
+        if found_file.skip is not None:  # lock files, litter: nobody's scorecard, not worth a word
             continue
         path = found_file.path
+        if found_file.unreadable is not None:  # a FIFO, a device: never opened
+            unknown.append(UnknownFile(path, found_file.unreadable))
+            continue
         card = read_scorecard(path)
-        cell = card.names.get("kpi_manager_id") if card.ok else None
+        if not card.ok:
+            if not card.skipped and card.problem is not None:  # skipped: a team workbook kpi wrote
+                unknown.append(UnknownFile(path, card.problem))
+            continue
+        cell = card.names.get("kpi_manager_id")
         key = manager_key(cell.value) if cell is not None and cell.value is not None else ""
         if key:
             found.setdefault(key, []).append(path)
+        else:
+            unknown.append(UnknownFile(path, Reason("file_without_id", area="roster")))
     return found
 
 
@@ -113,8 +135,8 @@ def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", m
             written now (scorecards already in the folder are kept; `kpi fill` updates those).
 
     Returns:
-        :class:`RosterWorkbooks`: the paths written and the scorecards kept, in roster order, and
-        the roster columns that set nothing.
+        :class:`RosterWorkbooks`: the paths written and the scorecards kept, in roster order, the
+        roster columns that set nothing and the files in the folder that are nobody's scorecard.
 
     Raises:
         RosterError: the roster is unreadable, lacks the id column, has missing or duplicate ids,
@@ -124,8 +146,8 @@ def write_roster(roster_path, out_dir, size: str = "medium", lang: str = "zh", m
     """
     out_dir = check_output_folder(out_dir, inputs=[roster_path])
     roster = load_roster(roster_path, size)
-    existing = existing_scorecards(out_dir)
     result = RosterWorkbooks(ignored=list(roster.ignored), roster=roster)
+    existing = existing_scorecards(out_dir, result.unknown)
     planned, taken = [], set()
     for manager in roster.managers:
         if manager.key in existing:

@@ -17,6 +17,7 @@ T = {
                          "灰色单元格为公式。得分在实际值填好之前显示“待填写”。填写方法与计分规则见「填写说明」工作表。",
         "page_footer": "&C第 &P 页，共 &N 页",
         "review_title": "定性评价（评分 1–5 分）",
+        "review_who": ("客户经理：", "　　考核期间："),
         "review_legend": "每行一项评分：选择角色，填写评价人和 1–5 分（可有小数）。缺少的角色，其权重按比例分给其他角色。",
         "settings_title": "考核设置（HR 维护；修改后各表得分随之变化）",
         "help_title": "填写说明",
@@ -100,6 +101,7 @@ T = {
                          "until the actual is typed. See the Instructions sheet.",
         "page_footer": "&CPage &P of &N",
         "review_title": "Qualitative reviews (ratings 1–5)",
+        "review_who": ("Manager: ", "    Period: "),
         "review_legend": "One rating per row: pick the role, enter the reviewer and a rating from 1 to 5 "
                          "(decimals allowed). A missing role's weight is shared out to the roles present.",
         "settings_title": "Settings (maintained by HR; scores update when you change them)",

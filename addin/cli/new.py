@@ -8,7 +8,7 @@ from pathlib import Path
 from addin.cli.console import force_hint
 from addin.collect.compare import template_actuals
 from addin.contract.errors import UsageError
-from addin.contract.messages import render
+from addin.contract.messages import counted, render
 from addin.roster.model import IgnoredColumn
 from addin.xlsx.output import check_output_folder
 from workbook_templates.generator import write_template
@@ -46,12 +46,20 @@ def print_roster_report(result: RosterWorkbooks, output: Path, kinds: dict, lang
         print(render("cli.new.wrote_roster_one", lang, folder=output, **kinds))
     else:
         print(render("cli.new.wrote_roster", lang, count=len(written), folder=output, **kinds))
-    if result.kept:  # only then is "which were added" news: otherwise every manager was
+    if result.kept or result.unknown:  # only then is "which were added" news: otherwise every manager was
         for added in result.added:
             print(render("cli.new.added_item", lang, manager_id=added.manager_id, file=added.path.name))
-        print(render("cli.new.kept", lang, count=len(result.kept)))
+    if result.kept:
+        print(counted("cli.new.kept", len(result.kept)).render(lang))
         for kept in result.kept:
             print(render("cli.new.kept_item", lang, manager_id=kept.manager_id, file=_relative(kept.path, output)))
+    if result.unknown:
+        print(counted("cli.new.unknown", len(result.unknown)).render(lang))
+        for unknown in result.unknown:
+            print(render("cli.new.unknown_item", lang, file=_relative(unknown.path, output),
+                         reason=unknown.reason.render(lang)))
+        if result.added:
+            print(render("cli.new.unknown_hint", lang))
     for column in result.ignored:
         print(render("cli.new.warning", lang, message=ignored_text(column, result, lang)))
 

@@ -22,6 +22,12 @@ from udfs.engine import (
 )
 from udfs.enums import DIMENSION, DIRECTION, METHOD, ROLE, TIER, VETO
 
+# Indicators measured in % keep fractions (0.95 = 95 %). A value this large for such an indicator
+# (against a target this small, for an actual) was typed in percent points, 88 for 88 %: PERCENT_SCALE
+# for an actual (the templates colour it red too), a refused roster target for a target.
+PERCENT_UNITS = ("%", "％")
+PERCENT_SCALE_ACTUAL, PERCENT_SCALE_TARGET = 2.0, 1.5
+
 # One indicator: (id, dimension, tier, zh name, en name, zh unit, en unit, weight %, direction,
 #                 method, veto, param, zh source, en source)
 _I = {

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from addin.contract.schema import SIZES, normalise_header
-from addin.contract.standard import default_rows
+from addin.contract.standard import PERCENT_SCALE_ACTUAL, default_rows
 from addin.roster.model import TargetColumn
 from addin.roster.problems import Column, Problem, Sizes
 
@@ -144,11 +144,14 @@ def parse_target(value, percent: bool):
 
 
 def checked_target(value, column: TargetColumn):
-    """(target or None, problem kind or None) of one cell of a target column, range included."""
+    """(target or None, problem kind or None) of one cell of a target column, range included: a
+    target of 2 or more for an indicator measured in % is percent points typed as a number ("points")."""
     number, kind = parse_target(value, column.percent)
     if kind is None and number is not None:
         if column.method in RATIO_METHODS and number <= 0:
             kind = "positive"
         elif column.method == "deduction" and number < 0:
             kind = "negative"
+        elif column.percent and number >= PERCENT_SCALE_ACTUAL:  # 90 for 90 %: the workbook would show 9000 %
+            kind = "points"
     return (None, kind) if kind else (number, None)

@@ -16,6 +16,7 @@ import numpy as np
 from addin.contract import schema
 from addin.contract.findings import make
 from addin.contract.messages import render
+from addin.contract.standard import PERCENT_SCALE_ACTUAL, PERCENT_SCALE_TARGET, PERCENT_UNITS
 from addin.validation.cell_values import (
     BAD,
     SIZE_KEYS,
@@ -79,10 +80,6 @@ _REVIEW_COLUMNS = {c.key: c for c in schema.REVIEW.columns}
 _DEFAULT_BANDS = sorted(tuple(map(float, b)) for b in engine.DEFAULT_BANDS)
 
 
-PERCENT_UNITS = ("%", "％")
-# an actual this large against a target this small, on an indicator measured in %, was typed in
-# percent points (88 for 88 %): PERCENT_SCALE (the templates colour such a cell red too)
-PERCENT_SCALE_ACTUAL, PERCENT_SCALE_TARGET = 2.0, 1.5
 
 
 def check_indicators(card: Scorecard, kpi: TableData, settings, out: FindingCollector):

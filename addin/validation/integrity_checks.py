@@ -103,7 +103,9 @@ def compute_manager(card: Scorecard, header, indicators, reviews, settings, out:
     k = settings.quant_weight
     k = engine.DEFAULT_QUANT_WEIGHT if k is None else k
     final = float(engine.kpi_final(quant, qual, k))
-    veto = any(i.veto and i.weight > 0 and i.score <= 0 for i in indicators)
+    # a veto indicator scoring 0 vetoes whatever its weight (weight 0: a pure gate); a blank actual
+    # scores 0 only where it counts in the total (weight > 0), as in the templates and Lite
+    veto = any(i.veto and i.score <= 0 and (i.weight > 0 or i.actual is not None) for i in indicators)
     grade = engine.kpi_grade(final, settings.grades, veto)
     _compare_results(card, out, (("kpi_quant_score", quant), ("kpi_qual_score", qual), ("kpi_final_score", final),
                                  ("kpi_grade", grade)))

@@ -262,7 +262,7 @@ def validate_paths(paths, lang: str | None = None, master=None, period: str | No
         roster, ``roster`` and ``roster_check``).
 
     Raises:
-        UsageError for a path that does not exist, no spreadsheet file at all, a
+        UsageError for a path that does not exist, no spreadsheet file at all (without a roster), a
         ``period`` without a year, or an unreadable master template; RosterError for a
         roster that cannot be used (read before any file).
     """
@@ -272,7 +272,7 @@ def validate_paths(paths, lang: str | None = None, master=None, period: str | No
     if roster is not None:
         exclude = [*exclude, roster.path]
     files = discover(paths, exclude)
-    if not files:
+    if not files and roster is None:  # with a roster, no file at all is news: every manager is missing
         raise UsageError("files.no_spreadsheets", where=", ".join(str(p) for p in paths))
     master_data = _master_data if _master_data is not None else (master_settings(master, lang or "en") if master else None)
     with no_gc():

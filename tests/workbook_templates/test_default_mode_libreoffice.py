@@ -165,3 +165,21 @@ def test_the_default_workbook_keeps_its_cached_values(tmp_path):
     workbook_xml = zipfile.ZipFile(path).read("xl/workbook.xml").decode()
     assert "<calcPr" in workbook_xml and "fullCalcOnLoad" not in workbook_xml
     assert "KPI_" not in "".join(str(f) for f in _formula_cells(path).values())  # portable: no add-in calls
+
+
+@requires_libreoffice
+def test_the_review_sheet_names_the_manager_and_period_when_printed_alone(workbooks, tmp_path):
+    """Issue 10 §6: the header on every printed sheet. The review sheet's line under its legend is a
+    formula over the header fields, so it names whoever is typed there later, not only roster values."""
+    _, cached, computed, _ = workbooks["fresh_roster_zh"]
+    assert computed[("评价", "A3")] == cached[("评价", "A3")] == "客户经理：AM001 张伟\u3000\u3000考核期间："
+    _, cached, computed, _ = workbooks["fresh_cli_en"]
+    assert computed[("Reviews", "A3")] in (None, "") and cached[("Reviews", "A3")] in (None, "")
+    typed = tmp_path / "typed.xlsx"
+    wb = openpyxl.load_workbook(workbooks["fresh_cli_zh"][0])
+    for name, value in (("kpi_manager_id", "AM007"), ("kpi_manager_name", "王芳"), ("kpi_period", "2026Q3")):
+        sheet, ref = next(iter(wb.defined_names[name].destinations))
+        wb[sheet][ref.replace("$", "")].value = value
+    wb.save(typed)
+    (out,) = convert([typed], tmp_path / "out", "xlsx")
+    assert _values(out)[("评价", "A3")] == "客户经理：AM007 王芳\u3000\u3000考核期间：2026Q3"

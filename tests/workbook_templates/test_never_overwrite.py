@@ -96,6 +96,38 @@ def test_a_file_in_the_way_of_a_new_name_is_never_written_over(tmp_path):
     assert result.kept == [] and hashlib.sha256(in_the_way.read_bytes()).hexdigest() == digest
 
 
+def test_files_that_are_nobodys_scorecard_are_listed_with_the_reason_and_left_alone(tmp_path):
+    """A damaged or password-protected file of a manager cannot be read: the manager gets a new
+    workbook beside it, and the run says which files it could not read and why (never silent)."""
+    roster = _roster(tmp_path / "r.csv", ["AM001", "AM002"])
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "张伟-已填.xlsx").write_bytes(b"\x00garbage" * 50)  # unreadable (damaged, or encrypted by Excel)
+    no_id = run_kpi("new", "-o", out / "blank.xlsx", "--lang", "en")  # a template nobody put an id in
+    assert no_id.returncode == 0, no_id.stderr
+    (out / "~$张伟-已填.xlsx").write_bytes(b"lock")  # Excel's lock file: not worth a word
+    before = _digests(out)
+
+    result = run_kpi("new", "--roster", roster, "-o", out, "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    after = _digests(out)
+    assert {k: after[k] for k in before} == before and len(after) == len(before) + 2
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Wrote 2 workbooks (medium, en, portable) to {out}"
+    assert any(line.startswith("  added AM001: ") for line in lines)  # the new files are named then
+    assert "2 other files in the folder are not scorecards kpi can read (left untouched, nobody's scorecard):" in lines
+    assert "  not read blank.xlsx: the scorecard has no manager id" in lines
+    assert any(line.startswith("  not read 张伟-已填.xlsx: ") and len(line) > 30 for line in lines)
+    assert lines[-1].startswith("If one of them is a listed manager's scorecard, check")
+    assert "~$" not in result.stdout and "Traceback" not in result.stderr
+
+    again = run_kpi("new", "--roster", roster, "-o", out, "--lang", "zh")
+    assert again.returncode == 0, again.stderr
+    assert "文件夹中另有 2 个文件不是可识别的考核表（未作任何改动，不算任何人的考核表）：" in again.stdout
+    assert "考核表中没有客户经理编号" in again.stdout and "请核对" not in again.stdout  # nothing new: no hint
+    assert _digests(out) == after
+
+
 def test_roster_made_workbooks_carry_the_reviewer_into_the_review_rows(tmp_path):
     (path,) = write_roster(_roster(tmp_path / "r.csv", ["AM001"]), tmp_path / "out", "large", "zh").written
     wb = openpyxl.load_workbook(path)

@@ -199,6 +199,11 @@ def _summary_cases() -> list[dict]:
         dict(name="veto_triggered", size="large",
              rows={10: dict(actual=3, target=0)}, reviews=self_mgr),
         dict(name="veto_not_triggered", size="large", rows={10: dict(actual=0, target=0)}, reviews=self_mgr),
+        # a veto indicator of weight 0 (a pure gate) vetoes when it scores 0; blank, it is not scored yet
+        dict(name="veto_weight_zero_triggered", size="large",
+             rows={0: dict(weight=0.3), 10: dict(actual=3, target=0, weight=0)}, reviews=self_mgr),
+        dict(name="veto_weight_zero_blank", size="large",
+             rows={0: dict(weight=0.3), 10: dict(actual=None, target=0, weight=0)}, reviews=self_mgr),
         dict(name="grade_S", rows={0: dict(actual=200, weight=1.0)} | {i: dict(weight=0) for i in range(1, 8)}),
         dict(name="grade_boundary_95", rows={i: dict(actual=None, target=1, method="linear", direction="higher")
                                              for i in range(8)} | {0: dict(actual=0.95, weight=1.0)} |

@@ -81,7 +81,18 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "No new workbook: every roster manager already has a scorecard in {folder}"),
     "new.added_item": ("  新增 {manager_id}：{file}", "  added {manager_id}: {file}"),
     "new.kept": ("保留已有的考核表 {count} 份（未作任何改动）：", "Kept {count} existing scorecards (left untouched):"),
+    "new.kept_one": ("保留已有的考核表 {count} 份（未作任何改动）：", "Kept {count} existing scorecard (left untouched):"),
     "new.kept_item": ("  保留 {manager_id}：{file}", "  kept {manager_id}: {file}"),
+    "new.unknown": ("文件夹中另有 {count} 个文件不是可识别的考核表（未作任何改动，不算任何人的考核表）：",
+                    "{count} other files in the folder are not scorecards kpi can read (left untouched, nobody's "
+                    "scorecard):"),
+    "new.unknown_one": ("文件夹中另有 {count} 个文件不是可识别的考核表（未作任何改动，不算任何人的考核表）：",
+                        "{count} other file in the folder is not a scorecard kpi can read (left untouched, nobody's "
+                        "scorecard):"),
+    "new.unknown_hint": ("若其中有名单上某位客户经理的考核表，请核对：此人刚才另得了一份新表。",
+                         "If one of them is a listed manager's scorecard, check: that manager has just been given "
+                         "a new one as well."),
+    "new.unknown_item": ("  未识别 {file}：{reason}", "  not read {file}: {reason}"),
     "new.warning": ("警告：{message}", "Warning: {message}"),
 
     # kpi validate

@@ -27,6 +27,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind_number": ("不是数字", "not a number"),
     "kind_percent": ("是百分比，但该指标不以 % 计量", "a percentage, but this indicator is not measured in %"),
     "kind_positive": ("须大于 0（达成率 = 实际值 ÷ 目标值）", "must be > 0 (achievement is actual ÷ target)"),
+    "kind_points": ("是百分点数，但该指标以 % 计量（写作 90% 或 0.9，不要写 90）",
+                    "percent points, but this indicator is measured in % (write 90% or 0.9, not 90)"),
     "kind_negative": ("须不小于 0（扣分前允许的次数）", "must be ≥ 0 (incidents allowed before deducting)"),
     "rows_one": ("{rows}", "row {rows}"),
     "rows_many": ("{rows}", "rows {rows}"),
@@ -49,6 +51,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                                          "whose indicators are: {known}"),
     "problem_same_indicator": ("{first} 和 {second} 都设定了 {zh} / {en} 的目标",
                                "{first} and {second} both set the target of {zh} / {en}"),
+    # a file in the output folder of `kpi new --roster` that is nobody's scorecard
+    "file_without_id": ("考核表中没有客户经理编号", "the scorecard has no manager id"),
     # columns that set nothing (a warning, never a silent drop)
     "why_unknown": ("既不是花名册字段，也不是指标的目标", "it is neither a roster field nor an indicator's target"),
     "why_repeated": ("与前面的列含义相同（{field}）", "it repeats an earlier column ({field})"),

@@ -168,7 +168,9 @@ def recompute(names, tables):
                            "cell": row["_cells"].get("score", ""), "row": row["_row"]})
         scores.append(score if score is not None else 0.0)
         weights.append(row.get("weight") if _is_number(row.get("weight")) else 0.0)
-        if VETO.try_parse(row.get("veto")) == "yes" and (score or 0.0) <= 0.0:
+        # a veto indicator scoring 0 vetoes whatever its weight; a blank actual only where it is weighed
+        if VETO.try_parse(row.get("veto")) == "yes" and (score or 0.0) <= 0.0 and (
+                weights[-1] > 0 or not _blank(row.get("actual"))):
             vetoed = True
     quant = engine.kpi_weighted(scores, weights)
     qual = None

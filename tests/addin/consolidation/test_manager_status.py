@@ -138,3 +138,25 @@ def test_an_unreadable_file_of_nobody_is_left_out_by_file(quarter, tmp_path):
     result = consolidate([folder], None, lang="en", write=False)
     assert "broken.xlsx" not in {r["file"] for r in result.manager_rows}
     assert any(item["file"].endswith("broken.xlsx") and item["manager_id"] == "" for item in result.summary["left_out"])
+
+
+def test_with_a_roster_an_empty_folder_lists_every_manager_as_missing(quarter, tmp_path):
+    """The day before the deadline nothing has come in: with a roster that is an answer (everyone
+    missing), not a usage error; without one, an empty folder stays an error (exit 2)."""
+    _, roster = quarter
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    checked = run_kpi("validate", empty, "--roster", roster, "--lang", "en")
+    assert checked.returncode == 1, checked.stderr
+    assert checked.stdout.count("MISSING_SCORECARD") == 7 and "7 roster managers have no scorecard" in checked.stdout
+    out = tmp_path / "team.xlsx"
+    merged = run_kpi("consolidate", empty, "--roster", roster, "-o", out, "--lang", "en", "--no-progress",
+                     "--bonus-pool", "1000")
+    assert merged.returncode == 0, merged.stderr
+    assert "managers 7: scored 0, rejected 0, missing 7" in merged.stdout
+    wb = openpyxl.load_workbook(out)
+    ws, table = find_table(wb, "tblManagers")
+    cells = ws[table.ref]
+    status = [c.value for c in cells[0]].index("status")
+    assert [row[status].value for row in cells[1:]] == ["missing"] * 7
+    assert run_kpi("validate", empty, "--lang", "en").returncode == 2

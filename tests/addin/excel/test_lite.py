@@ -345,3 +345,20 @@ def test_a_chinese_scorecard_gets_chinese_findings_only(lite_main, tmp_path):
     assert any(m.startswith("评分：评分应在 1–5 之间（实际为 7）") for m in messages), messages
     assert all(not re.search(r"[A-Za-z]{3,}", m) for m in messages), messages
     assert lite_main.check(names, {}, "zh")[0]["message"].endswith("没有表格 tblKPI（标准模板的指标表）")
+
+
+@pytest.mark.parametrize(("incidents", "vetoed"), [(3, True), (None, False)])
+def test_refresh_scores_vetoes_a_weight_zero_gate_like_the_validator(lite_main, tmp_path, incidents, vetoed):
+    """A veto indicator of weight 0 that scores 0 vetoes (grade D); left blank it is not scored yet."""
+    from addin.validation.validate import validate_paths
+    from workbook_templates.generator import write_template
+
+    rows = [{"actual": a, "target": t} for a, t in
+            [(1100, 1000), (12, 10), (0.93, 0.9), (4100, 4000), (1, 1), (50, 45), (0.97, 0.95), (0.99, 0.98),
+             (4.6, 4.5), (20, 24)]] + [{"actual": incidents, "target": 0, "weight": 0}]
+    rows[0]["weight"] = 0.3
+    path = write_template(tmp_path / "large.xlsx", "large", "zh", header={"manager_id": "AM001"}, rows=rows)
+    result = lite_main.recompute(*lite_main.read_book(LiteBook(path)))
+    manager = validate_paths([path]).files[0].manager
+    assert result["veto"] is vetoed and manager.veto is vetoed
+    assert result["grade"] == manager.grade and (manager.grade == "D") is vetoed

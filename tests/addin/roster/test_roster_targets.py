@@ -186,6 +186,18 @@ def test_bad_target_cells_are_collected_in_one_message(tmp_path):
             "not a number in rows 3 ('1,2'), 4 ('inf')") in message
 
 
+def test_percent_points_for_a_percent_indicator_are_refused_with_the_fix(tmp_path):
+    """续约率 90 meant 90 %: as a number it would be a target of 9000 %, so the roster is refused
+    with the way to write it; 90%, 0.9 and 1.5 (150 %) pass, and 90 for a non-% indicator too."""
+    message = _refused(tmp_path, [["manager_id", "续约率", "Follow-up timeliness target", "客户拜访次数"],
+                                  ["AM001", "90", "95%", "90"], ["AM002", "0.9", 95, "90"],
+                                  ["AM003", "1.5", "150%", "90"]])
+    assert ("column '续约率' (B): percent points, but this indicator is measured in % (write 90% or 0.9, not 90) "
+            "in row 2 ('90')") in message
+    assert "column 'Follow-up timeliness target' (C): percent points" in message and "row 3 ('95')" in message
+    assert "客户拜访次数" not in message and "row 4" not in message and not (tmp_path / "out").exists()
+
+
 def test_negative_deduction_target_is_refused(tmp_path):
     message = _refused(tmp_path, [["manager_id", "Compliance incidents"], ["AM001", "0"], ["AM002", "-1"]],
                        size="large")
