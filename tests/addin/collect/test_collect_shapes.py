@@ -631,3 +631,53 @@ where = { "Stage" = "Won" }
     assert got[("AM003", "Odoo revenue")] == (3000.0, 1)
     assert flat(result) == []
     assert source_counts(result, "dynamics.xlsx")["rows_out_of_period"] == 1
+
+
+def test_salesforce_data_loader_ids_booleans_and_an_xlsm_export(tmp_path):
+    """Data Loader: API names, 18-character owner ids mapped by aliases, IsWon as true/false;
+    the same deals saved from Excel as .xlsm (macro-enabled) are read like .xlsx."""
+    headers = ["Id", "OwnerId", "Amount", "CloseDate", "StageName", "IsWon", "IsClosed"]
+    rows = [
+        {"Id": "0061", "OwnerId": "0055g00000AbCdEAAV", "Amount": "1200.5", "CloseDate": "2026-07-03",
+         "StageName": "Closed Won", "IsWon": "true", "IsClosed": "true"},
+        {"Id": "0062", "OwnerId": "0055g00000AbCdEAAV", "Amount": "99", "CloseDate": "2026-07-04",
+         "StageName": "Closed Lost", "IsWon": "false", "IsClosed": "true"},
+        {"Id": "0063", "OwnerId": "0055g00000XyZwVAAV", "Amount": "300", "CloseDate": "2026-09-30",
+         "StageName": "Closed Won", "IsWon": "TRUE", "IsClosed": "true"},
+    ]
+    write_csv(tmp_path / "opportunities.csv", headers, rows, encoding="utf-8")
+    write_xlsx(tmp_path / "deals.xlsm", headers, [dict(r, OwnerId="AM003") for r in rows[:1]])
+    rules = write_rules(tmp_path, """
+[aliases]
+"0055g00000AbCdEAAV" = "AM001"
+"0055g00000xyzwvaav" = "AM002"
+
+[sources.opportunities]
+files = ["opportunities.csv", "deals.xlsm"]
+owner = "OwnerId"
+date = "CloseDate"
+key = "Id"
+
+[[rules]]
+indicator = "Sales revenue"
+source = "opportunities"
+measure = "sum"
+value = "Amount"
+where = { "IsWon" = "true" }
+
+[[rules]]
+indicator = "Win rate"
+source = "opportunities"
+measure = "ratio"
+where = { "IsClosed" = "true" }
+numerator = { "StageName" = "Closed Won" }
+""")
+    result = collect(rules, roster(tmp_path / "roster.csv", MANAGERS), "2026Q3", lang="en")
+    got = actuals(result)
+    assert got[("AM001", "Sales revenue")] == (1200.5, 1)
+    assert got[("AM002", "Sales revenue")] == (300.0, 1)
+    assert got[("AM001", "Win rate")] == (0.5, 2)
+    # the .xlsm repeats deal 0061 (key Id): counted once, credited to its first owner
+    assert got[("AM003", "Sales revenue")] == (0.0, 0)
+    assert flat(result) == [("", 0, "", "NO_ROWS"), ("deals.xlsm", 2, "Id", "DUPLICATE_ROW")]  # AM003's win rate
+    assert got[("AM003", "Win rate")] == (None, 0)
