@@ -486,11 +486,11 @@ def _read_rules_workbook(path: Path) -> tuple[dict, dict[tuple, str]]:  # noqa: 
     data: dict[str, Any] = {"sources": {}, "rules": []}
     try:
         for record, where in _table_records(book, "tblSources", SOURCE_FIELDS, problems, True):
-            name = value_text(record.pop("source", ""))
+            name = _unquote(value_text(record.pop("source", "")))
             if not name:
                 problems.append(Problem(next(iter(where.values()), "tblSources"), "source_without_name"))
                 continue
-            entry = {key: value_text(v) for key, v in record.items() if key != "note"}
+            entry = {key: _unquote(value_text(v)) for key, v in record.items() if key != "note"}
             if "files" in entry:
                 try:
                     entry["files"] = parse_list(entry["files"])  # type: ignore[assignment]
@@ -517,7 +517,7 @@ def _read_rules_workbook(path: Path) -> tuple[dict, dict[tuple, str]]:  # noqa: 
                     elif key == "scale" and isinstance(value, (int, float)) and not isinstance(value, bool):
                         entry[key] = value
                     else:
-                        entry[key] = text
+                        entry[key] = _unquote(text)  # "金额" copied from the TOML reads 金额
                 except ValueError as exc:
                     problems.append(Problem(f"rules[{i}].{key} [{where[key]}]", "bad_filter",
                                             {"value": _shown(str(exc))}))

@@ -32,6 +32,16 @@ class CardsResult:
     lang: str
     cards: list[Path] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
+    unscored: list[Unscored] = field(default_factory=list)  # the team's managers without a card, and why
+
+
+@dataclass(frozen=True)
+class Unscored:
+    """A manager of tblManagers who gets no card: not scored (rejected, missing)."""
+
+    manager_id: str
+    name: str
+    status: str  # a key: rejected | missing | …
 
 
 def card_name(card: Card) -> str:
@@ -86,7 +96,7 @@ def write_cards(team, folder, lang: str | None = None, managers=None, pdf: bool 
     check_output_files(targets + ([t.with_suffix(".pdf") for t in targets] if pdf else []), inputs=[team],
                        force=force)
     settings = _settings(book, lang, Path(team))
-    result = CardsResult(folder=Path(folder), lang=lang)
+    result = CardsResult(folder=Path(folder), lang=lang, unscored=[] if managers else unscored(book))
     for card, target in zip(cards, targets):
         with atomic_path(target) as temp:
             write_card(temp, card, settings)
@@ -94,6 +104,15 @@ def write_cards(team, folder, lang: str | None = None, managers=None, pdf: bool 
     if soffice:
         result.pdfs = to_pdf(result.cards, soffice)
     return result
+
+
+def unscored(book: TeamWorkbook) -> list[Unscored]:
+    """The managers of the team workbook who get no card (no final score), in the workbook's order."""
+    made = {c.manager_id for c in build_cards(book)}
+    return [Unscored(value_text(row.get("manager_id")), value_text(row.get("name")),
+                     value_text(row.get("status")) or "rejected")
+            for row in book.rows("tblManagers")
+            if value_text(row.get("manager_id")) and value_text(row.get("manager_id")) not in made]
 
 
 def _settings(book: TeamWorkbook, lang: str, team: Path) -> Settings:
@@ -118,4 +137,4 @@ def _deadline(value) -> str:
     return value_text(value)
 
 
-__all__ = ["write_cards", "CardsResult", "card_name", "plan", "find_soffice", "build_cards"]
+__all__ = ["write_cards", "CardsResult", "Unscored", "unscored", "card_name", "plan", "find_soffice", "build_cards"]

@@ -62,10 +62,11 @@ def test_rules_workbook_cells_in_the_toml_plain_or_json_form(tmp_path, form):
                  '{"很满意": 5, "满意": 4}'),
     }[form]
     book = tmp_path / "rules.xlsx"
+    quoted = (lambda text: f'"{text}"') if form == "toml" else (lambda text: text)  # copied from the TOML
     _workbook(book, [["source", "files", "sheet", "owner", "date", "key"],
-                     ["deals", files, "导出数据", "负责人", "实际结束时间", "商机编号"]],
+                     ["deals", files, quoted("导出数据"), quoted("负责人"), "实际结束时间", "商机编号"]],
               [["indicator", "source", "measure", "value", "where", "where_not", "map", "scale"],
-               ["销售额", "deals", "sum", "金额", where, where_not, "", 0.0001],
+               [quoted("销售额"), "deals", quoted("sum"), quoted("金额"), where, where_not, "", 0.0001],
                ["客户满意度", "deals", "mean", "满意度", "", "", mapping, ""]])
     assert load_rules(book).model_dump() == load_rules(toml).model_dump()
 

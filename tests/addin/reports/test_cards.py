@@ -190,11 +190,27 @@ def test_cli_cards(zh_team, tmp_path):
     team, _ = zh_team
     proc = run_kpi("cards", team, "-o", tmp_path / "cards", "--manager", "AM001", "--lang", "en")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == f"wrote 1 result cards to {tmp_path / 'cards'}"
+    assert proc.stdout.strip() == f"wrote 1 result card to {tmp_path / 'cards'}"  # only the one asked for
     proc = run_kpi("cards", team, "-o", tmp_path / "cards", "--manager", "AM001")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "--force" in proc.stderr
     proc = run_kpi("cards", tmp_path / "nope.xlsx", "-o", tmp_path / "cards", "--lang", "en")
     assert proc.returncode == 2 and f"no such team workbook: {tmp_path / 'nope.xlsx'}" in proc.stderr
+
+
+def test_the_managers_without_a_card_are_named(zh_team, tmp_path):
+    """Every manager of the team workbook is accounted for: a card, or a line saying why not."""
+    team, result = zh_team
+    rejected = [m for m in result.manager_rows if m["status"] != "scored"]
+    assert [m["manager_id"] for m in rejected] == ["AM002"]  # the demo's weights of 95 %
+    made = write_cards(team, tmp_path / "lib")
+    assert [(u.manager_id, u.name, u.status) for u in made.unscored] == [("AM002", rejected[0]["name"], "rejected")]
+    assert len(made.cards) + len(made.unscored) == len(result.manager_rows)
+    proc = run_kpi("cards", team, "-o", tmp_path / "en", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [f"wrote 11 result cards to {tmp_path / 'en'}",
+                                        f"no card for 1 manager, not scored: AM002 {rejected[0]['name']} (rejected)"]
+    proc = run_kpi("cards", team, "-o", tmp_path / "zh", "--lang", "zh")
+    assert proc.stdout.splitlines()[1] == f"未评分、没有结果确认单的客户经理 1 人：AM002 {rejected[0]['name']}（已拒绝）"
 
 
 def test_cards_from_a_team_workbook_whose_tables_continue_on_further_sheets(zh_team, tmp_path):
