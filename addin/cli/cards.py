@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from addin.cli.console import force_hint
+from addin.cli.console import force_hint, visible
 from addin.contract.messages import CATALOG, counted, render
 from addin.reports.cards import write_cards
 from addin.reports.cards.pdf import require_soffice
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
         line += render("cli.cards.wrote_pdf", lang, count=counted("cli.cards.n_pdfs", len(result.pdfs)))
     print(line)
     if result.unscored:
-        shown = [render("cli.cards.unscored_one", lang, id=m.manager_id, name=m.name,
+        shown = [render("cli.cards.unscored_one", lang, id=visible(m.manager_id), name=visible(m.name),  # shown, never obeyed
                         status=render(f"team.status_{m.status}", lang) if f"team.status_{m.status}" in CATALOG
                         else m.status) for m in result.unscored[:UNSCORED_SHOWN]]
         if len(result.unscored) > UNSCORED_SHOWN:
