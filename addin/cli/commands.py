@@ -59,7 +59,7 @@ def validate_parser(subparsers, lang: str) -> argparse.ArgumentParser:
 def consolidate_parser(subparsers, lang: str) -> argparse.ArgumentParser:
     p = command(subparsers, "consolidate", lang)
     p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
-    p.add_argument("-o", "--output", required=True, metavar="TEAM.xlsx")
+    p.add_argument("-o", "--output", required=True, metavar="TEAM.xlsx", help=render("cli.consolidate.output_option", lang))
     p.add_argument("--period", help=render("cli.consolidate.period", lang))
     p.add_argument("--master", metavar="TEMPLATE.xlsx", help=render("cli.validate.master", lang))
     p.add_argument("--roster", metavar="ROSTER", help=render("cli.consolidate.roster", lang))

@@ -83,7 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _error(message: str, lang: str) -> None:
-    print(render("cli.error", lang, message=visible(message)), file=sys.stderr)
+    """``错误：…`` / ``Error: …``; a message of several lines (the add-in's alternatives) keeps its lines,
+    any other control character is shown as an escape."""
+    print(render("cli.error", lang, message="\n".join(visible(line) for line in message.split("\n"))),
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ parser exists: :func:`prescan_lang` reads ``--lang`` from the raw arguments (els
 from __future__ import annotations
 
 import argparse
+import contextlib
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from addin.contract.messages import CATALOG, LANGS, render, resolve_lang
@@ -17,16 +19,48 @@ from addin.contract.messages import CATALOG, LANGS, render, resolve_lang
 
 class _Formatter(argparse.HelpFormatter):
     usage_prefix = "usage: "
+    lang = "en"
 
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, self.usage_prefix if prefix is None else prefix)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        # argparse ends a section heading with an ASCII colon; Chinese punctuation in zh ("选项：")
+        return re.sub(r"^(\S[^\n]*):$", r"\1：", text, flags=re.M) if self.lang == "zh" else text
+
+
+# argparse's message ids (the English of its gettext calls) -> their key in the catalog
+_ARGPARSE_IDS = {CATALOG[key].template("en"): key for key in CATALOG if key.startswith("cli.argparse.")}
+
+
+def _argparse_text(lang: str, message: str) -> str:
+    key = _ARGPARSE_IDS.get(message)
+    return CATALOG[key].template(lang) if key and lang != "en" else message
+
+
+@contextlib.contextmanager
+def _argparse_language(lang: str) -> Iterator[None]:
+    """argparse's own messages in ``lang``: its gettext functions (``argparse._``, ``argparse.ngettext``)
+    answer from the catalog while this parser parses, as a gettext catalog of argparse's domain would."""
+    module = vars(argparse)
+    if lang == "en" or "_" not in module or "ngettext" not in module:  # English, or a Python that words it otherwise
+        yield
+        return
+    saved = module["_"], module["ngettext"]
+    module["_"] = lambda message: _argparse_text(lang, message)
+    module["ngettext"] = lambda one, many, n: _argparse_text(lang, one if n == 1 else many)
+    try:
+        yield
+    finally:
+        module["_"], module["ngettext"] = saved
 
 
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser that knows the output language; its subparsers inherit it.
 
-    Its own words (usage, options, -h) are in that language too; argparse's messages
-    about bad arguments stay argparse's. A usage error prints the usage and
+    Its own words (usage, options, -h) are in that language too, and so are argparse's messages
+    about bad arguments (:func:`_argparse_language`). A usage error prints the usage and
     ``错误：…`` / ``Error: …`` and exits with code 2.
     """
 
@@ -40,7 +74,16 @@ class Parser(argparse.ArgumentParser):
     def _get_formatter(self) -> argparse.HelpFormatter:
         formatter = _Formatter(prog=self.prog)
         formatter.usage_prefix = render("cli.usage", self.lang)
+        formatter.lang = self.lang
         return formatter
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        with _argparse_language(self.lang):
+            return super().parse_known_args(args, namespace)
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        with _argparse_language(self.lang):  # "unrecognized arguments" is worded here
+            return super().parse_args(args, namespace)
 
     def add_subparsers(self, **kwargs: Any):  # type: ignore[override]
         kwargs.setdefault("parser_class", _child(self.lang))

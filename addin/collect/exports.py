@@ -26,14 +26,17 @@ from xlsxwriter.utility import xl_col_to_name
 from addin.collect.columns import Columns
 from addin.collect.folding import fold_values
 from addin.collect.values import object_array
+from addin.contract.messages import Listed
 from addin.xlsx.guard import safe_workbook
 from addin.xlsx.safety import (
     MAX_FILE_BYTES,
     OLE_MAGIC,
     ZIP_MAGICS,
+    Reason,
     UnsafeFile,
     container_kind,
     open_zip,
+    os_reason,
     read_member,
 )
 from addin.xlsx.values import value_text
@@ -46,14 +49,25 @@ _ENCRYPTED = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("u
 
 
 class ExportUnreadable(Exception):
-    """An export that cannot be read; ``reason`` is for the user (English and Chinese)."""
+    """An export that cannot be read: ``ExportUnreadable("export_no_sheets")`` (area ``collect``), or
+    ``ExportUnreadable.because(reason)`` with a file :class:`Reason` (area ``files``). ``reason(lang)``
+    is the text for the user; ``str()`` the English (logs, tests)."""
 
-    def __init__(self, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.en, self.zh = en, zh
+    def __init__(self, key: str, /, **values: object) -> None:
+        super().__init__(key)
+        self.why = Reason(key, dict(values), "collect")
+
+    @classmethod
+    def because(cls, why: Reason) -> ExportUnreadable:
+        error = cls(why.key)
+        error.why = why
+        return error
 
     def reason(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return self.why.render(lang)
+
+    def __str__(self) -> str:
+        return self.why.render("en")
 
 
 @dataclass
@@ -160,14 +174,21 @@ def _header_blocks(grid: list[list], merges: list) -> tuple[list[list], list[int
     return head, ends
 
 
-def _locate_grid(export: Export, grid: list[list], wanted: list[str], merges: list = ()) -> None:
-    """Header, data rows and footer of a workbook sheet (cells as calamine gives them)."""
-    head, ends = _header_blocks(grid, list(merges)) if merges else (grid[:HEADER_SEARCH_ROWS], None)
+def _take_header(export: Export, head: list[list], wanted: list[str]) -> tuple[int, list[str]]:
+    """(0-based header row, match key per column) of the first rows; sets the export's header row,
+    columns and the wanted columns it lacks (all of them when no header row is found)."""
     index, shown, keys, missing = _find_header(head, wanted)
     export.header_row = index + 1 if index >= 0 else 0
     export.columns = [s for s in shown if s]
     export.letters = {s: xl_col_to_name(i) for i, s in enumerate(shown) if s}
     export.missing = missing if index >= 0 else list(wanted)
+    return index, keys
+
+
+def _locate_grid(export: Export, grid: list[list], wanted: list[str], merges: list = ()) -> None:
+    """Header, data rows and footer of a workbook sheet (cells as calamine gives them)."""
+    head, ends = _header_blocks(grid, list(merges)) if merges else (grid[:HEADER_SEARCH_ROWS], None)
+    index, keys = _take_header(export, head, wanted)
     if export.missing:
         return
     start = ends[index] + 1 if ends else index + 1  # 0-based first row under the header (block)
@@ -196,16 +217,13 @@ def _locate_csv(export: Export, data: bytes, wanted: list[str]) -> None:
     """Header, data rows and footer of a CSV; the body is parsed by polars, every cell as text."""
     head_text, encoding = decode_text(data[:500_000], partial=len(data) > 500_000)
     if "\x00" in head_text[:10000]:
-        raise ExportUnreadable("binary content, not a CSV text file", "内容为二进制数据，不是 CSV 文本文件")
+        raise ExportUnreadable("export_binary_csv")
     sep = _delimiter(head_text.splitlines())
     try:
         head = list(_head_records(head_text, sep))
     except csv.Error as exc:
-        raise ExportUnreadable(f"malformed CSV ({exc})", f"CSV 格式错误（{exc}）") from None
-    index, shown, keys, missing = _find_header(head, wanted)
-    export.header_row = index + 1 if index >= 0 else 0
-    export.columns = [s for s in shown if s]
-    export.missing = missing if index >= 0 else list(wanted)
+        raise ExportUnreadable("export_malformed_csv", error=str(exc)) from None
+    index, keys = _take_header(export, head, wanted)
     if export.missing:
         return
     width = len(keys)
@@ -221,11 +239,9 @@ def _locate_csv(export: Export, data: bytes, wanted: list[str]) -> None:
         try:
             frame = _polars_csv(text.encode("utf-8"), index, sep, names)
         except Exception as exc:  # noqa: BLE001 - polars raises its own kinds on malformed text
-            raise ExportUnreadable(f"malformed CSV ({type(exc).__name__}: {exc})",
-                                   f"CSV 格式错误（{type(exc).__name__}: {exc}）") from None
+            raise ExportUnreadable("export_malformed_csv", error=f"{type(exc).__name__}: {exc}") from None
     if len(frame) > MAX_EXPORT_ROWS:
-        raise ExportUnreadable(f"the file has {len(frame)} rows (limit {MAX_EXPORT_ROWS})",
-                               f"文件有 {len(frame)} 行（上限 {MAX_EXPORT_ROWS}）")
+        raise ExportUnreadable("export_too_many_rows", rows=len(frame), limit=MAX_EXPORT_ROWS)
     last = _last_data_row(frame, names)
     export.footer_rows = len(frame) - last
     positions = {k: i for i, k in enumerate(keys) if k}
@@ -276,19 +292,13 @@ def _read_bytes(path: Path) -> bytes:
         size = path.stat().st_size
         limit = MAX_FILE_BYTES if path.suffix.lower() in WORKBOOK_SUFFIXES else MAX_CSV_BYTES
         if size > limit:
-            raise ExportUnreadable(f"the file is {size // (1024 * 1024)} MB (limit {limit // (1024 * 1024)} MB)",
-                                   f"文件大小 {size // (1024 * 1024)} MB，超过上限 {limit // (1024 * 1024)} MB")
+            raise ExportUnreadable.because(Reason("too_large", {"size_mb": size // (1024 * 1024),
+                                                                "limit_mb": limit // (1024 * 1024)}))
         data = path.read_bytes()
-    except PermissionError:
-        raise ExportUnreadable("permission denied (is it open and locked by another program?)",
-                               "没有读取权限（是否被其他程序打开并锁定？）") from None
-    except IsADirectoryError:
-        raise ExportUnreadable("is a folder", "这是一个文件夹") from None
-    except OSError as exc:
-        raise ExportUnreadable(f"cannot open the file ({exc.strerror or exc})",
-                               f"无法打开文件（{exc.strerror or exc}）") from None
+    except OSError as exc:  # permission, a folder, gone, a loop of links: the one wording of addin.xlsx.safety
+        raise ExportUnreadable.because(os_reason(exc)) from None
     if not data:
-        raise ExportUnreadable("the file is empty (0 bytes)", "文件为空（0 字节）")
+        raise ExportUnreadable.because(Reason("empty"))
     return data
 
 
@@ -296,12 +306,10 @@ def _check_container(data: bytes, path: Path) -> None:
     """ExportUnreadable for an encrypted, oversized, hostile or non-workbook container."""
     if data[:8] == OLE_MAGIC:
         if any(marker in data for marker in _ENCRYPTED):
-            raise ExportUnreadable("the workbook is password-protected (encrypted); remove the password in Excel "
-                                   "and export again", "工作簿设有密码（已加密）；请在 Excel 中取消密码后重新导出")
+            raise ExportUnreadable("export_encrypted")
         return
     if data[:4] not in ZIP_MAGICS:
-        raise ExportUnreadable(f"not an Excel workbook although named {path.suffix}",
-                               f"扩展名为 {path.suffix}，但内容不是 Excel 工作簿")
+        raise ExportUnreadable("export_not_excel", suffix=path.suffix)
     try:
         opened = open_zip(data)
         reason = container_kind(opened)
@@ -311,21 +319,20 @@ def _check_container(data: bytes, path: Path) -> None:
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 read_member(opened, name)  # capped: a hostile sheet never reaches calamine uncapped
     except UnsafeFile as exc:
-        raise ExportUnreadable(str(exc), f"文件不安全或已损坏：{exc}") from None
+        raise ExportUnreadable.because(exc.reason) from None
     except zipfile.BadZipFile as exc:
-        raise ExportUnreadable(f"corrupt zip container ({exc})", f"zip 容器已损坏（{exc}）") from None
+        raise ExportUnreadable.because(Reason("corrupt_zip", {"error": str(exc)[:200]})) from None
 
 
 def _choose_sheet(names: list[str], sheet: str | None) -> str:
     if sheet is None:
         if not names:
-            raise ExportUnreadable("the workbook has no sheets", "工作簿中没有工作表")
+            raise ExportUnreadable("export_no_sheets")
         return names[0]
     chosen = next((n for n in names if n == sheet), None) or next(
         (n for n in names if header_key(n) == header_key(sheet)), None)
     if chosen is None:
-        raise ExportUnreadable(f"no sheet named {sheet}; its sheets are: {', '.join(names)}",
-                               f"没有名为“{sheet}”的工作表；现有工作表：{'、'.join(names)}")
+        raise ExportUnreadable("export_no_sheet", sheet=sheet, sheets=Listed(names))
     return chosen
 
 
@@ -335,24 +342,22 @@ def _workbook_grid(data: bytes, path: Path, sheet: str | None) -> tuple[list[lis
     _check_container(data, path)
     try:
         book = safe_workbook(data)
-    except UnsafeFile as exc:  # a far-away cell, a DTD: the reason itself, in both languages
-        raise ExportUnreadable(exc.reason.render("en"), exc.reason.render("zh")) from None
+    except UnsafeFile as exc:  # a far-away cell, a DTD: the reason itself
+        raise ExportUnreadable.because(exc.reason) from None
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds on damaged files
-        raise ExportUnreadable(f"corrupt or unsupported workbook ({type(exc).__name__}: {exc})",
-                               f"工作簿已损坏或格式不受支持（{type(exc).__name__}: {exc}）") from None
+        raise ExportUnreadable("export_unsupported", error=f"{type(exc).__name__}: {exc}") from None
     try:
         chosen = _choose_sheet(book.sheet_names, sheet)
         found = book.get_sheet_by_name(chosen)
         if found.total_height > MAX_EXPORT_ROWS:
-            raise ExportUnreadable(f"sheet {chosen} has {found.total_height} rows (limit {MAX_EXPORT_ROWS})",
-                                   f"工作表“{chosen}”有 {found.total_height} 行（上限 {MAX_EXPORT_ROWS}）")
+            raise ExportUnreadable("export_sheet_too_long", sheet=chosen, rows=found.total_height,
+                                   limit=MAX_EXPORT_ROWS)
         grid = found.to_python(skip_empty_area=False)
         merges = found.merged_cell_ranges or []  # None where the format keeps none (csv-like sheets)
     except ExportUnreadable:
         raise
     except Exception as exc:  # noqa: BLE001
-        raise ExportUnreadable(f"corrupt workbook ({type(exc).__name__}: {exc})",
-                               f"工作簿已损坏（{type(exc).__name__}: {exc}）") from None
+        raise ExportUnreadable("export_corrupt", error=f"{type(exc).__name__}: {exc}") from None
     finally:
         book.close()
     return grid, merges, chosen
@@ -387,9 +392,7 @@ def decode_text(data: bytes, partial: bool = False) -> tuple[str, str]:
     try:
         return _decode(data, "gb18030", partial), "gb18030"
     except UnicodeDecodeError:
-        raise ExportUnreadable("cannot decode the text: not UTF-8, UTF-16 or GBK/GB18030 (save it as "
-                               "\"CSV UTF-8\" in Excel)",
-                               "无法识别文本编码：不是 UTF-8、UTF-16 或 GBK/GB18030（请在 Excel 中另存为“CSV UTF-8”）") from None
+        raise ExportUnreadable("export_encoding") from None
 
 
 def _delimiter(lines: list[str]) -> str:

@@ -15,7 +15,6 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
@@ -28,18 +27,17 @@ from addin.contract.schema import KPI, SIZES
 from addin.contract.standard import default_rows
 from addin.xlsx.a1 import a1
 from addin.xlsx.atomic import atomic_path
-from addin.xlsx.discovery import discover, shown_path
+from addin.xlsx.discovery import SCORECARD_SUFFIXES, discover, shown_path
 from addin.xlsx.isolation import Fault, fault_reason, run_isolated
 from addin.xlsx.output import check_output_files, check_output_folder
 from addin.xlsx.reader import Scorecard, read_scorecard, unreadable_scorecard
 from addin.xlsx.recalc import ask_to_recalculate
-from addin.xlsx.safety import UnsafeFile, open_zip, read_member
+from addin.xlsx.safety import Reason, UnsafeFile, open_zip, os_reason, read_member
+from addin.xlsx.xml_text import cell_text, needs_preserve
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def indicator_aliases() -> dict[str, str]:
@@ -95,9 +93,9 @@ def _cell_xml(patch: CellPatch, style: str) -> str:
     s = f' s="{style}"' if style else ""
     if patch.number is not None:
         return f'<c r="{patch.ref}"{s}><v>{patch.number!r}</v></c>'
-    text = _ILLEGAL_XML.sub("", patch.text or "")
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{patch.ref}"{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+    text = patch.text or ""
+    space = ' xml:space="preserve"' if needs_preserve(text) else ""
+    return f'<c r="{patch.ref}"{s} t="inlineStr"><is><t{space}>{cell_text(text)}</t></is></c>'
 
 
 def _column_number(letters: str) -> int:
@@ -236,10 +234,10 @@ def fill_scorecards(paths, actuals_path, out_dir, lang: str = "zh", force: bool 
     inputs = [*paths, actuals_path]
     out_dir = check_output_folder(out_dir, inputs=inputs)
     found = discover(paths, exclude=[actuals_path])
-    files = [f.path for f in found if f.readable and f.path.suffix.lower() in _WORKBOOK_SUFFIXES]
+    files = [f.path for f in found if f.readable and f.path.suffix.lower() in SCORECARD_SUFFIXES]
     if not files:
         raise UsageError("collect_no_scorecards", path=", ".join(map(str, paths)))
-    targets = check_output_files([out_dir / path.name for path in files], suffixes=_WORKBOOK_SUFFIXES,
+    targets = check_output_files([out_dir / path.name for path in files], suffixes=SCORECARD_SUFFIXES,
                                  inputs=inputs, force=force)
     planned = list(zip(files, targets))
     actuals = actuals_by_manager(read_actuals(actuals_path))
@@ -256,7 +254,7 @@ def fill_scorecards(paths, actuals_path, out_dir, lang: str = "zh", force: bool 
         elif item.skip is not None:
             report.lines.append(render("collect.fill_unreadable", lang, file=shown_path(item.path),
                                        reason=item.skip.render(lang)))
-        elif item.path.suffix.lower() not in _WORKBOOK_SUFFIXES:
+        elif item.path.suffix.lower() not in SCORECARD_SUFFIXES:
             report.lines.append(render("collect.fill_other_kind", lang, file=shown_path(item.path)))
     for (path, target), card in zip(planned, cards):
         _fill_one(path, card, target, actuals, lang, report)
@@ -297,7 +295,8 @@ def _fill_one(path: Path, card: Scorecard, target: Path, actuals, lang: str, rep
         return
     except (OSError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
         report.failed = True
-        report.lines.append(render("collect.fill_unreadable", lang, file=shown_name, reason=str(exc)))
+        reason = os_reason(exc) if isinstance(exc, OSError) else Reason("corrupt_zip", {"error": type(exc).__name__})
+        report.lines.append(render("collect.fill_unreadable", lang, file=shown_name, reason=reason.render(lang)))
         return
     report.outputs.append(target)
     count = sum(1 for p in patches if p.number is not None)

@@ -39,7 +39,7 @@ from addin.contract.schema import FINDINGS_OUT, MANAGERS_OUT
 from addin.reports.cards import find_soffice, write_cards
 from addin.validation.validate import validate_paths
 from addin.xlsx.atomic import atomic_path
-from addin.xlsx.discovery import discover
+from addin.xlsx.discovery import SCORECARD_SUFFIXES, discover
 from workbook_templates.generator import write_template
 
 # ----------------------------------------------------------------------------- the ribbon
@@ -110,7 +110,6 @@ FINDINGS_HEADERS = {lang: [render(f"ribbon.results.{c}", lang) for c in RESULT_C
 # Fill colours of highlighted cells (Excel's own "bad / neutral / note" styles) as RGB tuples.
 HIGHLIGHT = {ERROR: (255, 199, 206), WARNING: (255, 235, 156), INFO: (221, 235, 247)}
 TEAM_PREFIX = {lang: render("ribbon.team_prefix", lang) for lang in ("zh", "en")}
-SCORECARD_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def norm_lang(lang: str | None) -> str:

@@ -17,7 +17,7 @@ import numpy as np
 from addin.contract import schema
 from addin.validation.cell_values import FindingCollector, fmt_number, is_blank, is_number
 from addin.validation.results import ManagerResult, TeamSettings
-from addin.validation.settings_checks import SETTING_LABELS
+from addin.validation.settings_checks import label as setting_label
 from addin.xlsx.reader import Scorecard, TableData
 from udfs import engine
 from udfs.enums import ROLE
@@ -97,7 +97,7 @@ def compute_manager(card: Scorecard, header, indicators, reviews, settings, out:
                                      role_weights)
         except KpiInputError as exc:
             sheet, cell, row = settings.positions.get("role_weights", (reviews[0].sheet, reviews[0].cell, reviews[0].row))
-            out.add("INVALID_VALUE", sheet, cell, row, field=SETTING_LABELS["role_weights"][0 if out.lang == "zh" else 1],
+            out.add("INVALID_VALUE", sheet, cell, row, field=setting_label("role_weights", out.lang),
                     problem=exc.render(out.lang))
             return None
     k = settings.quant_weight

@@ -78,13 +78,6 @@ class Settings:
 
 SETTING_TABLES = {"bands": schema.BANDS, "grades": schema.GRADES, "quotas": schema.QUOTAS,
                   "bonus": schema.BONUS, "role_weights": schema.ROLE_WEIGHTS}
-SETTING_LABELS = {
-    "bands": ("分档计分表", "score bands"), "grades": ("等级标准", "grade bands"),
-    "quotas": ("强制分布比例", "forced-distribution quotas"), "bonus": ("奖金系数", "bonus coefficients"),
-    "role_weights": ("评价角色权重", "review role weights"), "quant_weight": ("定量占比", "quantitative share"),
-    "weights": ("指标权重", "indicator weights"),
-    "cap": (schema.SETTING_NAMES[0].zh, schema.SETTING_NAMES[0].en.lower()),
-}
 SCALAR_SETTINGS = ("quant_weight", "cap")
 COMPARED_SETTINGS = ("bands", "grades", "quotas", "bonus", "role_weights", "quant_weight", "cap")
 ENGINE_SETTINGS = Settings(
@@ -99,7 +92,11 @@ ENGINE_SETTINGS = Settings(
 
 
 def label(kind: str, lang: str) -> str:
-    return SETTING_LABELS[kind][0 if lang == "zh" else 1]
+    """A settings table or value as findings name it (``checks.setting.<kind>``; the cap by its defined name)."""
+    if kind == "cap":
+        cap = schema.SETTING_NAMES[0]
+        return cap.zh if lang == "zh" else cap.en.lower()
+    return render(f"checks.setting.{kind}", lang)
 
 
 def default_settings(size: str | None) -> Settings:

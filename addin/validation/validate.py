@@ -56,7 +56,6 @@ from addin.validation.results import (
 )
 from addin.validation.roster_checks import check_against_roster
 from addin.validation.settings_checks import (
-    SETTING_LABELS,
     SETTING_TABLES,
     compare_settings,
     default_settings,
@@ -74,7 +73,7 @@ __all__ = [
     "validate_paths", "check_scorecard", "read_all", "discover", "cross_file_checks", "master_settings",
     "default_settings", "ValidationReport", "FileEntry", "ManagerResult", "IndicatorResult", "ReviewResult",
     "SPREADSHEET_SUFFIXES", "NON_BLOCKING_ERRORS", "MISMATCH_TOLERANCE", "PARALLEL_MIN_FILES",
-    "SETTING_LABELS", "SETTING_TABLES", "no_gc",
+    "SETTING_TABLES", "no_gc",
 ]
 
 

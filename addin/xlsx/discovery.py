@@ -30,6 +30,7 @@ from addin.contract.errors import UsageError
 from addin.xlsx.safety import Reason, not_regular
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods", ".xla", ".xlam", ".xlt")
+SCORECARD_SUFFIXES = (".xlsx", ".xlsm")  # what a scorecard can be: the workbooks the reader opens
 MACOS_ARCHIVE_FOLDER = "__MACOSX"
 
 

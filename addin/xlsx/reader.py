@@ -40,13 +40,11 @@ from addin.xlsx.safety import (
     OpenedZip,
     Reason,
     UnsafeFile,
-    container_kind,
     inflate,
-    open_zip,
+    open_workbook_zip,
     raw_member,
     read_file,
     read_member,
-    sniff,
 )
 from addin.xlsx.sheet_xml import error_cells, formula_cells, near, scan, trim
 from addin.xlsx.xml_parts import Element, elements, refuse_doctype, refuse_doctype_parts
@@ -422,7 +420,7 @@ class _Grid:
 
 
 def _parse(card: Scorecard, data: bytes, suffix: str) -> None:
-    opened = _open(data, suffix)
+    opened = open_workbook_zip(data, suffix)
     card.saved = _saved(opened)
     layout = _layout(card, opened)
     grids, formulas = _load(card, opened, data, layout)
@@ -442,17 +440,6 @@ def _saved(opened: OpenedZip) -> str:
     except UnsafeFile:
         return ""
     return found.group(1).decode("ascii", "replace") if found else ""
-
-
-def _open(data: bytes, suffix: str) -> OpenedZip:
-    reason = sniff(data, suffix)
-    if reason:
-        raise UnsafeFile(reason.key, **reason.values)
-    opened = open_zip(data)
-    reason = container_kind(opened)
-    if reason:
-        raise UnsafeFile(reason.key, **reason.values)
-    return opened
 
 
 def _layout(card: Scorecard, opened: OpenedZip) -> _Layout:

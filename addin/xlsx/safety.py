@@ -91,7 +91,7 @@ def not_regular(path: str | os.PathLike) -> Reason | None:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        return _os_reason(exc)
+        return os_reason(exc)
     kind = special_kind(mode)
     return Reason(f"not_regular_{kind}") if kind else None
 
@@ -110,7 +110,7 @@ def read_file(path: str | os.PathLike, cap: int = MAX_FILE_BYTES) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        reason = _os_reason(exc)
+        reason = os_reason(exc)
         raise UnsafeFile(reason.key, **reason.values) from None
     try:
         info = os.fstat(fd)
@@ -123,7 +123,7 @@ def read_file(path: str | os.PathLike, cap: int = MAX_FILE_BYTES) -> bytes:
             fd = -1
             data = handle.read(cap + 1)
     except OSError as exc:
-        reason = _os_reason(exc)
+        reason = os_reason(exc)
         raise UnsafeFile(reason.key, **reason.values) from None
     finally:
         if fd >= 0:
@@ -133,7 +133,8 @@ def read_file(path: str | os.PathLike, cap: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
-def _os_reason(exc: OSError) -> Reason:
+def os_reason(exc: OSError) -> Reason:
+    """The reason of an operating-system error, in the user's language when rendered."""
     if isinstance(exc, PermissionError):
         return Reason("permission_denied")
     if isinstance(exc, IsADirectoryError):
@@ -216,6 +217,22 @@ def container_kind(opened: OpenedZip) -> Reason | None:
     if "ppt/presentation.xml" in names:
         return Reason("powerpoint")
     return Reason("zip_without_workbook")
+
+
+def open_workbook_zip(data: bytes, suffix: str) -> OpenedZip:
+    """``data`` opened as an xlsx/xlsm container after every check (content, zip caps, workbook part).
+
+    Raises:
+        UnsafeFile: with the first reason found (``legacy_xls``, ``zip_bomb_part``, ``ods``, ...).
+    """
+    reason = sniff(data, suffix)
+    if reason:
+        raise UnsafeFile(reason.key, **reason.values)
+    opened = open_zip(data)
+    reason = container_kind(opened)
+    if reason:
+        raise UnsafeFile(reason.key, **reason.values)
+    return opened
 
 
 _LOCAL_HEADER = struct.Struct("<4s22xHH")

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from addin.xlsx.guard import open_calamine
-from addin.xlsx.safety import UnsafeFile, container_kind, open_zip, read_file, read_member, sniff
+from addin.xlsx.safety import UnsafeFile, open_workbook_zip, read_file, read_member
 from addin.xlsx.sheet_xml import DENSE_LIMIT, near, scan, trim
 from addin.xlsx.xml_parts import elements, refuse_doctype, refuse_doctype_parts
 
@@ -30,13 +30,7 @@ def read_first_sheet(path) -> tuple[list[list], str]:
             (``far_cells``, naming the cell).
     """
     data = read_file(path)
-    reason = sniff(data, Path(path).suffix.lower())
-    if reason:
-        raise UnsafeFile(reason.key, **reason.values)
-    opened = open_zip(data)
-    reason = container_kind(opened)
-    if reason:
-        raise UnsafeFile(reason.key, **reason.values)
+    opened = open_workbook_zip(data, Path(path).suffix.lower())
     sheet_name, part = _first_sheet(opened)
     xml = read_member(opened, part)
     refuse_doctype(xml, part)

@@ -12,6 +12,7 @@ A part that is not well-formed XML is refused with its line and column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NoReturn
 from xml.parsers import expat
 
 from addin.xlsx.safety import OpenedZip, UnsafeFile, read_head
@@ -53,7 +54,7 @@ def elements(data: bytes, part: str, tags: frozenset[str], text_tags: frozenset[
     parser.buffer_text = True
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
-    def refuse(*_args) -> None:
+    def refuse(*_args) -> NoReturn:
         raise _Forbidden
 
     def start(name: str, attrs: dict[str, str]) -> None:

@@ -19,7 +19,7 @@ from addin.contract import schema
 from addin.contract.errors import UsageError
 from addin.contract.messages import render
 from addin.xlsx.guard import safe_workbook
-from addin.xlsx.safety import MAX_FILE_BYTES, UnsafeFile, container_kind, open_zip, read_file, sniff
+from addin.xlsx.safety import MAX_FILE_BYTES, UnsafeFile, open_workbook_zip, read_file
 
 _TABLES = {t.name: t for t in (*schema.TEAM_TABLES, schema.MANAGERS_OUT_PREVIOUS, schema.TEAMS_OUT_PREVIOUS,
                                 schema.SETTINGS_OUT)}
@@ -77,13 +77,10 @@ def read_team_workbook(path, previous: bool = False,
         data = read_file(path, MAX_FILE_BYTES)
     except UnsafeFile as exc:
         raise _bad(path, prefix, exc.reason) from None
-    reason = sniff(data, path.suffix.lower())
-    try:  # a zip that is no workbook (a .docx, an .xlsb, a bare package) never reaches calamine
-        reason = reason or container_kind(open_zip(data))
+    try:  # the content checks of every reader: a zip that is no workbook (a .docx, an .xlsb) never reaches calamine
+        open_workbook_zip(data, path.suffix.lower())
     except UnsafeFile as exc:
-        reason = exc.reason
-    if reason:
-        raise _bad(path, prefix, reason)
+        raise _bad(path, prefix, exc.reason) from None
     try:
         book = safe_workbook(data, load_tables=True)  # no far-away cell reaches calamine
         raw = {name: (book.get_table_by_name(name).columns, book.get_table_by_name(name).to_python())

@@ -123,11 +123,16 @@ def write_summary(ctx: Context, ws, result) -> None:
     ws.activate()
 
 
+def _periods(lang: str, s: dict) -> str:
+    """The periods of the inputs as one text: 2026Q3、2026Q2 (zh), 2026Q3, 2026Q2 (en)."""
+    return ("、" if lang == "zh" else ", ").join(s.get("periods") or [])
+
+
 def _title(cur: Cursor, s: dict) -> None:
     f = cur.ctx.formats
     cur.ws.set_row(0, 24)
     cur.ws.write_string(0, 0, cur.ctx.text("title"), f.title)
-    period = "、".join(s.get("periods") or []) if cur.ctx.lang == "zh" else ", ".join(s.get("periods") or [])
+    period = _periods(cur.ctx.lang, s)
     cur.ws.write_string(1, 0, cur.ctx.text("subtitle", period=period or cur.ctx.text("no_period"),
                                            made_at=s.get("made_at", "")), f.subtitle)
     cur.row = 3
@@ -136,7 +141,7 @@ def _title(cur: Cursor, s: dict) -> None:
 def _about(cur: Cursor, s: dict) -> None:
     ctx = cur.ctx
     cur.heading(ctx.text("about"))
-    cur.line(ctx.text("period"), "、".join(s.get("periods") or []) or ctx.text("no_period"))
+    cur.line(ctx.text("period"), _periods(ctx.lang, s) or ctx.text("no_period"))
     cur.line(ctx.text("made_at"), s.get("made_at", ""))
     inputs = [ctx.linker.text(p) for p in s.get("inputs", [])]
     cur.line(ctx.text("inputs"), "; ".join(inputs))

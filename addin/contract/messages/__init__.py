@@ -20,7 +20,7 @@ holds a ``TEXTS`` dict of ``key -> (zh, en)``, registered below under its area n
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from addin.contract.messages import (
@@ -109,6 +109,19 @@ class Message:
         return self.render("en")
 
 
+@dataclass(frozen=True)
+class Listed:
+    """Items listed as the language lists them: ``甲、乙`` (zh), ``a, b`` (en); a value of a text."""
+
+    items: tuple[str, ...]
+
+    def __init__(self, items: Iterable[object]) -> None:
+        object.__setattr__(self, "items", tuple(str(item) for item in items))
+
+    def render(self, lang: str) -> str:
+        return ("、" if lang == "zh" else ", ").join(self.items)
+
+
 def counted(key: str, count: int) -> Message:
     """A number with its noun, to render in either language: the text ``key`` (a ``{count}``
     placeholder: ``("{count} 个文件", "{count} files")``) or, for exactly one, ``key_one``
@@ -150,4 +163,4 @@ def resolve_lang(explicit: str | None = None, env: Mapping[str, str] | None = No
     return value if value in LANGS else DEFAULT_LANG
 
 
-__all__ = ["CATALOG", "DEFAULT_LANG", "LANGS", "LANG_ENV", "Message", "Text", "counted", "render", "resolve_lang"]
+__all__ = ["CATALOG", "DEFAULT_LANG", "LANGS", "LANG_ENV", "Listed", "Message", "Text", "counted", "render", "resolve_lang"]

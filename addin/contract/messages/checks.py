@@ -22,4 +22,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tier_company": ("公司", "company"),
     "baseline_master": ("主模板", "the master template"),
     "baseline_defaults": ("标准模板的默认设置", "the standard template's defaults"),
+    # the settings tables and values as findings name them
+    "setting.bands": ("分档计分表", "score bands"),
+    "setting.grades": ("等级标准", "grade bands"),
+    "setting.quotas": ("强制分布比例", "forced-distribution quotas"),
+    "setting.bonus": ("奖金系数", "bonus coefficients"),
+    "setting.role_weights": ("评价角色权重", "review role weights"),
+    "setting.quant_weight": ("定量占比", "quantitative share"),
+    "setting.weights": ("指标权重", "indicator weights"),
 }

@@ -202,6 +202,20 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "{file}: no actuals for manager {manager_id}; skipped"),
     "fill_unreadable": ("{file}：{reason}", "{file}: {reason}"),
     "fill_other_kind": ("{file}：只为 .xlsx/.xlsm 考核表填写副本，已跳过", "{file}: only .xlsx/.xlsm scorecards are filled; skipped"),
+    # why a CRM export is not read (the reason of FILE_UNREADABLE; the file-level reasons are area `files`)
+    "export_binary_csv": ("内容为二进制数据，不是 CSV 文本文件", "binary content, not a CSV text file"),
+    "export_malformed_csv": ("CSV 格式错误（{error}）", "malformed CSV ({error})"),
+    "export_too_many_rows": ("文件有 {rows} 行（上限 {limit}）", "the file has {rows} rows (limit {limit})"),
+    "export_encrypted": ("工作簿设有密码（已加密）；请在 Excel 中取消密码后重新导出",
+                         "the workbook is password-protected (encrypted); remove the password in Excel and export again"),
+    "export_not_excel": ("扩展名为 {suffix}，但内容不是 Excel 工作簿", "not an Excel workbook although named {suffix}"),
+    "export_no_sheets": ("工作簿中没有工作表", "the workbook has no sheets"),
+    "export_no_sheet": ("没有名为“{sheet}”的工作表；现有工作表：{sheets}", "no sheet named {sheet}; its sheets are: {sheets}"),
+    "export_unsupported": ("工作簿已损坏或格式不受支持（{error}）", "corrupt or unsupported workbook ({error})"),
+    "export_sheet_too_long": ("工作表“{sheet}”有 {rows} 行（上限 {limit}）", "sheet {sheet} has {rows} rows (limit {limit})"),
+    "export_corrupt": ("工作簿已损坏（{error}）", "corrupt workbook ({error})"),
+    "export_encoding": ("无法识别文本编码：不是 UTF-8、UTF-16 或 GBK/GB18030（请在 Excel 中另存为“CSV UTF-8”）",
+                        "cannot decode the text: not UTF-8, UTF-16 or GBK/GB18030 (save it as \"CSV UTF-8\" in Excel)"),
     "init_wrote": ("已写出规则工作簿 {path}（{preset}，{rules} 条规则）", "wrote the rules workbook {path} ({preset}, {rules} rules)"),
 }
 

@@ -32,6 +32,7 @@ def _check(text: str, lang: str, what: str, ignore: tuple[str, ...] = ()) -> Non
     assert text.strip(), f"{what}: printed nothing"
     assert "{" not in text and "}" not in text, f"{what}: {text}"
     assert "Traceback" not in text, f"{what}: {text}"
+    assert "\\n" not in text, f"{what}: a line break shown as an escape: {text}"
     lines = foreign(text, lang, ignore)
     assert not lines, f"{what} in {lang} has lines in the other language:\n" + "\n".join(lines)
 
@@ -124,3 +125,23 @@ def test_help_of_every_command_is_in_the_language(lang, capsys):
                       if not line.lstrip().startswith(("usage:", "用法：", "["))]
         help_lines = " ".join(" ".join(help_lines).split())  # one line: quoted names may wrap
         _check(help_lines, lang, "kpi " + " ".join(command) + " --help", ignore=_QUOTED)
+
+
+# argparse's own messages about bad arguments (its gettext ids, translated by addin.cli.parsing)
+_BAD_ARGUMENTS = [["bogus"], ["new"], ["new", "--size", "huge", "-o", "x.xlsx"], ["new", "-o", "x.xlsx", "--unknown"],
+                  ["consolidate", ".", "-o", "t.xlsx", "--bonus-pool", "abc"], ["validate", "--master"],
+                  ["new", "-o", "x.xlsx", "--force=1"], ["addin"]]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_argparse_errors_are_in_the_language(lang, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KPI_LANG", lang)
+    for argv in _BAD_ARGUMENTS:
+        code, text = _kpi(capsys, *argv)
+        assert code == 2, (argv, text)
+        error = text.splitlines()[-1]
+        assert error.startswith("错误：" if lang == "zh" else "Error: "), (argv, text)
+        _check(error, lang, "kpi " + " ".join(argv), ignore=("bogus", "huge", "abc", "unknown", "ACTION",
+                                                             "COMMAND", "medium", "small", "large"))
+    assert not list(tmp_path.iterdir())

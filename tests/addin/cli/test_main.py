@@ -67,6 +67,16 @@ def test_consolidate_never_imports_pandas_or_xlwings(tmp_path):
     assert "addin.cli.consolidate" in loaded and not {"pandas", "polars", "xlwings", "openpyxl"} & set(loaded), loaded
 
 
+
+@pytest.mark.parametrize("command", ["new", "demo"])
+def test_writing_commands_load_no_dataframe_library(tmp_path, command):
+    """docs/architecture.md: pandas and polars are for `kpi collect` (and come with xlwings), not here."""
+    argv = ["new", "-o", str(tmp_path / "a.xlsx")] if command == "new" else \
+        ["demo", "-o", str(tmp_path / "demo"), "--managers", "3"]
+    result, loaded = _loaded(*argv, "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert f"addin.cli.{command}" in loaded and not {"pandas", "polars", "xlwings", "openpyxl"} & set(loaded), loaded
+
 def test_version(capsys):
     with pytest.raises(SystemExit) as exit_:
         cli_main.main(["--version"])
@@ -100,7 +110,7 @@ def test_argparse_errors_carry_the_prefix_of_the_language(tmp_path):
     zh = run_kpi("new", "--size", "huge", "-o", str(tmp_path / "x.xlsx"))
     en = run_kpi("new", "--size", "huge", "-o", str(tmp_path / "x.xlsx"), "--lang", "en")
     assert zh.returncode == en.returncode == 2
-    assert zh.stderr.startswith("用法：kpi new") and "\n错误：argument --size" in zh.stderr
+    assert zh.stderr.startswith("用法：kpi new") and "\n错误：参数 --size：无效的取值 'huge'" in zh.stderr
     assert en.stderr.startswith("usage: kpi new") and "\nError: argument --size" in en.stderr
 
 

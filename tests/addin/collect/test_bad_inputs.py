@@ -287,3 +287,11 @@ def test_an_existing_file_that_is_not_an_actuals_workbook_is_never_replaced(tmp_
     for _ in range(2):
         done = run_kpi("collect", rules, "--roster", people, "--period", "2026Q3", "-o", tmp_path / "actuals.xlsx")
         assert done.returncode == 0, done.stderr
+
+
+def test_a_missing_sheet_names_the_sheets_in_the_language(tmp_path):
+    path = write_xlsx(tmp_path / "deals.xlsx", ["a"], [{"a": 1}], sheet="商机")
+    with pytest.raises(ExportUnreadable) as caught:
+        read_export(path, "deals.xlsx", ["a"], "导出数据")
+    assert caught.value.reason("zh") == "没有名为“导出数据”的工作表；现有工作表：商机"
+    assert caught.value.reason("en") == str(caught.value) == "no sheet named 导出数据; its sheets are: 商机"

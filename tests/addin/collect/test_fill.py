@@ -154,6 +154,13 @@ def test_patch_inserts_missing_cells_and_rows_in_order():
                    '<row r="5"><c r="B5"><v>1.0</v></c></row></sheetData></worksheet>')
 
 
+
+def test_patched_text_is_escaped_by_the_one_xml_text_writer():
+    # a control character and a literal _xHHHH_ survive as Excel writes them (addin.xlsx.xml_text)
+    xml = '<worksheet><sheetData><row r="2"><c r="D2"/></row></sheetData></worksheet>'
+    out = patch_sheet(xml, [CellPatch("D2", text="a\x01b _x0041_ c\nd")])
+    assert '<t xml:space="preserve">a_x0001_b _x005F_x0041_ c\nd</t>' in out
+
 @requires_libreoffice
 def test_a_filled_portable_scorecard_recalculates_with_the_new_actual(tmp_path, actuals):
     card = write_template(tmp_path / "cards" / "AM001.xlsx", size="small", lang="zh", mode="portable",

@@ -14,6 +14,7 @@ import pytest
 from support.teams import demo_team, load, table_rows
 
 from addin.consolidation.team_workbook.reader import read_team_workbook
+from addin.consolidation.team_workbook.summary import _periods
 from addin.contract import schema
 from addin.contract.findings import CODES
 from addin.xlsx.links import Linker, fix_link_targets
@@ -75,6 +76,13 @@ def test_en_workbook_keeps_the_keys(tmp_path):
     assert {row["veto"] for row in table_rows(team, "tblManagers") if row["status"] == "scored"} <= {True, False}
     assert {row["status"] for row in table_rows(team, "tblManagers")} == {"scored", "rejected"}
 
+
+
+def test_the_periods_of_the_summary_are_listed_in_the_language():
+    # the subtitle and the "period" line of the Summary sheet: no Chinese enumeration comma in en
+    assert _periods("en", {"periods": ["2026Q3", "2026Q2"]}) == "2026Q3, 2026Q2"
+    assert _periods("zh", {"periods": ["2026Q3", "2026Q2"]}) == "2026Q3、2026Q2"
+    assert _periods("en", {}) == ""
 
 def _hyperlinks(path: Path) -> list[tuple[str, str]]:
     """(sheet part, Target) of every external hyperlink."""

@@ -72,6 +72,7 @@ def test_an_export_that_is_a_word_document_is_refused_with_its_reason(tmp_path):
     with pytest.raises(ExportUnreadable) as caught:
         read_export(path, "deals.xlsx", ["owner"])
     assert "Word document" in str(caught.value)
+    assert caught.value.reason("zh") == "这是 Word 文档，不是 Excel 工作簿"  # one language, one catalog
 
 
 @pytest.mark.parametrize("far", ["XFD1048576"])
