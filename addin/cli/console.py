@@ -81,7 +81,7 @@ def force_hint() -> Iterator[None]:
     try:
         yield
     except UsageError as exc:
-        if exc.key in ("output.exists", "output.exists_not_ours", "output.exist_many"):
+        if exc.key in ("output.exists", "output.exists_not_ours", "output.exists_edited", "output.exist_many"):
             raise UsageError("cli.force_hint_many" if exc.key == "output.exist_many" else "cli.force_hint",
                              refusal=exc) from None
         raise

@@ -71,7 +71,8 @@ def print_summary(result, lang: str, stream=None) -> None:
     ]
     lines += left_out_lines(s.get("left_out", []), lang)
     if s.get("pool_unpaid"):
-        lines.append(render("cli.consolidate.pool_unpaid", lang, pool=f"{s['bonus_pool']:,.2f}"))
+        key = "cli.consolidate.pool_unpaid" if s["manager_statuses"].get("scored") else "cli.consolidate.pool_unpaid_none"
+        lines.append(render(key, lang, pool=f"{s['bonus_pool']:,.2f}"))
     if s.get("output"):
         lines.append(render("cli.consolidate.output", lang, path=visible(s["output"])))
     print("\n".join(lines), file=stream or sys.stdout)

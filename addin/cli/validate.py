@@ -27,5 +27,6 @@ def run(args: argparse.Namespace, lang: str) -> int:
     print(render("cli.validate.summary", lang, files=s["files"], merged=s["merged"], rejected=s["rejected"],
                  duplicate=s["duplicate"], errors=s["errors"], warnings=s["warnings"], infos=s["infos"]))
     if s.get("missing"):
-        print(render("cli.validate.missing", lang, missing=s["missing"]))
+        print(render("cli.validate.missing_one" if s["missing"] == 1 else "cli.validate.missing", lang,
+                     missing=s["missing"]))
     return 0 if report.valid else 1

@@ -331,7 +331,7 @@ def _about(paths, bonus_pool, base_bonus, quotas, coefficients, manager_rows, un
         "bonus_pool": None if bonus_pool is None else float(bonus_pool),
         "base_bonus": float(base_bonus),
         "total_paid": math.fsum(row["bonus"] for row in paid),
-        "pool_unpaid": bool(bonus_pool) and bool(manager_rows) and not any(row["bonus"] for row in manager_rows),
+        "pool_unpaid": bool(bonus_pool) and not any(row["bonus"] for row in paid),  # nobody scored, or every coefficient 0
         "mean_final_score": math.fsum(finals) / len(finals) if finals else None,
         "left_out": left_out,
         "quota_shares": _quota_shares(quotas),

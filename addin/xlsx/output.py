@@ -17,7 +17,9 @@ inside an input folder      and matching its search patterns: the next run would
                             read it (``kpi consolidate scorecards -o scorecards/…``)
 another output of the run   ``--json`` onto ``-o``                                  refused
 an existing file            a user's file is replaced only with force; a file the   allowed
-                            command itself wrote before (``ours``) is replaced
+                            command itself wrote before (``ours``) is replaced,
+                            unless it is a workbook saved again since
+                            (:mod:`addin.xlsx.provenance`: HR's notes are theirs)
 ==========================  ======================================================  ============
 
 A command writing several files into a folder (``kpi fill``, ``kpi cards``, ``kpi addin
@@ -54,10 +56,12 @@ from pathlib import Path
 
 from addin.contract.errors import UsageError
 from addin.xlsx.discovery import is_candidate, real_path
+from addin.xlsx.provenance import saved_since_written
 from addin.xlsx.safety import Reason, special_kind
 
 Path_ = str | os.PathLike
 _NAMED = 3  # existing files named in one refusal
+_WORKBOOKS = (".xlsx", ".xlsm")  # outputs a person may open, edit and save
 
 
 def check_output_file(path: Path_, *, suffixes: Iterable[str] = (".xlsx",), inputs: Iterable[Path_] = (),
@@ -91,8 +95,10 @@ def check_output_file(path: Path_, *, suffixes: Iterable[str] = (".xlsx",), inpu
     for other in others:
         if other is not None and _same(path, Path(other)):
             raise UsageError("output.same_as_other", path=str(path))
-    if path.exists() and not force and not (ours is not None and _safely(ours, path)):
-        raise UsageError("output.exists" if ours is None else "output.exists_not_ours", path=str(path))
+    if path.exists() and not force:
+        refusal = _refusal(ours, path)
+        if refusal:
+            raise UsageError(refusal, path=str(path))
     return path
 
 
@@ -120,11 +126,11 @@ def check_output_files(paths: Iterable[Path_], *, suffixes: Iterable[str] = (), 
         if key in seen:
             raise UsageError("output.same_as_other", path=str(path))
         seen.add(key)
-        if path.exists() and not force and not (ours is not None and _safely(ours, path)):
+        if path.exists() and not force and _refusal(ours, path):
             clash.append(path)
         checked.append(path)
     if len(clash) == 1:
-        raise UsageError("output.exists" if ours is None else "output.exists_not_ours", path=str(clash[0]))
+        raise UsageError(_refusal(ours, clash[0]) or "output.exists", path=str(clash[0]))
     if clash:
         shown = ", ".join(p.name for p in clash[:_NAMED]) + (" …" if len(clash) > _NAMED else "")
         raise UsageError("output.exist_many", folder=str(clash[0].parent), count=len(clash), files=shown)
@@ -237,6 +243,19 @@ def _inode(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_dev, info.st_ino
+
+
+def _refusal(ours: Callable[[Path], bool] | None, path: Path) -> str | None:
+    """The message key refusing to replace the existing ``path`` without force, or None when it
+    is the command's own earlier output, unchanged since (a workbook saved again by a person is
+    theirs now: :mod:`addin.xlsx.provenance`)."""
+    if ours is None:
+        return "output.exists"
+    if not _safely(ours, path):
+        return "output.exists_not_ours"
+    if path.suffix.lower() in _WORKBOOKS and saved_since_written(path):
+        return "output.exists_edited"
+    return None
 
 
 def _safely(ours: Callable[[Path], bool], path: Path) -> bool:

@@ -127,6 +127,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "(MISSING_SCORECARD), scorecards of managers not in it (NOT_IN_ROSTER) and targets that differ "
                         "from its target columns (TARGET_CHANGED)"),
     "validate.missing": ("花名册中 {missing} 位客户经理没有考核表", "{missing} roster managers have no scorecard"),
+    "validate.missing_one": ("花名册中 {missing} 位客户经理没有考核表", "{missing} roster manager has no scorecard"),
     "validate.summary": ("{files} 个文件：{merged} 个可合并，{rejected} 个将被拒绝，{duplicate} 个重复；"
                          "错误 {errors}，警告 {warnings}，提示 {infos}",
                          "files {files}: {merged} can be merged, {rejected} rejected, {duplicate} duplicate; "
@@ -148,6 +149,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "consolidate.json": ("同时把报告写成 JSON 文件", "also write the report as JSON"),
     "consolidate.pool_unpaid": ("奖金总额 {pool} 未发放：所有已合并的客户经理系数均为 0（一票否决或 D 等级）",
                                 "bonus pool {pool} not paid: every merged manager's coefficient is 0 (vetoed or grade D)"),
+    "consolidate.pool_unpaid_none": ("奖金总额 {pool} 未发放：没有已评分的客户经理",
+                                     "bonus pool {pool} not paid: no manager was scored"),
     "consolidate.json_failed": ("团队汇总表已写好，但 JSON 报告未能写入：{error}",
                                 "the team workbook is written, but the JSON report is not: {error}"),
     "consolidate.strict": ("只要有错误级问题，退出码即为 1", "exit 1 when any finding is an error"),

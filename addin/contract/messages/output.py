@@ -23,6 +23,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "exists": ("{path} 已存在；不会覆盖它", "{path} already exists; it is not replaced"),
     "exists_not_ours": ("{path} 已存在，且不是 kpi 写的；不会覆盖它",
                         "{path} already exists and was not written by kpi; it is not replaced"),
+    "exists_edited": ("{path} 是 kpi 先前写的，但之后又被保存过（可能有人在其中做了修改）；不会覆盖它",
+                      "{path} was written by kpi but saved again since (someone may have edited it); it is not replaced"),
     "exist_many": ("{folder} 中已有 {count} 个同名文件（{files}）；没有覆盖任何文件",
                    "{folder} already holds {count} of the files ({files}); none of them is replaced"),
     "demo_foreign": ("{path} 不是 kpi demo 写的；demo 不会替换或删除它。请换一个空的或新的文件夹",

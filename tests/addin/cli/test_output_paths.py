@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
 import pytest
 from support import libreoffice
 from support.crm_exports import roster, write_xlsx
@@ -252,3 +253,26 @@ def test_library_writers_refuse_what_the_commands_refuse(name, call, target, wor
     expected = "output.folder_is_file" if name == "write_roster" else "output.exists"
     assert caught.value.key == expected and str(path) in str(caught.value)
     assert _state(tmp_path) == before
+
+
+@pytest.mark.parametrize("command", [
+    ["consolidate", "{w}/cards", "--period", "2026Q3", "--no-progress", "-o", "{out}"],
+    ["collect", "{w}/rules.toml", "--roster", "{w}/roster.csv", "--period", "2026Q3", "--data", "{w}", "-o", "{out}"],
+], ids=["consolidate", "collect"])
+def test_an_earlier_output_is_replaced_until_a_person_saves_it(command, world, tmp_path, capsys):
+    """Re-running is safe (kpi's own earlier workbook is replaced), but once HR has opened the
+    workbook, typed a note and saved it, it is theirs: refused without --force, named, untouched."""
+    out = tmp_path / "result.xlsx"
+    argv = [part.format(w=world, out=out) for part in command] + ["--lang", "en"]
+    assert main(argv) == 0 and main(argv) == 0, capsys.readouterr().err
+    book = openpyxl.load_workbook(out)
+    book.worksheets[0]["A1"] = "HR: checked with the director"
+    book.save(out)
+    edited = out.read_bytes()
+    capsys.readouterr()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == (f"Error: {out} was written by kpi but saved again since (someone may have edited it); "
+                           "it is not replaced: add --force to replace it"), err
+    assert out.read_bytes() == edited
+    assert main([*argv, "--force"]) == 0 and out.read_bytes() != edited

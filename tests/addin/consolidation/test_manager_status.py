@@ -129,7 +129,7 @@ def test_the_console_says_who_was_left_out_and_why(quarter, tmp_path):
     assert any(line.startswith("  AM002 M2 (rejected): weights sum to 95%") for line in lines)
     assert "  AM007 M7 (missing): no scorecard file received (roster row 8)" in lines
     validate = run_kpi("validate", folder, "--roster", roster, "--lang", "en")
-    assert validate.returncode == 1 and "1 roster managers have no scorecard" in validate.stdout
+    assert validate.returncode == 1 and "1 roster manager has no scorecard" in validate.stdout
 
 
 def test_an_unreadable_file_of_nobody_is_left_out_by_file(quarter, tmp_path):
@@ -154,6 +154,7 @@ def test_with_a_roster_an_empty_folder_lists_every_manager_as_missing(quarter, t
                      "--bonus-pool", "1000")
     assert merged.returncode == 0, merged.stderr
     assert "managers 7: scored 0, rejected 0, missing 7" in merged.stdout
+    assert "bonus pool 1,000.00 not paid: no manager was scored" in merged.stdout.splitlines()
     wb = openpyxl.load_workbook(out)
     ws, table = find_table(wb, "tblManagers")
     cells = ws[table.ref]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
+import xlsxwriter
 
 from addin.contract.errors import OutputError, UsageError
 from addin.xlsx.atomic import atomic_path
-from addin.xlsx.output import check_output_file, check_output_folder, is_kpi_json
+from addin.xlsx.output import check_output_file, check_output_files, check_output_folder, is_kpi_json
+from addin.xlsx.provenance import saved_since_written
 
 
 def _key(call) -> str:
@@ -51,10 +55,63 @@ def test_force_replaces_a_users_file_but_never_an_input(inputs):
     assert _key(lambda: check_output_file(root / "in" / "a.xlsx", inputs=paths, force=True)) == "output.inside_inputs"
 
 
+def _xlsxwriter_workbook(path: Path) -> Path:
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet().write("A1", "team")
+    workbook.close()
+    return path
+
+
 def test_a_file_the_command_wrote_is_replaced_without_force(inputs):
     root, paths = inputs
-    assert check_output_file(root / "user.xlsx", inputs=paths, ours=lambda p: True)
-    assert _key(lambda: check_output_file(root / "user.xlsx", ours=lambda p: 1 / 0)) == "output.exists_not_ours"
+    earlier = _xlsxwriter_workbook(root / "team.xlsx")
+    assert check_output_file(earlier, inputs=paths, ours=lambda p: True)
+    assert check_output_files([earlier], ours=lambda p: True) == [earlier]
+    assert _key(lambda: check_output_file(earlier, ours=lambda p: 1 / 0)) == "output.exists_not_ours"
+    assert check_output_file(root / "user.xlsx", ours=lambda p: True, force=True)
+
+
+def test_an_output_saved_again_by_a_person_is_theirs(inputs):
+    """HR opened kpi's team workbook, typed notes and saved it: re-running never replaces it silently."""
+    root, paths = inputs
+    earlier = _xlsxwriter_workbook(root / "team.xlsx")
+    assert not saved_since_written(earlier)
+    book = openpyxl.load_workbook(earlier)
+    book.active["B1"] = "HR's note"
+    book.save(earlier)
+    assert saved_since_written(earlier)
+    assert _key(lambda: check_output_file(earlier, inputs=paths, ours=lambda p: True)) == "output.exists_edited"
+    assert _key(lambda: check_output_files([earlier], ours=lambda p: True)) == "output.exists_edited"
+    assert check_output_file(earlier, ours=lambda p: True, force=True)
+    assert saved_since_written(root / "user.xlsx")  # not a workbook at all: the safe answer
+
+
+@pytest.mark.parametrize("core, saved", [
+    ("<dc:creator></dc:creator><cp:lastModifiedBy></cp:lastModifiedBy>"
+     "<dcterms:created>2026-10-08T09:00:00Z</dcterms:created><dcterms:modified>2026-10-08T09:00:00Z</dcterms:modified>",
+     False),  # as XlsxWriter writes it
+    ("<dc:creator></dc:creator><cp:lastModifiedBy>王芳</cp:lastModifiedBy>"
+     "<dcterms:created>2026-10-08T09:00:00Z</dcterms:created><dcterms:modified>2026-10-09T16:12:40Z</dcterms:modified>",
+     True),  # Excel saved it the next day
+    ("<dc:creator></dc:creator><cp:lastModifiedBy>王芳</cp:lastModifiedBy>"
+     "<dcterms:created>2026-10-08T09:00:00Z</dcterms:created><dcterms:modified>2026-10-08T09:00:00Z</dcterms:modified>",
+     True),  # saved within the second, by a named user
+    ("<dcterms:created>2026-10-08T09:00:00Z</dcterms:created><dcterms:modified>2026-10-08T09:00:00Z</dcterms:modified>",
+     True),  # a library rewrote the properties
+    ("<!DOCTYPE x [<!ENTITY a 'b'>]>", True),  # hostile: the safe answer
+])
+def test_the_core_properties_tell_a_save(tmp_path, core, saved):
+    path = _xlsxwriter_workbook(tmp_path / "team.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    ns = ('xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+          'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"')
+    parts["docProps/core.xml"] = (core if core.startswith("<!") else f"<cp:coreProperties {ns}>{core}</cp:coreProperties>"
+                                  ).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    assert saved_since_written(path) is saved
 
 
 def test_json_next_to_the_inputs_is_fine_and_ours_is_recognised(inputs):
