@@ -33,6 +33,7 @@ from addin.xlsx.output import check_output_files, check_output_folder
 from addin.xlsx.reader import Scorecard, read_scorecard, unreadable_scorecard
 from addin.xlsx.recalc import ask_to_recalculate
 from addin.xlsx.safety import Reason, UnsafeFile, open_zip, os_reason, read_member
+from addin.xlsx.values import value_text
 from addin.xlsx.xml_text import cell_text, needs_preserve
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -275,9 +276,7 @@ def _fill_one(path: Path, card: Scorecard, target: Path, actuals, lang: str, rep
                                    reason=reason or "; ".join(f.message for f in card.findings)))
         return
     id_cell = card.names.get("kpi_manager_id")
-    manager_id = "" if id_cell is None or id_cell.value is None else str(id_cell.value).strip()
-    if isinstance(id_cell and id_cell.value, float) and float(id_cell.value).is_integer():  # type: ignore[union-attr]
-        manager_id = str(int(id_cell.value))  # type: ignore[union-attr]
+    manager_id = value_text(id_cell.value) if id_cell is not None else ""
     collected = actuals.get(fold_values([manager_id])[0], {})
     if not collected:
         report.lines.append(render("collect.fill_skipped", lang, file=shown_name, manager_id=manager_id or "-"))

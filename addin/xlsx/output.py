@@ -96,9 +96,7 @@ def check_output_file(path: Path_, *, suffixes: Iterable[str] = (".xlsx",), inpu
         if other is not None and _same(path, Path(other)):
             raise UsageError("output.same_as_other", path=str(path))
     if path.exists() and not force:
-        refusal = _refusal(ours, path)
-        if refusal:
-            raise UsageError(refusal, path=str(path))
+        _refuse_replacing(ours, path)
     return path
 
 
@@ -115,7 +113,7 @@ def check_output_files(paths: Iterable[Path_], *, suffixes: Iterable[str] = (), 
     files = _Identities(p for p in inputs if not Path(p).is_dir())  # a set: thousands of outputs stay fast
     checked: list[Path] = []
     seen: set[Path] = set()
-    clash: list[Path] = []
+    clash: list[tuple[Path, UsageError]] = []
     for raw in paths:
         if Path(raw).is_dir():  # the command chose the name: "give a file name" would not help
             raise UsageError("output.folder_in_the_way", path=str(raw))
@@ -126,14 +124,17 @@ def check_output_files(paths: Iterable[Path_], *, suffixes: Iterable[str] = (), 
         if key in seen:
             raise UsageError("output.same_as_other", path=str(path))
         seen.add(key)
-        if path.exists() and not force and _refusal(ours, path):
-            clash.append(path)
+        if path.exists() and not force:
+            try:
+                _refuse_replacing(ours, path)
+            except UsageError as refusal:
+                clash.append((path, refusal))
         checked.append(path)
     if len(clash) == 1:
-        raise UsageError(_refusal(ours, clash[0]) or "output.exists", path=str(clash[0]))
+        raise clash[0][1]
     if clash:
-        shown = ", ".join(p.name for p in clash[:_NAMED]) + (" …" if len(clash) > _NAMED else "")
-        raise UsageError("output.exist_many", folder=str(clash[0].parent), count=len(clash), files=shown)
+        shown = ", ".join(p.name for p, _ in clash[:_NAMED]) + (" …" if len(clash) > _NAMED else "")
+        raise UsageError("output.exist_many", folder=str(clash[0][0].parent), count=len(clash), files=shown)
     return checked
 
 
@@ -245,17 +246,15 @@ def _inode(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
-def _refusal(ours: Callable[[Path], bool] | None, path: Path) -> str | None:
-    """The message key refusing to replace the existing ``path`` without force, or None when it
-    is the command's own earlier output, unchanged since (a workbook saved again by a person is
-    theirs now: :mod:`addin.xlsx.provenance`)."""
+def _refuse_replacing(ours: Callable[[Path], bool] | None, path: Path) -> None:
+    """UsageError unless the existing ``path`` is the command's own earlier output, unchanged
+    since: a workbook saved again by a person is theirs now (:mod:`addin.xlsx.provenance`)."""
     if ours is None:
-        return "output.exists"
+        raise UsageError("output.exists", path=str(path))
     if not _safely(ours, path):
-        return "output.exists_not_ours"
+        raise UsageError("output.exists_not_ours", path=str(path))
     if path.suffix.lower() in _WORKBOOKS and saved_since_written(path):
-        return "output.exists_edited"
-    return None
+        raise UsageError("output.exists_edited", path=str(path))
 
 
 def _safely(ours: Callable[[Path], bool], path: Path) -> bool:
