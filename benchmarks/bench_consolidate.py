@@ -28,6 +28,7 @@ duplicate) with N × 8 indicator rows; otherwise it stops with exit status 1.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -50,7 +51,9 @@ def generate(folder: Path, n: int, variants: int, seed: int = 1) -> list[Path]:
     from workbook_templates.generator import write_template
 
     folder.mkdir(parents=True, exist_ok=True)
-    marker = folder / f".complete-{n}-{variants}-{seed}"
+    # inputs made by another version of this script (or of the writer) are made again
+    made_by = hashlib.sha256(Path(__file__).read_bytes() + Path(write_template.__code__.co_filename).read_bytes())
+    marker = folder / f".complete-{n}-{variants}-{seed}-{made_by.hexdigest()[:12]}"
     files = sorted(folder.glob("m*.xlsx"))
     if marker.exists() and len(files) == n:
         return files

@@ -12,7 +12,7 @@ from addin.cli.progress import ProgressBar
 from addin.consolidation.consolidate import consolidate
 from addin.contract.errors import OutputError
 from addin.contract.messages import render
-from addin.reports.json_report import consolidation_json
+from addin.reports.json_report import consolidation_json_chunks
 from addin.xlsx.atomic import atomic_path
 from addin.xlsx.output import check_output_file, is_kpi_json
 
@@ -42,7 +42,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
     if report is not None:
         try:
             with atomic_path(report) as temp:
-                Path(temp).write_text(consolidation_json(result), encoding="utf-8")
+                with open(temp, "wb") as handle:  # piece by piece: a report of 10,000 managers is ~50 MB
+                    handle.writelines(consolidation_json_chunks(result))
         except OutputError as exc:  # the team workbook is written: say so, and that the report is not
             print(render("cli.error", lang, message=visible(render("cli.consolidate.json_failed", lang,
                                                                     error=exc.render(lang)))), file=sys.stderr)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import math
+import typing
+from collections.abc import Iterator
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -211,7 +213,48 @@ def validation_json(report) -> str:
 
 def consolidation_json(result) -> str:
     """JSON text of a ConsolidationResult (``addin.consolidation.consolidate``), checked against the model."""
-    return ConsolidationReportModel.model_validate(result.as_dict()).model_dump_json(indent=2)
+    return consolidation_json_bytes(result).decode("utf-8")
+
+
+def consolidation_json_bytes(result) -> bytes:
+    """The same report as UTF-8 bytes (:func:`consolidation_json_chunks` joined)."""
+    return b"".join(consolidation_json_chunks(result))
+
+
+def consolidation_json_chunks(result) -> Iterator[bytes]:
+    """The report as UTF-8 pieces to write one after the other. Each row of the long lists (managers,
+    scores, reviews, files: 180,000 rows for 10,000 managers) is checked against its record
+    model and serialised on its own, one row per line, so the models of the whole report never
+    exist at once (they took ~350 MB at 10,000 managers); the rest is checked as one model."""
+    data = result.as_dict()
+    rows = {name: _row_model(field.annotation) for name, field in ConsolidationReportModel.model_fields.items()}
+    rows = {name: model for name, model in rows.items() if model is not None}
+    head = ConsolidationReportModel.model_validate({**data, **{name: [] for name in rows}})
+    for index, name in enumerate(ConsolidationReportModel.model_fields):
+        yield (b"{\n  " if index == 0 else b",\n  ") + json.dumps(name).encode() + b": "
+        if name not in rows:
+            yield _indented(json.dumps(head.model_dump(mode="json", include={name})[name], indent=2,
+                                       ensure_ascii=False).encode("utf-8"))
+            continue
+        model = rows[name]
+        for number, row in enumerate(data[name]):
+            yield (b"[\n    " if number == 0 else b",\n    ") + model.__pydantic_serializer__.to_json(
+                model.model_validate(row))
+        yield b"\n  ]" if data[name] else b"[]"
+    yield b"\n}"
+
+
+def _row_model(annotation) -> type[BaseModel] | None:
+    """The record model of a ``list[Record]`` field, else None."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is list and args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
+        return args[0]
+    return None
+
+
+def _indented(text: bytes) -> bytes:
+    """A value's JSON, nested one level (two spaces) deeper."""
+    return text.replace(b"\n", b"\n  ")
 
 
 def json_schema() -> dict[str, Any]:

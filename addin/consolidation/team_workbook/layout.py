@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import unicodedata
 from collections.abc import Iterable
@@ -36,19 +37,25 @@ def column_width(header: str, values: Iterable, number_format: str = "General", 
     ``header_lines`` wrapped lines, with room for its filter button."""
     widest = 0
     seen: set = set()  # texts repeat (teams, indicators, labels): measure each once
-    for index, value in enumerate(values):
-        if index >= SAMPLE_ROWS:
-            break
-        if value is None or value in seen:
+    fixed = "." in number_format or number_format.endswith("%")  # width grows with the magnitude
+    low = high = None  # in a fixed format only the extremes can be the widest number
+    for value in itertools.islice(values, SAMPLE_ROWS):
+        if value is None:
             continue
         if isinstance(value, bool):
-            width = 5
+            widest = max(widest, 6)
         elif isinstance(value, (int, float)):
-            width = number_width(float(value), number_format)
-        else:
+            if not fixed:
+                widest = max(widest, number_width(float(value), number_format) + 1)
+            elif math.isfinite(value):  # NaN and infinities are never shown
+                low = value if low is None or value < low else low
+                high = value if high is None or value > high else high
+        elif value not in seen:
             seen.add(value)
-            width = display_width(str(value))
-        widest = max(widest, width + 1)
+            widest = max(widest, display_width(str(value)) + 1)
+    for extreme in (low, high):
+        if extreme is not None:
+            widest = max(widest, number_width(float(extreme), number_format) + 1)
     head = display_width(header)
     # A CJK header wraps between any two characters; a latin word only at spaces (up to 12 characters kept whole).
     words = [len(word) for word in header.split() if word.isascii() and len(word) <= 12]
