@@ -18,6 +18,21 @@ WUKONG_DEALS = "商机名称|客户名称|商机金额|预计成交日期|备注
 WUKONG_FOLLOWUPS = "所属客户|跟进内容|跟进人|跟进时间|跟进方式|下次联系时间|相关联系人|相关商机".split("|")
 WUKONG_VISITS = "回访编号|回访时间|回访人|回访形式|客户名称|联系人|合同编号|客户满意度|客户反馈".split("|")
 RUOYI_CONTRACTS = "合同编号|合同名称|客户名称|负责人的用户编号|负责人名字|合同金额|下单日期|合同编号|结束状态".split("|")
+SALES_RULES = """
+[sources.deals]
+files = ["deals.xlsx"]
+owner = "负责人"
+date = "实际结束时间"
+
+[[rules]]
+indicator = "销售额"
+source = "deals"
+measure = "sum"
+value = "金额"
+scale = 0.0001
+"""
+"""The smallest rules file: 销售额 (in 万元) = the sum of 金额 in deals.xlsx per 负责人, by 实际结束时间."""
+
 SALESFORCE_DEALS = ("Territory Region,Opportunity Owner,Account Name,Opportunity Name,Stage,Forecast Category,"
                     "Total Amount Currency,Total Amount,Fiscal Period,Close Date,Type").split(",")
 SALESFORCE_CASES = "Case Number,Case Owner,Subject,Type,Status,Date/Time Opened,Date/Time Closed".split(",")

@@ -20,6 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from support import libreoffice
+from support.crm_exports import SALES_RULES as RULES
 from support.crm_exports import roster, write_xlsx
 
 from addin.cli.main import main
@@ -36,19 +37,6 @@ from workbook_templates.generator import write_template
 from workbook_templates.roster_workbooks import write_roster
 
 FIFOS = hasattr(os, "mkfifo")
-RULES = """
-[sources.deals]
-files = ["deals.xlsx"]
-owner = "负责人"
-date = "实际结束时间"
-
-[[rules]]
-indicator = "销售额"
-source = "deals"
-measure = "sum"
-value = "金额"
-scale = 0.0001
-"""
 
 # what each refusal says (English), and what an allowed replacement needs
 SAYS = {

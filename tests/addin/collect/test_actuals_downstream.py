@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
+from support.crm_exports import SALES_RULES as RULES
 from support.crm_exports import write_xlsx
 from support.paths import run_kpi
 
@@ -12,20 +13,6 @@ from addin.collect.collector import collect
 from addin.consolidation.consolidate import consolidate
 from addin.xlsx.reader import read_scorecard
 from workbook_templates.generator import write_template
-
-RULES = """
-[sources.deals]
-files = ["deals.xlsx"]
-owner = "负责人"
-date = "实际结束时间"
-
-[[rules]]
-indicator = "销售额"
-source = "deals"
-measure = "sum"
-value = "金额"
-scale = 0.0001
-"""
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support.crm_exports import SALES_RULES as RULES
 from support.crm_exports import write_xlsx
 
 from addin.collect.scorecard_import import import_into_scorecard
@@ -10,20 +11,6 @@ from addin.contract.errors import UsageError
 from addin.excel.ribbon import BUTTONS, HANDLERS
 from addin.xlsx.reader import read_scorecard
 from workbook_templates.generator import write_template
-
-RULES = """
-[sources.deals]
-files = ["deals.xlsx"]
-owner = "负责人"
-date = "实际结束时间"
-
-[[rules]]
-indicator = "销售额"
-source = "deals"
-measure = "sum"
-value = "金额"
-scale = 0.0001
-"""
 
 
 def test_the_open_scorecard_gets_its_managers_actuals_for_its_period(tmp_path):

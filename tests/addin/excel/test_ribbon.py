@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from support.crm_exports import SALES_RULES as IMPORT_RULES
 from support.excel_input import excel_parses
 
 from addin.consolidation.consolidate import consolidate
@@ -463,19 +464,6 @@ def test_result_cards_button_writes_the_cards_of_the_open_team_workbook(tmp_path
     assert mode == "critical" and "不是 kpi consolidate 生成的团队汇总表" in prompt
 
 
-IMPORT_RULES = """
-[sources.deals]
-files = ["deals.xlsx"]
-owner = "负责人"
-date = "实际结束时间"
-
-[[rules]]
-indicator = "销售额"
-source = "deals"
-measure = "sum"
-value = "金额"
-scale = 0.0001
-"""
 
 
 def test_the_import_button_remembers_the_rules_it_used_for_the_vba_to_offer(tmp_path, excel, monkeypatch):
