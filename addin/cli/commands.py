@@ -70,7 +70,7 @@ def consolidate_parser(subparsers, lang: str) -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="TEAM_PREV.xlsx", help=render("cli.consolidate.previous", lang))
     p.add_argument("--json", metavar="REPORT.json", help=render("cli.consolidate.json", lang))
     p.add_argument("--strict", action="store_true", help=render("cli.consolidate.strict", lang))
-    add_force(p, lang)
+    add_force(p, lang, note="cli.force_ours")
     p.add_argument("--no-progress", action="store_true", help=render("cli.consolidate.no_progress", lang))
     p.add_argument("--actuals", metavar="ACTUALS.xlsx", help=render("cli.actuals_option", lang))
     return p
@@ -86,7 +86,7 @@ def collect_parser(subparsers, lang: str) -> argparse.ArgumentParser:
     add_lang(p, lang, "cli.collect.lang")
     p.add_argument("--json", metavar="REPORT.json", help=render("cli.collect.json", lang))
     p.add_argument("--strict", action="store_true", help=render("cli.collect.strict", lang))
-    add_force(p, lang)
+    add_force(p, lang, note="cli.force_ours")
     p.add_argument("--init", metavar="RULES.xlsx", help=render("cli.collect.init", lang))
     p.add_argument("--preset", choices=sorted(PRESET_NAMES), default="cordys", help=render("cli.collect.preset", lang))
     p.add_argument("--size", choices=SIZES, default="medium", help=render("cli.collect.size", lang))

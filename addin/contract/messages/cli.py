@@ -38,9 +38,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "argparse.invalid_choice": ("无效的取值 %(value)r（可选：%(choices)s）", "invalid choice: %(value)r (choose from %(choices)s)"),
     "argparse.unknown_parser": ("无效的取值 %(parser_name)r（可选：%(choices)s）",
                                 "unknown parser %(parser_name)r (choices: %(choices)s)"),
-    "force": ("替换已存在的文件（文件夹、设备、输入文件从不替换；kpi 自己先前写的输出不加此项也会更新）",
-              "replace an existing file (a folder, a device or an input never is; an output kpi wrote earlier is "
-              "updated without it)"),
+    "force": ("替换已存在的文件（文件夹、设备、输入文件从不替换）",
+              "replace an existing file (a folder, a device or an input never is)"),
+    "force_ours": ("；本命令先前写的、之后没有人保存过的输出不加此项也会更新",
+                   "; an earlier output of this command that nobody has saved since is updated without it"),
     "force_hint": ("{refusal}。如要替换它，请加 --force", "{refusal}: add --force to replace it"),
     "force_hint_many": ("{refusal}。如要替换它们，请加 --force", "{refusal}: add --force to replace them"),
     "interrupted": ("已中断；没有留下写了一半的输出文件。", "Interrupted; no output was left half-written."),
