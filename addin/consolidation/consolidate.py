@@ -82,16 +82,20 @@ class ConsolidationResult:
     def has_errors(self) -> bool:
         return any(f.severity == ERROR for f in self.findings)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, blank_nan: bool = True) -> dict[str, Any]:
+        """The result as plain data; NaN reads None unless ``blank_nan`` is False (then the rows
+        are the result's own, not copies: for a reader that blanks NaN itself, as the JSON
+        report's models do)."""
+        records = _records if blank_nan else list
         names = {row["manager_id"]: row["name"] for row in self.manager_rows}
         return {
             "summary": self.summary,
-            "managers": _records(self.manager_rows),
-            "scores": _records(self.score_rows),
-            "reviews": _records(self.review_rows),
-            "teams": _records(self.team_rows),
+            "managers": records(self.manager_rows),
+            "scores": records(self.score_rows),
+            "reviews": records(self.review_rows),
+            "teams": records(self.team_rows),
             "findings": [{**f.as_dict(), "name": names.get(f.manager_id, "")} for f in self.findings],
-            "files": _records(self.file_rows),
+            "files": records(self.file_rows),
         }
 
 

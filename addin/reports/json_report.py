@@ -226,7 +226,7 @@ def consolidation_json_chunks(result) -> Iterator[bytes]:
     scores, reviews, files: 180,000 rows for 10,000 managers) is checked against its record
     model and serialised on its own, one row per line, so the models of the whole report never
     exist at once (they took ~350 MB at 10,000 managers); the rest is checked as one model."""
-    data = result.as_dict()
+    data = result.as_dict(blank_nan=False)  # the record models blank NaN themselves
     rows = {name: _row_model(field.annotation) for name, field in ConsolidationReportModel.model_fields.items()}
     rows = {name: model for name, model in rows.items() if model is not None}
     head = ConsolidationReportModel.model_validate({**data, **{name: [] for name in rows}})
