@@ -14,6 +14,7 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -213,6 +214,45 @@ def _locate_grid(export: Export, grid: list[list], wanted: list[str], merges: li
     export.rows = np.arange(start + 1, start + 1 + last, dtype=np.int64)
 
 
+def _malformed(text: str, sep: str) -> ExportUnreadable:
+    """Why a CSV cannot be parsed, in the user's words: the line whose quote is never closed
+    (what Excel users meet most), else rows that disagree on separators or quotes."""
+    line = unclosed_quote_line(text, sep)
+    if line is not None:
+        return ExportUnreadable("export_unclosed_quote", line=line)
+    return ExportUnreadable("export_malformed_csv")
+
+
+def unclosed_quote_line(text: str, sep: str = ",") -> int | None:
+    """The 1-based line where a quoted field opens that is never closed properly, else None.
+
+    A quote opens a field at the start of a field; inside, a doubled quote is a quote and a
+    quote followed by the separator or a line end closes it. Any other quote inside, or the
+    end of the text, means the field that opened was never closed: its line is the one a
+    person has to correct (the parser only notices lines later). Quotes are visited, not
+    characters, so a large export is scanned quickly.
+    """
+    inside, opened, line, last, skip = False, 0, 1, 0, -1
+    for match in re.finditer('"', text):
+        pos = match.start()
+        if pos == skip:
+            continue
+        line += text.count("\n", last, pos)
+        last = pos
+        if not inside:
+            inside = pos == 0 or text[pos - 1] in (sep, "\n", "\r")  # elsewhere a quote is just a character
+            opened = line
+            continue
+        after = text[pos + 1:pos + 2]
+        if after == '"':
+            skip = pos + 1
+        elif after in (sep, "\n", "\r", ""):
+            inside = False
+        else:
+            return opened
+    return opened if inside else None
+
+
 def _locate_csv(export: Export, data: bytes, wanted: list[str]) -> None:
     """Header, data rows and footer of a CSV; the body is parsed by polars, every cell as text."""
     head_text, encoding = decode_text(data[:500_000], partial=len(data) > 500_000)
@@ -221,8 +261,8 @@ def _locate_csv(export: Export, data: bytes, wanted: list[str]) -> None:
     sep = _delimiter(head_text.splitlines())
     try:
         head = list(_head_records(head_text, sep))
-    except csv.Error as exc:
-        raise ExportUnreadable("export_malformed_csv", error=str(exc)) from None
+    except csv.Error:
+        raise _malformed(head_text, sep) from None
     index, keys = _take_header(export, head, wanted)
     if export.missing:
         return
@@ -238,8 +278,8 @@ def _locate_csv(export: Export, data: bytes, wanted: list[str]) -> None:
         text, encoding = decode_text(data)
         try:
             frame = _polars_csv(text.encode("utf-8"), index, sep, names)
-        except Exception as exc:  # noqa: BLE001 - polars raises its own kinds on malformed text
-            raise ExportUnreadable("export_malformed_csv", error=f"{type(exc).__name__}: {exc}") from None
+        except Exception:  # noqa: BLE001 - polars raises its own kinds on malformed text (English, internal)
+            raise _malformed(text, sep) from None
     if len(frame) > MAX_EXPORT_ROWS:
         raise ExportUnreadable("export_too_many_rows", rows=len(frame), limit=MAX_EXPORT_ROWS)
     last = _last_data_row(frame, names)

@@ -204,7 +204,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fill_other_kind": ("{file}：只为 .xlsx/.xlsm 考核表填写副本，已跳过", "{file}: only .xlsx/.xlsm scorecards are filled; skipped"),
     # why a CRM export is not read (the reason of FILE_UNREADABLE; the file-level reasons are area `files`)
     "export_binary_csv": ("内容为二进制数据，不是 CSV 文本文件", "binary content, not a CSV text file"),
-    "export_malformed_csv": ("CSV 格式错误（{error}）", "malformed CSV ({error})"),
+    "export_malformed_csv": ("CSV 无法分成列：各行的分隔符或引号不一致", "the CSV cannot be split into columns: its rows "
+                             "disagree on separators or quotes"),
+    "export_unclosed_quote": ("CSV 第 {line} 行的引号（\"）没有闭合，其后各行会被读成同一个单元格；请在导出或编辑时修正该行",
+                              "line {line} of the CSV opens a quote (\") that is never closed, so every line after it "
+                              "would read as one cell; correct that line in the export"),
     "export_too_many_rows": ("文件有 {rows} 行（上限 {limit}）", "the file has {rows} rows (limit {limit})"),
     "export_encrypted": ("工作簿设有密码（已加密）；请在 Excel 中取消密码后重新导出",
                          "the workbook is password-protected (encrypted); remove the password in Excel and export again"),

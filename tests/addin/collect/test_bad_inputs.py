@@ -12,7 +12,7 @@ from support.crm_exports import WUKONG_FOLLOWUPS, roster, write_csv, write_xlsx
 from support.paths import run_kpi
 
 from addin.collect.collector import collect
-from addin.collect.exports import ExportUnreadable, read_export
+from addin.collect.exports import ExportUnreadable, read_export, unclosed_quote_line
 
 MANAGERS = [("AM001", "张伟", "华东"), ("AM002", "李娜", "华东")]
 RULES = """
@@ -204,6 +204,21 @@ def test_a_csv_that_is_binary_is_unreadable(tmp_path):
     with pytest.raises(ExportUnreadable):
         read_export(tmp_path / "x.csv", "x.csv", ["a"])
 
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_a_csv_with_an_unclosed_quote_names_its_line_in_the_users_language(tmp_path, encoding):
+    """Excel users meet it most: one stray quote swallows the rest of the file. The reason names
+    the line, never the parser's own English."""
+    text = ('负责人,金额,实际结束时间\n张伟,300,2026-07-02\n李娜,"100,2026-07-03\n张伟,200,2026-07-04\n'
+            '王芳,"多行\n备注",2026-07-05\n')
+    (tmp_path / "x.csv").write_bytes(text.encode(encoding))
+    with pytest.raises(ExportUnreadable) as caught:
+        read_export(tmp_path / "x.csv", "x.csv", ["负责人", "金额", "实际结束时间"])
+    assert caught.value.reason("en") == ('line 3 of the CSV opens a quote (") that is never closed, so every line '
+                                         'after it would read as one cell; correct that line in the export')
+    assert caught.value.reason("zh").startswith("CSV 第 3 行的引号")
+    assert unclosed_quote_line('a,"b\nc",d\n"e""f",g\n') is None  # a quoted line break and a doubled quote are fine
 
 # --------------------------------------------------------------------------- usage and rules errors (exit 2)
 
