@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from support.crm_exports import roster, write_xlsx
+from support.crm_exports import SALES_RULES, roster, write_xlsx
 from support.libreoffice import convert, requires_libreoffice
 from support.paths import run_kpi
 
@@ -20,19 +20,7 @@ from udfs import kpi_score
 from workbook_templates.generator import write_template
 
 MANAGERS = [("AM001", "张伟", "华东"), ("AM002", "李娜", "华东")]
-RULES = """
-[sources.deals]
-files = ["deals.xlsx"]
-owner = "负责人"
-date = "实际结束时间"
-
-[[rules]]
-indicator = "销售额"
-source = "deals"
-measure = "sum"
-value = "金额"
-scale = 0.0001
-
+RULES = SALES_RULES + """
 [[rules]]
 indicator = "Customer visits"
 source = "deals"
