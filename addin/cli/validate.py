@@ -6,7 +6,7 @@ import argparse
 
 from addin.cli.console import visible
 from addin.cli.output import findings_table, shown
-from addin.contract.messages import render
+from addin.contract.messages import counted, render
 from addin.reports.json_report import validation_json
 from addin.validation.validate import validate_paths
 
@@ -27,6 +27,5 @@ def run(args: argparse.Namespace, lang: str) -> int:
     print(render("cli.validate.summary", lang, files=s["files"], merged=s["merged"], rejected=s["rejected"],
                  duplicate=s["duplicate"], errors=s["errors"], warnings=s["warnings"], infos=s["infos"]))
     if s.get("missing"):
-        print(render("cli.validate.missing_one" if s["missing"] == 1 else "cli.validate.missing", lang,
-                     missing=s["missing"]))
+        print(counted("cli.validate.missing", s["missing"]).render(lang))
     return 0 if report.valid else 1

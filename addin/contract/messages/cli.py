@@ -127,8 +127,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "roster .xlsx or .csv (as for kpi new --roster): report roster managers without a scorecard "
                         "(MISSING_SCORECARD), scorecards of managers not in it (NOT_IN_ROSTER) and targets that differ "
                         "from its target columns (TARGET_CHANGED)"),
-    "validate.missing": ("花名册中 {missing} 位客户经理没有考核表", "{missing} roster managers have no scorecard"),
-    "validate.missing_one": ("花名册中 {missing} 位客户经理没有考核表", "{missing} roster manager has no scorecard"),
+    "validate.missing": ("花名册中 {count} 位客户经理没有考核表", "{count} roster managers have no scorecard"),
+    "validate.missing_one": ("花名册中 {count} 位客户经理没有考核表", "{count} roster manager has no scorecard"),
     "validate.summary": ("{files} 个文件：{merged} 个可合并，{rejected} 个将被拒绝，{duplicate} 个重复；"
                          "错误 {errors}，警告 {warnings}，提示 {infos}",
                          "files {files}: {merged} can be merged, {rejected} rejected, {duplicate} duplicate; "
