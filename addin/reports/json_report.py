@@ -227,8 +227,7 @@ def consolidation_json_chunks(result) -> Iterator[bytes]:
     model and serialised on its own, one row per line, so the models of the whole report never
     exist at once (they took ~350 MB at 10,000 managers); the rest is checked as one model."""
     data = result.as_dict(blank_nan=False)  # the record models blank NaN themselves
-    rows = {name: _row_model(field.annotation) for name, field in ConsolidationReportModel.model_fields.items()}
-    rows = {name: model for name, model in rows.items() if model is not None}
+    rows = _LONG_LISTS
     head = ConsolidationReportModel.model_validate({**data, **{name: [] for name in rows}})
     for index, name in enumerate(ConsolidationReportModel.model_fields):
         yield (b"{\n  " if index == 0 else b",\n  ") + json.dumps(name).encode() + b": "
@@ -250,6 +249,11 @@ def _row_model(annotation) -> type[BaseModel] | None:
     if typing.get_origin(annotation) is list and args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
         return args[0]
     return None
+
+
+_LONG_LISTS: dict[str, type[BaseModel]] = {  # the report's lists of records, written row by row
+    name: model for name, field in ConsolidationReportModel.model_fields.items()
+    if (model := _row_model(field.annotation)) is not None}
 
 
 def _indented(text: bytes) -> bytes:

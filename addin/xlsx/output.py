@@ -105,7 +105,8 @@ def check_output_files(paths: Iterable[Path_], *, suffixes: Iterable[str] = (), 
     """Several outputs of one run, each checked as :func:`check_output_file` (``suffixes``
     empty: each file keeps its own extension). Two of them never share a path
     (``output.same_as_other``); the existing files that may not be replaced are refused
-    together, the first few named (``output.exists`` for one, ``output.exist_many``).
+    together: one with its own refusal (as :func:`check_output_file` words it), several with
+    ``output.exist_many``, the first few named.
 
     Returns the paths, in order.
     """
